@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Kvpr.Cli
+{
+    /// <summary>The <c>kvpr</c> command-line tool: one file per subcommand, registered here.</summary>
+    public static class Program
+    {
+        public static int Main(string[] args) => CreateRootCommand().Parse(args).Invoke();
+
+        public static RootCommand CreateRootCommand()
+        {
+            var root = new RootCommand("Kvpr: LLM decoding with the KV cache offloaded to host memory and partly recomputed on the GPU.");
+            return root;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kvpr
+{
+    /// <summary>
+    /// What the planner knows about a machine: memory sizes, the PCIe link in each direction, the GPU's
+    /// fp16 GEMM rate as a function of M, its memory bandwidth and kernel launch cost.
+    /// Read and written by <see cref="HardwareProfileFormat"/> (<c>*.hwprofile.json</c>).
+    /// </summary>
+    public sealed record HardwareProfile
+    {
+        public string Name { get; init; } = "";
+        public string Device { get; init; } = "";
+        /// <summary>Free text: how and where the numbers were obtained.</summary>
+        public string Source { get; init; } = "";
+        public long GpuMemoryBytes { get; init; }
+        public long HostMemoryBytes { get; init; }
+        public IReadOnlyList<TransferSample> HostToDeviceSamples { get; init; } = Array.Empty<TransferSample>();
+        public IReadOnlyList<TransferSample> DeviceToHostSamples { get; init; } = Array.Empty<TransferSample>();
+        public IReadOnlyList<GemmSample> GemmSamples { get; init; } = Array.Empty<GemmSample>();
+        public double DeviceMemoryBytesPerSecond { get; init; }
+        public double KernelLaunchSeconds { get; init; }
+
+        /// <summary>Pinned host→device copies, fitted from <see cref="HostToDeviceSamples"/>.</summary>
+        public TransferModel HostToDevice => TransferModel.Fit(HostToDeviceSamples);
+
+        /// <summary>Pinned device→host copies, fitted from <see cref="DeviceToHostSamples"/>.</summary>
+        public TransferModel DeviceToHost => TransferModel.Fit(DeviceToHostSamples);
+
+        /// <summary>
+        /// fp16 GEMM rate for a product with M rows: piecewise linear in log M between the samples (best
+        /// sample at each M), constant beyond the smallest and largest. Memory-bound small-M products are
+        /// the cost model's business (it also charges the bytes read at <see cref="DeviceMemoryBytesPerSecond"/>).
+        /// </summary>
+        public double GemmFlopsPerSecond(double m)
+        {
+            var curve = GemmSamples.GroupBy(s => s.M).Select(g => (m: (double)g.Key, rate: g.Max(s => s.FlopsPerSecond))).OrderBy(p => p.m).ToArray();
+            if (curve.Length == 0)
+                throw new InvalidOperationException($"Hardware profile '{Name}' has no GEMM samples.");
+            if (m <= curve[0].m)
+                return curve[0].rate;
+            for (int i = 1; i < curve.Length; i++)
+            {
+                if (m <= curve[i].m)
+                {
+                    double t = (Math.Log(m) - Math.Log(curve[i - 1].m)) / (Math.Log(curve[i].m) - Math.Log(curve[i - 1].m));
+                    return curve[i - 1].rate + t * (curve[i].rate - curve[i - 1].rate);
+                }
+            }
+            return curve[curve.Length - 1].rate;
+        }
+    }
+}

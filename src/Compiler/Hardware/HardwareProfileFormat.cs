@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kvpr.Json;
+
+namespace Kvpr
+{
+    /// <summary>
+    /// The <c>*.hwprofile.json</c> format (documented in docs/hardware-profiles.md). Reading is strict:
+    /// unknown or missing fields, wrong types and non-positive quantities are errors naming the field.
+    /// </summary>
+    public static class HardwareProfileFormat
+    {
+        public const string FormatId = "kvpr-hwprofile/1";
+        public const string FileSuffix = ".hwprofile.json";
+        private const double Giga = 1e9, Tera = 1e12, Micro = 1e-6;
+
+        private static readonly string[] Fields =
+        {
+            "format", "name", "device", "source", "gpuMemoryBytes", "hostMemoryBytes", "hostToDevice", "deviceToHost",
+            "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds",
+        };
+
+        /// <exception cref="JsonFormatException">The text is not a valid profile; the message names the file and field.</exception>
+        public static HardwareProfile Parse(string json, string source)
+        {
+            var root = JsonParser.Parse(json, source);
+            if (root.Kind != JsonKind.Object)
+                throw root.Invalid("must be a JSON object");
+            foreach (var property in root.Properties)
+                if (!Fields.Contains(property.Key))
+                    throw property.Value.Invalid($"is not part of the {FormatId} format (known fields: {string.Join(", ", Fields)})");
+            var format = root.Required("format");
+            if (format.AsString() != FormatId)
+                throw format.Invalid($"must be \"{FormatId}\", but is \"{format.AsString()}\"");
+
+            return new HardwareProfile
+            {
+                Name = NonEmpty(root.Required("name")),
+                Device = NonEmpty(root.Required("device")),
+                Source = root.Get("source")?.AsString() ?? "",
+                GpuMemoryBytes = root.Required("gpuMemoryBytes").AsPositiveLong(),
+                HostMemoryBytes = root.Required("hostMemoryBytes").AsPositiveLong(),
+                HostToDeviceSamples = ReadTransfers(root.Required("hostToDevice")),
+                DeviceToHostSamples = ReadTransfers(root.Required("deviceToHost")),
+                GemmSamples = ReadGemms(root.Required("gemmFp16")),
+                DeviceMemoryBytesPerSecond = root.Required("deviceMemoryGBps").AsPositiveNumber() * Giga,
+                KernelLaunchSeconds = ReadLaunch(root.Required("kernelLaunchMicroseconds")),
+            };
+        }
+
+        public static string Write(HardwareProfile profile)
+        {
+            var writer = new JsonWriter().StartObject()
+                .Property("format", FormatId)
+                .Property("name", profile.Name)
+                .Property("device", profile.Device)
+                .Property("source", profile.Source)
+                .Property("gpuMemoryBytes", profile.GpuMemoryBytes)
+                .Property("hostMemoryBytes", profile.HostMemoryBytes);
+            WriteTransfers(writer, "hostToDevice", profile.HostToDeviceSamples);
+            WriteTransfers(writer, "deviceToHost", profile.DeviceToHostSamples);
+            writer.Name("gemmFp16").StartArray();
+            foreach (var gemm in profile.GemmSamples)
+                writer.StartObject().Property("m", gemm.M).Property("k", gemm.K).Property("n", gemm.N)
+                    .Property("tflops", Math.Round(gemm.FlopsPerSecond / Tera, 3)).EndObject();
+            writer.EndArray()
+                .Property("deviceMemoryGBps", Math.Round(profile.DeviceMemoryBytesPerSecond / Giga, 3))
+                .Property("kernelLaunchMicroseconds", Math.Round(profile.KernelLaunchSeconds / Micro, 3))
+                .EndObject();
+            return writer + "\n";
+        }
+
+        private static string NonEmpty(JsonNode node)
+        {
+            string value = node.AsString();
+            return value.Trim().Length > 0 ? value : throw node.Invalid("must not be empty");
+        }
+
+        private static double ReadLaunch(JsonNode node)
+        {
+            double micros = node.AsNumber();
+            return micros >= 0 ? micros * Micro : throw node.Invalid("must not be negative");
+        }
+
+        private static IReadOnlyList<TransferSample> ReadTransfers(JsonNode node)
+        {
+            var samples = node.Items.Select(item =>
+            {
+                ExpectFields(item, "bytes", "GBps");
+                return new TransferSample(item.Required("bytes").AsPositiveLong(), item.Required("GBps").AsPositiveNumber() * Giga);
+            }).ToArray();
+            if (samples.Length == 0)
+                throw node.Invalid("must hold at least one {\"bytes\", \"GBps\"} sample");
+            if (samples.Select(s => s.Bytes).Distinct().Count() != samples.Length)
+                throw node.Invalid("must not list the same size twice");
+            return samples;
+        }
+
+        private static IReadOnlyList<GemmSample> ReadGemms(JsonNode node)
+        {
+            var samples = node.Items.Select(item =>
+            {
+                ExpectFields(item, "m", "k", "n", "tflops");
+                return new GemmSample(item.Required("m").AsPositiveLong(), item.Required("k").AsPositiveLong(), item.Required("n").AsPositiveLong(),
+                    item.Required("tflops").AsPositiveNumber() * Tera);
+            }).ToArray();
+            return samples.Length > 0 ? samples : throw node.Invalid("must hold at least one {\"m\", \"k\", \"n\", \"tflops\"} sample");
+        }
+
+        private static void ExpectFields(JsonNode item, params string[] fields)
+        {
+            if (item.Kind != JsonKind.Object)
+                throw item.Invalid("must be an object");
+            foreach (var property in item.Properties)
+                if (Array.IndexOf(fields, property.Key) < 0)
+                    throw property.Value.Invalid($"is not expected here (expected: {string.Join(", ", fields)})");
+        }
+
+        private static void WriteTransfers(JsonWriter writer, string name, IReadOnlyList<TransferSample> samples)
+        {
+            writer.Name(name).StartArray();
+            foreach (var sample in samples)
+                writer.StartObject().Property("bytes", sample.Bytes).Property("GBps", Math.Round(sample.BytesPerSecond / Giga, 3)).EndObject();
+            writer.EndArray();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Kvpr
+{
+    /// <summary>
+    /// Stable codes shared by the generator's diagnostics, the CLI and the runtime's exceptions,
+    /// so that one problem has one name wherever it is reported.
+    /// </summary>
+    public static class ErrorCodes
+    {
+        public const string ClassNotPartial = "KVPR001";
+        public const string UnknownArchitecture = "KVPR002";
+        public const string HeadsDoNotDivideHidden = "KVPR003";
+        public const string KvHeadsDoNotDivideHeads = "KVPR004";
+        public const string UnsupportedHeadDim = "KVPR005";
+        public const string InvalidDimension = "KVPR006";
+        public const string InvalidProfile = "KVPR007";
+        public const string WorkloadDoesNotFit = "KVPR008";
+        public const string InvalidWorkload = "KVPR009";
+        public const string InvalidValue = "KVPR010";
+        public const string MissingProfile = "KVPR011";
+    }
+}

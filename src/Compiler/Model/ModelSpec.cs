@@ -1,0 +1,160 @@
+using System.Collections.Generic;
+
+namespace Kvpr
+{
+    /// <summary>
+    /// The dimensions and numerics of a decoder-only transformer: everything the planner, the kernel
+    /// emitters and the runtime need to know about a model, and nothing about its weights.
+    /// Build one with <see cref="Opt"/> or <see cref="Llama"/> so the family's conventions apply,
+    /// then call <see cref="Validate"/>.
+    /// </summary>
+    public sealed record ModelSpec
+    {
+        public string Name { get; init; } = "model";
+        public Architecture Architecture { get; init; }
+        public int Hidden { get; init; }
+        public int Layers { get; init; }
+        public int Heads { get; init; }
+        public int KvHeads { get; init; }
+        public int FfnHidden { get; init; }
+        public int Vocab { get; init; }
+        public int MaxPositions { get; init; }
+        public NormKind Norm { get; init; }
+        public double NormEps { get; init; }
+        public Activation Activation { get; init; }
+        /// <summary>Whether the MLP is gated (down(act(gate(x)) * up(x))), as in Llama.</summary>
+        public bool GatedMlp { get; init; }
+        /// <summary>Rotary embedding base; 0 when the family uses learned positions (OPT).</summary>
+        public double RopeTheta { get; init; }
+        public bool AttentionBias { get; init; }
+        public bool MlpBias { get; init; }
+        public bool TiedEmbeddings { get; init; }
+        public WeightType WeightType { get; init; } = WeightType.Float16;
+
+        /// <summary>Head dimension, Hidden / Heads.</summary>
+        public int HeadDim => Heads > 0 ? Hidden / Heads : 0;
+
+        /// <summary>Width of K (and of V) per token: kv heads × head dim.</summary>
+        public int KvDim => KvHeads * HeadDim;
+
+        /// <summary>Bytes of one element of weights, activations and KV.</summary>
+        public int ElementBytes => 2;
+
+        /// <summary>OPT's learned position table is indexed from 2 (a fairseq legacy); others from 0.</summary>
+        public int PositionOffset => Architecture == Architecture.Opt ? 2 : 0;
+
+        /// <summary>Weight elements of one decoder layer (attention, MLP, norms, biases).</summary>
+        public long LayerWeightElements
+        {
+            get
+            {
+                long h = Hidden, kv = KvDim, f = FfnHidden;
+                long attention = h * h * 2 + h * kv * 2 + (AttentionBias ? h * 2 + kv * 2 : 0);
+                long mlp = (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0);
+                long norms = Norm == NormKind.LayerNorm ? 4 * h : 2 * h;
+                return attention + mlp + norms;
+            }
+        }
+
+        /// <summary>Weight elements outside the layers: embeddings, positions, final norm, untied head.</summary>
+        public long OuterWeightElements
+        {
+            get
+            {
+                long h = Hidden;
+                long embeddings = (long)Vocab * h;
+                long positions = Architecture == Architecture.Opt ? (long)(MaxPositions + PositionOffset) * h : 0;
+                long finalNorm = Norm == NormKind.LayerNorm ? 2 * h : h;
+                long head = TiedEmbeddings ? 0 : (long)Vocab * h;
+                return embeddings + positions + finalNorm + head;
+            }
+        }
+
+        /// <summary>OPT conventions: pre-LayerNorm, ReLU, biases everywhere, learned positions, tied head.</summary>
+        public static ModelSpec Opt(string name, int hidden, int layers, int heads, int ffnHidden, int vocab = 50272, int maxPositions = 2048) => new()
+        {
+            Name = name,
+            Architecture = Architecture.Opt,
+            Hidden = hidden,
+            Layers = layers,
+            Heads = heads,
+            KvHeads = heads,
+            FfnHidden = ffnHidden,
+            Vocab = vocab,
+            MaxPositions = maxPositions,
+            Norm = NormKind.LayerNorm,
+            NormEps = 1e-5,
+            Activation = Activation.Relu,
+            GatedMlp = false,
+            RopeTheta = 0,
+            AttentionBias = true,
+            MlpBias = true,
+            TiedEmbeddings = true,
+        };
+
+        /// <summary>Llama conventions: RMSNorm, SiLU-gated MLP, RoPE, no biases, untied head.</summary>
+        public static ModelSpec Llama(string name, int hidden, int layers, int heads, int kvHeads, int ffnHidden, int vocab = 32000, int maxPositions = 4096,
+            double normEps = 1e-5, double ropeTheta = 10000, bool tiedEmbeddings = false) => new()
+        {
+            Name = name,
+            Architecture = Architecture.Llama,
+            Hidden = hidden,
+            Layers = layers,
+            Heads = heads,
+            KvHeads = kvHeads,
+            FfnHidden = ffnHidden,
+            Vocab = vocab,
+            MaxPositions = maxPositions,
+            Norm = NormKind.RmsNorm,
+            NormEps = normEps,
+            Activation = Activation.Silu,
+            GatedMlp = true,
+            RopeTheta = ropeTheta,
+            AttentionBias = false,
+            MlpBias = false,
+            TiedEmbeddings = tiedEmbeddings,
+        };
+
+        /// <summary>Every problem with this spec; empty when the toolkit can compile it.</summary>
+        public IReadOnlyList<SpecError> Validate()
+        {
+            var errors = new List<SpecError>();
+            void Positive(string field, int value)
+            {
+                if (value <= 0)
+                    errors.Add(new SpecError(ErrorCodes.InvalidDimension, field, $"{field} must be a positive integer, but is {value}."));
+            }
+
+            Positive(nameof(Hidden), Hidden);
+            Positive(nameof(Layers), Layers);
+            Positive(nameof(Heads), Heads);
+            Positive(nameof(KvHeads), KvHeads);
+            Positive(nameof(FfnHidden), FfnHidden);
+            Positive(nameof(Vocab), Vocab);
+            Positive(nameof(MaxPositions), MaxPositions);
+
+            if (Hidden > 0 && Heads > 0 && Hidden % Heads != 0)
+                errors.Add(new SpecError(ErrorCodes.HeadsDoNotDivideHidden, nameof(Heads),
+                    $"Heads ({Heads}) must divide Hidden ({Hidden}) so that every head has the same dimension."));
+            if (Heads > 0 && KvHeads > 0 && Heads % KvHeads != 0)
+                errors.Add(new SpecError(ErrorCodes.KvHeadsDoNotDivideHeads, nameof(KvHeads),
+                    $"KvHeads ({KvHeads}) must divide Heads ({Heads}) so that each KV head serves the same number of query heads."));
+            if (Hidden > 0 && Heads > 0 && Hidden % Heads == 0 && !IsSupportedHeadDim(HeadDim))
+                errors.Add(new SpecError(ErrorCodes.UnsupportedHeadDim, nameof(Heads),
+                    $"Head dimension Hidden / Heads = {HeadDim} is not supported by the attention kernels: use a multiple of {HeadDimMultiple} from {HeadDimMultiple} to {MaxHeadDim}."));
+            if (!(NormEps > 0) || NormEps >= 1)
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(NormEps), $"NormEps must be in (0, 1), but is {NormEps}."));
+            if (Architecture == Architecture.Llama && !(RopeTheta > 0))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeTheta), $"RopeTheta must be positive for Llama models, but is {RopeTheta}."));
+            if (Architecture == Architecture.Opt && KvHeads != Heads)
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(KvHeads), $"OPT models use multi-head attention: KvHeads ({KvHeads}) must equal Heads ({Heads})."));
+            return errors;
+        }
+
+        /// <summary>Head dimensions the attention kernels are written for.</summary>
+        public static bool IsSupportedHeadDim(int headDim) => headDim >= HeadDimMultiple && headDim <= MaxHeadDim && headDim % HeadDimMultiple == 0;
+
+        public const int HeadDimMultiple = 8;
+        public const int MaxHeadDim = 256;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Linq;
+using Kvpr.Json;
+
+namespace Kvpr.Compiler.Tests.Hardware;
+
+public class HardwareProfileTests
+{
+    [Fact]
+    public void Every_stored_profile_parses_and_round_trips()
+    {
+        HardwareProfiles.StoredNames.ShouldBe(new[] { "a100-pcie4", "h100-sxm-pcie5", "rtx5000-pcie4x8", "t4-pcie3" });
+        foreach (var name in HardwareProfiles.StoredNames)
+        {
+            var profile = HardwareProfiles.Stored(name);
+            profile.Name.ShouldBe(name);
+            var again = HardwareProfileFormat.Parse(HardwareProfileFormat.Write(profile), "round-trip");
+            again.HostToDevice.BytesPerSecond.ShouldBe(profile.HostToDevice.BytesPerSecond, profile.HostToDevice.BytesPerSecond * 1e-9);
+            again.GemmSamples.Count.ShouldBe(profile.GemmSamples.Count);
+        }
+    }
+
+    [Fact]
+    public void H100_link_fit_reproduces_the_measured_bandwidths()
+    {
+        var link = HardwareProfiles.Default.HostToDevice;
+        foreach (var (bytes, gbps) in new[] { (1L << 20, 42.3), (16L << 20, 54.0), (1L << 30, 54.3) })
+            (bytes / link.Seconds(bytes) / 1e9).ShouldBe(gbps, gbps * 0.03);
+    }
+
+    [Fact]
+    public void Gemm_rate_interpolates_in_log_m_and_clamps_outside_the_samples()
+    {
+        var profile = HardwareProfiles.Default;
+        profile.GemmFlopsPerSecond(2048).ShouldBe(721e12, 1e6);
+        profile.GemmFlopsPerSecond(100).ShouldBe(721e12, 1e6);
+        profile.GemmFlopsPerSecond(4096).ShouldBe((721e12 + 875e12) / 2, 1e9);
+        profile.GemmFlopsPerSecond(1 << 20).ShouldBe(849e12, 1e6);
+    }
+
+    [Theory]
+    [InlineData("{\"format\":\"kvpr-hwprofile/1\"}", "name", "is missing")]
+    [InlineData("{\"format\":\"other\"}", "format", "must be \"kvpr-hwprofile/1\"")]
+    [InlineData("[1]", "", "must be a JSON object")]
+    [InlineData("{\"format\":\"kvpr-hwprofile/1\",", "", "invalid JSON at line 1")]
+    public void Malformed_profiles_are_rejected_naming_the_field(string json, string field, string reason)
+    {
+        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(json, "bad.hwprofile.json"));
+        error.Field.ShouldBe(field);
+        error.Message.ShouldContain("bad.hwprofile.json");
+        error.Message.ShouldContain(reason);
+    }
+
+    [Theory]
+    [InlineData("\"GBps\": 54.3", "\"GBps\": 0", "hostToDevice[2].GBps", "must be a positive number")]
+    [InlineData("\"gpuMemoryBytes\": 85017493504", "\"gpuMemoryBytes\": \"80GB\"", "gpuMemoryBytes", "must be a number")]
+    [InlineData("\"deviceMemoryGBps\": 3000", "\"deviceMemoryGbps\": 3000", "deviceMemoryGbps", "is not part of the")]
+    [InlineData("\"gemmFp16\": [", "\"gemmFp16\": [ {\"m\": 1, \"k\": 1, \"n\": 1, \"tflop\": 1},", "gemmFp16[0].tflop", "is not expected here")]
+    public void Wrong_values_in_a_stored_profile_are_rejected_naming_the_field(string original, string replacement, string field, string reason)
+    {
+        string text = HardwareProfiles.StoredText("h100-sxm-pcie5");
+        string broken = ReplaceFirst(text, original, replacement);
+        broken.ShouldNotBe(text);
+        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(broken, "edited.hwprofile.json"));
+        error.Field.ShouldBe(field);
+        error.Reason.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void Resolve_names_the_stored_profiles_when_nothing_matches()
+    {
+        var error = Should.Throw<System.IO.FileNotFoundException>(() => HardwareProfiles.Resolve("no-such-gpu"));
+        error.Message.ShouldContain("no-such-gpu");
+        error.Message.ShouldContain("h100-sxm-pcie5");
+    }
+
+    [Fact]
+    public void Transfer_fit_of_exact_affine_samples_recovers_latency_and_bandwidth()
+    {
+        var samples = new[] { 1L << 16, 1L << 20, 1L << 26 }.Select(b => new TransferSample(b, b / (10e-6 + b / 50e9))).ToArray();
+        var model = TransferModel.Fit(samples);
+        model.LatencySeconds.ShouldBe(10e-6, 1e-9);
+        model.BytesPerSecond.ShouldBe(50e9, 50e9 * 1e-6);
+    }
+
+    private static string ReplaceFirst(string text, string original, string replacement)
+    {
+        int at = text.IndexOf(original, System.StringComparison.Ordinal);
+        return at < 0 ? text : text.Substring(0, at) + replacement + text.Substring(at + original.Length);
+    }
+}
