@@ -6,10 +6,13 @@ namespace Kvpr.Compiler.Tests.Lp;
 
 public class CplexLpWriterTests
 {
-    [Fact]
-    public void Writes_sections_bounds_and_exact_numbers()
+    /// <summary>
+    /// Every kind of bound, an objective constant and awkward numbers. Optimum 16.6 + 1e-301: a = f = 0.1,
+    /// b = −4 (from bFloor), d = 4, e = −1.5.
+    /// </summary>
+    internal static LinearProgram EveryKindOfBound()
     {
-        var lp = new LinearProgram("golden");
+        var lp = new LinearProgram("every kind of bound");
         var a = lp.AddVariable("a");
         var b = lp.AddVariable("b", double.NegativeInfinity);
         var c = lp.AddVariable("c", 2.5, 2.5);
@@ -17,19 +20,26 @@ public class CplexLpWriterTests
         var e = lp.AddVariable("e", -1.5);
         var f = lp.AddVariable("f", 0, 0.1);
         lp.Add("cap", a + 2 * b - c <= 10);
+        lp.Add("bFloor", b + c >= -1.5);
         lp.Add("floor", 1.0 / 3 * d - e >= -2.5e17);
         lp.Add("balance", (a - f).EqualTo(0));
-        lp.Maximize(a - 0.5 * b + 1e-300 * f + 7);
+        lp.Maximize(a - b + d - e + 1e-300 * f + 7);
+        return lp;
+    }
 
-        CplexLpWriter.Write(lp).ShouldBe(
+    [Fact]
+    public void Writes_sections_bounds_and_exact_numbers()
+    {
+        CplexLpWriter.Write(EveryKindOfBound()).ShouldBe(
             """
-            \* Problem: golden *\
+            \* Problem: every kind of bound *\
 
             Maximize
-             obj: + a - 0.5 b + 1E-300 f + 7 objective_constant
+             obj: + a - b + d - _e + 1E-300 f + 7 objective_constant
 
             Subject To
              cap: + a + 2 b - c <= 10
+             bFloor: + b + c >= -1.5
              floor: + 0.3333333333333333 d - _e >= -2.5E+17
              balance: + a - f = 0
 

@@ -27,7 +27,7 @@ internal static class RandomPrograms
             var sense = draw < 2 ? ConstraintSense.LessOrEqual : draw < 4 ? ConstraintSense.GreaterOrEqual : ConstraintSense.Equal;
             double rhs = witness is null ? random.Next(-10, 11)
                 : lhs.Evaluate(witness) + SlackSign(sense) * random.Next(0, 3);
-            lp.Add($"row{i}", Row(lhs, sense, rhs));
+            lp.Add($"row{i}", LinearConstraint.Create(lhs, sense, rhs));
         }
 
         var objective = LinearExpression.Sum(variables.Where(_ => random.NextDouble() < 0.8).Select(v => Coefficient(random) * v));
@@ -53,7 +53,7 @@ internal static class RandomPrograms
         foreach (var row in program.Constraints)
         {
             double factor = PowerOfTen(random);
-            scaled.Add(row.Name, Row(factor * Copy(row.Lhs), row.Sense, factor * row.Rhs));
+            scaled.Add(row.Name, LinearConstraint.Create(factor * Copy(row.Lhs), row.Sense, factor * row.Rhs));
         }
         objectiveFactor = PowerOfTen(random);
         if (program.Direction == OptimizationDirection.Maximize)
@@ -62,13 +62,6 @@ internal static class RandomPrograms
             scaled.Minimize(objectiveFactor * Copy(program.Objective));
         return scaled;
     }
-
-    private static LinearConstraint Row(LinearExpression lhs, ConstraintSense sense, double rhs) => sense switch
-    {
-        ConstraintSense.LessOrEqual => lhs <= rhs,
-        ConstraintSense.GreaterOrEqual => lhs >= rhs,
-        _ => lhs.EqualTo(rhs),
-    };
 
     /// <summary>Which way a row's right-hand side may sit from its value at a point that satisfies it.</summary>
     private static double SlackSign(ConstraintSense sense) =>

@@ -19,11 +19,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution.ObjectiveValue.ShouldBe(36, 1e-9);
-        solution[doors].ShouldBe(2, 1e-9);
-        solution[windows].ShouldBe(6, 1e-9);
-        solution.ShouldSatisfy(lp);
+        solution.ShouldBeOptimal(lp, 36, (doors, 2), (windows, 6));
     }
 
     [Theory]
@@ -45,11 +41,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp, degeneratePivotsBeforeBland);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution.ObjectiveValue.ShouldBe(-0.05, 1e-12);
-        solution[x4].ShouldBe(0.04, 1e-12);
-        solution[x6].ShouldBe(1, 1e-12);
-        solution.ShouldSatisfy(lp);
+        solution.ShouldBeOptimal(lp, -0.05, (x4, 0.04), (x6, 1));
     }
 
     [Fact]
@@ -116,11 +108,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(2, 1e-9);
-        solution[y].ShouldBe(1, 1e-9);
-        solution[z].ShouldBe(7, 1e-9);
-        solution.ObjectiveValue.ShouldBe(6.5, 1e-9);
+        solution.ShouldBeOptimal(lp, 6.5, (x, 2), (y, 1), (z, 7));
     }
 
     [Fact]
@@ -135,10 +123,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(2, 1e-9);
-        solution[y].ShouldBe(-5, 1e-9);
-        solution.ObjectiveValue.ShouldBe(-8, 1e-9);
+        solution.ShouldBeOptimal(lp, -8, (x, 2), (y, -5));
     }
 
     [Fact]
@@ -152,16 +137,13 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(-9, 1e-9);
-        solution[y].ShouldBe(-2, 1e-9);
-        solution.ObjectiveValue.ShouldBe(-11, 1e-9);
+        solution.ShouldBeOptimal(lp, -11, (x, -9), (y, -2));
     }
 
     [Fact]
     public void Upper_bounds_bind_before_the_rows_do()
     {
-        // x + y ≤ 7 binds after x reaches its upper bound 4: (4, 3) with value 11.
+        // x + y ≤ 7 binds after x reaches its upper bound 4, and z reaches its own: (4, 3, 2) with value 13.
         var lp = new LinearProgram();
         var x = lp.AddVariable("x", 0, 4);
         var y = lp.AddVariable("y", 0, 5);
@@ -172,11 +154,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(4, 1e-9);
-        solution[y].ShouldBe(3, 1e-9);
-        solution[z].ShouldBe(2, 1e-9);
-        solution.ObjectiveValue.ShouldBe(13, 1e-9);
+        solution.ShouldBeOptimal(lp, 13, (x, 4), (y, 3), (z, 2));
     }
 
     [Fact]
@@ -191,12 +169,8 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(1);
-        solution[y].ShouldBe(4);
-        solution[z].ShouldBe(-1);
+        solution.ShouldBeOptimal(lp, 1, (x, 1), (y, 4), (z, -1));
         double.IsFinite(solution[idle]).ShouldBeTrue();
-        solution.ObjectiveValue.ShouldBe(1, 1e-12);
     }
 
     [Fact]
@@ -223,12 +197,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(0, 1e-9);
-        solution[y].ShouldBe(2, 1e-9);
-        solution[z].ShouldBe(1, 1e-9);
-        solution.ObjectiveValue.ShouldBe(-1, 1e-9);
-        solution.ShouldSatisfy(lp);
+        solution.ShouldBeOptimal(lp, -1, (x, 0), (y, 2), (z, 1));
     }
 
     [Fact]
@@ -242,10 +211,7 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[x].ShouldBe(2.5);
-        solution[y].ShouldBe(3.5, 1e-9);
-        solution.ObjectiveValue.ShouldBe(-21.5, 1e-9);
+        solution.ShouldBeOptimal(lp, -21.5, (x, 2.5), (y, 3.5));
     }
 
     [Theory]
@@ -256,9 +222,7 @@ public class SimplexSolverTests
     {
         var lp = new LinearProgram();
         var x = lp.AddVariable("x", 0, 1);
-        var empty = new LinearExpression(0);
-        lp.Add("constant", sense == ConstraintSense.LessOrEqual ? empty <= rhs
-            : sense == ConstraintSense.GreaterOrEqual ? empty >= rhs : empty.EqualTo(rhs));
+        lp.Add("constant", LinearConstraint.Create(new LinearExpression(0), sense, rhs));
         lp.Maximize(x);
 
         SimplexSolver.Solve(lp).Status.ShouldBe(status);
@@ -277,10 +241,8 @@ public class SimplexSolverTests
 
         var solution = SimplexSolver.Solve(lp);
 
-        solution.Status.ShouldBe(LpStatus.Optimal);
-        solution[bytes].ShouldBe(4e9, 1e-3);
+        solution.ShouldBeOptimal(lp, 0.072 + 4e-6, (bytes, 4e9), (time, 0.072));
         solution[time].ShouldBe(0.072, 1e-15);
-        solution.ShouldSatisfy(lp);
     }
 
     [Fact]

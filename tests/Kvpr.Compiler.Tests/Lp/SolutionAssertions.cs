@@ -3,10 +3,20 @@ using Kvpr.Lp;
 
 namespace Kvpr.Compiler.Tests.Lp;
 
-/// <summary>Checks a solution against the program's own rows and bounds, independently of the solver.</summary>
-internal static class Feasibility
+/// <summary>Checks solutions against known optima and against the program's own rows and bounds.</summary>
+internal static class SolutionAssertions
 {
     private const double RelativeTolerance = 1e-7;
+
+    /// <summary>Optimal with the given objective and values (tolerance 1e-9 relative), and feasible.</summary>
+    public static void ShouldBeOptimal(this LpSolution solution, LinearProgram program, double objective, params (Variable Variable, double Value)[] values)
+    {
+        solution.Status.ShouldBe(LpStatus.Optimal);
+        solution.ObjectiveValue.ShouldBe(objective, 1e-9 * Math.Max(1, Math.Abs(objective)));
+        foreach (var (variable, value) in values)
+            solution[variable].ShouldBe(value, 1e-9 * Math.Max(1, Math.Abs(value)), $"variable {variable.Name}");
+        solution.ShouldSatisfy(program);
+    }
 
     public static void ShouldSatisfy(this LpSolution solution, LinearProgram program)
     {
