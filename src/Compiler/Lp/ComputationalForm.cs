@@ -70,14 +70,10 @@ namespace Kvpr.Lp
 
         public static ComputationalForm From(LinearProgram program)
         {
+            LinearProgramCheck.ThrowIfInvalid(program);
             int n = program.Variables.Count;
             var rows = program.Constraints.Select(c => (IReadOnlyList<KeyValuePair<int, double>>)c.Lhs.Terms.ToList()).ToList();
-            for (int i = 0; i < rows.Count; i++)
-                CheckVariables(rows[i], n, program, $"Constraint '{program.Constraints[i].Name}'");
-            var objective = program.Objective.Terms.ToList();
-            CheckVariables(objective, n, program, "The objective");
-
-            var scaling = LpScaling.Compute(rows, n, objective);
+            var scaling = LpScaling.Compute(rows, n, program.Objective.Terms);
             var matrix = new double[rows.Count][];
             var rhs = new double[rows.Count];
             for (int i = 0; i < rows.Count; i++)
@@ -133,15 +129,6 @@ namespace Kvpr.Lp
             Upper[artificial] = slackAbsorbsResidual ? 0 : double.PositiveInfinity;
             StartBasis[row] = slackAbsorbsResidual ? slack : artificial;
             StartValues[StartBasis[row]] = slackAbsorbsResidual ? residual : Math.Abs(residual);
-        }
-
-        private static void CheckVariables(IEnumerable<KeyValuePair<int, double>> terms, int variableCount, LinearProgram program, string owner)
-        {
-            foreach (var term in terms)
-                if (term.Key >= variableCount)
-                    throw new ArgumentException(
-                        $"{owner} uses variable #{term.Key}, but program '{program.Name}' has only {variableCount} variables; " +
-                        "was the variable created by another LinearProgram?");
         }
     }
 }

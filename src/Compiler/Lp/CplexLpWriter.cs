@@ -20,8 +20,7 @@ namespace Kvpr.Lp
 
         public static string Write(LinearProgram program)
         {
-            if (program is null)
-                throw new ArgumentNullException(nameof(program));
+            LinearProgramCheck.ThrowIfInvalid(program);
             var variableNames = program.Variables.Select(v => v.Name).ToList();
             bool hasConstantColumn = program.Objective.Constant != 0 || variableNames.Count == 0;
             var columns = CplexLpNames.MakeUnique(

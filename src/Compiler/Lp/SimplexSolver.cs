@@ -16,8 +16,6 @@ namespace Kvpr.Lp
         /// <param name="degeneratePivotsBeforeBland">0 prices by Bland's rule throughout, which tests use to check that rule.</param>
         internal static LpSolution Solve(LinearProgram program, int degeneratePivotsBeforeBland)
         {
-            if (program is null)
-                throw new ArgumentNullException(nameof(program));
             var form = ComputationalForm.From(program);
             var simplex = new BoundedSimplex(form, degeneratePivotsBeforeBland);
 

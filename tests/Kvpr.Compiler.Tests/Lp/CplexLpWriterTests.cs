@@ -113,4 +113,14 @@ public class CplexLpWriterTests
         CplexLpWriter.Write(lp).ShouldContain(" obj: 0 x\n");
         CplexLpWriter.Write(lp).ShouldContain(" constant: 0 x <= 5\n");
     }
+
+    [Fact]
+    public void Rejects_what_the_solver_rejects()
+    {
+        var lp = new LinearProgram("mine");
+        var x = lp.AddVariable("x");
+        lp.Minimize(x * double.PositiveInfinity);
+
+        Should.Throw<ArgumentException>(() => CplexLpWriter.Write(lp)).Message.ShouldContain("'x'");
+    }
 }

@@ -261,4 +261,16 @@ public class SimplexSolverTests
         error.Message.ShouldContain("'mixed'");
         error.Message.ShouldContain("'mine'");
     }
+
+    [Fact]
+    public void Rejects_a_non_finite_objective_coefficient_naming_the_variable()
+    {
+        var lp = new LinearProgram("mine");
+        var x = lp.AddVariable("stepTime");
+        lp.Minimize(double.NaN * x);
+
+        var error = Should.Throw<ArgumentException>(() => SimplexSolver.Solve(lp));
+
+        error.Message.ShouldContain("'stepTime'");
+    }
 }
