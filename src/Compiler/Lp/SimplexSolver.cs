@@ -4,12 +4,19 @@ using System.Linq;
 namespace Kvpr.Lp
 {
     /// <summary>
-    /// Solves a <see cref="LinearProgram"/> exactly enough for planning (values within 1e-9 relative of their
-    /// bounds and rows) with a two-phase bounded-variable simplex: phase one drives artificial columns out to
-    /// find a feasible basis, phase two optimises the objective from there.
+    /// Solves a <see cref="LinearProgram"/> with a two-phase bounded-variable simplex (<see cref="BoundedSimplex"/>):
+    /// phase one drives artificial columns out to find a feasible basis, phase two optimises the objective from
+    /// there. Meant for the planner's small programs (up to a few hundred variables and rows).
     /// </summary>
     public static class SimplexSolver
     {
+        /// <summary>
+        /// An optimal vertex: <see cref="LpSolution.Values"/> lie within their bounds and satisfy every row to
+        /// about 1e-9 of the row's magnitude, and <see cref="LpSolution.ObjectiveValue"/> is the objective at them,
+        /// constant included. Infeasible: NaN and no values. Unbounded: ±∞ in the direction of optimisation and
+        /// no values.
+        /// </summary>
+        /// <exception cref="ArgumentException">A term names a variable of another program, or the objective is not finite.</exception>
         public static LpSolution Solve(LinearProgram program) => Solve(program, BoundedSimplex.DefaultDegeneratePivotsBeforeBland);
 
         /// <param name="program">The program to solve.</param>
