@@ -19,7 +19,7 @@ namespace Kvpr.Lp
         public double ObjectiveValue { get; }
         /// <summary>Variable values by <see cref="Variable.Index"/>.</summary>
         public IReadOnlyList<double> Values { get; }
-        /// <summary>Simplex pivots over both phases.</summary>
+        /// <summary>Simplex steps over both phases: pivots and bound flips.</summary>
         public int Iterations { get; }
 
         public double this[Variable variable] => Values[variable.Index];
