@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using Kvpr.Checkpoints;
 using Kvpr.Json;
 using Kvpr.Planning;
 
@@ -15,7 +16,11 @@ namespace Kvpr.Cli
     {
         public static Command Create()
         {
-            var model = new Option<string>("--model") { Description = $"A built-in model ({string.Join(", ", ModelCatalog.Names)}).", Required = true };
+            var model = new Option<string>("--model")
+            {
+                Description = $"A built-in model ({string.Join(", ", ModelCatalog.Names)}), a Hugging Face config.json or a checkpoint folder holding one.",
+                Required = true,
+            };
             var profile = new Option<string>("--profile")
             {
                 Description = $"A stored hardware profile ({string.Join(", ", HardwareProfiles.StoredNames)}) or a *.hwprofile.json file.",
@@ -54,14 +59,21 @@ namespace Kvpr.Cli
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
-            if (!ModelCatalog.TryGet(request.Model, out var spec))
-                return Fail(error, $"Unknown model '{request.Model}': use one of {string.Join(", ", ModelCatalog.Names)}.");
+            ModelSpec spec;
+            try
+            {
+                spec = ResolveModel(request.Model);
+            }
+            catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(error, e.Message);
+            }
             HardwareProfile profile;
             try
             {
                 profile = HardwareProfiles.Resolve(request.Profile);
             }
-            catch (Exception e) when (e is FileNotFoundException or JsonFormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is JsonFormatException or IOException or UnauthorizedAccessException)
             {
                 return Fail(error, e.Message);
             }
@@ -72,6 +84,21 @@ namespace Kvpr.Cli
 
             output.Write(request.Json ? PlanJson.Write(plan) : PlanReport.FormatSummary(plan) + Environment.NewLine + PlanReport.FormatSteps(plan));
             return 0;
+        }
+
+        /// <summary>A built-in name, a config.json, or a folder holding one.</summary>
+        /// <exception cref="CheckpointException">The config cannot be read as a supported model.</exception>
+        /// <exception cref="FileNotFoundException">Neither a built-in name nor an existing file or folder.</exception>
+        private static ModelSpec ResolveModel(string model)
+        {
+            if (ModelCatalog.TryGet(model, out var spec))
+                return spec;
+            if (Directory.Exists(model))
+                return HuggingFaceConfig.Read(Path.Combine(model, HuggingFaceConfig.FileName));
+            if (File.Exists(model))
+                return HuggingFaceConfig.Read(model);
+            throw new FileNotFoundException(
+                $"Unknown model '{model}': it is neither a built-in model ({string.Join(", ", ModelCatalog.Names)}) nor an existing config.json or checkpoint folder.", model);
         }
 
         private static int Fail(TextWriter error, string message)

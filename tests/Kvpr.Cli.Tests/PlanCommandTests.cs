@@ -81,6 +81,55 @@ public class PlanCommandTests
         error.Trim().Split('\n').Length.ShouldBe(1);
     }
 
+    private const string LlamaConfig = """
+        {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 256, "intermediate_size": 512,
+         "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 1000,
+         "max_position_embeddings": 512, "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "tie_word_embeddings": false}
+        """;
+
+    [Fact]
+    public void A_hugging_face_config_or_its_folder_is_planned_under_the_folder_name()
+    {
+        var folder = Directory.CreateTempSubdirectory("kvpr-plan-");
+        var checkpoint = folder.CreateSubdirectory("my-llama");
+        File.WriteAllText(Path.Combine(checkpoint.FullName, "config.json"), LlamaConfig);
+        try
+        {
+            foreach (string model in new[] { checkpoint.FullName, Path.Combine(checkpoint.FullName, "config.json") })
+            {
+                var (exitCode, output, error) = Run("plan", "--model", model, "--batch", "2", "--prompt", "16", "--new-tokens", "2");
+                error.ShouldBeEmpty();
+                exitCode.ShouldBe(0);
+                output.ShouldContain("Plan for my-llama");
+                output.ShouldContain("KV cache of all 3 layers on the GPU");
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_unsupported_config_is_one_error_naming_the_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("kvpr-plan-");
+        string config = Path.Combine(folder.FullName, "config.json");
+        File.WriteAllText(config, LlamaConfig.Replace("LlamaForCausalLM", "GPT2LMHeadModel"));
+        try
+        {
+            var (exitCode, _, error) = Run("plan", "--model", config, "--batch", "2", "--prompt", "16", "--new-tokens", "2");
+            exitCode.ShouldBe(1);
+            error.ShouldContain(ErrorCodes.UnsupportedModelConfig);
+            error.ShouldContain(config);
+            error.ShouldContain("GPT2LMHeadModel");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void A_malformed_profile_file_is_named_in_the_error()
     {
