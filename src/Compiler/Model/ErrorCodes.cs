@@ -17,5 +17,6 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
+        public const string InvalidGraph = "KVPR012";
     }
 }
