@@ -34,6 +34,7 @@ namespace Kvpr.Graphs
         public OpKind Op { get; }
         /// <summary>Decoder layer from 0, or <see cref="NoLayer"/>.</summary>
         public int Layer { get; }
+        /// <summary>The micro-batch from 0; 0 for weight loads, which serve every micro-batch.</summary>
         public int MicroBatch { get; }
         public StreamKind Stream { get; }
         /// <summary>The tokens of each sequence the node works on; the node is a no-op in a step where they are empty.</summary>

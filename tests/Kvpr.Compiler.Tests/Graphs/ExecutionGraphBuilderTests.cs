@@ -113,5 +113,6 @@ public class ExecutionGraphBuilderTests
         Should.Throw<System.ArgumentOutOfRangeException>(() => ExecutionGraphBuilder.RowByRow(Tiny, new Residency(5, 0), 1)).ParamName.ShouldBe("residency");
         Should.Throw<System.ArgumentOutOfRangeException>(() => ExecutionGraphBuilder.RowByRow(Tiny, new Residency(0, 0), 0)).ParamName.ShouldBe("activationChunks");
         Should.Throw<System.ArgumentOutOfRangeException>(() => ExecutionGraphBuilder.ColumnByColumn(Tiny, new Residency(0, 0), 0, 1)).ParamName.ShouldBe("microBatches");
+        Should.Throw<System.ArgumentOutOfRangeException>(() => ExecutionGraphBuilder.Build(ScheduleKind.RowByRow, Tiny, new Residency(0, 0), 2, 1)).ParamName.ShouldBe("microBatches");
     }
 }
