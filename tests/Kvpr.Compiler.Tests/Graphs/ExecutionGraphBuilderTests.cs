@@ -83,6 +83,20 @@ public class ExecutionGraphBuilderTests
     }
 
     [Fact]
+    public void A_graph_lists_the_device_buffers_it_needs()
+    {
+        ExecutionGraphBuilder.ColumnByColumn(Tiny, new Residency(1, 1), 2, 2).Buffers.ShouldBe(new[]
+        {
+            new BufferUse(BufferKind.Hidden, 0), new BufferUse(BufferKind.Hidden, 1),
+            new BufferUse(BufferKind.ResidentWeights, 0), new BufferUse(BufferKind.ResidentKv, 0),
+            new BufferUse(BufferKind.WeightSlot, 1), new BufferUse(BufferKind.WeightSlot, 0),
+            new BufferUse(BufferKind.ActivationSlot, 0), new BufferUse(BufferKind.KvSlot, 0),
+            new BufferUse(BufferKind.ActivationSlot, 1), new BufferUse(BufferKind.KvSlot, 1),
+            new BufferUse(BufferKind.Logits, 0), new BufferUse(BufferKind.Logits, 1),
+        }, ignoreOrder: true);
+    }
+
+    [Fact]
     public void Resident_kv_layers_load_nothing_and_append_the_new_token_on_the_device()
     {
         var graph = ExecutionGraphBuilder.RowByRow(Tiny, new Residency(1, Tiny.Layers), 2);
