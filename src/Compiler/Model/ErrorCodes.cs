@@ -20,5 +20,6 @@ namespace Kvpr
         public const string InvalidCheckpoint = "KVPR012";
         public const string CheckpointMismatch = "KVPR013";
         public const string UnsupportedModelConfig = "KVPR014";
+        public const string InvalidGraph = "KVPR012";
     }
 }
