@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
 using Kvpr.Checkpoints;
+using Kvpr.Graphs;
 using Kvpr.Json;
 using Kvpr.Planning;
 
@@ -34,10 +36,11 @@ namespace Kvpr.Cli
             var microBatches = new Option<int>("--micro-batches") { Description = "Micro-batches sharing each layer's weights (throughput).", DefaultValueFactory = _ => 1 };
             var gpuMemory = new Option<long?>("--gpu-memory") { Description = "GPU memory the plan may use, in bytes (default: the profile's)." };
             var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
+            var trace = new Option<FileInfo?>("--trace") { Description = "Also write every decode step's simulated timeline as a Chrome trace (open in ui.perfetto.dev)." };
 
             var command = new Command("plan", "Plan which KV and weights stay on the GPU and how many tokens to recompute at each decode step.")
             {
-                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, json,
+                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, json, trace,
             };
             command.SetAction(parse =>
             {
@@ -49,13 +52,13 @@ namespace Kvpr.Cli
                     MaxNewTokens = parse.GetValue(newTokens),
                     MicroBatches = parse.GetValue(microBatches),
                     GpuMemoryBytes = parse.GetValue(gpuMemory),
-                }, parse.GetValue(json));
+                }, parse.GetValue(json), parse.GetValue(trace));
                 return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             });
             return command;
         }
 
-        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool Json);
+        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool Json, FileInfo? TraceFile);
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
@@ -82,8 +85,34 @@ namespace Kvpr.Cli
             if (result.Plan is not { } plan)
                 return Fail(error, string.Join(Environment.NewLine, result.Errors.Select(e => e.ToString())));
 
+            if (request.TraceFile is { } traceFile && !TryWrite(traceFile, () => ChromeTrace.Write(Simulate(spec, profile, plan)), "the trace", error))
+                return 1;
+
             output.Write(request.Json ? PlanJson.Write(plan) : PlanReport.FormatSummary(plan) + Environment.NewLine + PlanReport.FormatSteps(plan));
             return 0;
+        }
+
+        /// <summary>Every decode step of the plan played on the schedule its objective runs (row-by-row or column-by-column).</summary>
+        private static IReadOnlyList<SimulatedStep> Simulate(ModelSpec spec, HardwareProfile profile, DecodePlan plan)
+        {
+            var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
+            var schedule = plan.Workload.Objective == Objective.Latency ? ScheduleKind.RowByRow : ScheduleKind.ColumnByColumn;
+            var graph = ExecutionGraphBuilder.Build(schedule, spec, plan.Residency, plan.Workload.MicroBatches, costs.Settings.ActivationChunks);
+            return plan.Steps.Select(step => GraphSimulator.Run(graph, step.Shape, costs)).ToArray();
+        }
+
+        private static bool TryWrite(FileInfo file, Func<string> text, string what, TextWriter error)
+        {
+            try
+            {
+                File.WriteAllText(file.FullName, text());
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"Could not write {what} to '{file.FullName}': {e.Message}");
+                return false;
+            }
         }
 
         /// <summary>A built-in name, a config.json, or a folder holding one.</summary>

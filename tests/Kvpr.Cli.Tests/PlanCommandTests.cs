@@ -66,6 +66,34 @@ public class PlanCommandTests
         json.RootElement.GetProperty("predictedMsPerToken").GetDouble().ShouldBe(total / (2 * 8 * 4), 1e-9);
     }
 
+    [Fact]
+    public void Trace_holds_one_simulated_step_per_decode_step_close_to_the_prediction()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvpr-plan-{System.Guid.NewGuid():N}.trace.json");
+        try
+        {
+            var (exitCode, output, _) = Run("plan", "--model", "opt-6.7b", "--batch", "32", "--prompt", "1024", "--new-tokens", "2",
+                "--gpu-memory", "16000000000", "--json", "--trace", path);
+            exitCode.ShouldBe(0);
+            using var plan = JsonDocument.Parse(output);
+            using var trace = JsonDocument.Parse(File.ReadAllText(path));
+            var events = trace.RootElement.GetProperty("traceEvents").EnumerateArray().Where(e => e.GetProperty("ph").GetString() == "X").ToArray();
+            var steps = plan.RootElement.GetProperty("steps").EnumerateArray().ToArray();
+            events.Select(e => e.GetProperty("pid").GetInt32()).Distinct().ShouldBe(new[] { 0, 1 });
+            for (int step = 0; step < steps.Length; step++)
+            {
+                var ofStep = events.Where(e => e.GetProperty("pid").GetInt32() == step).ToArray();
+                double microseconds = ofStep.Max(e => e.GetProperty("ts").GetDouble() + e.GetProperty("dur").GetDouble()) - ofStep.Min(e => e.GetProperty("ts").GetDouble());
+                double predicted = steps[step].GetProperty("predictedStepMs").GetDouble();
+                (microseconds / 1000).ShouldBe(predicted, predicted * 0.02);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData("Unknown model 'gpt-9'", "plan", "--model", "gpt-9", "--batch", "1", "--prompt", "8", "--new-tokens", "1")]
     [InlineData("is neither a stored profile", "plan", "--model", "opt-125m", "--profile", "no-such.hwprofile.json", "--batch", "1", "--prompt", "8", "--new-tokens", "1")]
