@@ -6,6 +6,7 @@ using System.Linq;
 using Kvpr.Checkpoints;
 using Kvpr.Graphs;
 using Kvpr.Json;
+using Kvpr.Lp;
 using Kvpr.Planning;
 
 namespace Kvpr.Cli
@@ -36,11 +37,12 @@ namespace Kvpr.Cli
             var microBatches = new Option<int>("--micro-batches") { Description = "Micro-batches sharing each layer's weights (throughput).", DefaultValueFactory = _ => 1 };
             var gpuMemory = new Option<long?>("--gpu-memory") { Description = "GPU memory the plan may use, in bytes (default: the profile's)." };
             var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
+            var lp = new Option<FileInfo?>("--lp") { Description = "Also write the linear program that chose the residency as CPLEX LP text." };
             var trace = new Option<FileInfo?>("--trace") { Description = "Also write every decode step's simulated timeline as a Chrome trace (open in ui.perfetto.dev)." };
 
             var command = new Command("plan", "Plan which KV and weights stay on the GPU and how many tokens to recompute at each decode step.")
             {
-                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, json, trace,
+                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, json, lp, trace,
             };
             command.SetAction(parse =>
             {
@@ -52,13 +54,13 @@ namespace Kvpr.Cli
                     MaxNewTokens = parse.GetValue(newTokens),
                     MicroBatches = parse.GetValue(microBatches),
                     GpuMemoryBytes = parse.GetValue(gpuMemory),
-                }, parse.GetValue(json), parse.GetValue(trace));
+                }, parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
                 return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             });
             return command;
         }
 
-        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool Json, FileInfo? TraceFile);
+        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool Json, FileInfo? LpFile, FileInfo? TraceFile);
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
@@ -85,6 +87,9 @@ namespace Kvpr.Cli
             if (result.Plan is not { } plan)
                 return Fail(error, string.Join(Environment.NewLine, result.Errors.Select(e => e.ToString())));
 
+            if (request.LpFile is { } lpFile &&
+                !TryWrite(lpFile, () => CplexLpWriter.Write(DecodePlanner.ResidencyProgram(spec, profile, plan).Program), "the linear program", error))
+                return 1;
             if (request.TraceFile is { } traceFile && !TryWrite(traceFile, () => ChromeTrace.Write(Simulate(spec, profile, plan)), "the trace", error))
                 return 1;
 

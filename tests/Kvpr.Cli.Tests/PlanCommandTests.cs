@@ -94,6 +94,38 @@ public class PlanCommandTests
         }
     }
 
+    [Fact]
+    public void Lp_writes_the_residency_program_as_cplex_lp_text()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvpr-plan-{System.Guid.NewGuid():N}.lp");
+        try
+        {
+            var (exitCode, _, _) = Run("plan", "--model", "opt-6.7b", "--batch", "32", "--prompt", "1024", "--new-tokens", "2",
+                "--gpu-memory", "20000000000", "--lp", path);
+            exitCode.ShouldBe(0);
+            string text = File.ReadAllText(path);
+            text.ShouldStartWith(@"\* Problem: residency_");
+            text.ShouldContain("Minimize");
+            text.ShouldContain("gpu_memory:");
+            text.ShouldContain("kv_resident_layers");
+            text.TrimEnd().ShouldEndWith("End");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void An_unwritable_output_file_is_one_error()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvpr-missing-{System.Guid.NewGuid():N}", "plan.lp");
+        var (exitCode, output, error) = Run("plan", "--model", "opt-125m", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--lp", path);
+        exitCode.ShouldBe(1);
+        output.ShouldBeEmpty();
+        error.ShouldContain($"Could not write the linear program to '{path}'");
+    }
+
     [Theory]
     [InlineData("Unknown model 'gpt-9'", "plan", "--model", "gpt-9", "--batch", "1", "--prompt", "8", "--new-tokens", "1")]
     [InlineData("is neither a stored profile", "plan", "--model", "opt-125m", "--profile", "no-such.hwprofile.json", "--batch", "1", "--prompt", "8", "--new-tokens", "1")]
