@@ -93,7 +93,7 @@ namespace Kvpr.Cli
             if (request.TraceFile is { } traceFile && !TryWrite(traceFile, () => ChromeTrace.Write(Simulate(spec, profile, plan)), "the trace", error))
                 return 1;
 
-            output.Write(request.Json ? PlanJson.Write(plan) : PlanReport.FormatSummary(plan) + Environment.NewLine + PlanReport.FormatSteps(plan));
+            output.Write(request.Json ? PlanJson.Write(plan, spec) : PlanReport.FormatSummary(plan, spec) + Environment.NewLine + PlanReport.FormatSteps(plan));
             return 0;
         }
 

@@ -41,7 +41,7 @@ namespace Kvpr.Planning
 
             var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch =>
                 LengthBuckets(workload, options.MaxLengthBuckets).Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches))));
-            return PlanResult.Success(new DecodePlan(spec.Name, spec.Layers, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
+            return PlanResult.Success(new DecodePlan(spec.Name, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
         }
 
         /// <summary>
