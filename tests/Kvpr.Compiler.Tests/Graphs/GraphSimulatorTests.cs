@@ -36,6 +36,7 @@ public class GraphSimulatorTests
         double weightBytes = 2.0 * (4 * 256 * 256 + 4 * 256 + 2 * 256 * 1024 + 1024 + 256 + 4 * 256);
         double kvBytes = 2.0 * batch * length * 256 * 2;
         step.StepSeconds.ShouldBe(Tiny.Layers * (weightBytes + kvBytes) / LinkBytesPerSecond, 1e-15);
+        step.BusySeconds(StreamKind.HostToDevice).ShouldBe(step.StepSeconds, 1e-15); // the link never idles
     }
 
     [Fact]
