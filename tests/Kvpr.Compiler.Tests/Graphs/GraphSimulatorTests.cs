@@ -96,6 +96,23 @@ public class GraphSimulatorTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData(24_000_000_000L)]
+    public void Simulated_steps_of_the_opt_6_7b_h100_plan_agree_with_its_predictions(long? gpuMemoryBytes)
+    {
+        var workload = new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 32, GpuMemoryBytes = gpuMemoryBytes };
+        var plan = DecodePlanner.Plan(Opt67, HardwareProfiles.Default, workload).GetPlanOrThrow();
+        var costs = new CostModel(Opt67, HardwareProfiles.Default);
+        var graph = ExecutionGraphBuilder.RowByRow(Opt67, plan.Residency, costs.Settings.ActivationChunks);
+
+        foreach (var step in plan.Steps)
+        {
+            double simulatedMs = GraphSimulator.Run(graph, step.Shape, costs).StepSeconds * 1e3;
+            simulatedMs.ShouldBe(step.Times.PredictedMs, step.Times.PredictedMs * 0.10, $"step at s' = {step.Length}, l = {step.RecomputeTokens}");
+        }
+    }
+
+    [Theory]
     [InlineData(2, 0, 0)]
     [InlineData(3, 4, 8)]
     public void Simulated_column_by_column_step_agrees_with_the_planners_group_prediction(int microBatches, int kvResident, int weightResident)
