@@ -17,5 +17,7 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
+        public const string InvalidWeights = "KVPR012";
+        public const string InvalidPrompt = "KVPR013";
     }
 }
