@@ -17,7 +17,8 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
-        public const string InvalidWeights = "KVPR012";
-        public const string InvalidPrompt = "KVPR013";
+        public const string InvalidGraph = "KVPR012";
+        public const string InvalidWeights = "KVPR015";
+        public const string InvalidPrompt = "KVPR016";
     }
 }
