@@ -20,9 +20,10 @@ namespace Kvpr.Backend
 
         /// <summary>
         /// Rotary embedding in place, Hugging Face rotate_half convention (pairs (i, i + headDim/2) of every
-        /// head); row (s, t) is at position <paramref name="firstPosition"/> + t.
+        /// head rotated by position · inverseFrequencies[i], in fp32); row (s, t) is at position
+        /// <paramref name="firstPosition"/> + t.
         /// </summary>
-        void Rope(IStream stream, DeviceMatrix x, int headDim, int firstPosition, double theta);
+        void Rope(IStream stream, DeviceMatrix x, int headDim, int firstPosition, IDeviceBuffer inverseFrequencies);
 
         /// <summary>x = act(x) in place.</summary>
         void Activate(IStream stream, DeviceMatrix x, Activation activation);
@@ -47,7 +48,5 @@ namespace Kvpr.Backend
         /// </summary>
         void Embed(IStream stream, IReadOnlyList<int> tokenIds, IDeviceBuffer tokenTable, IDeviceBuffer? positionTable, int firstPosition, int positionOffset, DeviceMatrix output);
 
-        /// <summary>The index of the largest element of every row, after the stream's work so far has finished.</summary>
-        int[] Argmax(IStream stream, DeviceMatrix x);
     }
 }

@@ -38,13 +38,10 @@ namespace Kvpr.Cpu
             });
         }
 
-        public void Rope(IStream stream, DeviceMatrix x, int headDim, int firstPosition, double theta)
+        public void Rope(IStream stream, DeviceMatrix x, int headDim, int firstPosition, IDeviceBuffer inverseFrequencies)
         {
             int half = headDim / 2;
-            // fp32 like Hugging Face: inv_freq = 1 / theta^(2i/d), angle = position · inv_freq.
-            var inverseFrequency = new float[half];
-            for (int i = 0; i < half; i++)
-                inverseFrequency[i] = 1f / MathF.Pow((float)theta, 2f * i / headDim);
+            var inverseFrequency = CpuBuffer.Of(inverseFrequencies).Data;
 
             var data = CpuBuffer.Of(x.Buffer).Data;
             for (int s = 0; s < x.Sequences; s++)
@@ -55,6 +52,7 @@ namespace Kvpr.Cpu
                     float position = firstPosition + t;
                     for (int i = 0; i < half; i++)
                     {
+                        // fp32 like Hugging Face: angle = position · inv_freq.
                         float angle = position * inverseFrequency[i];
                         float cos = MathF.Cos(angle), sin = MathF.Sin(angle);
                         for (int head = 0; head < x.Width; head += headDim)
@@ -146,16 +144,6 @@ namespace Kvpr.Cpu
                         TensorPrimitives.Add(row, positions.AsSpan((firstPosition + t + positionOffset) * width, width), row);
                 }
             }
-        }
-
-        public int[] Argmax(IStream stream, DeviceMatrix x)
-        {
-            var result = new int[x.Rows];
-            var data = CpuBuffer.Of(x.Buffer).Data;
-            for (int s = 0, r = 0; s < x.Sequences; s++)
-                for (int t = 0; t < x.Tokens; t++, r++)
-                    result[r] = TensorPrimitives.IndexOfMax(data.AsSpan((int)x.RowOffset(s, t), x.Width));
-            return result;
         }
 
         private delegate void RowAction(Span<float> row);

@@ -16,6 +16,7 @@ namespace Kvpr.Execution
         private readonly ModelSpec _spec;
         private readonly DeviceWeights _weights;
         private readonly StepBuffers _buffers;
+        private readonly IDeviceBuffer? _ropeFrequencies;
 
         public DecodeOperations(IDevice device, ModelSpec spec, DeviceWeights weights, StepBuffers buffers)
         {
@@ -24,6 +25,7 @@ namespace Kvpr.Execution
             _spec = spec;
             _weights = weights;
             _buffers = buffers;
+            _ropeFrequencies = spec.RopeTheta > 0 ? device.Upload(new RopeFrequencies(spec)) : null;
         }
 
         /// <summary>Hidden state of the new tokens: token embedding, plus the learned position for OPT.</summary>
@@ -76,8 +78,8 @@ namespace Kvpr.Execution
 
             var query = batch.Rows(_buffers.Query, count, h);
             _ops.Gemm(stream, normed, _weights.Get(WeightMapRole.QueryWeight, layer), _weights.Find(WeightMapRole.QueryBias, layer), query);
-            if (_spec.RopeTheta > 0)
-                _ops.Rope(stream, query, _spec.HeadDim, first, _spec.RopeTheta);
+            if (_ropeFrequencies is not null)
+                _ops.Rope(stream, query, _spec.HeadDim, first, _ropeFrequencies);
             ProjectKv(stream, batch, layer, normed, kv, first);
 
             var context = batch.Rows(_buffers.Context, count, h);
@@ -153,8 +155,8 @@ namespace Kvpr.Execution
             var values = kv.Tokens(kv.Values, batch.Sequences, first, x.Tokens, _spec.KvDim);
             _ops.Gemm(stream, x, _weights.Get(WeightMapRole.KeyWeight, layer), _weights.Find(WeightMapRole.KeyBias, layer), keys);
             _ops.Gemm(stream, x, _weights.Get(WeightMapRole.ValueWeight, layer), _weights.Find(WeightMapRole.ValueBias, layer), values);
-            if (_spec.RopeTheta > 0)
-                _ops.Rope(stream, keys, _spec.HeadDim, first, _spec.RopeTheta);
+            if (_ropeFrequencies is not null)
+                _ops.Rope(stream, keys, _spec.HeadDim, first, _ropeFrequencies);
         }
 
         private void Normalize(IStream stream, DeviceMatrix x, WeightMapRole scale, WeightMapRole bias, int? layer, DeviceMatrix y)
