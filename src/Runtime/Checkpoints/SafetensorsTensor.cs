@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Kvpr.Checkpoints
 {
@@ -39,6 +41,17 @@ namespace Kvpr.Checkpoints
         /// <summary>The raw little-endian bytes; tensors over 2 GiB must be read through <see cref="CopyToSingle"/>.</summary>
         public ReadOnlySpan<byte> Bytes => File.ReadData(DataBegin, ByteLength, Name);
 
+        /// <summary>
+        /// The elements in place as <typeparamref name="T"/>, which must have the dtype's size (Half for F16,
+        /// ushort for BF16, long for I64, …): for copying weights on without converting them.
+        /// </summary>
+        public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged
+        {
+            if (Unsafe.SizeOf<T>() != DType.ElementBytes())
+                throw new ArgumentException($"Tensor '{Name}' has {DType.ElementBytes()}-byte {DType.HeaderName()} elements; {typeof(T).Name} has {Unsafe.SizeOf<T>()} bytes.");
+            return MemoryMarshal.Cast<byte, T>(Bytes);
+        }
+
         /// <summary>The elements as float32 (F16, BF16 and F32 tensors).</summary>
         public float[] ToSingleArray()
         {
@@ -71,7 +84,7 @@ namespace Kvpr.Checkpoints
             if (DType != SafetensorsDType.I64)
                 throw Problem($"has dtype {DType.HeaderName()}, but I64 was expected");
             RequireElementsFitAnArray();
-            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(Bytes).ToArray();
+            return AsSpan<long>().ToArray();
         }
 
         public override string ToString() => $"{Name} {DType.HeaderName()} {ShapeText}";

@@ -22,6 +22,8 @@ public class SafetensorsFileTests
         var values = embed.ToSingleArray();
         values.Take(4).ShouldBe(new[] { 0.1134033203125f, -0.026702880859375f, -0.09466552734375f, 0.1484375f });
         values.Sum(v => (double)v).ShouldBe(-1.00772225856781, 1e-9);
+        embed.AsSpan<Half>()[3].ShouldBe((Half)0.1484375f);
+        Should.Throw<ArgumentException>(() => embed.AsSpan<float>()).Message.ShouldContain("2-byte F16");
         file["model.decoder.layers.0.fc1.bias"].ToSingleArray().Sum(v => (double)v).ShouldBe(-0.2112135887145996, 1e-9);
     }
 
