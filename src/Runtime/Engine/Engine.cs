@@ -40,7 +40,8 @@ namespace Kvpr
         public EngineOptions Options { get; }
 
         /// <summary>
-        /// Continues every prompt by up to <see cref="GenerationOptions.MaxNewTokens"/> greedy tokens. All prompts
+        /// Continues every prompt by up to <see cref="GenerationOptions.MaxNewTokens"/> tokens, picked as
+        /// <see cref="GenerationOptions.Sampling"/> says (greedy by default). All prompts
         /// must have the same length; they are decoded together (split into micro-batches for column-by-column).
         /// </summary>
         /// <exception cref="ArgumentException">A prompt is empty, has a token outside the vocabulary, or would run past the model's positions.</exception>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Kvpr.Sampling;
 
 namespace Kvpr
 {
@@ -8,6 +9,9 @@ namespace Kvpr
     {
         /// <summary>Tokens generated per sequence at most.</summary>
         public int MaxNewTokens { get; init; } = 32;
+
+        /// <summary>Greedy (the default) or seeded sampling with temperature, top-k and top-p.</summary>
+        public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
 
         /// <summary>Stop a sequence once it has generated one of <see cref="EosTokenIds"/> (kept in its output).</summary>
         public bool StopOnEos { get; init; } = true;

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Numerics.Tensors;
 using Kvpr.Backend;
 using Kvpr.Execution;
+using Kvpr.Sampling;
 
 namespace Kvpr
 {
@@ -24,6 +24,7 @@ namespace Kvpr
         private readonly bool[] _stopped;
         private readonly List<float[]>[] _prefillLogits, _generatedLogits;
         private readonly HashSet<int> _eos;
+        private readonly Sampler _sampler;
 
         public GenerationRun(IDevice device, ModelSpec spec, int sequences, GenerationOptions options, GraphExecutor executor, MicroBatch[] microBatches)
         {
@@ -37,6 +38,7 @@ namespace Kvpr
             _stopped = new bool[sequences];
             _prefillLogits = Enumerable.Range(0, sequences).Select(_ => new List<float[]>()).ToArray();
             _generatedLogits = Enumerable.Range(0, sequences).Select(_ => new List<float[]>()).ToArray();
+            _sampler = new Sampler(options.Sampling, sequences);
             _eos = options.StopOnEos ? new HashSet<int>(options.EosTokenIds) : new HashSet<int>();
         }
 
@@ -90,7 +92,7 @@ namespace Kvpr
                     var last = logits.AsSpan((s * rows + rows - 1) * vocab, vocab);
                     if (_options.CaptureLogits)
                         _generatedLogits[sequence].Add(last.ToArray());
-                    int token = TensorPrimitives.IndexOfMax(last);
+                    int token = _sampler.Next(sequence, last);
                     _tokens[sequence].Add(token);
                     _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
