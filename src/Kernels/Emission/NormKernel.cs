@@ -48,7 +48,7 @@ const float inv_rms = rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS);
                 : "x[i] * inv_rms * to_float(weight[i])";
             source.Section("Normalisation");
             source.Kernel(
-                new KernelSignature(KernelNames.Norm, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)),
+                new KernelSignature(KernelNames.Normalize, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)),
                 "ROW_THREADS",
                 $$"""
 const int r = blockIdx.x;

@@ -44,11 +44,11 @@ namespace Kvpr.Kernels.Emission
 //   logits      float  [rows][VOCAB]              written by the lm_head GEMM with a float output
 //
 // One decoder layer of a decode step (s' tokens stored per sequence, the first l of them recomputed):
-//   norm (also stores the activation at slot s') -> GEMM .W_qkv^T -> qkv_epilogue (appends K, V at slot s')
+//   normalize (also stores the activation at slot s') -> GEMM .W_qkv^T -> qkv_epilogue (appends K, V at slot s')
 //   GEMM X[:, 0:l].W_kv^T -> kv_recompute_epilogue (K, V of tokens [0, l)); K, V of [l, s') arrive by copy
 //   decode_attention over s'+1 tokens -> attention_combine -> GEMM .W_o^T -> {{residual}}
-//   norm -> {{mlp}} -> {{residual}}
-// After the last layer: norm (final weights) -> GEMM .W_lm_head^T -> argmax or sample.
+//   normalize -> {{mlp}} -> {{residual}}
+// After the last layer: normalize (final weights) -> GEMM .W_lm_head^T -> argmax or sample.
 // Prefill runs the same kernels over batch x prompt rows, with prefill_attention in place of decode attention.
 """;
         }

@@ -5,7 +5,8 @@ namespace Kvpr.Kernels.Emission
     /// <summary>
     /// The epilogues after the attention projection GEMMs: for the new tokens (q, k, v from x.W_qkv^T) and for the
     /// recomputed prefix (k, v from X.W_kv^T). Both add the bias, rotate K where the model uses RoPE, and write K, V into the KV cache
-    /// at the tokens' slots, so a recomputed token is bit-for-bit the K, V it had when it was new.
+    /// at the tokens' slots with the same code, so a recomputed token gets the K, V it had when it was new (up to the
+    /// GEMMs' summation order).
     /// </summary>
     internal static class ProjectionEpilogues
     {
