@@ -22,9 +22,9 @@ namespace Kvpr.Kernels.Emission
             Line($"constexpr int VOCAB = {CudaLiteral.Int(spec.Vocab)};", "vocabulary size");
             Line($"constexpr float NORM_EPS = {CudaLiteral.Float(spec.NormEps)};", spec.Norm == NormKind.LayerNorm ? "LayerNorm epsilon" : "RMSNorm epsilon");
             Line($"constexpr float Q_SCALE = {CudaLiteral.Float(1 / Math.Sqrt(spec.HeadDim))};", "1 / sqrt(HEAD_DIM), applied to q");
-            if (spec.Architecture == Architecture.Opt)
+            if (spec.UsesLearnedPositions())
                 Line($"constexpr int POSITION_OFFSET = {CudaLiteral.Int(spec.PositionOffset)};", "position p uses row p + POSITION_OFFSET of the learned table");
-            else
+            if (spec.UsesRope())
                 Line($"constexpr float ROPE_THETA = {CudaLiteral.Float(spec.RopeTheta)};", "RoPE base: pair i turns at ROPE_THETA^(-2i / HEAD_DIM) per position");
             text.Append('\n');
             Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the one-block-per-row kernels");

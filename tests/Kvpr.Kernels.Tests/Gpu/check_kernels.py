@@ -420,6 +420,50 @@ def check_fixture(k, folder):
           f"{generated.tolist()} vs {ref['generated_ids'].tolist()}")
 
 
+def time_ms(launch, repeats=50):
+    launch()
+    start, stop = cp.cuda.Event(), cp.cuda.Event()
+    start.record()
+    for _ in range(repeats):
+        launch()
+    stop.record()
+    stop.synchronize()
+    return cp.cuda.get_elapsed_time(start, stop) / repeats
+
+
+def benchmark(k, batch=32, length=2048, multiprocessors=132):
+    """Informational: decode attention's achieved bandwidth over the K and V bytes it must read; sampling's time."""
+    c = k.c
+    heads, kv_dim, d = c["HEADS"], c["KV_DIM"], c["HEAD_DIM"]
+    blocks = batch * heads // c["HEADS_PER_BLOCK"]
+    wanted = max(1, -(-2 * multiprocessors // blocks))
+    tokens_per_split = -(-(-(-length // wanted)) // 64) * 64  # DecodeSplit.For
+    splits = -(-length // tokens_per_split)
+    kc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
+    vc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
+    q = cp.random.standard_normal((batch, heads, d), dtype=cp.float32)
+    acc = cp.empty((batch, heads, splits, d), cp.float32)
+    mx = cp.empty((batch, heads, splits), cp.float32)
+    sm = cp.empty((batch, heads, splits), cp.float32)
+    out = cp.empty((batch, heads, d), cp.float16)
+    attention = k.module.get_function("decode_attention")
+    combine = k.module.get_function("attention_combine")
+
+    def step():
+        attention((splits, heads // c["HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
+                  (q, kc, vc, acc, mx, sm, np.int32(length), np.int32(tokens_per_split), np.int32(length)))
+        combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(splits)))
+    ms = time_ms(step)
+    print(f"INFO {k.name}: decode attention batch {batch}, {length} tokens, {splits} splits: {ms:.3f} ms, "
+          f"{2 * kc.nbytes / ms / 1e6:.0f} GB/s of K and V")
+    logits = cp.random.standard_normal((batch, c["VOCAB"]), dtype=cp.float32)
+    uniforms = cp.random.random(batch, dtype=cp.float32)
+    tokens = cp.empty(batch, cp.int32)
+    sample = k.module.get_function("sample")
+    ms = time_ms(lambda: sample((batch,), (c["SAMPLING_THREADS"],), (logits, uniforms, tokens, np.float32(0.8), np.int32(50), np.float32(0.9))), 10)
+    print(f"INFO {k.name}: sample (top-k 50, top-p 0.9) of {batch} rows over {c['VOCAB']} logits: {ms:.3f} ms")
+
+
 def main():
     sources, fixtures = sys.argv[1], sys.argv[2]
     arch = cp.cuda.Device().compute_capability  # e.g. "90"
@@ -434,6 +478,8 @@ def main():
         check_attention(k, rng, batch=1, length=130, tokens_per_split=1, bf16=bf16)
         if not bf16:
             check_sampling(k, rng)
+        if k.c["HIDDEN"] >= 4096 and not bf16:
+            benchmark(k)
         folder = os.path.join(fixtures, k.name)
         if os.path.isdir(folder):
             check_fixture(k, folder)
