@@ -32,6 +32,7 @@ namespace Kvpr.Kernels.Emission
             Line("constexpr int ATTENTION_WARPS = ATTENTION_THREADS / 32;", "");
             Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens scored per pass of the attention loop");
             Line($"constexpr int HEADS_PER_BLOCK = {CudaLiteral.Int(tiling.HeadsPerBlock)};", "query heads one attention block serves (they share a KV head)");
+            Line($"constexpr int PREFILL_QUERIES = {CudaLiteral.Int(tiling.PrefillQueries)};", "query tokens one prefill attention block serves");
             Line($"constexpr int SAMPLING_THREADS = {CudaLiteral.Int(LaunchConstants.SamplingThreads)};", "block of the vocabulary scans");
             text.Append('\n');
             text.Append("static_assert(HIDDEN % HEADS == 0 && HEADS % KV_HEADS == 0 && HEAD_DIM % 2 == 0, \"heads must tile the model\");\n");
