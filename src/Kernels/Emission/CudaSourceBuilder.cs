@@ -12,7 +12,7 @@ namespace Kvpr.Kernels.Emission
     internal sealed class CudaSourceBuilder
     {
         private const int CommentWidth = 110;
-        private const int ParameterColumn = 44;
+        private const int ParameterColumn = 50;
         private readonly StringBuilder text = new();
         private readonly List<KernelSignature> kernels = new();
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Kvpr.Kernels.Emission
 {
@@ -83,8 +84,12 @@ __device__ void store_kv(const elem_t* kv{{biasParameter}}, int r, int row_token
         /// <summary>", name + offset" where the model has attention biases, else nothing.</summary>
         private static string BiasArgument(bool bias, string name, string offset) => !bias ? "" : offset.Length == 0 ? $", {name}" : $", {name} + {offset}";
 
-        /// <summary>What store_kv does besides copying, for comments: ", bias added, K rotated to its position" or less.</summary>
-        private static string KvTreatment(bool rope, bool bias) => (bias ? ", bias added" : "") + (rope ? ", K rotated to its position" : "");
+        /// <summary>What store_kv does besides copying, for comments: " (bias added, K rotated to its position)" or less.</summary>
+        private static string KvTreatment(bool rope, bool bias)
+        {
+            string treatment = string.Join(", ", new[] { bias ? "bias added" : "", rope ? "K rotated to its position" : "" }.Where(t => t.Length > 0));
+            return treatment.Length == 0 ? "" : $" ({treatment})";
+        }
 
         private static void EmitQkvEpilogue(ModelSpec spec, CudaSourceBuilder source, bool rope, bool bias)
         {

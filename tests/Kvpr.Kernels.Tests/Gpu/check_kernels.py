@@ -5,7 +5,8 @@ hand on a GPU machine.
 
   python3 check_kernels.py SOURCES_DIR FIXTURES_DIR
 
-SOURCES_DIR holds <model>.cu files, each KernelEmitter.Emit(spec).Source. Every file is compiled with NVRTC exactly
+SOURCES_DIR holds <model>.cu files, each KernelEmitter.Emit(spec).Source: `dotnet run emit_sources.cs -- DIR` writes
+them (fixture names match tests/fixtures folders, which adds the end-to-end check). Every file is compiled with NVRTC exactly
 as the runtime does (-std=c++17, the device's architecture, -I the CUDA include folder). Entry points are called by
 the parameter names parsed from the source's extern "C" declarations, so a reordered signature fails here too.
 Checks: each kernel against a float64 reference on random inputs (outputs poisoned first); decode attention with
