@@ -148,7 +148,7 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
                 new("float*", "partial_max", "[batch][HEADS][splits] out: max score per split (-inf for an empty split)"),
                 new("float*", "partial_sum", "[batch][HEADS][splits] out: sum of exp(score - max) per split"),
                 new("int", "length", "tokens to attend to: s' + 1 in a decode step"),
-                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits = ceil(length / tokens_per_split)"),
+                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits past the last token stay empty"),
                 CacheCapacity,
             };
             var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Splits), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
