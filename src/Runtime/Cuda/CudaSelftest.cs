@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Kvpr.Runtime.Cuda
+{
+    /// <summary>
+    /// Checks that the CUDA layer works on this machine, each against an independent truth: cuBLAS GEMMs against
+    /// a float64 CPU product, an NVRTC-compiled kernel against the formula it computes, a pinned round trip
+    /// against the bytes sent. Outputs are poisoned first, so an unwritten element fails.
+    /// </summary>
+    public sealed class CudaSelftest
+    {
+        /// <summary>fp16 outputs round at 2⁻¹¹ relative; fp32 accumulation adds far less.</summary>
+        public const double GemmTolerance = 2e-3;
+        private static readonly (int M, int N, int K)[] GemmSizes = { (1, 4096, 4096), (7, 333, 1000), (64, 2048, 1024), (256, 512, 4096) };
+        private const byte Poison = 0xFF; // all-ones is NaN in fp16 and fp32
+
+        private readonly CudaDevice _device;
+        private readonly Random _random = new(20240601);
+
+        public CudaSelftest(CudaDevice device) => _device = device;
+
+        public IEnumerable<SelftestCheck> Run()
+        {
+            yield return SelftestCheck.Info("device", Invariant(
+                $"{_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs, {_device.TotalMemoryBytes / 1e9:F1} GB), driver CUDA {CudaDevice.DriverVersion}, {CudaLibraries.PathOf(CudaLibrary.Driver)}"));
+            foreach (var (m, n, k) in GemmSizes)
+                yield return Guarded($"cuBLAS fp16 GEMM {m}x{k} · ({n}x{k})ᵀ", () => CheckGemm(m, n, k));
+            yield return Guarded("NVRTC compile and run", CheckNvrtcKernel);
+            yield return Guarded("pinned round trip", CheckPinnedRoundTrip);
+        }
+
+        /// <summary>Runs one check; an exception is that check's failure, not the end of the report.</summary>
+        public static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
+        {
+            try
+            {
+                var (passed, detail) = check();
+                return new SelftestCheck(name, passed, detail);
+            }
+            catch (Exception e) when (e is CudaException or CudaUnavailableException or KernelCompileException or NotSupportedException)
+            {
+                return new SelftestCheck(name, false, e.Message);
+            }
+        }
+
+        private (bool, string) CheckGemm(int m, int n, int k)
+        {
+            var x = DeviceReference.RandomHalves(_random, (long)m * k);
+            var w = DeviceReference.RandomHalves(_random, (long)n * k);
+            using var gemm = new CublasGemm(_device);
+            using var stream = _device.CreateStream();
+            gemm.SetStream(stream);
+            using var xDevice = Upload(stream, x);
+            using var wDevice = Upload(stream, w);
+            using var yDevice = _device.AllocateDevice((long)m * n * 2);
+            stream.FillAsync(yDevice, Poison);
+            gemm.MultiplyTransposed(xDevice, wDevice, yDevice, m, n, k);
+            var y = DeviceReference.ToDouble(Download<Half>(stream, yDevice));
+            double error = DeviceReference.RelativeError(y, DeviceReference.MultiplyTransposed(x, w, m, n, k));
+            return (error <= GemmTolerance, Invariant($"relative error {error:E2} (limit {GemmTolerance:E0}), cuBLAS {gemm.Version}"));
+        }
+
+        private (bool, string) CheckNvrtcKernel()
+        {
+            var compiler = new NvrtcCompiler(_device.Architecture);
+            using var module = _device.LoadModule(compiler.Compile(ToolkitKernels.Source, ToolkitKernels.ProgramName));
+            var kernel = module.GetKernel(ToolkitKernels.ScaleHalfToFloat);
+            const int count = 100_003; // not a multiple of the block, so the bounds check is exercised
+            const float a = 1.5f, b = -0.25f;
+            var x = DeviceReference.RandomHalves(_random, count);
+            using var stream = _device.CreateStream();
+            using var xDevice = Upload(stream, x);
+            using var yDevice = _device.AllocateDevice(count * sizeof(float));
+            stream.FillAsync(yDevice, Poison);
+            kernel.Launch(stream, ToolkitKernels.GridFor(count), ToolkitKernels.BlockSize, 0, xDevice, a, b, yDevice, count);
+            var y = Download<float>(stream, yDevice);
+            int wrong = 0;
+            for (int i = 0; i < count; i++)
+                if (!(Math.Abs(y[i] - (a * (double)x[i] + b)) <= 1e-6))
+                    wrong++;
+            string include = compiler.IncludeFolder ?? "NVRTC's built-in headers";
+            return (wrong == 0, $"{count - wrong}/{count} outputs right; NVRTC {compiler.Version} ({compiler.NvrtcPath}), cuda_fp16.h from {include}");
+        }
+
+        private (bool, string) CheckPinnedRoundTrip()
+        {
+            const long bytes = 256L << 20;
+            using var sent = _device.AllocatePinned(bytes);
+            using var received = _device.AllocatePinned(bytes);
+            using var first = _device.AllocateDevice(bytes);
+            using var second = _device.AllocateDevice(bytes);
+            using var stream = _device.CreateStream();
+            using var start = _device.CreateEvent();
+            using var end = _device.CreateEvent();
+            _random.NextBytes(sent.AsSpan<byte>());
+            received.AsSpan<byte>().Fill(Poison);
+            stream.Record(start);
+            stream.CopyAsync(first, sent, bytes);
+            stream.CopyAsync(second, first, bytes);
+            stream.CopyAsync(received, second, bytes);
+            stream.Record(end);
+            double seconds = CudaEvent.ElapsedSeconds(start, end);
+            bool same = sent.AsSpan<byte>().SequenceEqual(received.AsSpan<byte>());
+            return (same, Invariant($"{bytes >> 20} MiB host→device→device→host {(same ? "identical" : "DIFFERENT")} in {seconds * 1e3:F1} ms"));
+        }
+
+        private DeviceBuffer Upload<T>(CudaStream stream, T[] values) where T : unmanaged
+        {
+            long bytes = (long)values.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            using var staging = _device.AllocatePinned(bytes);
+            values.AsSpan().CopyTo(staging.AsSpan<T>());
+            var buffer = _device.AllocateDevice(bytes);
+            stream.CopyAsync(buffer, staging, bytes);
+            stream.Synchronize();
+            return buffer;
+        }
+
+        private T[] Download<T>(CudaStream stream, DeviceBuffer buffer) where T : unmanaged
+        {
+            using var staging = _device.AllocatePinned(buffer.Bytes);
+            stream.CopyAsync(staging, buffer, buffer.Bytes);
+            stream.Synchronize();
+            return staging.AsSpan<T>().ToArray();
+        }
+
+        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    }
+}
