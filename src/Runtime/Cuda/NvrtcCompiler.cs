@@ -31,7 +31,7 @@ namespace Kvpr.Runtime.Cuda
             if (!supported.Contains(architecture))
                 throw new NotSupportedException($"NVRTC {Version} ({NvrtcPath}) cannot compile for {architecture}; it supports {string.Join(", ", supported)}.");
             IncludeFolder = CudaLibrarySearch.ForThisProcess.IncludeFolder(NvrtcPath);
-            var options = new List<string> { $"--gpu-arch={architecture}", "--std=c++17", "-default-device" };
+            var options = new List<string> { $"--gpu-architecture={architecture}", "--std=c++17", "--device-as-default-execution-space" };
             if (IncludeFolder is not null)
                 options.Add($"--include-path={IncludeFolder}");
             _options = options.ToArray();
@@ -45,7 +45,7 @@ namespace Kvpr.Runtime.Cuda
 
         /// <summary>The cubin for <paramref name="source"/>, from the cache when it holds one.</summary>
         /// <param name="programName">Names the program in NVRTC's log and in errors (e.g. the kernel set's model).</param>
-        /// <exception cref="KernelCompileException">The source does not compile; carries NVRTC's log.</exception>
+        /// <exception cref="KernelCompileException">The source or an option is rejected; carries NVRTC's log.</exception>
         public byte[] Compile(string source, string programName)
         {
             string? cachePath = _cache?.PathFor(source, Architecture, _options, $"nvrtc-{Version}");
@@ -66,7 +66,8 @@ namespace Kvpr.Runtime.Cuda
                 int result;
                 fixed (IntPtr* options = optionPointers)
                     result = Nvrtc.nvrtcCompileProgram(program, optionPointers.Length, options);
-                if (result == CompilationError)
+                // NVRTC's log says which line or which option it rejected.
+                if (result is CompilationError or InvalidOption)
                     throw new KernelCompileException(programName, Architecture, Log(program));
                 Nvrtc.Check(result, $"{nameof(Nvrtc.nvrtcCompileProgram)}({programName})");
                 Nvrtc.Check(Nvrtc.nvrtcGetCUBINSize(program, out var size), nameof(Nvrtc.nvrtcGetCUBINSize));
@@ -83,7 +84,7 @@ namespace Kvpr.Runtime.Cuda
             }
         }
 
-        private const int CompilationError = 6;
+        private const int InvalidOption = 5, CompilationError = 6;
 
         private static string Log(IntPtr program)
         {
