@@ -17,5 +17,8 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
+        public const string InvalidCheckpoint = "KVPR012";
+        public const string CheckpointMismatch = "KVPR013";
+        public const string UnsupportedModelConfig = "KVPR014";
     }
 }
