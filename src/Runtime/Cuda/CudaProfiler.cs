@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Kvpr.Kernels;
 
 namespace Kvpr.Runtime.Cuda
 {
@@ -22,6 +23,8 @@ namespace Kvpr.Runtime.Cuda
             (16, 4096, 8192), (64, 4096, 8192), (256, 4096, 8192), (1024, 4096, 8192), (2048, 4096, 8192),
             (4096, 4096, 8192), (8192, 4096, 8192), (16384, 4096, 8192), (32768, 4096, 8192), (8192, 7168, 14336),
         };
+
+        private static readonly Dim3 One = new(1, 1, 1);
 
         private readonly CudaDevice _device;
         private readonly Action<string> _log;
@@ -55,7 +58,7 @@ namespace Kvpr.Runtime.Cuda
                     "Pinned copies (cuMemHostAlloc) each way; cuBLAS fp16 GEMMs with fp32 accumulation on random data; device-to-device copy " +
                     "counting bytes read and written; empty-kernel launches back to back. Each figure is the median of event-timed repetitions after warm-up.",
                 GpuMemoryBytes = _device.TotalMemoryBytes,
-                HostMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+                HostMemoryBytes = HostMemoryBytes(),
                 HostToDeviceSamples = hostToDevice,
                 DeviceToHostSamples = deviceToHost,
                 GemmSamples = gemms,
@@ -91,8 +94,8 @@ namespace Kvpr.Runtime.Cuda
             using var w = _device.AllocateDevice(wElements * HalfBytes);
             using var y = _device.AllocateDevice(yElements * HalfBytes);
             var fill = module.GetKernel(ToolkitKernels.FillRandomHalf);
-            fill.Launch(stream, ToolkitKernels.GridFor(xElements), ToolkitKernels.BlockSize, 0, x, xElements, 1u);
-            fill.Launch(stream, ToolkitKernels.GridFor(wElements), ToolkitKernels.BlockSize, 0, w, wElements, 2u);
+            fill.Launch(stream, ToolkitKernels.GridFor(xElements), ToolkitKernels.Block, 0, x, xElements, 1u);
+            fill.Launch(stream, ToolkitKernels.GridFor(wElements), ToolkitKernels.Block, 0, w, wElements, 2u);
             var samples = new List<GemmSample>();
             foreach (var (m, k, n) in GemmShapes)
             {
@@ -128,7 +131,7 @@ namespace Kvpr.Runtime.Cuda
             double seconds = timer.Median(5, () =>
             {
                 for (int i = 0; i < launches; i++)
-                    empty.Launch(stream, 1u, 1u, 0);
+                    empty.Launch(stream, One, One, 0);
             }) / launches;
             _log(string.Create(CultureInfo.InvariantCulture, $"kernel launch: {seconds * 1e6:F2} µs each ({launches} empty kernels back to back)"));
             return seconds;
@@ -147,6 +150,20 @@ namespace Kvpr.Runtime.Cuda
                 "2.5" => "1.0", "5.0" => "2.0", "8.0" => "3.0", "16.0" => "4.0", "32.0" => "5.0", "64.0" => "6.0", _ => null,
             };
             return generation is null ? $"{_device.Name}, PCIe link {speed} x{width}" : $"{_device.Name}, PCIe {generation} x{width}";
+        }
+
+        /// <summary>
+        /// Physical memory from /proc/meminfo where there is one: the GC's figure is what it allows itself
+        /// (75% of it in containers), not what the host store can pin.
+        /// </summary>
+        private static long HostMemoryBytes()
+        {
+            const string meminfo = "/proc/meminfo";
+            var total = File.Exists(meminfo) ? File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+            var fields = total?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: 3 } && fields[2] == "kB" && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kib)
+                ? kib * KiB
+                : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         }
 
         private static string Size(long bytes) => bytes >= GiB ? $"{bytes / GiB} GiB" : bytes >= MiB ? $"{bytes / MiB} MiB" : $"{bytes / KiB} KiB";

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
+using Kvpr.Kernels;
 
 namespace Kvpr.Runtime.Cuda
 {
@@ -21,7 +23,8 @@ namespace Kvpr.Runtime.Cuda
 
         public CudaSelftest(CudaDevice device) => _device = device;
 
-        public IEnumerable<SelftestCheck> Run()
+        /// <param name="kernelSets">Generated kernel sets to compile with NVRTC and load, every entry point looked up.</param>
+        public IEnumerable<SelftestCheck> Run(IEnumerable<KernelSet> kernelSets)
         {
             yield return SelftestCheck.Info("device", Invariant(
                 $"{_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs, {_device.TotalMemoryBytes / 1e9:F1} GB), driver CUDA {CudaDevice.DriverVersion}, {CudaLibraries.PathOf(CudaLibrary.Driver)}"));
@@ -29,6 +32,8 @@ namespace Kvpr.Runtime.Cuda
                 yield return Guarded($"cuBLAS fp16 GEMM {m}x{k} · ({n}x{k})ᵀ", () => CheckGemm(m, n, k));
             yield return Guarded("NVRTC compile and run", CheckNvrtcKernel);
             yield return Guarded("pinned round trip", CheckPinnedRoundTrip);
+            foreach (var kernels in kernelSets)
+                yield return Guarded($"NVRTC kernel set {kernels.ProgramName}", () => CheckKernelSet(kernels));
         }
 
         /// <summary>Runs one check; an exception is that check's failure, not the end of the report.</summary>
@@ -74,7 +79,7 @@ namespace Kvpr.Runtime.Cuda
             using var xDevice = Upload(stream, x);
             using var yDevice = _device.AllocateDevice(count * sizeof(float));
             stream.FillAsync(yDevice, Poison);
-            kernel.Launch(stream, ToolkitKernels.GridFor(count), ToolkitKernels.BlockSize, 0, xDevice, a, b, yDevice, count);
+            kernel.Launch(stream, ToolkitKernels.GridFor(count), ToolkitKernels.Block, 0, xDevice, a, b, yDevice, count);
             var y = Download<float>(stream, yDevice);
             int wrong = 0;
             for (int i = 0; i < count; i++)
@@ -82,6 +87,19 @@ namespace Kvpr.Runtime.Cuda
                     wrong++;
             string include = compiler.IncludeFolder ?? "NVRTC's built-in headers";
             return (wrong == 0, $"{count - wrong}/{count} outputs right; NVRTC {compiler.Version} ({compiler.NvrtcPath}), cuda_fp16.h from {include}");
+        }
+
+        /// <summary>A fresh compile (no cache), so the check shows what NVRTC says about the source today.</summary>
+        private (bool, string) CheckKernelSet(KernelSet kernels)
+        {
+            var compiler = new NvrtcCompiler(_device.Architecture);
+            var watch = Stopwatch.StartNew();
+            byte[] cubin = compiler.Compile(kernels.Source, kernels.ProgramName, KernelSet.NvrtcOptions);
+            watch.Stop();
+            using var module = _device.LoadModule(cubin);
+            foreach (var signature in kernels.Kernels)
+                module.GetKernel(signature.Name);
+            return (true, Invariant($"{kernels.Kernels.Count} entry points loaded, {cubin.Length / 1024} KiB cubin, compiled in {watch.Elapsed.TotalSeconds:F1} s"));
         }
 
         private (bool, string) CheckPinnedRoundTrip()

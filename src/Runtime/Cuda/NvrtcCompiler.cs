@@ -15,7 +15,7 @@ namespace Kvpr.Runtime.Cuda
     public sealed unsafe class NvrtcCompiler
     {
         private readonly CubinCache? _cache;
-        private readonly string[] _options;
+        private readonly string[] _baseOptions;
 
         /// <param name="architecture">A real architecture such as <c>sm_90</c> (<see cref="CudaDevice.Architecture"/>).</param>
         /// <exception cref="CudaUnavailableException">NVRTC is not installed.</exception>
@@ -31,10 +31,10 @@ namespace Kvpr.Runtime.Cuda
             if (!supported.Contains(architecture))
                 throw new NotSupportedException($"NVRTC {Version} ({NvrtcPath}) cannot compile for {architecture}; it supports {string.Join(", ", supported)}.");
             IncludeFolder = CudaLibrarySearch.ForThisProcess.IncludeFolder(NvrtcPath);
-            var options = new List<string> { $"--gpu-architecture={architecture}", "--std=c++17", "--device-as-default-execution-space" };
+            var options = new List<string> { $"--gpu-architecture={architecture}" };
             if (IncludeFolder is not null)
                 options.Add($"--include-path={IncludeFolder}");
-            _options = options.ToArray();
+            _baseOptions = options.ToArray();
         }
 
         public string Architecture { get; }
@@ -45,27 +45,29 @@ namespace Kvpr.Runtime.Cuda
 
         /// <summary>The cubin for <paramref name="source"/>, from the cache when it holds one.</summary>
         /// <param name="programName">Names the program in NVRTC's log and in errors (e.g. the kernel set's model).</param>
+        /// <param name="options">Options the source is written for (e.g. <c>-std=c++17</c>), after the architecture and include path.</param>
         /// <exception cref="KernelCompileException">The source or an option is rejected; carries NVRTC's log.</exception>
-        public byte[] Compile(string source, string programName)
+        public byte[] Compile(string source, string programName, IReadOnlyList<string>? options = null)
         {
-            string? cachePath = _cache?.PathFor(source, Architecture, _options, $"nvrtc-{Version}");
+            var allOptions = _baseOptions.Concat(options ?? Array.Empty<string>()).ToArray();
+            string? cachePath = _cache?.PathFor(source, Architecture, allOptions, $"nvrtc-{Version}");
             if (cachePath is not null && _cache!.TryRead(cachePath) is { } cached)
                 return cached;
-            byte[] cubin = CompileUncached(source, programName);
+            byte[] cubin = CompileUncached(source, programName, allOptions);
             if (cachePath is not null)
                 TryStore(cachePath, cubin);
             return cubin;
         }
 
-        private byte[] CompileUncached(string source, string programName)
+        private byte[] CompileUncached(string source, string programName, string[] options)
         {
             Nvrtc.Check(Nvrtc.nvrtcCreateProgram(out var program, source, programName, 0, null, null), nameof(Nvrtc.nvrtcCreateProgram));
-            var optionPointers = _options.Select(o => Marshal.StringToCoTaskMemUTF8(o)).ToArray();
+            var optionPointers = options.Select(o => Marshal.StringToCoTaskMemUTF8(o)).ToArray();
             try
             {
                 int result;
-                fixed (IntPtr* options = optionPointers)
-                    result = Nvrtc.nvrtcCompileProgram(program, optionPointers.Length, options);
+                fixed (IntPtr* pointers = optionPointers)
+                    result = Nvrtc.nvrtcCompileProgram(program, optionPointers.Length, pointers);
                 // NVRTC's log says which line or which option it rejected.
                 if (result is CompilationError or InvalidOption)
                     throw new KernelCompileException(programName, Architecture, Log(program));

@@ -1,3 +1,5 @@
+using Kvpr.Kernels;
+
 namespace Kvpr.Runtime.Cuda
 {
     /// <summary>
@@ -11,7 +13,10 @@ namespace Kvpr.Runtime.Cuda
         public const string FillRandomHalf = "kvpr_fill_random_half";
         public const string ScaleHalfToFloat = "kvpr_scale_half_to_float";
         public const string Empty = "kvpr_empty";
-        public const uint BlockSize = 256;
+        public const int BlockSize = 256;
+
+        /// <summary>One block of <see cref="BlockSize"/> threads.</summary>
+        public static Dim3 Block => new(BlockSize, 1, 1);
 
         public const string Source = """
             #include <cuda_fp16.h>
@@ -42,6 +47,6 @@ namespace Kvpr.Runtime.Cuda
             """;
 
         /// <summary>Blocks for a grid-stride kernel over <paramref name="count"/> elements, capped so huge buffers still launch.</summary>
-        public static uint GridFor(long count) => (uint)System.Math.Min((count + BlockSize - 1) / BlockSize, 65535 * 16);
+        public static Dim3 GridFor(long count) => new((int)System.Math.Min((count + BlockSize - 1) / BlockSize, 65535 * 16), 1, 1);
     }
 }
