@@ -32,6 +32,7 @@ namespace Kvpr.Runtime.Cuda
                 yield return Guarded($"cuBLAS fp16 GEMM {m}x{k} · ({n}x{k})ᵀ", () => CheckGemm(m, n, k));
             yield return Guarded("NVRTC compile and run", CheckNvrtcKernel);
             yield return Guarded("pinned round trip", CheckPinnedRoundTrip);
+            yield return Guarded("copy/compute overlap", CheckCopyComputeOverlap);
             foreach (var kernels in kernelSets)
                 yield return Guarded($"NVRTC kernel set {kernels.ProgramName}", () => CheckKernelSet(kernels));
         }
@@ -122,6 +123,53 @@ namespace Kvpr.Runtime.Cuda
             double seconds = CudaEvent.ElapsedSeconds(start, end);
             bool same = sent.AsSpan<byte>().SequenceEqual(received.AsSpan<byte>());
             return (same, Invariant($"{bytes >> 20} MiB host→device→device→host {(same ? "identical" : "DIFFERENT")} in {seconds * 1e3:F1} ms"));
+        }
+
+        /// <summary>
+        /// The premise of partial recomputation: a host→device copy and GEMMs on another stream run at the same
+        /// time. Both are sized to take about 5 ms alone; together they must take well under the sum.
+        /// </summary>
+        private (bool, string) CheckCopyComputeOverlap()
+        {
+            const long bytes = 256L << 20;
+            const int m = 4096, n = 8192, k = 4096, gemms = 12;
+            using var module = _device.LoadModule(new NvrtcCompiler(_device.Architecture).Compile(ToolkitKernels.Source, ToolkitKernels.ProgramName));
+            using var host = _device.AllocatePinned(bytes);
+            using var target = _device.AllocateDevice(bytes);
+            using var x = _device.AllocateDevice((long)m * k * 2);
+            using var w = _device.AllocateDevice((long)n * k * 2);
+            using var y = _device.AllocateDevice((long)m * n * 2);
+            using var copies = _device.CreateStream();
+            using var compute = _device.CreateStream();
+            using var start = _device.CreateEvent();
+            using var end = _device.CreateEvent();
+            using var computeDone = _device.CreateEvent();
+            using var gemm = new CublasGemm(_device);
+            gemm.SetStream(compute);
+            var fill = module.GetKernel(ToolkitKernels.FillRandomHalf);
+            fill.Launch(compute, ToolkitKernels.GridFor((long)m * k), ToolkitKernels.Block, 0, x, (long)m * k, 3u);
+            fill.Launch(compute, ToolkitKernels.GridFor((long)n * k), ToolkitKernels.Block, 0, w, (long)n * k, 4u);
+            void Copy() => copies.CopyAsync(target, host, bytes);
+            void Multiply()
+            {
+                for (int i = 0; i < gemms; i++)
+                    gemm.MultiplyTransposed(x, w, y, m, n, k);
+            }
+
+            double copySeconds = new EventTimer(copies, start, end).Median(5, Copy);
+            double gemmSeconds = new EventTimer(compute, start, end).Median(5, Multiply);
+            double togetherSeconds = new EventTimer(copies, start, end).Median(5, () =>
+            {
+                // Fork the compute stream off the copy stream's start and join it back before the end event.
+                compute.Wait(start);
+                Copy();
+                Multiply();
+                compute.Record(computeDone);
+                copies.Wait(computeDone);
+            });
+            double limit = 0.75 * (copySeconds + gemmSeconds);
+            return (togetherSeconds <= limit, Invariant(
+                $"copy {copySeconds * 1e3:F2} ms ({bytes / copySeconds / 1e9:F1} GB/s), {gemms} GEMMs {gemmSeconds * 1e3:F2} ms, together {togetherSeconds * 1e3:F2} ms (limit {limit * 1e3:F2})"));
         }
 
         private DeviceBuffer Upload<T>(CudaStream stream, T[] values) where T : unmanaged

@@ -15,12 +15,7 @@ namespace Kvpr.Runtime.Cuda
         public long Bytes { get; }
         public ulong Address => Handle.Address;
 
-        /// <summary>Throws unless <paramref name="bytes"/> fit in this buffer; <paramref name="role"/> names it in the message.</summary>
-        internal void RequireCapacity(long bytes, string role)
-        {
-            if (bytes < 0 || bytes > Bytes)
-                throw new ArgumentException($"The {role} buffer holds {Bytes} bytes, but {bytes} are needed.", role);
-        }
+        internal void RequireCapacity(long bytes, string role) => BufferCapacity.Require(Bytes, bytes, role);
 
         public void Dispose() => Handle.Dispose();
     }

@@ -24,11 +24,7 @@ namespace Kvpr.Runtime.Cuda
             return new Span<T>((void*)Pointer, (int)count);
         }
 
-        internal void RequireCapacity(long bytes, string role)
-        {
-            if (bytes < 0 || bytes > Bytes)
-                throw new ArgumentException($"The {role} buffer holds {Bytes} bytes, but {bytes} are needed.", role);
-        }
+        internal void RequireCapacity(long bytes, string role) => BufferCapacity.Require(Bytes, bytes, role);
 
         public void Dispose() => Handle.Dispose();
     }
