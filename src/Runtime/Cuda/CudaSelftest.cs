@@ -30,6 +30,7 @@ namespace Kvpr.Runtime.Cuda
                 $"{_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs, {_device.TotalMemoryBytes / 1e9:F1} GB), driver CUDA {CudaDevice.DriverVersion}, {CudaLibraries.PathOf(CudaLibrary.Driver)}"));
             foreach (var (m, n, k) in GemmSizes)
                 yield return Guarded($"cuBLAS fp16 GEMM {m}x{k} · ({n}x{k})ᵀ", () => CheckGemm(m, n, k));
+            yield return Guarded("cuBLAS strided GEMM over the first 5 of 8 tokens of 3 sequences", CheckStridedGemm);
             yield return Guarded("NVRTC compile and run", CheckNvrtcKernel);
             yield return Guarded("pinned round trip", CheckPinnedRoundTrip);
             yield return Guarded("copy/compute overlap", CheckCopyComputeOverlap);
@@ -66,6 +67,44 @@ namespace Kvpr.Runtime.Cuda
             var y = DeviceReference.ToDouble(Download<Half>(stream, yDevice));
             double error = DeviceReference.RelativeError(y, DeviceReference.MultiplyTransposed(x, w, m, n, k));
             return (error <= GemmTolerance, Invariant($"relative error {error:E2} (limit {GemmTolerance:E0}), cuBLAS {gemm.Version}"));
+        }
+
+        /// <summary>
+        /// Recompute's product: the first l tokens of every sequence of [batch][capacity][width] buffers, through the
+        /// strided batched GEMM. The rows past l must keep their poison: the product may not write them.
+        /// </summary>
+        private (bool, string) CheckStridedGemm()
+        {
+            const int sequences = 3, capacity = 8, tokens = 5, n = 384, k = 256;
+            var x = DeviceReference.RandomHalves(_random, (long)sequences * capacity * k);
+            var w = DeviceReference.RandomHalves(_random, (long)n * k);
+            using var gemm = new CublasGemm(_device);
+            using var stream = _device.CreateStream();
+            gemm.SetStream(stream);
+            using var xDevice = Upload(stream, x);
+            using var wDevice = Upload(stream, w);
+            using var yDevice = _device.AllocateDevice((long)sequences * capacity * n * 2);
+            stream.FillAsync(yDevice, Poison);
+            gemm.MultiplyTransposedBatched(xDevice, 0, (long)capacity * k, wDevice, yDevice, 0, (long)capacity * n, sequences, tokens, n, k);
+            var y = Download<Half>(stream, yDevice);
+            var expected = DeviceReference.MultiplyTransposed(x, w, sequences * capacity, n, k);
+            var inRange = new List<double>();
+            var inRangeExpected = new List<double>();
+            int overwritten = 0;
+            for (int row = 0; row < sequences * capacity; row++)
+                for (int column = 0; column < n; column++)
+                {
+                    int i = row * n + column;
+                    if (row % capacity < tokens)
+                    {
+                        inRange.Add((double)y[i]);
+                        inRangeExpected.Add(expected[i]);
+                    }
+                    else if (!Half.IsNaN(y[i]))
+                        overwritten++;
+                }
+            double error = DeviceReference.RelativeError(inRange.ToArray(), inRangeExpected.ToArray());
+            return (error <= GemmTolerance && overwritten == 0, Invariant($"relative error {error:E2} (limit {GemmTolerance:E0}), {overwritten} elements outside the range written"));
         }
 
         private (bool, string) CheckNvrtcKernel()

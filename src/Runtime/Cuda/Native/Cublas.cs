@@ -21,6 +21,10 @@ namespace Kvpr.Runtime.Cuda.Native
         internal static partial int cublasGemmEx(IntPtr handle, int transposeA, int transposeB, int m, int n, int k,
             float* alpha, ulong a, int aType, int lda, ulong b, int bType, int ldb,
             float* beta, ulong c, int cType, int ldc, int computeType, int algorithm);
+        [LibraryImport(CudaLibraries.CublasImport)]
+        internal static partial int cublasGemmStridedBatchedEx(IntPtr handle, int transposeA, int transposeB, int m, int n, int k,
+            float* alpha, ulong a, int aType, int lda, long strideA, ulong b, int bType, int ldb, long strideB,
+            float* beta, ulong c, int cType, int ldc, long strideC, int batchCount, int computeType, int algorithm);
 
         internal static void Check(int code, string call) => CudaException.ThrowIfFailed(CudaLibrary.Cublas, code, call);
     }
