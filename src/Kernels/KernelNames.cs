@@ -8,7 +8,7 @@ namespace Kvpr.Kernels
     public static class KernelNames
     {
         public const string Embed = "embed";
-        public const string Norm = "norm";
+        public const string Normalize = "normalize";
         public const string QkvEpilogue = "qkv_epilogue";
         public const string KvRecomputeEpilogue = "kv_recompute_epilogue";
         public const string DecodeAttention = "decode_attention";

@@ -53,6 +53,10 @@ namespace Kvpr.Kernels.Emission
             kernels.Add(signature);
         }
 
+        /// <summary>Appends an entry point that gives each token row one block of ROW_THREADS threads.</summary>
+        public void RowKernel(string name, string description, IReadOnlyList<KernelParameter> parameters, string body) =>
+            Kernel(new KernelSignature(name, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)), "ROW_THREADS", body);
+
         public KernelSet Build(string modelName) => new(modelName, text.ToString().TrimEnd('\n') + "\n", kernels.ToArray());
 
         private static string Normalize(string code) => code.Replace("\r\n", "\n");
