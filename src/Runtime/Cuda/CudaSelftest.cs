@@ -39,7 +39,7 @@ namespace Kvpr.Runtime.Cuda
         }
 
         /// <summary>Runs one check; an exception is that check's failure, not the end of the report.</summary>
-        public static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
+        private static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
         {
             try
             {
