@@ -54,19 +54,28 @@ namespace Kvpr.Runtime.Cuda
 
         private (bool, string) CheckGemm(int m, int n, int k)
         {
-            var x = DeviceReference.RandomHalves(_random, (long)m * k);
+            var (x, w, y, version) = RunGemm(m, n, k, (gemm, xDevice, wDevice, yDevice) => gemm.MultiplyTransposed(xDevice, wDevice, yDevice, m, n, k));
+            double error = DeviceReference.RelativeError(DeviceReference.ToDouble(y), DeviceReference.MultiplyTransposed(x, w, m, n, k));
+            return (error <= GemmTolerance, Invariant($"relative error {error:E2} (limit {GemmTolerance:E0}), cuBLAS {version}"));
+        }
+
+        /// <summary>
+        /// Random fp16 x [rows,k] and W [n,k] uploaded, y [rows,n] poisoned, <paramref name="multiply"/> run on a
+        /// stream of its own, y read back.
+        /// </summary>
+        private (Half[] X, Half[] W, Half[] Y, Version CublasVersion) RunGemm(int rows, int n, int k, Action<CublasGemm, DeviceBuffer, DeviceBuffer, DeviceBuffer> multiply)
+        {
+            var x = DeviceReference.RandomHalves(_random, (long)rows * k);
             var w = DeviceReference.RandomHalves(_random, (long)n * k);
             using var gemm = new CublasGemm(_device);
             using var stream = _device.CreateStream();
             gemm.SetStream(stream);
             using var xDevice = Upload(stream, x);
             using var wDevice = Upload(stream, w);
-            using var yDevice = _device.AllocateDevice((long)m * n * 2);
+            using var yDevice = _device.AllocateDevice((long)rows * n * 2);
             stream.FillAsync(yDevice, Poison);
-            gemm.MultiplyTransposed(xDevice, wDevice, yDevice, m, n, k);
-            var y = DeviceReference.ToDouble(Download<Half>(stream, yDevice));
-            double error = DeviceReference.RelativeError(y, DeviceReference.MultiplyTransposed(x, w, m, n, k));
-            return (error <= GemmTolerance, Invariant($"relative error {error:E2} (limit {GemmTolerance:E0}), cuBLAS {gemm.Version}"));
+            multiply(gemm, xDevice, wDevice, yDevice);
+            return (x, w, Download<Half>(stream, yDevice), gemm.Version);
         }
 
         /// <summary>
@@ -76,17 +85,8 @@ namespace Kvpr.Runtime.Cuda
         private (bool, string) CheckStridedGemm()
         {
             const int sequences = 3, capacity = 8, tokens = 5, n = 384, k = 256;
-            var x = DeviceReference.RandomHalves(_random, (long)sequences * capacity * k);
-            var w = DeviceReference.RandomHalves(_random, (long)n * k);
-            using var gemm = new CublasGemm(_device);
-            using var stream = _device.CreateStream();
-            gemm.SetStream(stream);
-            using var xDevice = Upload(stream, x);
-            using var wDevice = Upload(stream, w);
-            using var yDevice = _device.AllocateDevice((long)sequences * capacity * n * 2);
-            stream.FillAsync(yDevice, Poison);
-            gemm.MultiplyTransposedBatched(xDevice, 0, (long)capacity * k, wDevice, yDevice, 0, (long)capacity * n, sequences, tokens, n, k);
-            var y = Download<Half>(stream, yDevice);
+            var (x, w, y, _) = RunGemm(sequences * capacity, n, k, (gemm, xDevice, wDevice, yDevice) =>
+                gemm.MultiplyTransposedBatched(xDevice, 0, (long)capacity * k, wDevice, yDevice, 0, (long)capacity * n, sequences, tokens, n, k));
             var expected = DeviceReference.MultiplyTransposed(x, w, sequences * capacity, n, k);
             var inRange = new List<double>();
             var inRangeExpected = new List<double>();
