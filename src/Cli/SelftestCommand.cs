@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Kvpr.Checkpoints;
+using Kvpr.Kernels;
+using Kvpr.Runtime.Cuda;
+
+namespace Kvpr.Cli
+{
+    /// <summary>
+    /// <c>kvpr selftest --device cuda|cpu</c>: checks this machine's device layer and the generated kernels,
+    /// printing PASS/FAIL per check. The cpu subset needs no GPU; cuda adds cuBLAS, NVRTC and pinned memory.
+    /// </summary>
+    internal static class SelftestCommand
+    {
+        private const string DefaultModel = "opt-6.7b";
+        private const string FixturesFolder = "tests/fixtures";
+
+        public static Command Create()
+        {
+            var device = new Option<string>("--device")
+            {
+                Description = "cuda: the GPU checks (cuBLAS, NVRTC, pinned memory, kernel sets); cpu: the checks that need no GPU.",
+                DefaultValueFactory = _ => "cuda",
+            };
+            device.AcceptOnlyFromAmong("cuda", "cpu");
+            var models = new Option<string[]>("--model")
+            {
+                Description = $"Models whose kernel sets are emitted (and compiled, on cuda): built-in names or config.json paths. " +
+                              $"Default: {DefaultModel} and every {FixturesFolder}/*/config.json under the current folder.",
+                AllowMultipleArgumentsPerToken = true,
+            };
+            var command = new Command("selftest", "Check that this machine can run Kvpr: prints PASS or FAIL for each check.") { device, models };
+            command.SetAction(parse => Run(parse.GetValue(device)!, parse.GetValue(models) ?? Array.Empty<string>(), Console.Out, Console.Error));
+            return command;
+        }
+
+        /// <returns>0 when every check passed, 1 otherwise (also when the device cannot be opened).</returns>
+        internal static int Run(string device, IReadOnlyList<string> models, TextWriter output, TextWriter error)
+        {
+            CudaDevice? cuda = null;
+            if (device == "cuda")
+            {
+                try
+                {
+                    cuda = CudaDevice.Open();
+                }
+                catch (CudaUnavailableException e)
+                {
+                    error.WriteLine(e.Message);
+                    return 1;
+                }
+            }
+            using (cuda)
+            {
+                output.WriteLine($"kvpr selftest --device {device}");
+                var checks = Report(LibraryChecks(), output).ToList();
+                var kernelSets = new List<KernelSet>();
+                foreach (var model in models.Count > 0 ? models : DefaultModels())
+                    checks.Add(Report(EmitCheck(model, kernelSets), output));
+                if (cuda is not null)
+                    checks.AddRange(Report(new CudaSelftest(cuda).Run(kernelSets), output));
+                int failed = checks.Count(c => !c.Passed), total = checks.Count(c => !c.Informational);
+                output.WriteLine(failed == 0 ? $"PASS: all {total} checks passed." : $"FAIL: {failed} of {total} checks failed.");
+                return failed == 0 ? 0 : 1;
+            }
+        }
+
+        /// <summary>Where each CUDA library would be loaded from: facts for the report, not checks.</summary>
+        private static IEnumerable<SelftestCheck> LibraryChecks()
+        {
+            var search = CudaLibrarySearch.ForThisProcess;
+            foreach (var library in Enum.GetValues<CudaLibrary>())
+            {
+                var found = search.Candidates(library).FirstOrDefault(Path.IsPathRooted);
+                yield return SelftestCheck.Info($"{library} library", found ?? $"not in {string.Join(", ", search.Folders())} (the system loader may still find it)");
+            }
+        }
+
+        private static IEnumerable<string> DefaultModels()
+        {
+            yield return DefaultModel;
+            if (Directory.Exists(FixturesFolder))
+                foreach (var folder in Directory.GetDirectories(FixturesFolder).OrderBy(f => f, StringComparer.Ordinal))
+                    if (File.Exists(Path.Combine(folder, HuggingFaceConfig.FileName)))
+                        yield return Path.Combine(folder, HuggingFaceConfig.FileName);
+        }
+
+        /// <summary>Emits a model's kernels (keeping them for the GPU checks); a bad name, config or spec is this check's failure.</summary>
+        private static SelftestCheck EmitCheck(string model, List<KernelSet> emitted)
+        {
+            try
+            {
+                var spec = ModelCatalog.TryGet(model, out var builtIn) ? builtIn : HuggingFaceConfig.Read(model);
+                var kernels = KernelEmitter.Emit(spec);
+                emitted.Add(kernels);
+                return new SelftestCheck($"emit kernels {spec.Name}", true, $"{kernels.Kernels.Count} entry points, {kernels.Source.Length / 1024} KiB of CUDA C, sha256 {kernels.ContentHash.Substring(0, 12)}");
+            }
+            catch (Exception e) when (e is CheckpointException or KernelEmitException)
+            {
+                return new SelftestCheck($"emit kernels {model}", false, e.Message);
+            }
+        }
+
+        /// <summary>Prints each check as it completes (GPU checks take seconds) and passes it on.</summary>
+        private static IEnumerable<SelftestCheck> Report(IEnumerable<SelftestCheck> checks, TextWriter output) => checks.Select(check => Report(check, output));
+
+        private static SelftestCheck Report(SelftestCheck check, TextWriter output)
+        {
+            output.WriteLine($"  {check.Verdict}  {check.Name}: {check.Detail}");
+            return check;
+        }
+    }
+}

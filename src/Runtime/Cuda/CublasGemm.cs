@@ -1,0 +1,73 @@
+using System;
+using Kvpr.Runtime.Cuda.Native;
+
+namespace Kvpr.Runtime.Cuda
+{
+    /// <summary>
+    /// fp16 GEMMs with fp32 accumulation through cuBLAS (cublasGemmEx, CUBLAS_COMPUTE_32F), in the project's
+    /// row-major Linear convention: y[m,n] = x[m,k] · W[n,k]ᵀ.
+    /// </summary>
+    public sealed unsafe class CublasGemm : IDisposable
+    {
+        private const int HalfBytes = 2;
+
+        /// <exception cref="CudaUnavailableException">cuBLAS is not installed.</exception>
+        public CublasGemm(CudaDevice device)
+        {
+            CudaLibraries.PathOf(CudaLibrary.Cublas);
+            device.MakeCurrent();
+            Cublas.Check(Cublas.cublasCreate_v2(out var handle), nameof(Cublas.cublasCreate_v2));
+            Handle = new CublasHandle(device.Context, handle);
+            Cublas.Check(Cublas.cublasGetVersion_v2(handle, out int version), nameof(Cublas.cublasGetVersion_v2));
+            Version = new Version(version / 10000, version / 100 % 100, version % 100);
+        }
+
+        public CublasHandle Handle { get; }
+        public Version Version { get; }
+
+        /// <summary>Queues later GEMMs on this stream.</summary>
+        public void SetStream(CudaStream stream) =>
+            Cublas.Check(Cublas.cublasSetStream_v2(Handle.DangerousGetHandle(), stream.Raw), nameof(Cublas.cublasSetStream_v2));
+
+        /// <summary>y = x·Wᵀ with x [m,k], W [n,k], y [m,n], all row-major fp16; sums in fp32.</summary>
+        public void MultiplyTransposed(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, int m, int n, int k) =>
+            MultiplyTransposedBatched(x, 0, 0, weight, y, 0, 0, batches: 1, m, n, k);
+
+        /// <summary>
+        /// The same product for <paramref name="batches"/> blocks of <paramref name="m"/> rows sharing one weight:
+        /// block b of x starts at element <paramref name="xOffset"/> + b·<paramref name="xStride"/>, likewise y. This is
+        /// "the first l tokens of every sequence" of a [batch][capacity][width] buffer (stride = capacity·width),
+        /// leaving the other rows untouched.
+        /// </summary>
+        public void MultiplyTransposedBatched(DeviceBuffer x, long xOffset, long xStride, DeviceBuffer weight, DeviceBuffer y, long yOffset, long yStride,
+            int batches, int m, int n, int k)
+        {
+            if (batches <= 0 || m <= 0 || n <= 0 || k <= 0)
+                throw new ArgumentOutOfRangeException(nameof(m), $"GEMM dimensions must be positive, but are batches={batches}, m={m}, n={n}, k={k}.");
+            if (xOffset < 0 || yOffset < 0 || (batches > 1 && (xStride < (long)m * k || yStride < (long)m * n)))
+                throw new ArgumentOutOfRangeException(nameof(xStride), $"Offsets must not be negative and batches must not overlap (x stride {xStride} < {(long)m * k} or y stride {yStride} < {(long)m * n}).");
+            x.RequireCapacity((xOffset + (batches - 1) * xStride + (long)m * k) * HalfBytes, nameof(x));
+            weight.RequireCapacity((long)n * k * HalfBytes, nameof(weight));
+            y.RequireCapacity((yOffset + (batches - 1) * yStride + (long)m * n) * HalfBytes, nameof(y));
+            float alpha = 1, beta = 0;
+            var handle = Handle.DangerousGetHandle();
+            ulong xStart = x.Address + (ulong)(xOffset * HalfBytes), yStart = y.Address + (ulong)(yOffset * HalfBytes);
+            // cuBLAS is column-major: a row-major [r,c] matrix is its column-major transpose, so yᵀ = W·xᵀ
+            // is computed as (n×m) = op_T(W stored k×n) · (x stored k×m); the weight's batch stride is 0.
+            if (batches == 1)
+            {
+                int single = Cublas.cublasGemmEx(handle, Cublas.OperationTranspose, Cublas.OperationNone, n, m, k,
+                    &alpha, weight.Address, Cublas.DataTypeFloat16, k, xStart, Cublas.DataTypeFloat16, k,
+                    &beta, yStart, Cublas.DataTypeFloat16, n, Cublas.ComputeFloat32, Cublas.GemmDefaultAlgorithm);
+                Cublas.Check(single, nameof(Cublas.cublasGemmEx));
+                return;
+            }
+            int result = Cublas.cublasGemmStridedBatchedEx(handle, Cublas.OperationTranspose, Cublas.OperationNone, n, m, k,
+                &alpha, weight.Address, Cublas.DataTypeFloat16, k, 0, xStart, Cublas.DataTypeFloat16, k, xStride,
+                &beta, yStart, Cublas.DataTypeFloat16, n, yStride, batches, Cublas.ComputeFloat32, Cublas.GemmDefaultAlgorithm);
+            Cublas.Check(result, nameof(Cublas.cublasGemmStridedBatchedEx));
+        }
+
+        public void Dispose() => Handle.Dispose();
+    }
+}

@@ -1,0 +1,13 @@
+namespace Kvpr.Runtime.Cuda
+{
+    /// <summary>The three native CUDA libraries the toolkit binds to.</summary>
+    public enum CudaLibrary
+    {
+        /// <summary>The CUDA driver API (libcuda.so.1), installed with the GPU driver.</summary>
+        Driver,
+        /// <summary>The run-time CUDA C compiler (libnvrtc), part of the CUDA toolkit.</summary>
+        Nvrtc,
+        /// <summary>NVIDIA's BLAS (libcublas), part of the CUDA toolkit.</summary>
+        Cublas,
+    }
+}

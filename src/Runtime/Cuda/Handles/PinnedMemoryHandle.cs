@@ -1,0 +1,12 @@
+using System;
+using Kvpr.Runtime.Cuda.Native;
+
+namespace Kvpr.Runtime.Cuda
+{
+    /// <summary>Page-locked host memory from cuMemHostAlloc: what the GPU's copy engines read at full PCIe speed.</summary>
+    public sealed class PinnedMemoryHandle : CudaResourceHandle
+    {
+        internal PinnedMemoryHandle(CudaContextHandle context, IntPtr pointer) : base(context, pointer) { }
+        protected override int Free(IntPtr value) => CuDriver.cuMemFreeHost(value);
+    }
+}
