@@ -20,7 +20,7 @@ namespace Kvpr
         public const string InvalidGraph = "KVPR012";
         public const string InvalidWeights = "KVPR015";
         public const string InvalidPrompt = "KVPR016";
-        public const string InvalidCheckpoint = "KVPR012";
+        public const string InvalidCheckpoint = "KVPR017";
         public const string CheckpointMismatch = "KVPR013";
         public const string UnsupportedModelConfig = "KVPR014";
     }

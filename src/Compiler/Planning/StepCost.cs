@@ -17,10 +17,10 @@ namespace Kvpr.Planning
             get
             {
                 double seconds = Seconds;
-                if (seconds == OffloadedLayersSeconds)
-                    return "offloaded-layer chain";
                 if (seconds == LinkSeconds)
                     return "host→device link";
+                if (seconds == OffloadedLayersSeconds)
+                    return "offloaded-layer chain";
                 return seconds == GpuSeconds ? "GPU" : "device→host write-back";
             }
         }
