@@ -31,7 +31,6 @@ public class EngineTests
         Should.Throw<ArgumentException>(() => engine.Generate(new[] { Array.Empty<int>() })).Message.ShouldContain("prompt 0 is empty");
         Should.Throw<ArgumentException>(() => engine.Generate(Array.Empty<int[]>()));
         Should.Throw<ArgumentException>(() => engine.Generate(TwoPrompts, new GenerationOptions { MaxNewTokens = 37 })).Message.ShouldContain("40 positions");
-        Should.Throw<ArgumentException>(() => engine.Generate(new[] { new[] { 1, 2 }, new[] { 1 } })).Message.ShouldContain("same prompt length");
     }
 
     [Fact]
@@ -120,6 +119,23 @@ public class EngineTests
         var options = new GenerationOptions { MaxNewTokens = 6, StopOnEos = false };
 
         columns.Generate(prompts, options).Tokens.ShouldBe(rows.Generate(prompts, options).Tokens);
+    }
+
+    [Fact]
+    public void Prompts_of_different_lengths_decode_as_if_each_length_ran_alone()
+    {
+        var prompts = new[] { new[] { 1, 2, 3 }, new[] { 4, 5 }, new[] { 6, 7, 8 } };
+        using var engine = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
+        var options = new GenerationOptions { MaxNewTokens = 5, StopOnEos = false, CaptureLogits = true };
+
+        var mixed = engine.Generate(prompts, options);
+
+        var threes = engine.Generate(new[] { prompts[0], prompts[2] }, options);
+        var two = engine.Generate(new[] { prompts[1] }, options);
+        mixed.Tokens.ShouldBe(new[] { threes.Tokens[0], two.Tokens[0], threes.Tokens[1] });
+        mixed.Logits!.Generated[1].ShouldBe(two.Logits!.Generated[0]);
+        mixed.Logits.Prefill[2].ShouldBe(threes.Logits!.Prefill[1]);
+        mixed.Steps.Select(s => (s.Step, s.Sequences)).ShouldBe(threes.Steps.Concat(two.Steps).Select(s => (s.Step, s.Sequences)));
     }
 
     /// <summary>Reports on the caller's thread, unlike <see cref="Progress{T}"/>.</summary>
