@@ -105,7 +105,7 @@ namespace Kvpr
 
             int capacity = workload.MaxLength;
             var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
-            var microBatches = sizes.Select((size, m) => new MicroBatch(m, new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
             var executor = new GraphExecutor(_device, graph, residency, new DecodeOperations(_device, Spec, _weights, buffers), buffers, microBatches);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, microBatches);
 
