@@ -131,7 +131,7 @@ namespace Kvpr
         private void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
         {
             if (prompts is null || prompts.Count == 0)
-                throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+                throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: at least one prompt is needed.", nameof(prompts));
             if (options.MaxNewTokens < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), options.MaxNewTokens, $"{ErrorCodes.InvalidValue}: MaxNewTokens must be at least 1.");
             for (int s = 0; s < prompts.Count; s++)
