@@ -64,6 +64,9 @@ namespace Kvpr.Cli
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
+            var workload = request.Workload;
+            if (workload.Objective == Objective.Latency && workload.MicroBatches > 1)
+                return Fail(error, $"--micro-batches {workload.MicroBatches} needs --objective throughput: a latency plan decodes one batch.");
             ModelSpec spec;
             try
             {

@@ -8,7 +8,7 @@ namespace Kvpr.Planning
     /// per-step splits the runtime looks up. Built from plain data so generated code can rebuild it exactly.
     /// </summary>
     /// <param name="GpuBytes">GPU memory the residency occupies at the workload's longest length.</param>
-    /// <param name="GpuBudgetBytes">GPU memory the plan was allowed: the workload's cap or the profile's memory.</param>
+    /// <param name="GpuBudgetBytes">GPU memory the plan was allowed: the profile's memory, or the workload's cap if smaller.</param>
     public sealed record DecodePlan(string ModelName, DecodeWorkload Workload, string ProfileName, Residency Residency, PlanTable Table,
         long GpuBytes, long GpuBudgetBytes)
     {
