@@ -1,7 +1,7 @@
 using System;
 using Kvpr.Planning;
 
-namespace Kvpr.Runtime.Tests.Engine;
+namespace Kvpr.Runtime.Tests.Generation;
 
 public class SplitPolicyTests
 {
@@ -38,7 +38,7 @@ public class SplitPolicyTests
     {
         var other = ModelSpec.Opt("other", hidden: 16, layers: 2, heads: 2, ffnHidden: 32, vocab: 20, maxPositions: 16);
         var plan = DecodePlanner.Plan(other, HardwareProfiles.Default, new DecodeWorkload { Batch = 1, PromptLength = 4, MaxNewTokens = 4 }).GetPlanOrThrow();
-        using var engine = new Kvpr.Engine(RandomWeights.Create(other with { Name = "mine" }, seed: 1), new EngineOptions { Split = SplitPolicy.FromPlan(plan) });
+        using var engine = new Engine(RandomWeights.Create(other with { Name = "mine" }, seed: 1), new EngineOptions { Split = SplitPolicy.FromPlan(plan) });
 
         Should.Throw<ArgumentException>(() => engine.Generate(new[] { new[] { 1, 2, 3, 4 } }, new GenerationOptions { MaxNewTokens = 2 }))
             .Message.ShouldContain("'other'");

@@ -4,7 +4,7 @@ using System.Linq;
 using Kvpr.Graphs;
 using Kvpr.Planning;
 
-namespace Kvpr.Runtime.Tests.Engine;
+namespace Kvpr.Runtime.Tests.Generation;
 
 /// <summary>Recomputing any prefix of the stored tokens, or keeping KV on the device, changes no logit.</summary>
 public class SplitInvarianceTests
@@ -59,7 +59,7 @@ public class SplitInvarianceTests
     public void The_automatic_plan_reproduces_the_reference_tokens()
     {
         var reference = FixtureReference.Get("llama-tiny");
-        using var engine = new Kvpr.Engine(reference.Weights);
+        using var engine = new Engine(reference.Weights);
 
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false });
 
@@ -70,7 +70,7 @@ public class SplitInvarianceTests
 
     private static float[][] Generate(FixtureReference reference, EngineOptions options, out IReadOnlyList<StepStatistics> steps)
     {
-        using var engine = new Kvpr.Engine(reference.Weights, options);
+        using var engine = new Engine(reference.Weights, options);
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = NewTokens, StopOnEos = false, CaptureLogits = true });
         steps = result.Steps;
         return result.Logits!.Generated.Select(rows => rows.SelectMany(r => r).ToArray()).ToArray();
