@@ -40,6 +40,14 @@ public class EngineTests
     }
 
     [Fact]
+    public void A_disposed_engine_refuses_to_generate()
+    {
+        var engine = new Engine(TinyWeights);
+        engine.Dispose();
+        Should.Throw<ObjectDisposedException>(() => engine.Generate(TwoPrompts));
+    }
+
+    [Fact]
     public void A_sequence_stops_at_its_end_of_sequence_token_and_keeps_it()
     {
         using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
