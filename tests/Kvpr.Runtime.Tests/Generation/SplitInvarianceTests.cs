@@ -55,11 +55,13 @@ public class SplitInvarianceTests
         MaxDifference(withResidentLayer, Generate(reference, new EngineOptions { Split = SplitPolicy.All })).ShouldBeLessThan(1e-5f);
     }
 
-    [Fact]
-    public void The_automatic_plan_reproduces_the_reference_tokens()
+    [Theory]
+    [InlineData(HardwareProfiles.DefaultName)]
+    [InlineData("t4-pcie3")]
+    public void The_automatic_plan_reproduces_the_reference_tokens(string profile)
     {
         var reference = FixtureReference.Get("llama-tiny");
-        using var engine = new Engine(reference.Weights);
+        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.AutoFor(HardwareProfiles.Stored(profile)) });
 
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false });
 
