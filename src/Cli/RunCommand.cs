@@ -112,7 +112,7 @@ namespace Kvpr.Cli
                     using var engine = progress.Load($"Loading {spec.Name}", () => BuildEngine(settings, spec, engineOptions));
                     return progress.Generate(settings.MaxNewTokens, steps => Generate(engine, prompts, generation, steps));
                 });
-                var statistics = RunStatistics.From(result, prompts[0].Length, prefill, total);
+                var statistics = RunStatistics.From(result, prompts.Sum(p => p.Length), prefill, total);
 
                 if (settings.Json)
                     WriteJson(output, spec, settings, plan, prompts, result, statistics);
@@ -192,8 +192,9 @@ namespace Kvpr.Cli
             {
                 Objective = groups > 1 ? Objective.Throughput : Objective.Latency,
                 Batch = (prompts.Length + groups - 1) / groups,
-                PromptLength = prompts[0].Length,
-                MaxNewTokens = settings.MaxNewTokens,
+                // Prompts may differ in length: the table spans the shortest prompt to the longest sequence.
+                PromptLength = prompts.Min(p => p.Length),
+                MaxNewTokens = settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length),
                 MicroBatches = groups,
             };
             var result = DecodePlanner.Plan(spec, profile, workload);

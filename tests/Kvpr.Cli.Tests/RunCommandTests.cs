@@ -130,7 +130,6 @@ public class RunCommandTests
     [InlineData("'x' in --prompt-ids '1,x' is not a token id", "--prompt-ids", "1,x")]
     [InlineData("Sequence 1 of --prompt-ids is empty", "--prompt-ids", "1,2;")]
     [InlineData("outside the vocabulary", "{fixtures}/opt-tiny", "--prompt-ids", "1,600")]
-    [InlineData("the same prompt length", "--prompt-ids", "1,2;3")]
     [InlineData("The prompt file", "--prompt-ids", "missing.json")]
     [InlineData("--split must be auto, none, all or a fraction in [0, 1], but is '1.5'.", "--split", "1.5")]
     [InlineData("--device must be cpu or cuda, but is 'tpu'.", "--device", "tpu")]
