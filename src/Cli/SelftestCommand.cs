@@ -70,6 +70,7 @@ namespace Kvpr.Cli
                 if (cuda is not null)
                 {
                     checks.AddRange(Report(new CudaSelftest(cuda).Run(kernelSets), output));
+                    checks.AddRange(Report(new KernelSelftest(cuda.Ordinal).Run(), output));
                     var backend = new BackendSelftest(cuda.Ordinal);
                     checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
                     checks.Add(Report(backend.AgainstCpu(CpuComparisonModel), output));
