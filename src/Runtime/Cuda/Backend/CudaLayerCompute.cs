@@ -60,7 +60,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             var staged = ids.Host.AsSpan<int>();
             for (int i = 0; i < rows; i++)
                 staged[i] = tokenIds[i];
-            cuda.CopyToDeviceAsync(ids.Device.Address(0, rows), ids.Host.Pointer, (long)rows * sizeof(int));
+            cuda.CopyAsync(ids.Device.Address(0, rows), ids.Host.Address, (long)rows * sizeof(int));
 
             var arguments = new List<(string, KernelArgument)> { ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)) };
             if (_model.PositionEmbedding is CudaTensor positions)

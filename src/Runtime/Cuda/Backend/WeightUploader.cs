@@ -43,7 +43,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 var staging = _staging[_next];
                 _copied[_next].Synchronize();
                 Convert(start, count, staging, destination.ElementType);
-                _stream.CopyToDeviceAsync(address + (ulong)start * 2, staging.Pointer, count * 2L);
+                _stream.CopyAsync(address + (ulong)start * 2, staging.Address, count * 2L);
                 _stream.Record(_copied[_next]);
                 _next = 1 - _next;
             }
