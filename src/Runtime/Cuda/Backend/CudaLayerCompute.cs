@@ -55,6 +55,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 throw new ArgumentException($"Embedding {tokenIds.Count} token ids into {rows} rows.", nameof(tokenIds));
             var cuda = CudaComputeStream.Of(stream).Stream;
             // Each micro-batch stages its ids in its own pinned block: the step's copies finish before the next step writes it.
+            // The device side is a buffer of 4-byte elements holding the int32 ids.
             if (!_tokenIds.TryGetValue(batch, out var ids))
                 _tokenIds.Add(batch, ids = (_device.AllocatePinned((long)_maxTokenRows * sizeof(int)), _device.Allocate(_maxTokenRows, CudaElementType.Float32)));
             var staged = ids.Host.AsSpan<int>();
