@@ -11,14 +11,16 @@ namespace Kvpr.Runtime.Cuda.Backend
     /// </summary>
     internal sealed class CudaComputeDevice : IDevice
     {
-        private readonly DeviceResources _resources;
+        private const int OutOfMemory = 2;
+
+        private readonly ScopedResources _resources;
         private PinnedBuffer? _readStaging;
 
         public CudaComputeDevice(CudaDevice device, CudaElementType elementType)
         {
             Cuda = device;
             ElementType = elementType;
-            _resources = new DeviceResources(device);
+            _resources = new ScopedResources(device.Synchronize, e => e is CudaException { Library: CudaLibrary.Driver, Code: OutOfMemory });
         }
 
         public CudaDevice Cuda { get; }
@@ -34,12 +36,26 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         public IDeviceBuffer AllocateSingle(long elements) => Allocate(elements, CudaElementType.Float32);
 
-        public CudaTensor Allocate(long elements, CudaElementType type) => new(_resources.Device(Math.Max(1, elements) * type.Bytes()), type, elements);
+        /// <exception cref="InsufficientMemoryException">The GPU has no room for it, even after freeing the blocks kept for reuse.</exception>
+        public CudaTensor Allocate(long elements, CudaElementType type)
+        {
+            long bytes = Math.Max(1, elements) * type.Bytes();
+            try
+            {
+                return new(_resources.Allocate(bytes, Cuda.AllocateDevice), type, elements);
+            }
+            catch (CudaException e) when (e.Library == CudaLibrary.Driver && e.Code == OutOfMemory)
+            {
+                var (free, total) = Cuda.MemoryInfo();
+                throw new InsufficientMemoryException($"{Name} has {free / 1e9:F2} GB free of {total / 1e9:F1} GB, too little for {bytes / 1e9:F2} GB more; " +
+                    "decode fewer or shorter sequences, or plan with fewer layers' KV resident.", e);
+            }
+        }
 
-        public IHostBuffer AllocateHost(long elements) => new PinnedTensor(_resources.Pinned(Math.Max(1, elements) * PinnedTensor.ElementBytes), elements);
+        public IHostBuffer AllocateHost(long elements) => new PinnedTensor(AllocatePinned(Math.Max(1, elements) * PinnedTensor.ElementBytes), elements);
 
         /// <summary>Pinned bytes for the backend's own staging (token ids).</summary>
-        public PinnedBuffer AllocatePinned(long bytes) => _resources.Pinned(bytes);
+        public PinnedBuffer AllocatePinned(long bytes) => _resources.Allocate(bytes, Cuda.AllocatePinned);
 
         public IDeviceBuffer Upload(IWeightTensor weight)
         {
