@@ -4,18 +4,11 @@ using Kvpr.Backend;
 namespace Kvpr.Runtime.Cuda.Backend
 {
     /// <summary>Device memory of the CUDA backend: elements of one <see cref="CudaElementType"/>, addressed by element.</summary>
-    internal sealed class CudaTensor : IDeviceBuffer
+    internal sealed class CudaTensor(DeviceBuffer memory, CudaElementType elementType, long length) : IDeviceBuffer
     {
-        public CudaTensor(DeviceBuffer memory, CudaElementType elementType, long length)
-        {
-            Memory = memory;
-            ElementType = elementType;
-            Length = length;
-        }
-
-        public DeviceBuffer Memory { get; }
-        public CudaElementType ElementType { get; }
-        public long Length { get; }
+        public DeviceBuffer Memory { get; } = memory;
+        public CudaElementType ElementType { get; } = elementType;
+        public long Length { get; } = length;
 
         /// <summary>The device address of element <paramref name="offset"/>, after checking that <paramref name="elements"/> from there fit.</summary>
         public ulong Address(long offset = 0, long elements = 0)
