@@ -36,6 +36,27 @@ public class DecodePlannerTests
     }
 
     [Fact]
+    public void Planning_for_resident_weights_offloads_kv_where_the_free_choice_would_stream_weights()
+    {
+        // A tiny model whose KV is smaller than its weights: with room for the weights alone, the free planner
+        // keeps the KV and streams the weights; an engine that holds all weights needs the opposite.
+        var tiny = ModelCatalog.Get(ModelCatalog.TinyName);
+        var workload = new DecodeWorkload { Batch = 4, PromptLength = 16, MaxNewTokens = 8 };
+        long cap = new MemoryModel(new CostModel(tiny, H100), workload).BytesFor(Residency.WeightsOnly(tiny));
+
+        var free = DecodePlanner.Plan(tiny, H100, workload with { GpuMemoryBytes = cap }).GetPlanOrThrow();
+        free.Residency.WeightResidentLayers.ShouldBeLessThan(tiny.Layers);
+
+        var forEngine = DecodePlanner.Plan(tiny, H100, workload with { GpuMemoryBytes = cap }, new PlannerOptions { ResidentWeights = true }).GetPlanOrThrow();
+        forEngine.Residency.ShouldBe(Residency.WeightsOnly(tiny));
+
+        var error = DecodePlanner.Plan(tiny, H100, workload with { GpuMemoryBytes = cap - 1 }, new PlannerOptions { ResidentWeights = true }).Errors.Single();
+        error.Code.ShouldBe(ErrorCodes.WorkloadDoesNotFit);
+        error.Message.ShouldContain("with every layer's weights resident and its KV offloaded");
+        error.Message.ShouldContain("1 bytes are missing");
+    }
+
+    [Fact]
     public void A_cap_too_small_for_anything_is_KVPR008_naming_the_missing_bytes()
     {
         var workload = new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 32, GpuMemoryBytes = 1_000_000_000 };
