@@ -20,7 +20,7 @@ public class DecodePlannerTests
     }
 
     [Fact]
-    public void Under_a_cap_that_holds_the_weights_but_not_one_more_layer_of_kv_the_weights_stay_and_the_kv_is_split()
+    public void Under_a_cap_that_holds_the_weights_but_not_one_more_layer_of_kv_the_weights_stay_and_the_kv_is_recomputed()
     {
         var workload = new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 32 };
         var memory = new MemoryModel(new CostModel(Opt67, H100), workload);
@@ -29,10 +29,13 @@ public class DecodePlannerTests
 
         plan.Residency.ShouldBe(Residency.WeightsOnly(Opt67));
         plan.GpuBudgetBytes.ShouldBe(cap);
+        // On the H100 recomputing every token (≈ 94 ms of GEMMs) hides under its activations' transfer (157 ms),
+        // so the plan sends only activations and the step approaches the all-recompute floor.
         var first = plan.Steps.First();
-        first.RecomputeTokens.ShouldBeInRange(1, first.Length - 1);
+        first.RecomputeTokens.ShouldBe(first.Length);
         first.Times.PredictedMs.ShouldBeLessThan(first.Times.FloorAllKvMs);
         first.Times.PredictedMs.ShouldBeGreaterThan(first.Times.FloorAllRecomputeMs);
+        first.Times.PredictedMs.ShouldBeLessThan(first.Times.FloorAllRecomputeMs * 1.03);
     }
 
     [Fact]
