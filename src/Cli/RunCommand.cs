@@ -57,11 +57,15 @@ namespace Kvpr.Cli
             {
                 Description = $"Hardware profile the auto split is planned for: a stored one ({string.Join(", ", HardwareProfiles.StoredNames)}) or a *.hwprofile.json file. Default: {HardwareProfiles.DefaultName}.",
             };
+            var gpuMemory = new Option<long?>("--gpu-memory")
+            {
+                Description = "GPU memory (bytes) the auto split is planned for. Default: the profile's; for the built-in model, just enough for its weights, so its KV cache is offloaded.",
+            };
             var json = new Option<bool>("--json") { Description = "Print the tokens, statistics and plan as JSON." };
 
             var command = new Command("run", "Generate tokens with the KV cache in host memory, partly recomputed; print the plan, the tokens and the statistics.")
             {
-                folder, device, promptIds, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, json,
+                folder, device, promptIds, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, json,
             };
             command.SetAction(parse =>
             {
@@ -79,6 +83,7 @@ namespace Kvpr.Cli
                     Schedule = parse.GetValue(schedule)!,
                     MicroBatches = parse.GetValue(microBatches),
                     Profile = parse.GetValue(profile),
+                    GpuMemory = parse.GetValue(gpuMemory),
                     Json = parse.GetValue(json),
                 };
                 var output = parse.InvocationConfiguration.Output;
@@ -96,8 +101,9 @@ namespace Kvpr.Cli
                 var (spec, eos, source) = ReadModel(settings);
                 var prompts = settings.PromptIds is null ? RandomPrompts(spec, settings.Seed) : PromptIds.Parse(settings.PromptIds);
                 // Checked here as well as by the engine so the message names the option rather than the planner's field.
-                if (prompts[0].Length + settings.MaxNewTokens > spec.MaxPositions)
-                    throw new UsageException($"A prompt of {prompts[0].Length} tokens plus --max-new-tokens {settings.MaxNewTokens} exceeds the {spec.MaxPositions} positions of {spec.Name}.");
+                int longestPrompt = prompts.Max(p => p.Length);
+                if (longestPrompt + settings.MaxNewTokens > spec.MaxPositions)
+                    throw new UsageException($"A prompt of {longestPrompt} tokens plus --max-new-tokens {settings.MaxNewTokens} exceeds the {spec.MaxPositions} positions of {spec.Name}.");
                 var plan = settings.PlansSplit ? Plan(settings, spec, prompts) : null;
                 var engineOptions = new EngineOptions
                 {
@@ -198,9 +204,17 @@ namespace Kvpr.Cli
                 MaxNewTokens = settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length),
                 MicroBatches = groups,
             };
-            var result = DecodePlanner.Plan(spec, profile, workload);
+            workload = workload with { GpuMemoryBytes = settings.GpuMemory ?? DemoMemoryCap(settings, spec, profile, workload) };
+            var result = DecodePlanner.Plan(spec, profile, workload, SplitPolicy.ForEngines);
             return result.Plan ?? throw new UsageException(string.Join(" ", result.Errors.Select(e => e.Message)));
         }
+
+        /// <summary>
+        /// The built-in model fits any GPU whole, which would show nothing of offloading: unless told otherwise,
+        /// its plan gets just the memory that keeps the weights resident and sends the KV cache to the host.
+        /// </summary>
+        private static long? DemoMemoryCap(RunSettings settings, ModelSpec spec, HardwareProfile profile, DecodeWorkload workload) =>
+            settings.Folder is null ? new MemoryModel(new CostModel(spec, profile), workload).BytesFor(Residency.WeightsOnly(spec)) : null;
 
         private static void WriteText(TextWriter output, ModelSpec spec, string source, RunSettings settings, DecodePlan? plan,
             GenerationResult result, RunStatistics statistics)

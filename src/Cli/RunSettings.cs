@@ -25,6 +25,8 @@ namespace Kvpr.Cli
         public string Schedule { get; init; } = "row";
         public int MicroBatches { get; init; } = 2;
         public string? Profile { get; init; }
+        /// <summary>GPU memory the auto plan may use; null for the profile's (or, for the built-in model, just enough to offload the KV).</summary>
+        public long? GpuMemory { get; init; }
         public bool Json { get; init; }
 
         public ComputeDevice ComputeDevice => Device switch
@@ -83,6 +85,10 @@ namespace Kvpr.Cli
                 throw new UsageException($"--micro-batches must be at least 1, but is {MicroBatches}.");
             if (Profile is not null && !PlansSplit)
                 throw new UsageException($"--profile is used to plan the split, so it needs --split auto, not '{Split}'.");
+            if (GpuMemory is not null && !PlansSplit)
+                throw new UsageException($"--gpu-memory is used to plan the split, so it needs --split auto, not '{Split}'.");
+            if (GpuMemory is <= 0)
+                throw new UsageException($"--gpu-memory must be a positive number of bytes, but is {GpuMemory}.");
         }
     }
 }

@@ -142,6 +142,9 @@ public class RunCommandTests
     [InlineData("Hardware profile 'a800'", "--profile", "a800")]
     [InlineData("--profile is used to plan the split, so it needs --split auto", "--profile", "t4-pcie3", "--split", "none")]
     [InlineData("exceeds the 128 positions", "{fixtures}/opt-tiny", "--max-new-tokens", "120")]
+    [InlineData("--gpu-memory must be a positive number of bytes, but is 0.", "--gpu-memory", "0")]
+    [InlineData("--gpu-memory is used to plan the split, so it needs --split auto", "--gpu-memory", "1000000000", "--split", "all")]
+    [InlineData("bytes are missing", "--gpu-memory", "1000")]
     public void Bad_input_is_one_sentence_on_stderr_and_exit_code_1(string expected, params string[] args)
     {
         var (exitCode, output, error) = Run(args.Select(arg => arg.Replace("{fixtures}", FixturesFolder)).Prepend("run").ToArray());
@@ -150,6 +153,18 @@ public class RunCommandTests
         output.ShouldBeEmpty();
         error.ShouldContain(expected);
         error.TrimEnd().ShouldNotContain('\n');
+    }
+
+    [Fact]
+    public void The_built_in_model_offloads_its_kv_cache_unless_given_more_gpu_memory()
+    {
+        var (_, demo, _) = Run("run", "--max-new-tokens", "2");
+        demo.ShouldContain("Residency: KV cache of all 4 layers offloaded to the host; weights of all 4 layers on the GPU.");
+        demo.ShouldNotContain("Host→device 0.00 MB");
+
+        var (_, roomy, _) = Run("run", "--max-new-tokens", "2", "--gpu-memory", "80000000000");
+        roomy.ShouldContain("Residency: KV cache of all 4 layers on the GPU");
+        roomy.ShouldContain("Host→device 0.00 MB");
     }
 
     [Fact]

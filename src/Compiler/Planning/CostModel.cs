@@ -190,8 +190,29 @@ namespace Kvpr.Planning
             double gpu = microBatches * (offloaded * RecomputeSeconds(b, shape.RecomputeTokens)
                 + layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b));
             double writeBack = microBatches * offloaded * WriteBackSeconds(b);
-            double offloadedLayers = microBatches * offloaded * OffloadedLayerSeconds(shape);
+            double offloadedLayers = offloaded == 0 ? 0
+                : Settings.PrefetchNextLayer ? Math.Max(link + PipelineDrainSeconds(shape), PipelineFillSeconds(shape) + gpu)
+                : microBatches * offloaded * OffloadedLayerSeconds(shape);
             return new StepCost(link, gpu, writeBack, offloadedLayers);
+        }
+
+        /// <summary>
+        /// What follows the link's last byte of a step: the last offloaded layer recomputes its last chunk and
+        /// runs its own compute.
+        /// </summary>
+        public double PipelineDrainSeconds(StepShape shape)
+        {
+            int chunks = Math.Max(1, Math.Min(Settings.ActivationChunks, shape.RecomputeTokens));
+            return RecomputeSeconds(shape.Batch, shape.RecomputeTokens) / chunks + LayerComputeSeconds(shape.Batch, shape.Length);
+        }
+
+        /// <summary>What precedes the GPU's first recompute of a step: the first offloaded layer's first activation chunk (or its KV at l = 0).</summary>
+        public double PipelineFillSeconds(StepShape shape)
+        {
+            int chunks = Math.Max(1, Math.Min(Settings.ActivationChunks, shape.RecomputeTokens));
+            return shape.RecomputeTokens > 0
+                ? TransferSeconds((double)ActivationBytes(shape.Batch, shape.RecomputeTokens) / chunks)
+                : KvTransferSeconds(shape.Batch, shape.TransferredTokens);
         }
 
         /// <summary>Bytes of K and V of every layer at s' tokens for one micro-batch: what crosses at l = 0.</summary>

@@ -14,6 +14,13 @@ namespace Kvpr.Planning
         /// </summary>
         public int ActivationChunks { get; init; } = 4;
 
+        /// <summary>
+        /// The next offloaded layer's transfers run while this layer recomputes and computes (double buffers),
+        /// so offloaded layers only add a pipeline fill and drain to the busiest engine. Off in the paper's model,
+        /// where each layer waits for its own activations and recompute before the next one starts.
+        /// </summary>
+        public bool PrefetchNextLayer { get; init; } = true;
+
         /// <summary>Charge the layer's own QKV, attention, output and MLP work and the embedding and head.</summary>
         public bool ChargeLayerCompute { get; init; } = true;
 
@@ -32,6 +39,7 @@ namespace Kvpr.Planning
         public static CostSettings Paper { get; } = new()
         {
             ActivationChunks = 1,
+            PrefetchNextLayer = false,
             ChargeLayerCompute = false,
             ChargeWriteBack = false,
             IdealHardware = true,

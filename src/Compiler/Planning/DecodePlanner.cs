@@ -62,7 +62,7 @@ namespace Kvpr.Planning
         private static SpecError? ChooseResidency(CostModel cost, MemoryModel memory, DecodeWorkload workload, PlannerOptions options, out Residency residency)
         {
             var spec = cost.Spec;
-            var smallest = options.FixedResidency ?? new Residency(0, 0);
+            var smallest = options.FixedResidency ?? new Residency(0, options.ResidentWeights ? spec.Layers : 0);
             residency = smallest;
             if (smallest.KvResidentLayers < 0 || smallest.KvResidentLayers > spec.Layers || smallest.WeightResidentLayers < 0 || smallest.WeightResidentLayers > spec.Layers)
                 return new SpecError(ErrorCodes.InvalidValue, nameof(PlannerOptions.FixedResidency),
@@ -70,13 +70,15 @@ namespace Kvpr.Planning
             long needed = memory.BytesFor(smallest);
             if (needed > memory.BudgetBytes)
             {
-                string what = options.FixedResidency is null ? "even with every layer's weights streamed and KV offloaded" : $"with the fixed residency {smallest}";
+                string what = options.FixedResidency is not null ? $"with the fixed residency {smallest}"
+                    : options.ResidentWeights ? "with every layer's weights resident and its KV offloaded"
+                    : "even with every layer's weights streamed and KV offloaded";
                 return new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(DecodeWorkload.GpuMemoryBytes),
                     $"{spec.Name} with {DescribeBatch(workload)} at length {workload.MaxLength} needs {needed:N0} bytes of GPU memory {what}, " +
                     $"but the budget is {memory.BudgetBytes:N0} bytes: {needed - memory.BudgetBytes:N0} bytes are missing.");
             }
             if (options.FixedResidency is null)
-                residency = ResidencySolver.Solve(cost, memory, workload) ?? smallest;
+                residency = ResidencySolver.Solve(cost, memory, workload, options.ResidentWeights) ?? smallest;
             return null;
         }
 

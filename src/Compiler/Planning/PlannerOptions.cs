@@ -10,6 +10,12 @@ namespace Kvpr.Planning
         /// <summary>A residency to plan under instead of choosing one; null lets the planner choose.</summary>
         public Residency? FixedResidency { get; init; }
 
+        /// <summary>
+        /// Keep every layer's weights on the GPU and choose only the KV residency and the split: for runtimes
+        /// that do not stream weights. Ignored when <see cref="FixedResidency"/> is set.
+        /// </summary>
+        public bool ResidentWeights { get; init; }
+
         /// <summary>Most length buckets per planned batch: the table's resolution along the generation.</summary>
         public int MaxLengthBuckets { get; init; } = 32;
 

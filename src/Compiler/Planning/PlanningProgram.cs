@@ -92,10 +92,23 @@ namespace Kvpr.Planning
             lp.Add("link", (LinearExpression)t >= m * (activations + kv) + cost.TransferSeconds(cost.WeightBytesPerLayer) * (layers - (LinearExpression)w));
             lp.Add("gpu", (LinearExpression)t >= m * (recompute + layers * cost.LayerComputeSeconds(batch, length) + cost.OuterComputeSeconds(batch)));
             lp.Add("write_back", (LinearExpression)t >= m * cost.WriteBackSeconds(batch) * offloaded);
-            // Per offloaded layer: X then the last chunk's recompute, and the first chunk then all recompute (the same for one chunk).
-            lp.Add("layer_last_chunk", (LinearExpression)t >= m * (activations + recompute * (1.0 / chunks)));
-            if (chunks > 1)
-                lp.Add("layer_first_chunk", (LinearExpression)t >= m * (activations * (1.0 / chunks) + recompute));
+            if (cost.Settings.PrefetchNextLayer)
+            {
+                // Layers overlap: the link's work plus the drain (the last layer's last chunk and compute), and the fill (the first
+                // chunk) plus the GPU's work. Per-layer l = λ / (L − k) is not linear, so the one-layer terms take their largest
+                // value, l = s'; they are a chunk of one layer, small against a step, and the plan is re-priced exactly afterwards.
+                var longest = new StepShape(batch, length, length);
+                lp.Add("pipeline_drain", (LinearExpression)t >= m * (activations + kv) + cost.PipelineDrainSeconds(longest));
+                lp.Add("pipeline_fill", (LinearExpression)t >= cost.PipelineFillSeconds(longest)
+                    + m * (recompute + layers * cost.LayerComputeSeconds(batch, length) + cost.OuterComputeSeconds(batch)));
+            }
+            else
+            {
+                // The paper's chain per offloaded layer: X then the last chunk's recompute, and the first chunk then all recompute.
+                lp.Add("layer_last_chunk", (LinearExpression)t >= m * (activations + recompute * (1.0 / chunks)));
+                if (chunks > 1)
+                    lp.Add("layer_first_chunk", (LinearExpression)t >= m * (activations * (1.0 / chunks) + recompute));
+            }
 
             if (memory.HasValue)
             {

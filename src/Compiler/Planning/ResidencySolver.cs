@@ -15,12 +15,13 @@ namespace Kvpr.Planning
         private const double IntegralTolerance = 1e-6;
 
         /// <summary>The best residency that fits, or null when none of the programs is feasible.</summary>
-        public static Residency? Solve(CostModel cost, MemoryModel memory, DecodeWorkload workload)
+        /// <param name="residentWeights">Consider only residencies that keep every layer's weights on the GPU.</param>
+        public static Residency? Solve(CostModel cost, MemoryModel memory, DecodeWorkload workload, bool residentWeights)
         {
             var candidates = new List<Residency>();
             foreach (bool allKvResident in new[] { true, false })
             {
-                foreach (bool allWeightsResident in new[] { true, false })
+                foreach (bool allWeightsResident in residentWeights ? new[] { true } : new[] { true, false })
                 {
                     var (program, solution) = SplitSolver.SolveLinearised(
                         perToken => PlanningProgram.ForResidency(cost, memory, workload, allKvResident, allWeightsResident, perToken),

@@ -100,6 +100,9 @@ namespace Kvpr
             public override string ToString() => "custom";
         }
 
+        /// <summary>Planner options for plans an engine runs: engines upload every layer's weights when built.</summary>
+        public static PlannerOptions ForEngines { get; } = new() { ResidentWeights = true };
+
         /// <summary>
         /// The policy a generation of <paramref name="workload"/> runs with, and the residency that goes with it:
         /// <see cref="Auto"/> becomes a plan for the workload on the default profile. Every layer's weights count
@@ -109,7 +112,7 @@ namespace Kvpr
         {
             var plan = this switch
             {
-                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload).GetPlanOrThrow(),
+                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload, ForEngines).GetPlanOrThrow(),
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };

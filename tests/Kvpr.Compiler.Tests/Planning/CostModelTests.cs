@@ -74,7 +74,8 @@ public class CostModelTests
         // Without recompute every layer's KV crosses the link: the all-KV floor plus per-copy latencies.
         allOffloaded.LinkSeconds.ShouldBeGreaterThanOrEqualTo(model.FloorAllKvSeconds(32, 1024));
         allOffloaded.LinkSeconds.ShouldBe(model.FloorAllKvSeconds(32, 1024), 0.001);
-        allOffloaded.Seconds.ShouldBe(allOffloaded.LinkSeconds, 1e-12);
+        // The last layer's compute follows the link's last byte.
+        allOffloaded.Seconds.ShouldBe(allOffloaded.LinkSeconds + model.LayerComputeSeconds(32, 1024), 1e-12);
 
         var allResident = model.Step(shape, new Residency(Opt67.Layers, Opt67.Layers));
         allResident.LinkSeconds.ShouldBe(0);
