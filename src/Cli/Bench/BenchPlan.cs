@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kvpr.Graphs;
+using Kvpr.Planning;
+
+namespace Kvpr.Cli.Bench
+{
+    /// <summary>
+    /// What a mode runs for a workload (residency and per-step split) and what the cost model expects of it:
+    /// each decode step simulated on the row-by-row graph the engine runs, and the floors the result is judged by.
+    /// </summary>
+    internal sealed class BenchPlan
+    {
+        private BenchPlan(BenchCase workload, BenchMode mode, CostModel costs, Residency residency, SplitPolicy split, IReadOnlyList<SimulatedStep> predicted)
+        {
+            Case = workload;
+            Mode = mode;
+            Costs = costs;
+            Residency = residency;
+            Split = split;
+            Predicted = predicted;
+        }
+
+        public BenchCase Case { get; }
+        public BenchMode Mode { get; }
+        public CostModel Costs { get; }
+        public Residency Residency { get; }
+
+        /// <summary>The split the engine is given: l = 0 for (a) and (b), the solved plan for (c).</summary>
+        public SplitPolicy Split { get; }
+
+        /// <summary>Every decode step as the simulator plays it, in order.</summary>
+        public IReadOnlyList<SimulatedStep> Predicted { get; }
+
+        public double PredictedMsPerStep => Predicted.Average(s => s.StepSeconds) * 1e3;
+
+        /// <summary>Recomputed tokens l per offloaded layer, averaged over the decode steps.</summary>
+        public double MeanRecomputeTokens => Predicted.Average(s => s.Shape.RecomputeTokens);
+
+        /// <summary>Host→device bytes per step: the offloaded layers' activations of [0, l) and KV of [l, s'), averaged over the steps.</summary>
+        public double HostToDeviceBytesPerStep => Predicted.Average(s => (double)OffloadedLayers *
+            (Costs.ActivationBytes(s.Shape.Batch, s.Shape.RecomputeTokens) + Costs.KvBytes(s.Shape.Batch, s.Shape.TransferredTokens)));
+
+        /// <summary>The plan's own transfer floor: its host→device bytes at the link's full bandwidth.</summary>
+        public double TransferFloorMs => HostToDeviceBytesPerStep / Costs.HostToDevice.BytesPerSecond * 1e3;
+
+        /// <summary>Reading every weight and every resident layer's KV once per step at the device's memory bandwidth.</summary>
+        public double MemoryFloorMs => Predicted.Average(s => (double)Costs.Spec.LayerWeightElements * Costs.Spec.ElementBytes * Costs.Spec.Layers
+            + (double)Costs.Spec.OuterWeightElements * Costs.Spec.ElementBytes
+            + (double)Residency.KvResidentLayers * Costs.KvBytes(s.Shape.Batch, s.Shape.Length)) / Costs.Profile.DeviceMemoryBytesPerSecond * 1e3;
+
+        /// <summary>The floor the mode is judged by: memory bandwidth with everything resident, the link otherwise.</summary>
+        public double FloorMs => Mode == BenchMode.Resident ? MemoryFloorMs : TransferFloorMs;
+
+        /// <summary>Whether the residency fits the profile's GPU memory (mode (a) runs only where it does).</summary>
+        public bool FitsOnDevice { get; private init; }
+
+        private int OffloadedLayers => Costs.Spec.Layers - Residency.KvResidentLayers;
+
+        /// <summary>Plans <paramref name="mode"/> for <paramref name="workload"/> on <paramref name="profile"/>.</summary>
+        /// <exception cref="InvalidOperationException">The planner rejects the workload (its errors are the message).</exception>
+        public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile)
+        {
+            var spec = workload.Spec;
+            var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
+            var decode = new DecodeWorkload { Batch = workload.Batch, PromptLength = workload.PromptLength, MaxNewTokens = workload.NewTokens };
+            var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers) : Residency.WeightsOnly(spec);
+            SplitPolicy split = SplitPolicy.None;
+            Func<int, int> recompute = _ => 0;
+            if (mode == BenchMode.Planned)
+            {
+                var plan = DecodePlanner.Plan(spec, profile, decode, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
+                split = SplitPolicy.FromPlan(plan);
+                recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
+            }
+            var graph = ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks);
+            var predicted = Enumerable.Range(1, workload.DecodeSteps)
+                .Select(step => workload.LengthAt(step))
+                .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
+                .ToArray();
+            return new BenchPlan(workload, mode, costs, residency, split, predicted) { FitsOnDevice = new MemoryModel(costs, decode).Fits(residency) };
+        }
+    }
+}
