@@ -6,6 +6,7 @@ using System.Linq;
 using Kvpr.Checkpoints;
 using Kvpr.Kernels;
 using Kvpr.Runtime.Cuda;
+using Kvpr.Runtime.Cuda.Selftest;
 
 namespace Kvpr.Cli
 {
@@ -17,6 +18,7 @@ namespace Kvpr.Cli
     {
         private const string DefaultModel = "opt-6.7b";
         private const string FixturesFolder = "tests/fixtures";
+        private const string CpuComparisonModel = "opt-1.3b";
 
         public static Command Create()
         {
@@ -32,13 +34,18 @@ namespace Kvpr.Cli
                               $"Default: {DefaultModel} and every {FixturesFolder}/*/config.json under the current folder.",
                 AllowMultipleArgumentsPerToken = true,
             };
-            var command = new Command("selftest", "Check that this machine can run Kvpr: prints PASS or FAIL for each check.") { device, models };
-            command.SetAction(parse => Run(parse.GetValue(device)!, parse.GetValue(models) ?? Array.Empty<string>(), Console.Out, Console.Error));
+            var fixtures = new Option<string>("--fixtures")
+            {
+                Description = "Folder of fixture checkpoints with Hugging Face references, decoded on the GPU with every split and both schedules (cuda only).",
+                DefaultValueFactory = _ => FixturesFolder,
+            };
+            var command = new Command("selftest", "Check that this machine can run Kvpr: prints PASS or FAIL for each check.") { device, models, fixtures };
+            command.SetAction(parse => Run(parse.GetValue(device)!, parse.GetValue(models) ?? Array.Empty<string>(), Console.Out, Console.Error, parse.GetValue(fixtures)!));
             return command;
         }
 
         /// <returns>0 when every check passed, 1 otherwise (also when the device cannot be opened).</returns>
-        internal static int Run(string device, IReadOnlyList<string> models, TextWriter output, TextWriter error)
+        internal static int Run(string device, IReadOnlyList<string> models, TextWriter output, TextWriter error, string fixturesFolder = FixturesFolder)
         {
             CudaDevice? cuda = null;
             if (device == "cuda")
@@ -61,7 +68,13 @@ namespace Kvpr.Cli
                 foreach (var model in models.Count > 0 ? models : DefaultModels())
                     checks.Add(Report(EmitCheck(model, kernelSets), output));
                 if (cuda is not null)
+                {
                     checks.AddRange(Report(new CudaSelftest(cuda).Run(kernelSets), output));
+                    checks.AddRange(Report(new KernelSelftest(cuda.Ordinal).Run(), output));
+                    var backend = new BackendSelftest(cuda.Ordinal);
+                    checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
+                    checks.Add(Report(backend.AgainstCpu(CpuComparisonModel), output));
+                }
                 int failed = checks.Count(c => !c.Passed), total = checks.Count(c => !c.Informational);
                 output.WriteLine(failed == 0 ? $"PASS: all {total} checks passed." : $"FAIL: {failed} of {total} checks failed.");
                 return failed == 0 ? 0 : 1;

@@ -3,8 +3,9 @@ using System;
 namespace Kvpr.Backend
 {
     /// <summary>
-    /// A compute device: allocates device and copy-ready host memory, creates streams and events, copies
-    /// element ranges between host and device, and exposes the decode operations.
+    /// A compute device: allocates device and copy-ready host memory, creates streams and events, and copies
+    /// element ranges between host and device. How it computes a step is its backend's (the CPU's unfused
+    /// <see cref="IDeviceOps"/>, CUDA's fused kernels).
     /// </summary>
     public interface IDevice : IDisposable
     {
@@ -13,9 +14,11 @@ namespace Kvpr.Backend
         /// <summary>Bytes of one element of device and host buffers, for the statistics of bytes moved.</summary>
         int ElementBytes { get; }
 
-        IDeviceOps Ops { get; }
-
+        /// <summary>Device memory in the device's element type (fp16 or bf16 on CUDA, fp32 on the CPU).</summary>
         IDeviceBuffer Allocate(long elements);
+
+        /// <summary>fp32 device memory on every device: the residual stream and the logits, which are never rounded to 16 bits.</summary>
+        IDeviceBuffer AllocateSingle(long elements);
 
         IHostBuffer AllocateHost(long elements);
 
@@ -25,6 +28,13 @@ namespace Kvpr.Backend
         IStream CreateStream();
 
         IEvent CreateEvent();
+
+        /// <summary>
+        /// Everything allocated or created (buffers, host buffers, streams, events) until the returned scope is
+        /// disposed is released then, after the device has finished with it: one generation's memory, released
+        /// when it ends, by an exception or a cancellation as well.
+        /// </summary>
+        IDisposable AllocationScope();
 
         void CopyToDevice(IStream stream, IHostBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long elements);
 

@@ -13,9 +13,15 @@ namespace Kvpr.Cpu
 
         public int ElementBytes => sizeof(float);
 
+        /// <summary>The unfused decode operations this backend computes with.</summary>
         public IDeviceOps Ops { get; } = new CpuOps();
 
         public IDeviceBuffer Allocate(long elements) => new CpuBuffer(elements);
+
+        public IDeviceBuffer AllocateSingle(long elements) => new CpuBuffer(elements);
+
+        /// <summary>Arrays are the garbage collector's: nothing to release.</summary>
+        public IDisposable AllocationScope() => NoScope.Instance;
 
         public IHostBuffer AllocateHost(long elements) => new CpuBuffer(elements);
 
@@ -44,6 +50,15 @@ namespace Kvpr.Cpu
 
         public void Dispose()
         {
+        }
+
+        private sealed class NoScope : IDisposable
+        {
+            public static readonly NoScope Instance = new();
+
+            public void Dispose()
+            {
+            }
         }
     }
 }

@@ -49,22 +49,32 @@ namespace Kvpr.Runtime.Cuda
             x.RequireCapacity((xOffset + (batches - 1) * xStride + (long)m * k) * HalfBytes, nameof(x));
             weight.RequireCapacity((long)n * k * HalfBytes, nameof(weight));
             y.RequireCapacity((yOffset + (batches - 1) * yStride + (long)m * n) * HalfBytes, nameof(y));
+            Multiply(x.Address + (ulong)(xOffset * HalfBytes), xStride, weight.Address, y.Address + (ulong)(yOffset * HalfBytes), yStride,
+                batches, m, n, k, Cublas.DataTypeFloat16, Cublas.DataTypeFloat16);
+        }
+
+        /// <summary>
+        /// The product on raw device addresses: <paramref name="batches"/> blocks of <paramref name="m"/> rows (strides in
+        /// elements) times one weight of <paramref name="inputType"/>, written as <paramref name="outputType"/> (a cudaDataType:
+        /// fp16, bf16, or fp32 for logits); sums in fp32. The caller has checked the bounds.
+        /// </summary>
+        internal void Multiply(ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, int inputType, int outputType)
+        {
             float alpha = 1, beta = 0;
             var handle = Handle.DangerousGetHandle();
-            ulong xStart = x.Address + (ulong)(xOffset * HalfBytes), yStart = y.Address + (ulong)(yOffset * HalfBytes);
             // cuBLAS is column-major: a row-major [r,c] matrix is its column-major transpose, so yᵀ = W·xᵀ
             // is computed as (n×m) = op_T(W stored k×n) · (x stored k×m); the weight's batch stride is 0.
             if (batches == 1)
             {
                 int single = Cublas.cublasGemmEx(handle, Cublas.OperationTranspose, Cublas.OperationNone, n, m, k,
-                    &alpha, weight.Address, Cublas.DataTypeFloat16, k, xStart, Cublas.DataTypeFloat16, k,
-                    &beta, yStart, Cublas.DataTypeFloat16, n, Cublas.ComputeFloat32, Cublas.GemmDefaultAlgorithm);
+                    &alpha, weight, inputType, k, x, inputType, k,
+                    &beta, y, outputType, n, Cublas.ComputeFloat32, Cublas.GemmDefaultAlgorithm);
                 Cublas.Check(single, nameof(Cublas.cublasGemmEx));
                 return;
             }
             int result = Cublas.cublasGemmStridedBatchedEx(handle, Cublas.OperationTranspose, Cublas.OperationNone, n, m, k,
-                &alpha, weight.Address, Cublas.DataTypeFloat16, k, 0, xStart, Cublas.DataTypeFloat16, k, xStride,
-                &beta, yStart, Cublas.DataTypeFloat16, n, yStride, batches, Cublas.ComputeFloat32, Cublas.GemmDefaultAlgorithm);
+                &alpha, weight, inputType, k, 0, x, inputType, k, xStride,
+                &beta, y, outputType, n, yStride, batches, Cublas.ComputeFloat32, Cublas.GemmDefaultAlgorithm);
             Cublas.Check(result, nameof(Cublas.cublasGemmStridedBatchedEx));
         }
 

@@ -32,6 +32,14 @@ namespace Kvpr.Runtime.Cuda
             CuDriver.Check(CuDriver.cuMemcpyDtoDAsync_v2(destination.Address, source.Address, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyDtoDAsync_v2));
         }
 
+        /// <summary>Host→device on raw addresses whose bounds the caller has checked (the CUDA backend's element views).</summary>
+        internal void CopyToDeviceAsync(ulong destination, IntPtr source, long bytes) =>
+            CuDriver.Check(CuDriver.cuMemcpyHtoDAsync_v2(destination, source, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyHtoDAsync_v2));
+
+        /// <summary>Device→host on raw addresses whose bounds the caller has checked.</summary>
+        internal void CopyToHostAsync(IntPtr destination, ulong source, long bytes) =>
+            CuDriver.Check(CuDriver.cuMemcpyDtoHAsync_v2(destination, source, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyDtoHAsync_v2));
+
         /// <summary>Sets every byte of the buffer, e.g. to poison outputs before a kernel that must write them all.</summary>
         public void FillAsync(DeviceBuffer destination, byte value) =>
             CuDriver.Check(CuDriver.cuMemsetD8Async(destination.Address, value, (nuint)destination.Bytes, Raw), nameof(CuDriver.cuMemsetD8Async));

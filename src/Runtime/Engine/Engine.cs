@@ -7,6 +7,7 @@ using Kvpr.Cpu;
 using Kvpr.Execution;
 using Kvpr.Graphs;
 using Kvpr.Planning;
+using Kvpr.Runtime.Cuda.Backend;
 using Kvpr.Sampling;
 using Kvpr.Store;
 
@@ -20,21 +21,22 @@ namespace Kvpr
     public sealed class Engine : IDisposable
     {
         private readonly IDevice _device;
-        private readonly DeviceWeights _weights;
+        private readonly IDeviceModel _model;
         private bool _disposed;
 
         /// <summary>Uploads <paramref name="weights"/> to the device; the weights' source may be closed afterwards.</summary>
+        /// <exception cref="Kvpr.Runtime.Cuda.CudaUnavailableException">CUDA was asked for and this machine cannot provide it (one sentence saying why).</exception>
         public Engine(ModelWeights weights, EngineOptions? options = null)
         {
             Options = options ?? EngineOptions.Default;
             Options.Check();
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
-            _device = Options.Device switch
+            (_device, _model) = Options.Device switch
             {
-                ComputeDevice.Cpu => new CpuDevice(),
-                _ => throw new NotSupportedException($"The {Options.Device} backend is not available in this build; use {nameof(ComputeDevice)}.{nameof(ComputeDevice.Cpu)}."),
+                ComputeDevice.Cpu => OpenCpu(weights),
+                ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex),
+                _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Device, "Unknown compute device."),
             };
-            _weights = new DeviceWeights(_device, weights);
         }
 
         public ModelSpec Spec { get; }
@@ -110,9 +112,10 @@ namespace Kvpr
                 : ExecutionGraphBuilder.ColumnByColumn(Spec, residency, sizes.Length, Options.ActivationChunks);
 
             int capacity = workload.MaxLength;
+            using var allocations = _device.AllocationScope();
             var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
             var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
-            var executor = new GraphExecutor(_device, graph, residency, new DecodeOperations(_device, Spec, _weights, buffers), buffers, microBatches);
+            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), _model.CreateCompute(buffers), buffers, microBatches);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, microBatches);
 
             var statistics = new List<StepStatistics>();
@@ -151,6 +154,12 @@ namespace Kvpr
                 if ((long)prompt.Length + options.MaxNewTokens > Spec.MaxPositions)
                     throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} has {prompt.Length} tokens; with {options.MaxNewTokens} new tokens it exceeds the {Spec.MaxPositions} positions of model '{Spec.Name}'.", nameof(prompts));
             }
+        }
+
+        private static (IDevice, IDeviceModel) OpenCpu(ModelWeights weights)
+        {
+            var cpu = new CpuDevice();
+            return (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
         }
 
         /// <summary>Sequences per micro-batch: one group for row-by-row, otherwise as even as possible.</summary>

@@ -8,6 +8,9 @@ namespace Kvpr
     {
         public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
 
+        /// <summary>Which GPU <see cref="ComputeDevice.Cuda"/> uses (the driver's ordinal).</summary>
+        public int DeviceIndex { get; init; }
+
         /// <summary>Row-by-row (latency) or column-by-column (throughput, over <see cref="MicroBatches"/>).</summary>
         public ScheduleKind Schedule { get; init; } = ScheduleKind.RowByRow;
 
@@ -27,6 +30,8 @@ namespace Kvpr
                 throw new ArgumentOutOfRangeException(nameof(MicroBatches), MicroBatches, "At least one micro-batch is needed.");
             if (ActivationChunks < 1)
                 throw new ArgumentOutOfRangeException(nameof(ActivationChunks), ActivationChunks, "At least one activation chunk is needed.");
+            if (DeviceIndex < 0)
+                throw new ArgumentOutOfRangeException(nameof(DeviceIndex), DeviceIndex, "Device indices start at 0.");
             if (Split is null)
                 throw new ArgumentNullException(nameof(Split), "A split policy is needed.");
         }

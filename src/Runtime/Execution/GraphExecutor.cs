@@ -23,13 +23,14 @@ namespace Kvpr.Execution
     {
         private readonly ExecutionGraph _graph;
         private readonly Residency _residency;
-        private readonly DecodeOperations _operations;
+        private readonly KvTransfers _transfers;
+        private readonly ILayerCompute _compute;
         private readonly StepBuffers _buffers;
         private readonly IReadOnlyList<MicroBatch> _microBatches;
         private readonly Dictionary<StreamKind, IStream> _streams;
         private readonly IEvent?[] _completed;
 
-        public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, DecodeOperations operations, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches)
+        public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, KvTransfers transfers, ILayerCompute compute, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches)
         {
             GraphValidator.ThrowIfInvalid(graph);
             if (graph.MicroBatches != microBatches.Count)
@@ -38,7 +39,8 @@ namespace Kvpr.Execution
                 throw new ArgumentException($"Node #{load.Id} streams layer {load.Layer}'s weights, but this runtime uploads every layer's weights when the engine is built: build the graph with all weights resident.", nameof(graph));
             _graph = graph;
             _residency = residency;
-            _operations = operations;
+            _transfers = transfers;
+            _compute = compute;
             _buffers = buffers;
             _microBatches = microBatches;
             _streams = graph.Streams.ToDictionary(kind => kind, _ => device.CreateStream());
@@ -98,28 +100,28 @@ namespace Kvpr.Execution
             switch (node.Op)
             {
                 case OpKind.Embed:
-                    _operations.Embed(stream, batch, inputs.TokenIds[node.MicroBatch], length, count);
+                    _compute.Embed(stream, batch, inputs.TokenIds[node.MicroBatch], length, count);
                     break;
                 case OpKind.LoadActivations:
-                    _operations.LoadActivations(stream, batch, layer, ActivationSlot(node), start, end);
+                    _transfers.LoadActivations(stream, batch, layer, ActivationSlot(node), start, end);
                     break;
                 case OpKind.RecomputeKv:
-                    _operations.RecomputeKv(stream, batch, layer, ActivationSlot(node), Kv(node), start, end);
+                    _compute.RecomputeKv(stream, batch, layer, ActivationSlot(node), Kv(node), start, end);
                     break;
                 case OpKind.LoadKv:
-                    _operations.LoadKv(stream, batch, layer, Kv(node), start, end);
+                    _transfers.LoadKv(stream, batch, layer, Kv(node), start, end);
                     break;
                 case OpKind.AttentionBlock:
-                    _operations.AttentionBlock(stream, batch, layer, Kv(node), length, count);
+                    _compute.AttentionBlock(stream, batch, layer, Kv(node), length, count);
                     break;
                 case OpKind.StoreNewToken:
-                    _operations.StoreNewTokens(stream, batch, layer, Kv(node), length, count);
+                    _transfers.StoreNewTokens(stream, batch, layer, Kv(node), length, count);
                     break;
                 case OpKind.MlpBlock:
-                    _operations.MlpBlock(stream, batch, layer, count);
+                    _compute.MlpBlock(stream, batch, layer, count);
                     break;
                 case OpKind.FinalNormAndHead:
-                    _operations.FinalNormAndHead(stream, batch, count, inputs.LogitsForAllNewTokens);
+                    _compute.FinalNormAndHead(stream, batch, count, inputs.LogitsForAllNewTokens);
                     break;
                 default:
                     throw new NotSupportedException($"Node #{node.Id} has op {node.Op}, which this executor does not run.");

@@ -19,6 +19,8 @@ internal sealed class RecordingDevice : IDevice
     public IDeviceOps Ops => _cpu.Ops;
 
     public IDeviceBuffer Allocate(long elements) => _cpu.Allocate(elements);
+    public IDeviceBuffer AllocateSingle(long elements) => _cpu.AllocateSingle(elements);
+    public IDisposable AllocationScope() => _cpu.AllocationScope();
     public IHostBuffer AllocateHost(long elements) => _cpu.AllocateHost(elements);
     public IDeviceBuffer Upload(IWeightTensor weight) => _cpu.Upload(weight);
     public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination) => _cpu.Read(stream, source, sourceOffset, destination);

@@ -34,12 +34,6 @@ public class EngineTests
     }
 
     [Fact]
-    public void Cuda_is_refused_clearly_until_its_backend_exists()
-    {
-        Should.Throw<NotSupportedException>(() => new Engine(TinyWeights, new EngineOptions { Device = ComputeDevice.Cuda })).Message.ShouldContain("Cuda");
-    }
-
-    [Fact]
     public void A_disposed_engine_refuses_to_generate()
     {
         var engine = new Engine(TinyWeights);

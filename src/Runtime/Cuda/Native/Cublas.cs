@@ -9,7 +9,7 @@ namespace Kvpr.Runtime.Cuda.Native
         static Cublas() => CudaLibraries.EnsureResolver();
 
         internal const int OperationNone = 0, OperationTranspose = 1;
-        internal const int DataTypeFloat32 = 0, DataTypeFloat16 = 2;
+        internal const int DataTypeFloat32 = 0, DataTypeFloat16 = 2, DataTypeBFloat16 = 14;
         internal const int ComputeFloat32 = 68;
         internal const int GemmDefaultAlgorithm = -1;
 

@@ -1,0 +1,125 @@
+using System;
+using System.Numerics.Tensors;
+using Kvpr.Backend;
+
+namespace Kvpr.Runtime.Cuda.Backend
+{
+    /// <summary>
+    /// The CUDA backend's device: buffers in the model's 16-bit type (fp32 where asked), the host store in pinned
+    /// memory, graph streams as CUDA streams, graph edges as CUDA events, and every copy asynchronous on its
+    /// stream. Everything it hands out is tracked and released by scope or with the device.
+    /// </summary>
+    internal sealed class CudaComputeDevice : IDevice
+    {
+        private readonly DeviceResources _resources;
+        private PinnedBuffer? _readStaging;
+
+        public CudaComputeDevice(CudaDevice device, CudaElementType elementType)
+        {
+            Cuda = device;
+            ElementType = elementType;
+            _resources = new DeviceResources(device);
+        }
+
+        public CudaDevice Cuda { get; }
+
+        /// <summary>The model's 16-bit type: weights, KV, activations and the GEMM operands.</summary>
+        public CudaElementType ElementType { get; }
+
+        public string Name => $"cuda:{Cuda.Ordinal} ({Cuda.Name})";
+
+        public int ElementBytes => ElementType.Bytes();
+
+        public IDeviceBuffer Allocate(long elements) => Allocate(elements, ElementType);
+
+        public IDeviceBuffer AllocateSingle(long elements) => Allocate(elements, CudaElementType.Float32);
+
+        public CudaTensor Allocate(long elements, CudaElementType type) => new(_resources.Device(Math.Max(1, elements) * type.Bytes()), type, elements);
+
+        public IHostBuffer AllocateHost(long elements) => new PinnedTensor(_resources.Pinned(Math.Max(1, elements) * PinnedTensor.ElementBytes), elements);
+
+        /// <summary>Pinned bytes for the backend's own staging (token ids).</summary>
+        public PinnedBuffer AllocatePinned(long bytes) => _resources.Pinned(bytes);
+
+        public IDeviceBuffer Upload(IWeightTensor weight)
+        {
+            long elements = 1;
+            foreach (long d in weight.Shape)
+                elements *= d;
+            var tensor = Allocate(elements, ElementType);
+            using var uploader = new WeightUploader(Cuda);
+            uploader.Upload(weight, tensor, 0);
+            return tensor;
+        }
+
+        public IStream CreateStream() => _resources.Track(new CudaComputeStream(Cuda, Cuda.CreateStream()));
+
+        public IEvent CreateEvent() => new CudaComputeEvent(_resources.Track(Cuda.CreateEvent()));
+
+        /// <summary>Also makes the device current on the calling thread, which a generation may run on.</summary>
+        public IDisposable AllocationScope()
+        {
+            Cuda.MakeCurrent();
+            return _resources.Scope();
+        }
+
+        /// <summary>Loaded code lives as long as the device.</summary>
+        public CudaModule LoadModule(byte[] cubin) => _resources.Track(Cuda.LoadModule(cubin));
+
+        public void CopyToDevice(IStream stream, IHostBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long elements)
+        {
+            var target = CudaTensor.Of(destination);
+            RequireElementType(target);
+            CudaComputeStream.Of(stream).Stream.CopyToDeviceAsync(target.Address(destinationOffset, elements), PinnedTensor.Of(source).Pointer(sourceOffset, elements), elements * ElementBytes);
+        }
+
+        public void CopyToHost(IStream stream, IDeviceBuffer source, long sourceOffset, IHostBuffer destination, long destinationOffset, long elements)
+        {
+            var origin = CudaTensor.Of(source);
+            RequireElementType(origin);
+            CudaComputeStream.Of(stream).Stream.CopyToHostAsync(PinnedTensor.Of(destination).Pointer(destinationOffset, elements), origin.Address(sourceOffset, elements), elements * ElementBytes);
+        }
+
+        public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination)
+        {
+            var origin = CudaTensor.Of(source);
+            var cudaStream = CudaComputeStream.Of(stream).Stream;
+            long bytes = (long)destination.Length * origin.ElementType.Bytes();
+            if (_readStaging is null || _readStaging.Bytes < bytes)
+            {
+                _readStaging?.Dispose();
+                _readStaging = Cuda.AllocatePinned(Math.Max(bytes, 1));
+            }
+            cudaStream.CopyToHostAsync(_readStaging.Pointer, origin.Address(sourceOffset, destination.Length), bytes);
+            cudaStream.Synchronize();
+            switch (origin.ElementType)
+            {
+                case CudaElementType.Float32:
+                    _readStaging.AsSpan<float>()[..destination.Length].CopyTo(destination);
+                    break;
+                case CudaElementType.Float16:
+                    TensorPrimitives.ConvertToSingle(_readStaging.AsSpan<Half>()[..destination.Length], destination);
+                    break;
+                default:
+                    var bits = _readStaging.AsSpan<ushort>();
+                    for (int i = 0; i < destination.Length; i++)
+                        destination[i] = BFloat16.ToSingle(bits[i]);
+                    break;
+            }
+        }
+
+        public void Dispose()
+        {
+            _readStaging?.Dispose();
+            _resources.Dispose();
+            Cuda.Dispose();
+        }
+
+        // Host store and copies are in the model's type; an fp32 buffer (hidden state, logits) is never copied to the host store.
+        private void RequireElementType(CudaTensor tensor)
+        {
+            if (tensor.ElementType != ElementType)
+                throw new ArgumentException($"Copies between the host store and the device move {ElementType} elements, but this device buffer holds {tensor.ElementType}.");
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using Kvpr.Backend;
+using Kvpr.Execution;
+using Kvpr.Kernels;
+
+namespace Kvpr.Runtime.Cuda.Backend
+{
+    /// <summary>
+    /// The compute nodes of a step as the generated kernels and cuBLAS GEMMs (fp16/bf16 in, fp32 accumulate):
+    /// per layer normalize → W_qkv GEMM → qkv_epilogue (q in fp32, K, V into the cache) → decode or prefill
+    /// attention → W_o GEMM → residual add, then normalize → up (or gate|up) GEMM → activation → down GEMM →
+    /// residual add, with the residual stream in fp32 (docs/kernels.md). Scratch is allocated once per generation.
+    /// </summary>
+    internal sealed class CudaLayerCompute : ILayerCompute
+    {
+        private readonly CudaComputeDevice _device;
+        private readonly CudaModel _model;
+        private readonly ModelSpec _spec;
+        private readonly EmittedKernels _kernels;
+        private readonly CudaTensor _normed, _qkv, _query, _context, _projected, _mlp, _recomputed;
+        private readonly CudaTensor? _gateUp;
+        private readonly CudaTensor _partialAcc, _partialMax, _partialSum;
+        private readonly Dictionary<MicroBatch, (PinnedBuffer Host, CudaTensor Device)> _tokenIds = new();
+        private readonly int _maxTokenRows;
+
+        public CudaLayerCompute(CudaComputeDevice device, CudaModel model, StepBuffers buffers)
+        {
+            _device = device;
+            _model = model;
+            _spec = model.Spec;
+            _kernels = model.Kernels;
+            int h = _spec.Hidden, f = _spec.FfnHidden;
+            long rows = (long)buffers.MaxBatch * buffers.MaxNewTokens;
+            _maxTokenRows = (int)rows;
+            var element = device.ElementType;
+            _normed = device.Allocate(rows * h, element);
+            _qkv = device.Allocate(rows * (h + 2 * _spec.KvDim), element);
+            _query = device.Allocate(rows * h, CudaElementType.Float32);
+            _context = device.Allocate(rows * h, element);
+            _projected = device.Allocate(rows * h, element);
+            _mlp = device.Allocate(rows * f, element);
+            _gateUp = _spec.GatedMlp ? device.Allocate(rows * 2 * f, element) : null;
+            _recomputed = device.Allocate((long)buffers.MaxBatch * buffers.Capacity * 2 * _spec.KvDim, element);
+            long partials = (long)buffers.MaxBatch * _spec.Heads * DecodeSplit.MaxSplits(_spec, buffers.MaxBatch, device.Cuda.MultiprocessorCount);
+            _partialAcc = device.Allocate(partials * _spec.HeadDim, CudaElementType.Float32);
+            _partialMax = device.Allocate(partials, CudaElementType.Float32);
+            _partialSum = device.Allocate(partials, CudaElementType.Float32);
+        }
+
+        public void Embed(IStream stream, MicroBatch batch, IReadOnlyList<int> tokenIds, int first, int count)
+        {
+            int rows = batch.Sequences * count;
+            if (tokenIds.Count != rows)
+                throw new ArgumentException($"Embedding {tokenIds.Count} token ids into {rows} rows.", nameof(tokenIds));
+            var cuda = CudaComputeStream.Of(stream).Stream;
+            // Each micro-batch stages its ids in its own pinned block: the step's copies finish before the next step writes it.
+            if (!_tokenIds.TryGetValue(batch, out var ids))
+                _tokenIds.Add(batch, ids = (_device.AllocatePinned((long)_maxTokenRows * sizeof(int)), _device.Allocate(_maxTokenRows, CudaElementType.Float32)));
+            var staged = ids.Host.AsSpan<int>();
+            for (int i = 0; i < rows; i++)
+                staged[i] = tokenIds[i];
+            cuda.CopyToDeviceAsync(ids.Device.Address(0, rows), ids.Host.Pointer, (long)rows * sizeof(int));
+
+            var arguments = new List<(string, KernelArgument)> { ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)) };
+            if (_model.PositionEmbedding is CudaTensor positions)
+                arguments.AddRange(new (string, KernelArgument)[] { ("position_table", positions.Address()), ("row_tokens", count), ("first_position", first) });
+            _kernels.Launch(cuda, KernelNames.Embed, new LaunchSizes { Rows = rows }, arguments.ToArray());
+        }
+
+        public void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
+        {
+            int tokens = end - start, sequences = batch.Sequences, h = _spec.Hidden, kvWidth = 2 * _spec.KvDim;
+            if (tokens <= 0)
+                return;
+            var compute = CudaComputeStream.Of(stream);
+            var weights = _model.Layers[layer];
+            var activations = CudaTensor.Of(slot);
+            // W_kv is the last 2·kvDim rows of W_qkv; the prefix [start, end) of every sequence is one strided batched GEMM.
+            Gemm(compute, activations.Address((long)start * h, ((long)(sequences - 1) * kv.Capacity + tokens) * h), (long)kv.Capacity * h,
+                weights.Qkv.Address((long)h * h, (long)kvWidth * h), _recomputed.Address(0, (long)sequences * tokens * kvWidth), (long)tokens * kvWidth,
+                sequences, tokens, kvWidth, h, _device.ElementType);
+            var arguments = new List<(string, KernelArgument)> { ("kv", _recomputed.Address()) };
+            if (weights.QkvBias is CudaTensor bias)
+                arguments.Add(("kv_bias", bias.Address(h, kvWidth)));
+            arguments.AddRange(CacheArguments(kv, tokens, start));
+            _kernels.Launch(compute.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = sequences * tokens }, arguments.ToArray());
+        }
+
+        public void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
+        {
+            int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, qkvWidth = h + 2 * _spec.KvDim;
+            var compute = CudaComputeStream.Of(stream);
+            var cuda = compute.Stream;
+            var weights = _model.Layers[layer];
+            var normed = CudaTensor.Of(kv.NewActivations);
+            Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
+            Gemm(compute, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
+
+            var epilogue = new List<(string, KernelArgument)> { ("qkv", _qkv.Address()), ("q", _query.Address()) };
+            if (weights.QkvBias is CudaTensor bias)
+                epilogue.Add(("qkv_bias", bias.Address()));
+            epilogue.AddRange(CacheArguments(kv, count, first));
+            _kernels.Launch(cuda, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, epilogue.ToArray());
+
+            var keys = CudaTensor.Of(kv.Keys).Address();
+            var values = CudaTensor.Of(kv.Values).Address();
+            if (count == 1)
+            {
+                // Decode: the new token attends to the s' stored tokens and itself, split over the sequence (flash-decoding).
+                int length = first + 1;
+                var split = DecodeSplit.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
+                _kernels.Launch(cuda, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = sequences },
+                    ("q", _query.Address()), ("k_cache", keys), ("v_cache", values),
+                    ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
+                    ("length", length), ("tokens_per_split", split.TokensPerSplit), ("cache_capacity", kv.Capacity));
+                _kernels.Launch(cuda, KernelNames.AttentionCombine, new LaunchSizes { Batch = sequences },
+                    ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
+                    ("out", _context.Address()), ("splits", split.Splits));
+            }
+            else
+            {
+                _kernels.Launch(cuda, KernelNames.PrefillAttention, new LaunchSizes { Tokens = count, Batch = sequences },
+                    ("q", _query.Address()), ("k_cache", keys), ("v_cache", values), ("out", _context.Address()),
+                    ("tokens", count), ("first_position", first), ("cache_capacity", kv.Capacity));
+            }
+            Gemm(compute, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
+            AddResidual(cuda, batch, rows, weights.OutputBias);
+        }
+
+        public void MlpBlock(IStream stream, MicroBatch batch, int layer, int count)
+        {
+            int rows = batch.Sequences * count, h = _spec.Hidden, f = _spec.FfnHidden;
+            var compute = CudaComputeStream.Of(stream);
+            var cuda = compute.Stream;
+            var weights = _model.Layers[layer];
+            Normalize(cuda, Hidden(batch, rows), weights.MlpNorm, weights.MlpNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
+            if (_gateUp is CudaTensor gateUp)
+            {
+                Gemm(compute, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
+                var arguments = new List<(string, KernelArgument)> { ("gate_up", gateUp.Address()), ("out", _mlp.Address(0, (long)rows * f)) };
+                if (weights.UpBias is CudaTensor bias)
+                    arguments.Add(("gate_up_bias", bias.Address()));
+                _kernels.Launch(cuda, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, arguments.ToArray());
+            }
+            else
+            {
+                Gemm(compute, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
+                var arguments = new List<(string, KernelArgument)> { ("x", _mlp.Address()) };
+                if (weights.UpBias is CudaTensor bias)
+                    arguments.Add(("bias", bias.Address()));
+                _kernels.Launch(cuda, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, arguments.ToArray());
+            }
+            Gemm(compute, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
+            AddResidual(cuda, batch, rows, weights.DownBias);
+        }
+
+        public void FinalNormAndHead(IStream stream, MicroBatch batch, int count, bool allTokens)
+        {
+            int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, vocab = _spec.Vocab;
+            var compute = CudaComputeStream.Of(stream);
+            Normalize(compute.Stream, Hidden(batch, rows), _model.FinalNorm, _model.FinalNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
+            var logits = CudaTensor.Of(batch.Logits);
+            if (allTokens || count == 1)
+            {
+                Gemm(compute, _normed.Address(), 0, _model.LmHead.Address(), logits.Address(0, (long)rows * vocab), 0, 1, rows, vocab, h, CudaElementType.Float32);
+                return;
+            }
+            // Only each sequence's last token: one row per sequence, count rows apart.
+            Gemm(compute, _normed.Address((long)(count - 1) * h, (long)(rows - count + 1) * h), (long)count * h, _model.LmHead.Address(),
+                logits.Address(0, (long)sequences * vocab), vocab, sequences, 1, vocab, h, CudaElementType.Float32);
+        }
+
+        private ulong Hidden(MicroBatch batch, int rows) => CudaTensor.Of(batch.Hidden).Address(0, (long)rows * _spec.Hidden);
+
+        /// <summary>K and V cache outputs of the projection epilogues, rows being tokens [first, first + tokens) of every sequence.</summary>
+        private static IEnumerable<(string, KernelArgument)> CacheArguments(KvBuffer kv, int tokens, int first)
+        {
+            yield return ("k_cache", CudaTensor.Of(kv.Keys).Address());
+            yield return ("v_cache", CudaTensor.Of(kv.Values).Address());
+            yield return ("row_tokens", tokens);
+            yield return ("first_position", first);
+            yield return ("cache_capacity", kv.Capacity);
+        }
+
+        private void Normalize(CudaStream stream, ulong hidden, CudaTensor weight, CudaTensor? bias, ulong output, int rows, int rowTokens, int firstPosition)
+        {
+            var arguments = new List<(string, KernelArgument)>
+            {
+                ("hidden", hidden), ("weight", weight.Address()), ("out", output), ("activation_store", 0UL),
+                ("row_tokens", rowTokens), ("first_position", firstPosition), ("store_capacity", 0),
+            };
+            if (bias is not null)
+                arguments.Add(("bias", bias.Address()));
+            _kernels.Launch(stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, arguments.ToArray());
+        }
+
+        private void AddResidual(CudaStream stream, MicroBatch batch, int rows, CudaTensor? bias)
+        {
+            var hidden = Hidden(batch, rows);
+            var x = _projected.Address(0, (long)rows * _spec.Hidden);
+            if (bias is null)
+                _kernels.Launch(stream, KernelNames.ResidualAdd, new LaunchSizes { Rows = rows }, ("hidden", hidden), ("x", x));
+            else
+                _kernels.Launch(stream, KernelNames.ResidualAddBias, new LaunchSizes { Rows = rows }, ("hidden", hidden), ("x", x), ("bias", bias.Address()));
+        }
+
+        private void Gemm(CudaComputeStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
+            stream.Gemm.Multiply(x, xStride, weight, y, yStride, batches, m, n, k, _device.ElementType.CublasType(), output.CublasType());
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Numerics.Tensors;
+using System.Threading.Tasks;
+
+namespace Kvpr.Runtime.Cuda.Backend
+{
+    /// <summary>
+    /// Converts weight tensors to the model's 16-bit type and copies them to the device through two pinned
+    /// staging blocks, so the conversion of one chunk overlaps the copy of the previous one.
+    /// </summary>
+    internal sealed class WeightUploader : IDisposable
+    {
+        private const int ChunkElements = 16 << 20;
+
+        private readonly CudaStream _stream;
+        private readonly PinnedBuffer[] _staging;
+        private readonly CudaEvent[] _copied;
+        private float[] _values = Array.Empty<float>();
+        private int _next;
+
+        public WeightUploader(CudaDevice device)
+        {
+            _stream = device.CreateStream();
+            _staging = new[] { device.AllocatePinned(ChunkElements * 2L), device.AllocatePinned(ChunkElements * 2L) };
+            _copied = new[] { device.CreateEvent(), device.CreateEvent() };
+            foreach (var copied in _copied)
+                _stream.Record(copied);
+        }
+
+        /// <summary>Queues the upload of <paramref name="weight"/> into <paramref name="destination"/> from element <paramref name="offset"/>.</summary>
+        public void Upload(IWeightTensor weight, CudaTensor destination, long offset)
+        {
+            long elements = 1;
+            foreach (long d in weight.Shape)
+                elements *= d;
+            ulong address = destination.Address(offset, elements);
+            if (_values.Length < elements)
+                _values = new float[checked((int)elements)];
+            var values = _values.AsSpan(0, (int)elements);
+            weight.CopyToSingle(values);
+            for (int start = 0; start < elements; start += ChunkElements)
+            {
+                int count = (int)Math.Min(ChunkElements, elements - start);
+                var staging = _staging[_next];
+                _copied[_next].Synchronize();
+                Convert(values.Slice(start, count), staging, destination.ElementType);
+                _stream.CopyToDeviceAsync(address + (ulong)start * 2, staging.Pointer, count * 2L);
+                _stream.Record(_copied[_next]);
+                _next = 1 - _next;
+            }
+        }
+
+        /// <summary>Waits for the queued copies.</summary>
+        public void Finish() => _stream.Synchronize();
+
+        public void Dispose()
+        {
+            Finish();
+            foreach (var staging in _staging)
+                staging.Dispose();
+            foreach (var copied in _copied)
+                copied.Dispose();
+            _stream.Dispose();
+        }
+
+        private static void Convert(ReadOnlySpan<float> values, PinnedBuffer staging, CudaElementType type)
+        {
+            if (type == CudaElementType.Float16)
+                TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>()[..values.Length]);
+            else
+                BFloat16.Round(values, staging.AsSpan<ushort>()[..values.Length]);
+        }
+    }
+}

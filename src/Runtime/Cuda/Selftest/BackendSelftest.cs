@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Kvpr.Checkpoints;
+using Kvpr.Graphs;
+
+namespace Kvpr.Runtime.Cuda.Selftest
+{
+    /// <summary>
+    /// Checks of the CUDA backend end to end through <see cref="Engine"/>: the fixture checkpoints against Hugging
+    /// Face's logits and tokens for every split and both schedules, and a random model of real dimensions against the
+    /// CPU backend.
+    /// </summary>
+    public sealed class BackendSelftest
+    {
+        /// <summary>fp16 against Hugging Face's fp32 (tests/fixtures/README.md).</summary>
+        public const double FixtureTolerance = 1e-2;
+
+        /// <summary>‖GPU − CPU‖ / ‖CPU‖ of a logit row: fp16 operands through 24 layers.</summary>
+        public const double CpuRelativeTolerance = 2e-2;
+
+        /// <summary>Tokens must agree where the CPU's top two logits are further apart than this.</summary>
+        public const double CpuTokenMargin = 0.1;
+
+        private readonly int _deviceIndex;
+
+        public BackendSelftest(int deviceIndex = 0) => _deviceIndex = deviceIndex;
+
+        /// <summary>The splits a fixture is decoded with: every token transferred, every token recomputed, fixed fractions, and l changing per step and layer.</summary>
+        public static IReadOnlyList<(string Name, SplitPolicy Policy)> Splits { get; } = new[]
+        {
+            ("none", SplitPolicy.None),
+            ("all", SplitPolicy.All),
+            ("one third", SplitPolicy.Fraction(1.0 / 3)),
+            ("half", SplitPolicy.Fraction(0.5)),
+            ("changing", SplitPolicy.Custom(r => (r.Step * 7 + r.Layer * 3) % (r.Length + 1))),
+        };
+
+        /// <summary>Every fixture under <paramref name="fixturesFolder"/> × every split × both schedules.</summary>
+        public IEnumerable<SelftestCheck> Fixtures(string fixturesFolder)
+        {
+            var folders = Directory.Exists(fixturesFolder)
+                ? Directory.GetDirectories(fixturesFolder).Where(f => File.Exists(Path.Combine(f, FixtureReference.FileName))).OrderBy(f => f, StringComparer.Ordinal).ToArray()
+                : Array.Empty<string>();
+            if (folders.Length == 0)
+            {
+                yield return new SelftestCheck("fixtures", false, $"no fixture with a {FixtureReference.FileName} under {Path.GetFullPath(fixturesFolder)}");
+                yield break;
+            }
+            foreach (string folder in folders)
+                foreach (var (splitName, policy) in Splits)
+                    foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
+                        yield return Guarded($"fixture {Path.GetFileName(folder)}, split {splitName}, {Describe(schedule)}", () => CheckFixture(folder, policy, schedule));
+        }
+
+        /// <summary>A seeded random model of <paramref name="model"/>'s dimensions decoded a few steps on the GPU and on the CPU backend.</summary>
+        public SelftestCheck AgainstCpu(string model, int batch = 2, int promptLength = 16, int newTokens = 4) =>
+            Guarded($"GPU against CPU backend, random {model}, batch {batch}, prompt {promptLength}, {newTokens} tokens, half recomputed", () =>
+            {
+                var spec = ModelCatalog.Get(model);
+                var weights = RandomWeights.Create(spec, seed: 11);
+                var random = new Random(5);
+                var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptLength).Select(_ => random.Next(spec.Vocab)).ToArray()).ToArray();
+                var generation = new GenerationOptions { MaxNewTokens = newTokens, StopOnEos = false, CaptureLogits = true };
+                var options = new EngineOptions { Split = SplitPolicy.Fraction(0.5) };
+                var (gpu, gpuSeconds) = Generate(weights, options with { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex }, prompts, generation);
+                var (cpu, cpuSeconds) = Generate(weights, options, prompts, generation);
+                var comparison = Compare(gpu, cpu.Tokens, cpu.Logits!, CpuTokenMargin);
+                bool passed = comparison.WorstRelative <= CpuRelativeTolerance && comparison.ClearMismatches == 0;
+                return (passed, Invariant($"worst relative logit error {comparison.WorstRelative:E2} (limit {CpuRelativeTolerance:E0}), worst |Δ| {comparison.WorstAbsolute:E2} over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical; engine build + generate {gpuSeconds:F1} s on the GPU, {cpuSeconds:F1} s on the CPU"));
+            });
+
+        private (bool, string) CheckFixture(string folder, SplitPolicy policy, ScheduleKind schedule)
+        {
+            var reference = FixtureReference.Read(folder);
+            var spec = HuggingFaceConfig.Read(Path.Combine(folder, HuggingFaceConfig.FileName));
+            using var checkpoint = Checkpoint.Open(folder);
+            var options = new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Schedule = schedule, MicroBatches = 2, ActivationChunks = 2, Split = policy };
+            var generation = new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false, CaptureLogits = true };
+            var (result, _) = Generate(CheckpointWeights.Load(checkpoint, spec), options, reference.Prompts, generation);
+            var expectedLogits = new CapturedLogits(reference.PrefillLogits, reference.StepLogits);
+            var comparison = Compare(result, reference.GeneratedTokens, expectedLogits, FixtureTolerance);
+            bool passed = comparison.WorstAbsolute <= FixtureTolerance && comparison.ClearMismatches == 0;
+            return (passed, Invariant($"worst |Δlogit| {comparison.WorstAbsolute:E2} (limit {FixtureTolerance:E0}) over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical"));
+        }
+
+        private static (GenerationResult Result, double Seconds) Generate(ModelWeights weights, EngineOptions options, int[][] prompts, GenerationOptions generation)
+        {
+            var watch = Stopwatch.StartNew();
+            using var engine = new Engine(weights, options);
+            var result = engine.Generate(prompts, generation);
+            return (result, watch.Elapsed.TotalSeconds);
+        }
+
+        private static LogitComparison Compare(GenerationResult actual, IReadOnlyList<int[]> expectedTokens, CapturedLogits expected, double margin)
+        {
+            var comparison = new LogitComparison(margin);
+            for (int s = 0; s < expectedTokens.Count; s++)
+            {
+                comparison.AddLogits(actual.Logits!.Prefill[s], expected.Prefill[s]);
+                comparison.AddGenerated(actual.Tokens[s], actual.Logits.Generated[s], expectedTokens[s], expected.Generated[s]);
+            }
+            return comparison;
+        }
+
+        private static string Describe(ScheduleKind schedule) => schedule == ScheduleKind.RowByRow ? "row-by-row" : "column-by-column (2 micro-batches, 2 activation chunks)";
+
+        /// <summary>Runs one check; any exception is that check's failure, with its type and message, not the end of the report.</summary>
+        private static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
+        {
+            try
+            {
+                var (passed, detail) = check();
+                return new SelftestCheck(name, passed, detail);
+            }
+            catch (Exception e)
+            {
+                return new SelftestCheck(name, false, $"{e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    }
+}

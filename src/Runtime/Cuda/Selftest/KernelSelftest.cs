@@ -1,0 +1,350 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Numerics.Tensors;
+using Kvpr.Backend;
+using Kvpr.Cpu;
+using Kvpr.Kernels;
+using Kvpr.Runtime.Cuda.Backend;
+
+namespace Kvpr.Runtime.Cuda.Selftest
+{
+    /// <summary>
+    /// Each generated kernel against the CPU backend's op on the same (16-bit rounded) random inputs, at several
+    /// sizes, for an OPT-like and a grouped-query Llama-like model: outputs poisoned with NaN first, relative error
+    /// ‖gpu − cpu‖ / ‖cpu‖ reported.
+    /// </summary>
+    public sealed class KernelSelftest
+    {
+        /// <summary>fp16 outputs round at 2⁻¹¹ relative; float arithmetic in different orders adds little.</summary>
+        public const double Tolerance = 2e-3;
+
+        private readonly int _deviceIndex;
+        private readonly Random _random = new(31);
+        private readonly CpuOps _cpu = new();
+        private readonly IStream _cpuStream = new CpuStream();
+
+        public KernelSelftest(int deviceIndex = 0) => _deviceIndex = deviceIndex;
+
+        /// <summary>Two small models that between them reach every entry point: LayerNorm, biases, ReLU; RMSNorm, RoPE, GQA, SiLU gate.</summary>
+        public static IReadOnlyList<ModelSpec> Models { get; } = new[]
+        {
+            ModelSpec.Opt("kernel-check-opt", hidden: 256, layers: 1, heads: 4, ffnHidden: 1024, vocab: 1000, maxPositions: 4096),
+            ModelSpec.Llama("kernel-check-llama-gqa", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 1376, vocab: 1000, maxPositions: 4096),
+        };
+
+        public IEnumerable<SelftestCheck> Run()
+        {
+            foreach (var spec in Models)
+            {
+                CudaComputeDevice? device = null;
+                EmittedKernels? kernels = null;
+                string? failure = null;
+                try
+                {
+                    device = new CudaComputeDevice(CudaDevice.Open(_deviceIndex), CudaElementTypes.For(spec.WeightType));
+                    kernels = new EmittedKernels(device, KernelEmitter.Emit(spec));
+                }
+                catch (Exception e)
+                {
+                    failure = $"{e.GetType().Name}: {e.Message}";
+                }
+                if (failure is not null)
+                {
+                    device?.Dispose();
+                    yield return new SelftestCheck($"kernels of {spec.Name}", false, failure);
+                    continue;
+                }
+                using (device)
+                {
+                    var check = new Checker(device!, kernels!, spec, this);
+                    foreach (int rows in new[] { 1, 7, 64 })
+                    {
+                        yield return check.Guarded($"{spec.Name} normalize, {rows} rows", () => check.Normalize(rows));
+                        yield return check.Guarded($"{spec.Name} embed, {rows} rows", () => check.Embed(rows));
+                        yield return check.Guarded($"{spec.Name} residual add, {rows} rows", () => check.ResidualAdd(rows));
+                        yield return check.Guarded($"{spec.Name} MLP activation, {rows} rows", () => check.MlpActivation(rows));
+                    }
+                    foreach (var (batch, tokens, first) in new[] { (1, 1, 0), (3, 1, 130), (2, 5, 3) })
+                        yield return check.Guarded($"{spec.Name} projection epilogues, batch {batch}, {tokens} tokens from {first}", () => check.ProjectionEpilogues(batch, tokens, first));
+                    foreach (var (batch, length) in new[] { (1, 1), (2, 63), (3, 65), (4, 300), (2, 2049) })
+                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length));
+                    foreach (var (batch, tokens) in new[] { (1, 1), (2, 17), (3, 100) })
+                        yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens", () => check.PrefillAttention(batch, tokens));
+                }
+            }
+        }
+
+        /// <summary>The checks of one model on one device.</summary>
+        private sealed class Checker(CudaComputeDevice device, EmittedKernels kernels, ModelSpec spec, KernelSelftest owner)
+        {
+            private const byte Poison = 0xFF;
+            private readonly CudaComputeStream _stream = (CudaComputeStream)device.CreateStream();
+            private readonly CudaElementType _element = device.ElementType;
+            private int H => spec.Hidden;
+
+            public SelftestCheck Guarded(string name, Func<(double Error, string Detail)> check)
+            {
+                try
+                {
+                    var (error, detail) = check();
+                    return new SelftestCheck(name, error <= Tolerance, Invariant($"relative error {error:E2} (limit {Tolerance:E0}){detail}"));
+                }
+                catch (Exception e)
+                {
+                    return new SelftestCheck(name, false, $"{e.GetType().Name}: {e.Message}");
+                }
+            }
+
+            public (double, string) Normalize(int rows)
+            {
+                var hidden = Random(rows * H, 2);
+                var weight = Random(H, 0.5, 1);
+                var bias = spec.Norm == NormKind.LayerNorm ? Random(H, 0.5) : null;
+                var output = Poisoned(rows * H, _element);
+                var arguments = new List<(string, KernelArgument)>
+                {
+                    ("hidden", Upload(hidden, CudaElementType.Float32).Address()), ("weight", Upload(weight, _element).Address()), ("out", output.Address()),
+                    ("activation_store", 0UL), ("row_tokens", 1), ("first_position", 0), ("store_capacity", 0),
+                };
+                if (bias is not null)
+                    arguments.Add(("bias", Upload(bias, _element).Address()));
+                kernels.Launch(_stream.Stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                var expected = new float[rows * H];
+                if (bias is null)
+                    owner._cpu.RmsNorm(owner._cpuStream, Matrix(hidden, rows, H), Cpu(weight), Matrix(expected, rows, H), spec.NormEps);
+                else
+                    owner._cpu.LayerNorm(owner._cpuStream, Matrix(hidden, rows, H), Cpu(weight), Cpu(bias), Matrix(expected, rows, H), spec.NormEps);
+                return (Error(Download(output), expected), "");
+            }
+
+            public (double, string) Embed(int rows)
+            {
+                var ids = Enumerable.Range(0, rows).Select(_ => owner._random.Next(spec.Vocab)).ToArray();
+                var table = Random(spec.Vocab * H, 1);
+                bool positions = spec.Architecture == Architecture.Opt;
+                var positionTable = positions ? Random((spec.MaxPositions + spec.PositionOffset) * H, 1) : null;
+                var output = Poisoned(rows * H, CudaElementType.Float32);
+                var idBuffer = Upload(ids.Select(i => BitConverter.Int32BitsToSingle(i)).ToArray(), CudaElementType.Float32);
+                const int first = 5;
+                var arguments = new List<(string, KernelArgument)> { ("token_ids", idBuffer.Address()), ("token_table", Upload(table, _element).Address()), ("hidden", output.Address()) };
+                if (positionTable is not null)
+                    arguments.AddRange(new (string, KernelArgument)[] { ("position_table", Upload(positionTable, _element).Address()), ("row_tokens", rows), ("first_position", first) });
+                kernels.Launch(_stream.Stream, KernelNames.Embed, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                var expected = new float[rows * H];
+                owner._cpu.Embed(owner._cpuStream, ids, Cpu(table), positionTable is null ? null : Cpu(positionTable), first, spec.PositionOffset, Matrix(expected, 1, rows, H));
+                return (Error(Download(output), expected), "");
+            }
+
+            public (double, string) ResidualAdd(int rows)
+            {
+                var hidden = Random(rows * H, 2);
+                var x = Random(rows * H, 1);
+                var bias = spec.AttentionBias ? Random(H, 0.5) : null;
+                var target = Upload(hidden, CudaElementType.Float32);
+                var arguments = new List<(string, KernelArgument)> { ("hidden", target.Address()), ("x", Upload(x, _element).Address()) };
+                if (bias is not null)
+                    arguments.Add(("bias", Upload(bias, _element).Address()));
+                kernels.Launch(_stream.Stream, bias is null ? KernelNames.ResidualAdd : KernelNames.ResidualAddBias, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                var expected = (float[])hidden.Clone();
+                owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, H), Matrix(x, rows, H));
+                if (bias is not null)
+                    owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, H), Matrix(Enumerable.Range(0, rows).SelectMany(_ => bias).ToArray(), rows, H));
+                return (Error(Download(target), expected), "");
+            }
+
+            public (double, string) MlpActivation(int rows)
+            {
+                int f = spec.FfnHidden;
+                if (spec.GatedMlp)
+                {
+                    var gateUp = Random(rows * 2 * f, 2);
+                    var output = Poisoned(rows * f, _element);
+                    kernels.Launch(_stream.Stream, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, ("gate_up", Upload(gateUp, _element).Address()), ("out", output.Address()));
+                    var gate = new float[rows * f];
+                    var up = new float[rows * f];
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Array.Copy(gateUp, r * 2 * f, gate, r * f, f);
+                        Array.Copy(gateUp, r * 2 * f + f, up, r * f, f);
+                    }
+                    owner._cpu.GatedActivate(owner._cpuStream, Matrix(gate, rows, f), Matrix(up, rows, f), spec.Activation);
+                    return (Error(Download(output), gate), "");
+                }
+                var x = Random(rows * f, 2);
+                var bias = spec.MlpBias ? Random(f, 0.5) : null;
+                var buffer = Upload(x, _element);
+                var arguments = new List<(string, KernelArgument)> { ("x", buffer.Address()) };
+                if (bias is not null)
+                    arguments.Add(("bias", Upload(bias, _element).Address()));
+                kernels.Launch(_stream.Stream, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                var expected = (float[])x.Clone();
+                if (bias is not null)
+                    owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, f), Matrix(Enumerable.Range(0, rows).SelectMany(_ => bias).ToArray(), rows, f));
+                // The kernel rounds to fp16 once, after the activation; the CPU op sees the same float sum.
+                owner._cpu.Activate(owner._cpuStream, Matrix(expected, rows, f), spec.Activation);
+                return (Error(Download(buffer), expected), "");
+            }
+
+            /// <summary>qkv_epilogue for new tokens [first, first + tokens), then kv_recompute_epilogue for the same rows; both against bias + RoPE + scale on the CPU.</summary>
+            public (double, string) ProjectionEpilogues(int batch, int tokens, int first)
+            {
+                int kvDim = spec.KvDim, width = H + 2 * kvDim, rows = batch * tokens, capacity = first + tokens + 3;
+                var qkv = Random(rows * width, 2);
+                var bias = spec.AttentionBias ? Random(width, 0.5) : null;
+                var query = Poisoned(rows * H, CudaElementType.Float32);
+                var keys = Poisoned((long)batch * capacity * kvDim, _element);
+                var values = Poisoned((long)batch * capacity * kvDim, _element);
+                var biasBuffer = bias is null ? null : Upload(bias, _element);
+                var qkvBuffer = Upload(qkv, _element);
+                var arguments = new List<(string, KernelArgument)> { ("qkv", qkvBuffer.Address()), ("q", query.Address()) };
+                if (biasBuffer is not null)
+                    arguments.Add(("qkv_bias", biasBuffer.Address()));
+                arguments.AddRange(Cache(keys, values, tokens, first, capacity));
+                kernels.Launch(_stream.Stream, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, arguments.ToArray());
+
+                // Expected: bias added, RoPE (fp32 inverse frequencies, as the kernel computes them) on q and k, q scaled.
+                var expectedQ = new float[rows * H];
+                var expectedK = new float[rows * kvDim];
+                var expectedV = new float[rows * kvDim];
+                for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < width; c++)
+                    {
+                        float v = qkv[r * width + c] + (bias?[c] ?? 0);
+                        if (c < H) expectedQ[r * H + c] = v;
+                        else if (c < H + kvDim) expectedK[r * kvDim + c - H] = v;
+                        else expectedV[r * kvDim + c - H - kvDim] = v;
+                    }
+                if (spec.RopeTheta > 0)
+                {
+                    var frequencies = Cpu(Enumerable.Range(0, spec.HeadDim / 2).Select(i => 1f / MathF.Pow((float)spec.RopeTheta, 2f * i / spec.HeadDim)).ToArray());
+                    owner._cpu.Rope(owner._cpuStream, Matrix(expectedQ, batch, tokens, H), spec.HeadDim, first, frequencies);
+                    owner._cpu.Rope(owner._cpuStream, Matrix(expectedK, batch, tokens, kvDim), spec.HeadDim, first, frequencies);
+                }
+                TensorPrimitives.Multiply(expectedQ, 1 / MathF.Sqrt(spec.HeadDim), expectedQ);
+                double qkvError = Math.Max(Error(Download(query), expectedQ),
+                    Math.Max(Error(Slots(Download(keys), batch, tokens, first, capacity, kvDim), expectedK), Error(Slots(Download(values), batch, tokens, first, capacity, kvDim), expectedV)));
+
+                // The recompute epilogue reads k | v rows only.
+                var kv = new float[rows * 2 * kvDim];
+                for (int r = 0; r < rows; r++)
+                    Array.Copy(qkv, r * width + H, kv, r * 2 * kvDim, 2 * kvDim);
+                var recomputedKeys = Poisoned((long)batch * capacity * kvDim, _element);
+                var recomputedValues = Poisoned((long)batch * capacity * kvDim, _element);
+                arguments = new List<(string, KernelArgument)> { ("kv", Upload(kv, _element).Address()) };
+                if (biasBuffer is not null)
+                    arguments.Add(("kv_bias", biasBuffer.Address(H, 2 * kvDim)));
+                arguments.AddRange(Cache(recomputedKeys, recomputedValues, tokens, first, capacity));
+                kernels.Launch(_stream.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                double recomputeError = Math.Max(Error(Slots(Download(recomputedKeys), batch, tokens, first, capacity, kvDim), expectedK),
+                    Error(Slots(Download(recomputedValues), batch, tokens, first, capacity, kvDim), expectedV));
+                return (Math.Max(qkvError, recomputeError), Invariant($"; qkv_epilogue {qkvError:E2}, kv_recompute_epilogue {recomputeError:E2}"));
+            }
+
+            public (double, string) DecodeAttention(int batch, int length)
+            {
+                int kvDim = spec.KvDim, capacity = length + 5;
+                var q = Random(batch * H, 1);
+                var keys = Random(batch * capacity * kvDim, 1);
+                var values = Random(batch * capacity * kvDim, 1);
+                var split = DecodeSplit.For(spec, batch, length, device.Cuda.MultiprocessorCount);
+                long partials = (long)batch * spec.Heads * split.Splits;
+                var acc = Poisoned(partials * spec.HeadDim, CudaElementType.Float32);
+                var max = Poisoned(partials, CudaElementType.Float32);
+                var sum = Poisoned(partials, CudaElementType.Float32);
+                var output = Poisoned(batch * H, _element);
+                var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
+                kernels.Launch(_stream.Stream, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = batch },
+                    ("q", Upload(scaledQ, CudaElementType.Float32).Address()), ("k_cache", Upload(keys, _element).Address()), ("v_cache", Upload(values, _element).Address()),
+                    ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()),
+                    ("length", length), ("tokens_per_split", split.TokensPerSplit), ("cache_capacity", capacity));
+                kernels.Launch(_stream.Stream, KernelNames.AttentionCombine, new LaunchSizes { Batch = batch },
+                    ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()), ("out", output.Address()), ("splits", split.Splits));
+                var expected = new float[batch * H];
+                owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, 1, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
+                    new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, 1, H), spec.Heads, spec.KvHeads);
+                return (Error(Download(output), expected), Invariant($"; {split.Splits} splits of {split.TokensPerSplit} tokens"));
+            }
+
+            public (double, string) PrefillAttention(int batch, int tokens)
+            {
+                int kvDim = spec.KvDim, capacity = tokens + 2;
+                var q = Random(batch * tokens * H, 1);
+                var keys = Random(batch * capacity * kvDim, 1);
+                var values = Random(batch * capacity * kvDim, 1);
+                var output = Poisoned(batch * tokens * H, _element);
+                var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
+                kernels.Launch(_stream.Stream, KernelNames.PrefillAttention, new LaunchSizes { Tokens = tokens, Batch = batch },
+                    ("q", Upload(scaledQ, CudaElementType.Float32).Address()), ("k_cache", Upload(keys, _element).Address()), ("v_cache", Upload(values, _element).Address()),
+                    ("out", output.Address()), ("tokens", tokens), ("first_position", 0), ("cache_capacity", capacity));
+                var expected = new float[batch * tokens * H];
+                owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, tokens, capacity, kvDim),
+                    new DeviceMatrix(new CpuBuffer(values), 0, batch, tokens, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads);
+                return (Error(Download(output), expected), "");
+            }
+
+            private static IEnumerable<(string, KernelArgument)> Cache(CudaTensor keys, CudaTensor values, int tokens, int first, int capacity)
+            {
+                yield return ("k_cache", keys.Address());
+                yield return ("v_cache", values.Address());
+                yield return ("row_tokens", tokens);
+                yield return ("first_position", first);
+                yield return ("cache_capacity", capacity);
+            }
+
+            /// <summary>Tokens [first, first + tokens) of every sequence of a [batch][capacity][width] cache, dense.</summary>
+            private static float[] Slots(float[] cache, int batch, int tokens, int first, int capacity, int width)
+            {
+                var rows = new float[batch * tokens * width];
+                for (int s = 0; s < batch; s++)
+                    Array.Copy(cache, ((long)s * capacity + first) * width, rows, (long)s * tokens * width, (long)tokens * width);
+                return rows;
+            }
+
+            /// <summary>Random values (scale · uniform[−1, 1) + offset) rounded to fp16, as the kernels' 16-bit inputs are.</summary>
+            private float[] Random(int count, double scale, double offset = 0) =>
+                Enumerable.Range(0, count).Select(_ => (float)(Half)(offset + scale * (2 * owner._random.NextDouble() - 1))).ToArray();
+
+            private CudaTensor Upload(float[] values, CudaElementType type)
+            {
+                var tensor = device.Allocate(values.Length, type);
+                using var staging = device.Cuda.AllocatePinned(Math.Max(1, (long)values.Length * type.Bytes()));
+                if (type == CudaElementType.Float32)
+                    values.CopyTo(staging.AsSpan<float>());
+                else if (type == CudaElementType.Float16)
+                    TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>());
+                else
+                    BFloat16.Round(values, staging.AsSpan<ushort>());
+                _stream.Stream.CopyToDeviceAsync(tensor.Address(0, values.Length), staging.Pointer, (long)values.Length * type.Bytes());
+                _stream.Synchronize();
+                return tensor;
+            }
+
+            private CudaTensor Poisoned(long elements, CudaElementType type)
+            {
+                var tensor = device.Allocate(elements, type);
+                _stream.Stream.FillAsync(tensor.Memory, Poison);
+                return tensor;
+            }
+
+            private float[] Download(CudaTensor tensor)
+            {
+                var values = new float[tensor.Length];
+                device.Read(_stream, tensor, 0, values);
+                return values;
+            }
+
+            private static double Error(float[] actual, float[] expected) =>
+                DeviceReference.RelativeError(actual.Select(v => (double)v).ToArray(), expected.Select(v => (double)v).ToArray());
+
+            private static IDeviceBuffer Cpu(float[] values) => new CpuBuffer(values);
+
+            private static DeviceMatrix Matrix(float[] values, int rows, int width) => DeviceMatrix.Dense(new CpuBuffer(values), 1, rows, width);
+
+            private static DeviceMatrix Matrix(float[] values, int sequences, int tokens, int width) => DeviceMatrix.Dense(new CpuBuffer(values), sequences, tokens, width);
+        }
+
+        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    }
+}
