@@ -48,7 +48,7 @@ namespace Kvpr.Cli
                         parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
                     return Run(settings, parse.InvocationConfiguration.Output, error);
                 }
-                catch (Exception e) when (e is UsageException or JsonFormatException or IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
+                catch (Exception e) when (e is UsageException or JsonFormatException or IOException or UnauthorizedAccessException or InvalidOperationException or Kvpr.Runtime.Cuda.CudaUnavailableException)
                 {
                     error.WriteLine(e.Message);
                     return 1;
@@ -95,7 +95,7 @@ namespace Kvpr.Cli
                     BenchMeasurement? measured = null;
                     if (!settings.DryRun)
                     {
-                        weights ??= PatternWeights.Create(workload.Spec, settings.Seed);
+                        weights ??= RandomWeights.Create(workload.Spec, settings.Seed);
                         measured = BenchMeasurement.Run(plan, device, weights, settings.Warmup, settings.Seed);
                     }
                     rows.Add(new BenchRow(plan, measured));
