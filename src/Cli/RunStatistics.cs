@@ -18,7 +18,7 @@ namespace Kvpr.Cli
             // l / s' over the decode steps' layers that offload their KV (resident layers report l = 0 and transfer nothing).
             var splits = decode.SelectMany(step => step.RecomputeTokens.Select(l => (double)l / step.Length)).ToArray();
             var phases = result.Steps.Aggregate(PhaseTimes.Zero, (sum, step) => new PhaseTimes(sum.Transfer + step.Times.Transfer,
-                sum.Recompute + step.Times.Recompute, sum.Compute + step.Times.Compute, sum.Sampling + step.Times.Sampling));
+                sum.Recompute + step.Times.Recompute, sum.Compute + step.Times.Compute, sum.Sampling + step.Times.Sampling) { DeviceWait = sum.DeviceWait + step.Times.DeviceWait });
             return new RunStatistics(result.Tokens.Length, promptTokens, result.Tokens.Sum(tokens => tokens.Length), result.Steps.Count,
                 prefill, total - prefill, result.Steps.Sum(s => s.HostToDeviceBytes), result.Steps.Sum(s => s.DeviceToHostBytes),
                 phases, splits.Length > 0 ? splits.Average() : 0);
@@ -32,7 +32,7 @@ namespace Kvpr.Cli
             yield return $"{Sequences} sequence{(Sequences == 1 ? "" : "s")} with {PromptTokens} prompt tokens in all; {GeneratedTokens} tokens generated in {Steps} steps.";
             yield return $"Prefill {Ms(Prefill)}, decode {Ms(Decode)} ({DecodeTokensPerSecond.ToString("F1", CultureInfo.InvariantCulture)} tokens/s).";
             yield return $"Host→device {Mb(HostToDeviceBytes)}, device→host {Mb(DeviceToHostBytes)}; mean recomputed share l/s' {RecomputeFraction.ToString("F3", CultureInfo.InvariantCulture)}.";
-            yield return $"Time by phase: transfer {Ms(Phases.Transfer)}, recompute {Ms(Phases.Recompute)}, compute {Ms(Phases.Compute)}, sampling {Ms(Phases.Sampling)}.";
+            yield return $"Time by phase: transfer {Ms(Phases.Transfer)}, recompute {Ms(Phases.Recompute)}, compute {Ms(Phases.Compute)}, sampling {Ms(Phases.Sampling)}, waiting for the device {Ms(Phases.DeviceWait)}.";
         }
 
         public JsonObject ToJson() => new()
@@ -53,6 +53,7 @@ namespace Kvpr.Cli
                 ["recompute"] = Phases.Recompute.TotalSeconds,
                 ["compute"] = Phases.Compute.TotalSeconds,
                 ["sampling"] = Phases.Sampling.TotalSeconds,
+                ["deviceWait"] = Phases.DeviceWait.TotalSeconds,
             },
         };
 

@@ -19,6 +19,7 @@ namespace Kvpr.Cli
         private const string DefaultModel = "opt-6.7b";
         private const string FixturesFolder = "tests/fixtures";
         private const string CpuComparisonModel = "opt-1.3b";
+        private const string TimingModel = "opt-6.7b";
 
         public static Command Create()
         {
@@ -74,6 +75,7 @@ namespace Kvpr.Cli
                     var backend = new BackendSelftest(cuda.Ordinal);
                     checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
                     checks.Add(Report(backend.AgainstCpu(CpuComparisonModel), output));
+                    checks.Add(Report(backend.Timing(TimingModel, batch: 8, promptLength: 512, newTokens: 8), output));
                 }
                 int failed = checks.Count(c => !c.Passed), total = checks.Count(c => !c.Informational);
                 output.WriteLine(failed == 0 ? $"PASS: all {total} checks passed." : $"FAIL: {failed} of {total} checks failed.");

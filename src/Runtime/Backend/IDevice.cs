@@ -36,9 +36,11 @@ namespace Kvpr.Backend
         /// </summary>
         IDisposable AllocationScope();
 
-        void CopyToDevice(IStream stream, IHostBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long elements);
+        /// <summary>Queues the copy of <paramref name="blocks"/> from host to device on <paramref name="stream"/>.</summary>
+        void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks);
 
-        void CopyToHost(IStream stream, IDeviceBuffer source, long sourceOffset, IHostBuffer destination, long destinationOffset, long elements);
+        /// <summary>Queues the copy of <paramref name="blocks"/> from device to host on <paramref name="stream"/>.</summary>
+        void CopyToHost(IStream stream, IDeviceBuffer source, IHostBuffer destination, BlockCopy blocks);
 
         /// <summary>Reads device elements as fp32 once the stream's work so far has finished (logits, test captures).</summary>
         void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination);

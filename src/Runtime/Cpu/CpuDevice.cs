@@ -39,17 +39,24 @@ namespace Kvpr.Cpu
 
         public IEvent CreateEvent() => new CpuEvent();
 
-        public void CopyToDevice(IStream stream, IHostBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long elements) =>
-            Array.Copy(CpuBuffer.Of(source).Data, sourceOffset, CpuBuffer.Of(destination).Data, destinationOffset, elements);
+        public void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks) =>
+            Copy(CpuBuffer.Of(source).Data, CpuBuffer.Of(destination).Data, blocks);
 
-        public void CopyToHost(IStream stream, IDeviceBuffer source, long sourceOffset, IHostBuffer destination, long destinationOffset, long elements) =>
-            Array.Copy(CpuBuffer.Of(source).Data, sourceOffset, CpuBuffer.Of(destination).Data, destinationOffset, elements);
+        public void CopyToHost(IStream stream, IDeviceBuffer source, IHostBuffer destination, BlockCopy blocks) =>
+            Copy(CpuBuffer.Of(source).Data, CpuBuffer.Of(destination).Data, blocks);
 
         public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination) =>
             CpuBuffer.Of(source).Data.AsSpan(checked((int)sourceOffset), destination.Length).CopyTo(destination);
 
         public void Dispose()
         {
+        }
+
+        private static void Copy(float[] source, float[] destination, BlockCopy blocks)
+        {
+            blocks.Validate();
+            for (int i = 0; i < blocks.Blocks; i++)
+                Array.Copy(source, blocks.SourceOffset + i * blocks.SourceStride, destination, blocks.DestinationOffset + i * blocks.DestinationStride, blocks.Elements);
         }
 
         private sealed class NoScope : IDisposable

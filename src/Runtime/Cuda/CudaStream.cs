@@ -40,6 +40,33 @@ namespace Kvpr.Runtime.Cuda
         internal void CopyToHostAsync(IntPtr destination, ulong source, long bytes) =>
             CuDriver.Check(CuDriver.cuMemcpyDtoHAsync_v2(destination, source, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyDtoHAsync_v2));
 
+        /// <summary>
+        /// <paramref name="rows"/> rows of <paramref name="rowBytes"/> from pinned host memory to the device, each side's rows
+        /// <paramref name="sourcePitch"/> and <paramref name="destinationPitch"/> bytes apart, as one transfer; bounds checked by the caller.
+        /// </summary>
+        internal unsafe void CopyToDeviceAsync(ulong destination, long destinationPitch, IntPtr source, long sourcePitch, long rowBytes, long rows)
+        {
+            var copy = new CuDriver.Memcpy2D
+            {
+                SourceMemoryType = CuDriver.MemoryTypeHost, SourceHost = source, SourcePitch = (nuint)sourcePitch,
+                DestinationMemoryType = CuDriver.MemoryTypeDevice, DestinationDevice = destination, DestinationPitch = (nuint)destinationPitch,
+                WidthInBytes = (nuint)rowBytes, Height = (nuint)rows,
+            };
+            CuDriver.Check(CuDriver.cuMemcpy2DAsync_v2(&copy, Raw), nameof(CuDriver.cuMemcpy2DAsync_v2));
+        }
+
+        /// <summary>The device→host counterpart of the strided copy above.</summary>
+        internal unsafe void CopyToHostAsync(IntPtr destination, long destinationPitch, ulong source, long sourcePitch, long rowBytes, long rows)
+        {
+            var copy = new CuDriver.Memcpy2D
+            {
+                SourceMemoryType = CuDriver.MemoryTypeDevice, SourceDevice = source, SourcePitch = (nuint)sourcePitch,
+                DestinationMemoryType = CuDriver.MemoryTypeHost, DestinationHost = destination, DestinationPitch = (nuint)destinationPitch,
+                WidthInBytes = (nuint)rowBytes, Height = (nuint)rows,
+            };
+            CuDriver.Check(CuDriver.cuMemcpy2DAsync_v2(&copy, Raw), nameof(CuDriver.cuMemcpy2DAsync_v2));
+        }
+
         /// <summary>Sets every byte of the buffer, e.g. to poison outputs before a kernel that must write them all.</summary>
         public void FillAsync(DeviceBuffer destination, byte value) =>
             CuDriver.Check(CuDriver.cuMemsetD8Async(destination.Address, value, (nuint)destination.Bytes, Raw), nameof(CuDriver.cuMemsetD8Async));

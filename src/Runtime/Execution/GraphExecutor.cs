@@ -51,7 +51,7 @@ namespace Kvpr.Execution
                         _completed[dependency] ??= device.CreateEvent();
         }
 
-        /// <summary>Queues every node of the step, then waits for all streams; returns where the time went.</summary>
+        /// <summary>Queues every node of the step, then waits for all streams; returns where the (host) time went.</summary>
         public PhaseTimes Run(StepInputs inputs)
         {
             TimeSpan transfer = TimeSpan.Zero, recompute = TimeSpan.Zero, compute = TimeSpan.Zero;
@@ -81,9 +81,10 @@ namespace Kvpr.Execution
                 if (_completed[node.Id] is IEvent completed)
                     stream.Record(completed);
             }
+            clock.Restart();
             foreach (var stream in _streams.Values)
                 stream.Synchronize();
-            return new PhaseTimes(transfer, recompute, compute, TimeSpan.Zero);
+            return new PhaseTimes(transfer, recompute, compute, TimeSpan.Zero) { DeviceWait = clock.Elapsed };
         }
 
         private void Dispatch(GraphNode node, IStream stream, StepInputs inputs)

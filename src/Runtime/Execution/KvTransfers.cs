@@ -23,40 +23,37 @@ namespace Kvpr.Execution
         public void LoadActivations(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, int start, int end)
         {
             var store = batch.Store;
-            long elements = (long)(end - start) * _spec.Hidden;
-            for (int s = 0; s < batch.Sequences; s++)
-                _device.CopyToDevice(stream, store.Activations(layer), store.ActivationOffset(s, start), slot, store.ActivationOffset(s, start), elements);
-            batch.HostToDeviceElements += batch.Sequences * elements;
+            var blocks = SameLayout(batch, store.ActivationOffset(0, start), store.ActivationOffset(1, 0), (long)(end - start) * _spec.Hidden);
+            _device.CopyToDevice(stream, store.Activations(layer), slot, blocks);
+            batch.HostToDeviceElements += blocks.TotalElements;
         }
 
         /// <summary>Copies the stored K and V of tokens [start, end) of every sequence into <paramref name="kv"/>.</summary>
         public void LoadKv(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int start, int end)
         {
             var store = batch.Store;
-            long elements = (long)(end - start) * _spec.KvDim;
-            for (int s = 0; s < batch.Sequences; s++)
-            {
-                long offset = store.KvOffset(s, start);
-                _device.CopyToDevice(stream, store.Keys(layer), offset, kv.Keys, offset, elements);
-                _device.CopyToDevice(stream, store.Values(layer), offset, kv.Values, offset, elements);
-            }
-            batch.HostToDeviceElements += 2 * batch.Sequences * elements;
+            var blocks = SameLayout(batch, store.KvOffset(0, start), store.KvOffset(1, 0), (long)(end - start) * _spec.KvDim);
+            _device.CopyToDevice(stream, store.Keys(layer), kv.Keys, blocks);
+            _device.CopyToDevice(stream, store.Values(layer), kv.Values, blocks);
+            batch.HostToDeviceElements += 2 * blocks.TotalElements;
         }
 
         /// <summary>Appends the new tokens' X, K and V from <paramref name="kv"/> to the host store.</summary>
         public void StoreNewTokens(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
         {
             var store = batch.Store;
-            var normed = batch.Rows(kv.NewActivations, count, _spec.Hidden);
-            long activationElements = (long)count * _spec.Hidden, kvElements = (long)count * _spec.KvDim;
-            for (int s = 0; s < batch.Sequences; s++)
-            {
-                _device.CopyToHost(stream, kv.NewActivations, normed.RowOffset(s, 0), store.Activations(layer), store.ActivationOffset(s, first), activationElements);
-                long offset = store.KvOffset(s, first);
-                _device.CopyToHost(stream, kv.Keys, offset, store.Keys(layer), offset, kvElements);
-                _device.CopyToHost(stream, kv.Values, offset, store.Values(layer), offset, kvElements);
-            }
-            batch.DeviceToHostElements += batch.Sequences * (activationElements + 2 * kvElements);
+            // The new tokens' X lie dense, [batch][count][hidden]; the store's rows are capacity apart.
+            long activationElements = (long)count * _spec.Hidden;
+            var activations = new BlockCopy(0, activationElements, store.ActivationOffset(0, first), store.ActivationOffset(1, 0), activationElements, batch.Sequences);
+            var keysAndValues = SameLayout(batch, store.KvOffset(0, first), store.KvOffset(1, 0), (long)count * _spec.KvDim);
+            _device.CopyToHost(stream, kv.NewActivations, store.Activations(layer), activations);
+            _device.CopyToHost(stream, kv.Keys, store.Keys(layer), keysAndValues);
+            _device.CopyToHost(stream, kv.Values, store.Values(layer), keysAndValues);
+            batch.DeviceToHostElements += activations.TotalElements + 2 * keysAndValues.TotalElements;
         }
+
+        /// <summary>The same token range of every sequence in host and device buffers laid out alike, [batch][capacity][width].</summary>
+        private static BlockCopy SameLayout(MicroBatch batch, long offset, long sequenceStride, long elements) =>
+            new(offset, sequenceStride, offset, sequenceStride, elements, batch.Sequences);
     }
 }

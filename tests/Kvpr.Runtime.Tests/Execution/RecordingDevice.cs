@@ -34,16 +34,16 @@ internal sealed class RecordingDevice : IDevice
 
     public IEvent CreateEvent() => new RecordingEvent(_events++);
 
-    public void CopyToDevice(IStream stream, IHostBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long elements)
+    public void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks)
     {
         Log.Add((((RecordingStream)stream).Id, "to device", -1));
-        _cpu.CopyToDevice(stream, source, sourceOffset, destination, destinationOffset, elements);
+        _cpu.CopyToDevice(stream, source, destination, blocks);
     }
 
-    public void CopyToHost(IStream stream, IDeviceBuffer source, long sourceOffset, IHostBuffer destination, long destinationOffset, long elements)
+    public void CopyToHost(IStream stream, IDeviceBuffer source, IHostBuffer destination, BlockCopy blocks)
     {
         Log.Add((((RecordingStream)stream).Id, "to host", -1));
-        _cpu.CopyToHost(stream, source, sourceOffset, destination, destinationOffset, elements);
+        _cpu.CopyToHost(stream, source, destination, blocks);
     }
 
     public void Dispose() => _cpu.Dispose();

@@ -66,18 +66,36 @@ namespace Kvpr.Runtime.Cuda.Backend
         /// <summary>Loaded code lives as long as the device.</summary>
         public CudaModule LoadModule(byte[] cubin) => _resources.Track(Cuda.LoadModule(cubin));
 
-        public void CopyToDevice(IStream stream, IHostBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long elements)
+        public void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks)
         {
-            var target = CudaTensor.Of(destination);
-            RequireElementType(target);
-            CudaComputeStream.Of(stream).Stream.CopyToDeviceAsync(target.Address(destinationOffset, elements), PinnedTensor.Of(source).Pointer(sourceOffset, elements), elements * ElementBytes);
+            var (host, device) = (PinnedTensor.Of(source), CudaTensor.Of(destination));
+            RequireElementType(device);
+            blocks.Validate();
+            if (blocks.TotalElements == 0)
+                return;
+            var from = host.Pointer(blocks.SourceOffset, blocks.SourceEnd - blocks.SourceOffset);
+            var to = device.Address(blocks.DestinationOffset, blocks.DestinationEnd - blocks.DestinationOffset);
+            var cuda = CudaComputeStream.Of(stream).Stream;
+            if (blocks.IsContiguous)
+                cuda.CopyToDeviceAsync(to, from, blocks.TotalElements * ElementBytes);
+            else
+                cuda.CopyToDeviceAsync(to, blocks.DestinationStride * ElementBytes, from, blocks.SourceStride * ElementBytes, blocks.Elements * ElementBytes, blocks.Blocks);
         }
 
-        public void CopyToHost(IStream stream, IDeviceBuffer source, long sourceOffset, IHostBuffer destination, long destinationOffset, long elements)
+        public void CopyToHost(IStream stream, IDeviceBuffer source, IHostBuffer destination, BlockCopy blocks)
         {
-            var origin = CudaTensor.Of(source);
-            RequireElementType(origin);
-            CudaComputeStream.Of(stream).Stream.CopyToHostAsync(PinnedTensor.Of(destination).Pointer(destinationOffset, elements), origin.Address(sourceOffset, elements), elements * ElementBytes);
+            var (device, host) = (CudaTensor.Of(source), PinnedTensor.Of(destination));
+            RequireElementType(device);
+            blocks.Validate();
+            if (blocks.TotalElements == 0)
+                return;
+            var from = device.Address(blocks.SourceOffset, blocks.SourceEnd - blocks.SourceOffset);
+            var to = host.Pointer(blocks.DestinationOffset, blocks.DestinationEnd - blocks.DestinationOffset);
+            var cuda = CudaComputeStream.Of(stream).Stream;
+            if (blocks.IsContiguous)
+                cuda.CopyToHostAsync(to, from, blocks.TotalElements * ElementBytes);
+            else
+                cuda.CopyToHostAsync(to, blocks.DestinationStride * ElementBytes, from, blocks.SourceStride * ElementBytes, blocks.Elements * ElementBytes, blocks.Blocks);
         }
 
         public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination)

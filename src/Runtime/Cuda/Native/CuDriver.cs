@@ -13,6 +13,26 @@ namespace Kvpr.Runtime.Cuda.Native
         internal const int AttributeComputeCapabilityMinor = 76;
         internal const uint StreamNonBlocking = 1;
         internal const uint EventDefault = 0;
+        internal const int MemoryTypeHost = 1, MemoryTypeDevice = 2;
+
+        /// <summary>CUDA_MEMCPY2D: a copy of Height rows of WidthInBytes, each side with its own pitch.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct Memcpy2D
+        {
+            public nuint SourceXInBytes, SourceY;
+            public int SourceMemoryType;
+            public IntPtr SourceHost;
+            public ulong SourceDevice;
+            public IntPtr SourceArray;
+            public nuint SourcePitch;
+            public nuint DestinationXInBytes, DestinationY;
+            public int DestinationMemoryType;
+            public IntPtr DestinationHost;
+            public ulong DestinationDevice;
+            public IntPtr DestinationArray;
+            public nuint DestinationPitch;
+            public nuint WidthInBytes, Height;
+        }
 
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuInit(uint flags);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuDriverGetVersion(out int version);
@@ -34,6 +54,7 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyHtoDAsync_v2(ulong destination, IntPtr source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyDtoHAsync_v2(IntPtr destination, ulong source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyDtoDAsync_v2(ulong destination, ulong source, nuint bytes, IntPtr stream);
+        [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpy2DAsync_v2(Memcpy2D* copy, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemsetD8Async(ulong destination, byte value, nuint count, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuStreamCreate(out IntPtr stream, uint flags);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuStreamDestroy_v2(IntPtr stream);

@@ -20,7 +20,10 @@ namespace Kvpr.Runtime.Cuda.Selftest
         public const double FixtureTolerance = 1e-2;
 
         /// <summary>‖GPU − CPU‖ / ‖CPU‖ of a logit row: fp16 operands through 24 layers.</summary>
-        public const double CpuRelativeTolerance = 2e-2;
+        public const double CpuRelativeTolerance = 1e-2;
+
+        /// <summary>OPT's init_std: attention scores of order one at real widths, so fp16 rounding is not amplified by a one-hot softmax.</summary>
+        private const double RealisticMatrixDeviation = 0.02;
 
         /// <summary>Tokens must agree where the CPU's top two logits are further apart than this.</summary>
         public const double CpuTokenMargin = 0.1;
@@ -61,7 +64,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             Guarded($"GPU against CPU backend, random {model}, batch {batch}, prompt {promptLength}, {newTokens} tokens, half recomputed", () =>
             {
                 var spec = ModelCatalog.Get(model);
-                var weights = RandomWeights.Create(spec, seed: 11);
+                var weights = RandomWeights.Create(spec, seed: 11, RealisticMatrixDeviation);
                 var random = new Random(5);
                 var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptLength).Select(_ => random.Next(spec.Vocab)).ToArray()).ToArray();
                 var generation = new GenerationOptions { MaxNewTokens = newTokens, StopOnEos = false, CaptureLogits = true };
@@ -72,6 +75,31 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 bool passed = comparison.WorstRelative <= CpuRelativeTolerance && comparison.ClearMismatches == 0;
                 return (passed, Invariant($"worst relative logit error {comparison.WorstRelative:E2} (limit {CpuRelativeTolerance:E0}), worst |Δ| {comparison.WorstAbsolute:E2} over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical; engine build + generate {gpuSeconds:F1} s on the GPU, {cpuSeconds:F1} s on the CPU"));
             });
+
+        /// <summary>
+        /// Informational: a random <paramref name="model"/> decoded on the GPU with the planner's split for the default
+        /// hardware profile; engine build time, step times and bytes moved, as a smoke test at full size.
+        /// </summary>
+        public SelftestCheck Timing(string model, int batch, int promptLength, int newTokens)
+        {
+            string name = $"GPU decode, random {model}, batch {batch}, prompt {promptLength}, {newTokens} tokens, planned split";
+            var check = Guarded(name, () =>
+            {
+                var spec = ModelCatalog.Get(model);
+                var watch = Stopwatch.StartNew();
+                using var engine = new Engine(RandomWeights.Create(spec, seed: 3, RealisticMatrixDeviation), new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex });
+                double build = watch.Elapsed.TotalSeconds;
+                var random = new Random(9);
+                var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptLength).Select(_ => random.Next(spec.Vocab)).ToArray()).ToArray();
+                var steps = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = newTokens, StopOnEos = false }).Steps;
+                var decode = steps.Skip(1).ToArray();
+                double Milliseconds(StepStatistics s) => s.Times.Total.TotalMilliseconds;
+                var sorted = decode.Select(Milliseconds).OrderBy(t => t).ToArray();
+                var last = decode[^1];
+                return (true, Invariant($"engine built (weights converted and uploaded, kernels loaded) in {build:F1} s; prefill {Milliseconds(steps[0]):F0} ms; decode step median {sorted[sorted.Length / 2]:F1} ms (host wall clock); last step s' {last.Length}, l {last.RecomputeTokens.Max()} at most, {last.HostToDeviceBytes / 1e6:F0} MB host→device, {last.DeviceToHostBytes / 1e6:F1} MB device→host"));
+            });
+            return check.Passed ? SelftestCheck.Info(check.Name, check.Detail) : check;
+        }
 
         private (bool, string) CheckFixture(string folder, SplitPolicy policy, ScheduleKind schedule)
         {
