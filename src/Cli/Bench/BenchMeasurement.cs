@@ -9,12 +9,12 @@ namespace Kvpr.Cli.Bench
     /// A mode's decode steps as measured: step times after the warm-up, bytes moved and where the time went.
     /// A step ends when its sampled tokens are back on the host (the engine reads the logits, which waits for
     /// every stream), so the wall-clock time between two steps' reports is the device's time for the step.
+    /// <see cref="BusyShare"/> is the share of a step the backend reports as recompute or other model compute, on
+    /// the CPU only: CUDA's phase times are the host's queuing time, not the device's.
     /// </summary>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
-        double PrefillMs, PhaseTimes MeanPhases)
+        double PrefillMs, double? BusyShare)
     {
-        /// <summary>Share of a step the backend reports as recompute or other model compute.</summary>
-        public double BusyShare => (MeanPhases.Recompute + MeanPhases.Compute).TotalMilliseconds / Steps.MeanMs;
 
         /// <summary>Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after <paramref name="warmupSteps"/>.</summary>
         public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed)
@@ -42,13 +42,11 @@ namespace Kvpr.Cli.Bench
             var timed = reports.Skip(1 + warmupSteps).ToArray();
             var stepMs = reports.Zip(reports.Skip(1), (before, after) => Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalMilliseconds)
                 .Skip(warmupSteps).ToArray();
-            var phases = new PhaseTimes(Mean(timed, t => t.Transfer), Mean(timed, t => t.Recompute), Mean(timed, t => t.Compute), Mean(timed, t => t.Sampling));
-            return new BenchMeasurement(StepTimeSummary.Of(stepMs), timed.Average(t => (double)t.Step.HostToDeviceBytes),
-                timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds, phases);
+            var summary = StepTimeSummary.Of(stepMs);
+            double? busyShare = device == ComputeDevice.Cpu ? timed.Average(t => (t.Step.Times.Recompute + t.Step.Times.Compute).TotalMilliseconds) / summary.MeanMs : null;
+            return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
+                timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds, busyShare);
         }
-
-        private static TimeSpan Mean((StepStatistics Step, long Timestamp)[] steps, Func<PhaseTimes, TimeSpan> phase) =>
-            TimeSpan.FromTicks((long)steps.Average(s => phase(s.Step.Times).Ticks));
 
         /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>
         private sealed class Synchronous<T> : IProgress<T>

@@ -66,13 +66,16 @@ namespace Kvpr.Cli.Bench
             var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
             var decode = new DecodeWorkload { Batch = workload.Batch, PromptLength = workload.PromptLength, MaxNewTokens = workload.NewTokens };
             var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers) : Residency.WeightsOnly(spec);
+            // (b) runs l = 0 with every layer offloaded (the engine's residency for a fixed split); (a) and (c) run a
+            // plan solved under their residency, which is how the engine learns to keep (a)'s KV on the device.
             SplitPolicy split = SplitPolicy.None;
             Func<int, int> recompute = _ => 0;
-            if (mode == BenchMode.Planned)
+            if (mode != BenchMode.TransferAll)
             {
                 var plan = DecodePlanner.Plan(spec, profile, decode, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
                 split = SplitPolicy.FromPlan(plan);
-                recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
+                if (mode == BenchMode.Planned)
+                    recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
             }
             var graph = ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks);
             var predicted = Enumerable.Range(1, workload.DecodeSteps)

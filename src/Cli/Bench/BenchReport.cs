@@ -77,15 +77,15 @@ namespace Kvpr.Cli.Bench
         {
             var text = new StringBuilder();
             text.AppendLine(Invariant($"Machine: {Machine}; profile {ProfileName}; device {Device}; {WarmupSteps} warm-up steps, then every decode step timed."));
-            string header = Invariant($"{"workload",-30} {"mode",-26} {"ms/step",9} {"p50",9} {"p90",9} {"tok/s",8} {"pred ms",9} {"pred/meas",9} {"floor ms",9} {"meas/floor",10} {"l",7} {"H2D GB",7}");
+            string header = Invariant($"{"workload",-34} {"mode",-26} {"ms/step",9} {"p50",9} {"p90",9} {"tok/s",8} {"pred ms",9} {"pred/meas",9} {"floor ms",9} {"meas/floor",10} {"l",7} {"H2D GB",7}");
             text.AppendLine(header).AppendLine(new string('-', header.Length));
             foreach (var row in Rows)
             {
                 var m = row.Measured;
-                text.AppendLine(Invariant($"{row.Case,-30} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
+                text.AppendLine(Invariant($"{row.Case,-34} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
             }
             foreach (var hf in HuggingFace.Where(h => h.Cache == "offloaded"))
-                text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-30} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
+                text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-34} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
 
             foreach (var workload in Rows.Select(r => r.Case).Distinct())
             {
@@ -93,9 +93,9 @@ namespace Kvpr.Cli.Bench
                 if (planned is not double c)
                     continue;
                 if (MeanMs(workload, BenchMode.TransferAll) is double b)
-                    text.AppendLine(Invariant($"{workload}: (c) is {b / c:F2}x faster than (b)."));
+                    text.AppendLine(Invariant($"{workload}: speed-up of (c) over (b): {b / c:F2}x."));
                 if (HuggingFaceResult.OffloadedFor(HuggingFace, workload) is { } d)
-                    text.AppendLine(Invariant($"{workload}: (c) is {d.MsPerStep / c:F2}x faster than (d)."));
+                    text.AppendLine(Invariant($"{workload}: speed-up of (c) over (d): {d.MsPerStep / c:F2}x."));
             }
             return text.ToString();
         }
