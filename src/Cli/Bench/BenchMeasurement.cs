@@ -10,7 +10,8 @@ namespace Kvpr.Cli.Bench
     /// A step ends when its sampled tokens are back on the host (the engine reads the logits, which waits for
     /// every stream), so the wall-clock time between two steps' reports is the device's time for the step.
     /// <see cref="BusyShare"/> is the share of a step the backend reports as recompute or other model compute, on
-    /// the CPU only: CUDA's phase times are the host's queuing time, not the device's.
+    /// the CPU only: CUDA's phase times are the host's queuing time, not the device's. <see cref="PrefillMs"/> runs
+    /// from the call to Generate to the prefill's report, so it includes allocating (pinning) the host store.
     /// </summary>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
         double PrefillMs, double? BusyShare)

@@ -19,7 +19,7 @@ namespace Kvpr.Cli.Bench
             var results = new JsonArray();
             foreach (var row in Rows)
                 results.Add(RowJson(row));
-            foreach (var hf in HuggingFace)
+            foreach (var hf in MatchingBaselines)
                 results.Add(hf.Source.DeepClone());
             return new JsonObject
             {
@@ -84,7 +84,7 @@ namespace Kvpr.Cli.Bench
                 var m = row.Measured;
                 text.AppendLine(Invariant($"{row.Case,-34} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
             }
-            foreach (var hf in HuggingFace.Where(h => h.Cache == "offloaded"))
+            foreach (var hf in MatchingBaselines.Where(h => h.Cache == "offloaded"))
                 text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-34} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
 
             foreach (var workload in Rows.Select(r => r.Case).Distinct())
@@ -99,6 +99,9 @@ namespace Kvpr.Cli.Bench
             }
             return text.ToString();
         }
+
+        /// <summary>The baseline results of the workloads this run measured.</summary>
+        private IEnumerable<HuggingFaceResult> MatchingBaselines => HuggingFace.Where(hf => Rows.Any(row => hf.Matches(row.Case)));
 
         private double? MeanMs(BenchCase workload, BenchMode mode) =>
             Rows.FirstOrDefault(r => r.Case == workload && r.Plan.Mode == mode)?.Measured?.Steps.MeanMs;
