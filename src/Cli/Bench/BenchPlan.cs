@@ -10,29 +10,12 @@ namespace Kvpr.Cli.Bench
     /// What a mode runs for a workload (residency and per-step split) and what the cost model expects of it:
     /// each decode step simulated on the row-by-row graph the engine runs, and the floors the result is judged by.
     /// </summary>
-    internal sealed class BenchPlan
+    /// <param name="Split">The split the engine is given: l = 0 for (b), a plan solved under the mode's residency for (a) and (c).</param>
+    /// <param name="Predicted">Every decode step as the simulator plays it, in order.</param>
+    /// <param name="FitsOnDevice">Whether the residency fits the profile's GPU memory (mode (a) runs only where it does).</param>
+    internal sealed record BenchPlan(BenchCase Case, BenchMode Mode, CostModel Costs, Residency Residency, SplitPolicy Split,
+        IReadOnlyList<SimulatedStep> Predicted, bool FitsOnDevice)
     {
-        private BenchPlan(BenchCase workload, BenchMode mode, CostModel costs, Residency residency, SplitPolicy split, IReadOnlyList<SimulatedStep> predicted)
-        {
-            Case = workload;
-            Mode = mode;
-            Costs = costs;
-            Residency = residency;
-            Split = split;
-            Predicted = predicted;
-        }
-
-        public BenchCase Case { get; }
-        public BenchMode Mode { get; }
-        public CostModel Costs { get; }
-        public Residency Residency { get; }
-
-        /// <summary>The split the engine is given: l = 0 for (a) and (b), the solved plan for (c).</summary>
-        public SplitPolicy Split { get; }
-
-        /// <summary>Every decode step as the simulator plays it, in order.</summary>
-        public IReadOnlyList<SimulatedStep> Predicted { get; }
-
         public double PredictedMsPerStep => Predicted.Average(s => s.StepSeconds) * 1e3;
 
         /// <summary>Recomputed tokens l per offloaded layer, averaged over the decode steps.</summary>
@@ -52,9 +35,6 @@ namespace Kvpr.Cli.Bench
 
         /// <summary>The floor the mode is judged by: memory bandwidth with everything resident, the link otherwise.</summary>
         public double FloorMs => Mode == BenchMode.Resident ? MemoryFloorMs : TransferFloorMs;
-
-        /// <summary>Whether the residency fits the profile's GPU memory (mode (a) runs only where it does).</summary>
-        public bool FitsOnDevice { get; private init; }
 
         private int OffloadedLayers => Costs.Spec.Layers - Residency.KvResidentLayers;
 
@@ -82,7 +62,7 @@ namespace Kvpr.Cli.Bench
                 .Select(step => workload.LengthAt(step))
                 .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
                 .ToArray();
-            return new BenchPlan(workload, mode, costs, residency, split, predicted) { FitsOnDevice = new MemoryModel(costs, decode).Fits(residency) };
+            return new BenchPlan(workload, mode, costs, residency, split, predicted, new MemoryModel(costs, decode).Fits(residency));
         }
     }
 }
