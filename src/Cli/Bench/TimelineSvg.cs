@@ -31,6 +31,15 @@ namespace Kvpr.Cli.Bench
             svg.AppendLine(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">"));
             svg.AppendLine(Invariant($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>"));
             svg.AppendLine(Invariant($"<text x=\"10\" y=\"20\" font-size=\"14\">{Escape(title)}</text>"));
+            // Grid first, so the bars cover it.
+            int axis = Top + streams.Length * LaneHeight + 10;
+            double stepMs = step.StepSeconds * 1e3;
+            double tick = TickMs(stepMs);
+            for (double t = 0; t <= stepMs + 1e-9; t += tick)
+            {
+                double x = LabelWidth + t / 1e3 * scale;
+                svg.AppendLine(Invariant($"<line x1=\"{x:F2}\" y1=\"{Top}\" x2=\"{x:F2}\" y2=\"{axis}\" stroke=\"#ddd\"/><text x=\"{x:F2}\" y=\"{axis + 14}\" text-anchor=\"middle\">{t:G4} ms</text>"));
+            }
             for (int lane = 0; lane < streams.Length; lane++)
             {
                 int y = Top + lane * LaneHeight;
@@ -42,14 +51,6 @@ namespace Kvpr.Cli.Bench
                     string layer = timing.Node.Layer == GraphNode.NoLayer ? "" : $" L{timing.Node.Layer}";
                     svg.AppendLine(Invariant($"<rect x=\"{x:F2}\" y=\"{y + 4}\" width=\"{w:F2}\" height=\"{LaneHeight - 8}\" fill=\"{Kinds[KindOf(timing.Node.Op)].Colour}\"><title>{timing.Node.Op}{layer}: {timing.Seconds * 1e3:F3} ms</title></rect>"));
                 }
-            }
-            int axis = Top + streams.Length * LaneHeight + 10;
-            double stepMs = step.StepSeconds * 1e3;
-            double tick = TickMs(stepMs);
-            for (double t = 0; t <= stepMs + 1e-9; t += tick)
-            {
-                double x = LabelWidth + t / 1e3 * scale;
-                svg.AppendLine(Invariant($"<line x1=\"{x:F2}\" y1=\"{Top}\" x2=\"{x:F2}\" y2=\"{axis}\" stroke=\"#ddd\"/><text x=\"{x:F2}\" y=\"{axis + 14}\" text-anchor=\"middle\">{t:G4} ms</text>"));
             }
             for (int k = 0; k < Kinds.Length; k++)
                 svg.AppendLine(Invariant($"<rect x=\"{LabelWidth + k * 110}\" y=\"{axis + 26}\" width=\"12\" height=\"12\" fill=\"{Kinds[k].Colour}\"/><text x=\"{LabelWidth + k * 110 + 16}\" y=\"{axis + 37}\">{Kinds[k].Name}</text>"));
