@@ -7,6 +7,7 @@ using Kvpr.Checkpoints;
 using Kvpr.Graphs;
 using JsonFormatException = Kvpr.Json.JsonFormatException;
 using Kvpr.Planning;
+using Kvpr.Runtime.Cuda;
 
 namespace Kvpr.Cli
 {
@@ -148,7 +149,7 @@ namespace Kvpr.Cli
                 using var checkpoint = Checkpoint.Open(settings.Folder);
                 return new Engine(CheckpointWeights.Load(checkpoint, spec), options);
             }
-            catch (NotSupportedException e)
+            catch (Exception e) when (e is NotSupportedException or CudaUnavailableException or InsufficientMemoryException)
             {
                 throw new UsageException($"--device {settings.Device} cannot be used: {e.Message}");
             }

@@ -32,40 +32,29 @@ namespace Kvpr.Runtime.Cuda
             CuDriver.Check(CuDriver.cuMemcpyDtoDAsync_v2(destination.Address, source.Address, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyDtoDAsync_v2));
         }
 
-        /// <summary>Host→device on raw addresses whose bounds the caller has checked (the CUDA backend's element views).</summary>
-        internal void CopyToDeviceAsync(ulong destination, IntPtr source, long bytes) =>
-            CuDriver.Check(CuDriver.cuMemcpyHtoDAsync_v2(destination, source, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyHtoDAsync_v2));
-
-        /// <summary>Device→host on raw addresses whose bounds the caller has checked.</summary>
-        internal void CopyToHostAsync(IntPtr destination, ulong source, long bytes) =>
-            CuDriver.Check(CuDriver.cuMemcpyDtoHAsync_v2(destination, source, (nuint)bytes, Raw), nameof(CuDriver.cuMemcpyDtoHAsync_v2));
-
         /// <summary>
-        /// <paramref name="rows"/> rows of <paramref name="rowBytes"/> from pinned host memory to the device, each side's rows
-        /// <paramref name="sourcePitch"/> and <paramref name="destinationPitch"/> bytes apart, as one transfer; bounds checked by the caller.
+        /// <paramref name="rows"/> rows of <paramref name="rowBytes"/> between any two of device and pinned host memory (unified
+        /// addresses: a pinned pointer is one), each side's rows its pitch apart: one transfer, however many rows. Bounds
+        /// are the caller's to check (the CUDA backend's element views do).
         /// </summary>
-        internal unsafe void CopyToDeviceAsync(ulong destination, long destinationPitch, IntPtr source, long sourcePitch, long rowBytes, long rows)
+        internal unsafe void CopyAsync(ulong destination, long destinationPitch, ulong source, long sourcePitch, long rowBytes, long rows)
         {
+            if (rows == 1 || (destinationPitch == rowBytes && sourcePitch == rowBytes))
+            {
+                CuDriver.Check(CuDriver.cuMemcpyAsync(destination, source, (nuint)(rowBytes * rows), Raw), nameof(CuDriver.cuMemcpyAsync));
+                return;
+            }
             var copy = new CuDriver.Memcpy2D
             {
-                SourceMemoryType = CuDriver.MemoryTypeHost, SourceHost = source, SourcePitch = (nuint)sourcePitch,
-                DestinationMemoryType = CuDriver.MemoryTypeDevice, DestinationDevice = destination, DestinationPitch = (nuint)destinationPitch,
+                SourceMemoryType = CuDriver.MemoryTypeUnified, SourceDevice = source, SourcePitch = (nuint)sourcePitch,
+                DestinationMemoryType = CuDriver.MemoryTypeUnified, DestinationDevice = destination, DestinationPitch = (nuint)destinationPitch,
                 WidthInBytes = (nuint)rowBytes, Height = (nuint)rows,
             };
             CuDriver.Check(CuDriver.cuMemcpy2DAsync_v2(&copy, Raw), nameof(CuDriver.cuMemcpy2DAsync_v2));
         }
 
-        /// <summary>The device→host counterpart of the strided copy above.</summary>
-        internal unsafe void CopyToHostAsync(IntPtr destination, long destinationPitch, ulong source, long sourcePitch, long rowBytes, long rows)
-        {
-            var copy = new CuDriver.Memcpy2D
-            {
-                SourceMemoryType = CuDriver.MemoryTypeDevice, SourceDevice = source, SourcePitch = (nuint)sourcePitch,
-                DestinationMemoryType = CuDriver.MemoryTypeHost, DestinationHost = destination, DestinationPitch = (nuint)destinationPitch,
-                WidthInBytes = (nuint)rowBytes, Height = (nuint)rows,
-            };
-            CuDriver.Check(CuDriver.cuMemcpy2DAsync_v2(&copy, Raw), nameof(CuDriver.cuMemcpy2DAsync_v2));
-        }
+        /// <summary>One contiguous block between any two of device and pinned host memory.</summary>
+        internal void CopyAsync(ulong destination, ulong source, long bytes) => CopyAsync(destination, bytes, source, bytes, bytes, 1);
 
         /// <summary>Sets every byte of the buffer, e.g. to poison outputs before a kernel that must write them all.</summary>
         public void FillAsync(DeviceBuffer destination, byte value) =>

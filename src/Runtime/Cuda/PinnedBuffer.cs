@@ -15,6 +15,9 @@ namespace Kvpr.Runtime.Cuda
         public long Bytes { get; }
         public IntPtr Pointer => Handle.DangerousGetHandle();
 
+        /// <summary>The pointer as a unified address, which copies take for host and device memory alike.</summary>
+        internal ulong Address => (ulong)(long)Pointer;
+
         /// <summary>The buffer as elements of <typeparamref name="T"/>; at most int.MaxValue of them, as spans allow.</summary>
         public Span<T> AsSpan<T>() where T : unmanaged
         {

@@ -69,33 +69,15 @@ namespace Kvpr.Runtime.Cuda.Backend
         public void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks)
         {
             var (host, device) = (PinnedTensor.Of(source), CudaTensor.Of(destination));
-            RequireElementType(device);
-            blocks.Validate();
-            if (blocks.TotalElements == 0)
-                return;
-            var from = host.Pointer(blocks.SourceOffset, blocks.SourceEnd - blocks.SourceOffset);
-            var to = device.Address(blocks.DestinationOffset, blocks.DestinationEnd - blocks.DestinationOffset);
-            var cuda = CudaComputeStream.Of(stream).Stream;
-            if (blocks.IsContiguous)
-                cuda.CopyToDeviceAsync(to, from, blocks.TotalElements * ElementBytes);
-            else
-                cuda.CopyToDeviceAsync(to, blocks.DestinationStride * ElementBytes, from, blocks.SourceStride * ElementBytes, blocks.Elements * ElementBytes, blocks.Blocks);
+            Copy(stream, blocks, device.Address(blocks.DestinationOffset, Span(blocks, blocks.DestinationOffset, blocks.DestinationEnd, device)),
+                host.Address(blocks.SourceOffset, blocks.SourceEnd - blocks.SourceOffset));
         }
 
         public void CopyToHost(IStream stream, IDeviceBuffer source, IHostBuffer destination, BlockCopy blocks)
         {
             var (device, host) = (CudaTensor.Of(source), PinnedTensor.Of(destination));
-            RequireElementType(device);
-            blocks.Validate();
-            if (blocks.TotalElements == 0)
-                return;
-            var from = device.Address(blocks.SourceOffset, blocks.SourceEnd - blocks.SourceOffset);
-            var to = host.Pointer(blocks.DestinationOffset, blocks.DestinationEnd - blocks.DestinationOffset);
-            var cuda = CudaComputeStream.Of(stream).Stream;
-            if (blocks.IsContiguous)
-                cuda.CopyToHostAsync(to, from, blocks.TotalElements * ElementBytes);
-            else
-                cuda.CopyToHostAsync(to, blocks.DestinationStride * ElementBytes, from, blocks.SourceStride * ElementBytes, blocks.Elements * ElementBytes, blocks.Blocks);
+            Copy(stream, blocks, host.Address(blocks.DestinationOffset, blocks.DestinationEnd - blocks.DestinationOffset),
+                device.Address(blocks.SourceOffset, Span(blocks, blocks.SourceOffset, blocks.SourceEnd, device)));
         }
 
         public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination)
@@ -108,7 +90,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 _readStaging?.Dispose();
                 _readStaging = Cuda.AllocatePinned(Math.Max(bytes, 1));
             }
-            cudaStream.CopyToHostAsync(_readStaging.Pointer, origin.Address(sourceOffset, destination.Length), bytes);
+            cudaStream.CopyAsync(_readStaging.Address, origin.Address(sourceOffset, destination.Length), bytes);
             cudaStream.Synchronize();
             switch (origin.ElementType)
             {
@@ -133,11 +115,21 @@ namespace Kvpr.Runtime.Cuda.Backend
             Cuda.Dispose();
         }
 
-        // Host store and copies are in the model's type; an fp32 buffer (hidden state, logits) is never copied to the host store.
-        private void RequireElementType(CudaTensor tensor)
+        /// <summary>Checks the copy and the device side's type, and gives the elements its blocks span on one side.</summary>
+        private long Span(BlockCopy blocks, long start, long end, CudaTensor device)
         {
-            if (tensor.ElementType != ElementType)
-                throw new ArgumentException($"Copies between the host store and the device move {ElementType} elements, but this device buffer holds {tensor.ElementType}.");
+            blocks.Validate();
+            // The host store is in the model's type; an fp32 buffer (hidden state, logits) is never copied to it.
+            if (device.ElementType != ElementType)
+                throw new ArgumentException($"Copies between the host store and the device move {ElementType} elements, but this device buffer holds {device.ElementType}.");
+            return end - start;
+        }
+
+        private void Copy(IStream stream, BlockCopy blocks, ulong destination, ulong source)
+        {
+            if (blocks.TotalElements > 0)
+                CudaComputeStream.Of(stream).Stream.CopyAsync(destination, blocks.DestinationStride * ElementBytes, source, blocks.SourceStride * ElementBytes,
+                    blocks.Elements * ElementBytes, blocks.Blocks);
         }
     }
 }

@@ -55,12 +55,13 @@ namespace Kvpr.Runtime.Cuda.Backend
                 throw new ArgumentException($"Embedding {tokenIds.Count} token ids into {rows} rows.", nameof(tokenIds));
             var cuda = CudaComputeStream.Of(stream).Stream;
             // Each micro-batch stages its ids in its own pinned block: the step's copies finish before the next step writes it.
+            // The device side is a buffer of 4-byte elements holding the int32 ids.
             if (!_tokenIds.TryGetValue(batch, out var ids))
                 _tokenIds.Add(batch, ids = (_device.AllocatePinned((long)_maxTokenRows * sizeof(int)), _device.Allocate(_maxTokenRows, CudaElementType.Float32)));
             var staged = ids.Host.AsSpan<int>();
             for (int i = 0; i < rows; i++)
                 staged[i] = tokenIds[i];
-            cuda.CopyToDeviceAsync(ids.Device.Address(0, rows), ids.Host.Pointer, (long)rows * sizeof(int));
+            cuda.CopyAsync(ids.Device.Address(0, rows), ids.Host.Address, (long)rows * sizeof(int));
 
             var arguments = new List<(string, KernelArgument)> { ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)) };
             if (_model.PositionEmbedding is CudaTensor positions)

@@ -21,8 +21,20 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         public DeviceResources(CudaDevice device) => _device = device;
 
-        public DeviceBuffer Device(long bytes) =>
-            Track(Take(_keptDevice, bytes) ?? AllocateOrFreeKept(() => _device.AllocateDevice(bytes)));
+        /// <exception cref="InsufficientMemoryException">The GPU has no room for it, even after freeing the kept blocks.</exception>
+        public DeviceBuffer Device(long bytes)
+        {
+            try
+            {
+                return Track(Take(_keptDevice, bytes) ?? AllocateOrFreeKept(() => _device.AllocateDevice(bytes)));
+            }
+            catch (CudaException e) when (e.Library == CudaLibrary.Driver && e.Code == OutOfMemory)
+            {
+                var (free, total) = _device.MemoryInfo();
+                throw new InsufficientMemoryException($"{_device.Name} has {free / 1e9:F2} GB free of {total / 1e9:F1} GB, too little for {bytes / 1e9:F2} GB more device memory; " +
+                    "decode fewer sequences or shorter ones, or plan with fewer layers' KV resident.", e);
+            }
+        }
 
         public PinnedBuffer Pinned(long bytes) =>
             Track(Take(_keptPinned, bytes) ?? AllocateOrFreeKept(() => _device.AllocatePinned(bytes)));

@@ -17,12 +17,12 @@ namespace Kvpr.Runtime.Cuda.Backend
         public PinnedBuffer Memory { get; }
         public long Length { get; }
 
-        /// <summary>The host address of element <paramref name="offset"/>, after checking that <paramref name="elements"/> from there fit.</summary>
-        public IntPtr Pointer(long offset, long elements)
+        /// <summary>The (unified) address of element <paramref name="offset"/>, after checking that <paramref name="elements"/> from there fit.</summary>
+        public ulong Address(long offset, long elements)
         {
             if (offset < 0 || elements < 0 || offset + elements > Length)
                 throw new ArgumentOutOfRangeException(nameof(offset), $"Elements [{offset}, {offset + elements}) are outside a pinned host buffer of {Length} elements.");
-            return Memory.Pointer + (nint)(offset * ElementBytes);
+            return Memory.Address + (ulong)(offset * ElementBytes);
         }
 
         public static PinnedTensor Of(IHostBuffer buffer) => buffer as PinnedTensor

@@ -36,15 +36,14 @@ namespace Kvpr.Runtime.Cuda.Backend
             ulong address = destination.Address(offset, elements);
             if (_values.Length < elements)
                 _values = new float[checked((int)elements)];
-            var values = _values.AsSpan(0, (int)elements);
-            weight.CopyToSingle(values);
+            weight.CopyToSingle(_values.AsSpan(0, (int)elements));
             for (int start = 0; start < elements; start += ChunkElements)
             {
                 int count = (int)Math.Min(ChunkElements, elements - start);
                 var staging = _staging[_next];
                 _copied[_next].Synchronize();
-                Convert(values.Slice(start, count), staging, destination.ElementType);
-                _stream.CopyToDeviceAsync(address + (ulong)start * 2, staging.Pointer, count * 2L);
+                Convert(start, count, staging, destination.ElementType);
+                _stream.CopyAsync(address + (ulong)start * 2, staging.Address, count * 2L);
                 _stream.Record(_copied[_next]);
                 _next = 1 - _next;
             }
@@ -63,12 +62,19 @@ namespace Kvpr.Runtime.Cuda.Backend
             _stream.Dispose();
         }
 
-        private static void Convert(ReadOnlySpan<float> values, PinnedBuffer staging, CudaElementType type)
+        /// <summary>Converts on every core: one core converts about 2 GB/s, a tenth of what the copy moves.</summary>
+        private void Convert(int start, int count, PinnedBuffer staging, CudaElementType type)
         {
-            if (type == CudaElementType.Float16)
-                TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>()[..values.Length]);
-            else
-                BFloat16.Round(values, staging.AsSpan<ushort>()[..values.Length]);
+            const int part = 1 << 18;
+            Parallel.For(0, (count + part - 1) / part, p =>
+            {
+                int first = p * part, length = Math.Min(part, count - first);
+                var values = _values.AsSpan(start + first, length);
+                if (type == CudaElementType.Float16)
+                    TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>().Slice(first, length));
+                else
+                    BFloat16.Round(values, staging.AsSpan<ushort>().Slice(first, length));
+            });
         }
     }
 }

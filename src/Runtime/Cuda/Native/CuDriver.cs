@@ -13,7 +13,7 @@ namespace Kvpr.Runtime.Cuda.Native
         internal const int AttributeComputeCapabilityMinor = 76;
         internal const uint StreamNonBlocking = 1;
         internal const uint EventDefault = 0;
-        internal const int MemoryTypeHost = 1, MemoryTypeDevice = 2;
+        internal const int MemoryTypeUnified = 4;
 
         /// <summary>CUDA_MEMCPY2D: a copy of Height rows of WidthInBytes, each side with its own pitch.</summary>
         [StructLayout(LayoutKind.Sequential)]
@@ -54,6 +54,7 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyHtoDAsync_v2(ulong destination, IntPtr source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyDtoHAsync_v2(IntPtr destination, ulong source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyDtoDAsync_v2(ulong destination, ulong source, nuint bytes, IntPtr stream);
+        [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyAsync(ulong destination, ulong source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpy2DAsync_v2(Memcpy2D* copy, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemsetD8Async(ulong destination, byte value, nuint count, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuStreamCreate(out IntPtr stream, uint flags);

@@ -316,7 +316,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>());
                 else
                     BFloat16.Round(values, staging.AsSpan<ushort>());
-                _stream.Stream.CopyToDeviceAsync(tensor.Address(0, values.Length), staging.Pointer, (long)values.Length * type.Bytes());
+                _stream.Stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
                 _stream.Synchronize();
                 return tensor;
             }
