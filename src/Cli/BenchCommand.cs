@@ -96,7 +96,16 @@ namespace Kvpr.Cli
                     if (!settings.DryRun)
                     {
                         weights ??= RandomWeights.Create(workload.Spec, settings.Seed);
-                        measured = BenchMeasurement.Run(plan, device, weights, settings.Warmup, settings.Seed);
+                        try
+                        {
+                            measured = BenchMeasurement.Run(plan, device, weights, settings.Warmup, settings.Seed);
+                        }
+                        catch (InsufficientMemoryException e)
+                        {
+                            // The other modes may still fit: say why this one has no row and go on.
+                            error.WriteLine($"{workload}: mode ({mode.Letter()}) is skipped: {e.Message}");
+                            continue;
+                        }
                     }
                     rows.Add(new BenchRow(plan, measured));
                     error.WriteLine($"{workload}: ({mode.Letter()}) done.");
