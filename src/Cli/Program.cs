@@ -14,6 +14,7 @@ namespace Kvpr.Cli
             root.Subcommands.Add(RunCommand.Create());
             root.Subcommands.Add(ProfileCommand.Create());
             root.Subcommands.Add(SelftestCommand.Create());
+            root.Subcommands.Add(BenchCommand.Create());
             return root;
         }
     }

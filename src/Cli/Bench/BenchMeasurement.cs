@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+
+namespace Kvpr.Cli.Bench
+{
+    /// <summary>
+    /// A mode's decode steps as measured: step times after the warm-up, bytes moved and where the time went.
+    /// A step ends when its sampled tokens are back on the host (the engine reads the logits, which waits for
+    /// every stream), so the wall-clock time between two steps' reports is the device's time for the step.
+    /// <see cref="BusyShare"/> is the share of a step the backend reports as recompute or other model compute, on
+    /// the CPU only: CUDA's phase times are the host's queuing time, not the device's. <see cref="PrefillMs"/> runs
+    /// from the call to Generate to the prefill's report, so it includes allocating (pinning) the host store.
+    /// </summary>
+    internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
+        double PrefillMs, double? BusyShare)
+    {
+
+        /// <summary>Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after <paramref name="warmupSteps"/>.</summary>
+        public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed)
+        {
+            var workload = plan.Case;
+            if (workload.DecodeSteps <= warmupSteps)
+                throw new UsageException($"{workload} has {workload.DecodeSteps} decode steps, so none is left after {warmupSteps} warm-up steps; ask for more new tokens.");
+            var random = new Random(seed);
+            var prompts = Enumerable.Range(0, workload.Batch)
+                .Select(_ => Enumerable.Range(0, workload.PromptLength).Select(_ => random.Next(workload.Spec.Vocab)).ToArray())
+                .ToArray();
+            using var engine = new Engine(weights, new EngineOptions
+            {
+                Device = device,
+                Split = plan.Split,
+                ActivationChunks = plan.Costs.Settings.ActivationChunks,
+            });
+            var reports = new List<(StepStatistics Step, long Timestamp)>();
+            long start = Stopwatch.GetTimestamp();
+            var result = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = workload.NewTokens },
+                progress: new Synchronous<StepStatistics>(step => reports.Add((step, Stopwatch.GetTimestamp()))));
+            if (result.Steps.Count != workload.NewTokens)
+                throw new InvalidOperationException($"The engine ran {result.Steps.Count} steps for {workload}, not {workload.NewTokens}.");
+
+            var timed = reports.Skip(1 + warmupSteps).ToArray();
+            var stepMs = reports.Zip(reports.Skip(1), (before, after) => Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalMilliseconds)
+                .Skip(warmupSteps).ToArray();
+            var summary = StepTimeSummary.Of(stepMs);
+            double? busyShare = device == ComputeDevice.Cpu ? timed.Average(t => (t.Step.Times.Recompute + t.Step.Times.Compute).TotalMilliseconds) / summary.MeanMs : null;
+            return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
+                timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds, busyShare);
+        }
+
+        /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>
+        private sealed class Synchronous<T> : IProgress<T>
+        {
+            private readonly Action<T> _report;
+
+            public Synchronous(Action<T> report) => _report = report;
+
+            public void Report(T value) => _report(value);
+        }
+    }
+}

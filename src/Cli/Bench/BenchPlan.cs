@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kvpr.Graphs;
+using Kvpr.Planning;
+
+namespace Kvpr.Cli.Bench
+{
+    /// <summary>
+    /// What a mode runs for a workload (residency and per-step split) and what the cost model expects of it:
+    /// each decode step simulated on the row-by-row graph the engine runs, and the floors the result is judged by.
+    /// </summary>
+    /// <param name="Split">The split the engine is given: l = 0 for (b), a plan solved under the mode's residency for (a) and (c).</param>
+    /// <param name="Predicted">Every decode step as the simulator plays it, in order.</param>
+    /// <param name="FitsOnDevice">Whether the residency fits the profile's GPU memory (mode (a) runs only where it does).</param>
+    internal sealed record BenchPlan(BenchCase Case, BenchMode Mode, CostModel Costs, Residency Residency, SplitPolicy Split,
+        IReadOnlyList<SimulatedStep> Predicted, bool FitsOnDevice)
+    {
+        public double PredictedMsPerStep => Predicted.Average(s => s.StepSeconds) * 1e3;
+
+        /// <summary>Recomputed tokens l per offloaded layer, averaged over the decode steps.</summary>
+        public double MeanRecomputeTokens => Predicted.Average(s => s.Shape.RecomputeTokens);
+
+        /// <summary>Host→device bytes per step: the offloaded layers' activations of [0, l) and KV of [l, s'), averaged over the steps.</summary>
+        public double HostToDeviceBytesPerStep => Predicted.Average(s => (double)OffloadedLayers *
+            (Costs.ActivationBytes(s.Shape.Batch, s.Shape.RecomputeTokens) + Costs.KvBytes(s.Shape.Batch, s.Shape.TransferredTokens)));
+
+        /// <summary>The plan's own transfer floor: its host→device bytes at the link's full bandwidth.</summary>
+        public double TransferFloorMs => HostToDeviceBytesPerStep / Costs.HostToDevice.BytesPerSecond * 1e3;
+
+        /// <summary>Reading every weight and every resident layer's KV once per step at the device's memory bandwidth.</summary>
+        public double MemoryFloorMs => Predicted.Average(s => (double)Costs.Spec.LayerWeightElements * Costs.Spec.ElementBytes * Costs.Spec.Layers
+            + (double)Costs.Spec.OuterWeightElements * Costs.Spec.ElementBytes
+            + (double)Residency.KvResidentLayers * Costs.KvBytes(s.Shape.Batch, s.Shape.Length)) / Costs.Profile.DeviceMemoryBytesPerSecond * 1e3;
+
+        /// <summary>The floor the mode is judged by: memory bandwidth with everything resident, the link otherwise.</summary>
+        public double FloorMs => Mode == BenchMode.Resident ? MemoryFloorMs : TransferFloorMs;
+
+        private int OffloadedLayers => Costs.Spec.Layers - Residency.KvResidentLayers;
+
+        /// <summary>Plans <paramref name="mode"/> for <paramref name="workload"/> on <paramref name="profile"/>.</summary>
+        /// <exception cref="InvalidOperationException">The planner rejects the workload (its errors are the message).</exception>
+        public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile)
+        {
+            var spec = workload.Spec;
+            var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
+            var decode = new DecodeWorkload { Batch = workload.Batch, PromptLength = workload.PromptLength, MaxNewTokens = workload.NewTokens };
+            var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers) : Residency.WeightsOnly(spec);
+            // (b) runs l = 0 with every layer offloaded (the engine's residency for a fixed split); (a) and (c) run a
+            // plan solved under their residency, which is how the engine learns to keep (a)'s KV on the device.
+            SplitPolicy split = SplitPolicy.None;
+            Func<int, int> recompute = _ => 0;
+            if (mode != BenchMode.TransferAll)
+            {
+                var plan = DecodePlanner.Plan(spec, profile, decode, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
+                split = SplitPolicy.FromPlan(plan);
+                if (mode == BenchMode.Planned)
+                    recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
+            }
+            var graph = ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks);
+            var predicted = Enumerable.Range(1, workload.DecodeSteps)
+                .Select(step => workload.LengthAt(step))
+                .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
+                .ToArray();
+            return new BenchPlan(workload, mode, costs, residency, split, predicted, new MemoryModel(costs, decode).Fits(residency));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Kvpr.Cli.Bench
+{
+    /// <summary>A benchmark run's rows, with the Hugging Face baseline (d) where one was given: as JSON and as a text table.</summary>
+    internal sealed record BenchReport(string Machine, string ProfileName, string Device, int WarmupSteps,
+        IReadOnlyList<BenchRow> Rows, IReadOnlyList<HuggingFaceResult> HuggingFace)
+    {
+        private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+        public string ToJson()
+        {
+            var results = new JsonArray();
+            foreach (var row in Rows)
+                results.Add(RowJson(row));
+            foreach (var hf in MatchingBaselines)
+                results.Add(hf.Source.DeepClone());
+            return new JsonObject
+            {
+                ["machine"] = Machine,
+                ["profile"] = ProfileName,
+                ["device"] = Device,
+                ["warmupSteps"] = WarmupSteps,
+                ["timing"] = "decode steps only, after the warm-up; a step is the wall-clock time between two steps' sampled tokens reaching the host",
+                ["results"] = results,
+            }.ToJsonString(Indented) + "\n";
+        }
+
+        private static JsonObject RowJson(BenchRow row)
+        {
+            var plan = row.Plan;
+            var spec = row.Case.Spec;
+            var json = new JsonObject
+            {
+                ["mode"] = plan.Mode.Letter().ToString(),
+                ["description"] = plan.Mode.Describe(),
+                ["model"] = spec.Name,
+                ["hidden"] = spec.Hidden,
+                ["layers"] = spec.Layers,
+                ["heads"] = spec.Heads,
+                ["ffn"] = spec.FfnHidden,
+                ["vocab"] = spec.Vocab,
+                ["batch"] = row.Case.Batch,
+                ["prompt"] = row.Case.PromptLength,
+                ["newTokens"] = row.Case.NewTokens,
+                ["kvResidentLayers"] = plan.Residency.KvResidentLayers,
+                ["meanRecomputeTokens"] = plan.MeanRecomputeTokens,
+                ["predictedMsPerStep"] = plan.PredictedMsPerStep,
+                ["floorMs"] = plan.FloorMs,
+                ["floor"] = plan.Mode == BenchMode.Resident ? "weights and KV read once at device memory bandwidth" : "the plan's host-to-device bytes at link bandwidth",
+                ["plannedHostToDeviceBytesPerStep"] = plan.HostToDeviceBytesPerStep,
+                ["floorAllKvMs"] = plan.Costs.FloorAllKvSeconds(row.Case.Batch, row.Case.PromptLength) * 1e3,
+                ["floorAllRecomputeMs"] = plan.Costs.FloorAllRecomputeSeconds(row.Case.Batch, row.Case.PromptLength) * 1e3,
+            };
+            if (row.Measured is { } m)
+            {
+                json["msPerStep"] = new JsonObject { ["mean"] = m.Steps.MeanMs, ["p50"] = m.Steps.P50Ms, ["p90"] = m.Steps.P90Ms, ["steps"] = m.Steps.Steps };
+                json["tokensPerSecond"] = row.TokensPerSecond;
+                json["predictedOverMeasured"] = row.PredictionRatio;
+                json["measuredOverFloor"] = row.FloorRatio;
+                json["hostToDeviceBytesPerStep"] = m.HostToDeviceBytesPerStep;
+                json["deviceToHostBytesPerStep"] = m.DeviceToHostBytesPerStep;
+                json["prefillMs"] = m.PrefillMs;
+                json["gpuBusyShare"] = m.BusyShare;
+            }
+            return json;
+        }
+
+        /// <summary>One line per row and baseline, then the speed-ups of (c) over (b) and over (d) per workload.</summary>
+        public string ToTable()
+        {
+            var text = new StringBuilder();
+            text.AppendLine(Invariant($"Machine: {Machine}; profile {ProfileName}; device {Device}; {WarmupSteps} warm-up steps, then every decode step timed."));
+            string header = Invariant($"{"workload",-34} {"mode",-26} {"ms/step",9} {"p50",9} {"p90",9} {"tok/s",8} {"pred ms",9} {"pred/meas",9} {"floor ms",9} {"meas/floor",10} {"l",7} {"H2D GB",7}");
+            text.AppendLine(header).AppendLine(new string('-', header.Length));
+            foreach (var row in Rows)
+            {
+                var m = row.Measured;
+                text.AppendLine(Invariant($"{row.Case,-34} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
+            }
+            foreach (var hf in MatchingBaselines.Where(h => h.Cache == "offloaded"))
+                text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-34} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
+
+            foreach (var workload in Rows.Select(r => r.Case).Distinct())
+            {
+                double? planned = MeanMs(workload, BenchMode.Planned);
+                if (planned is not double c)
+                    continue;
+                if (MeanMs(workload, BenchMode.TransferAll) is double b)
+                    text.AppendLine(Invariant($"{workload}: speed-up of (c) over (b): {b / c:F2}x."));
+                if (HuggingFaceResult.OffloadedFor(HuggingFace, workload) is { } d)
+                    text.AppendLine(Invariant($"{workload}: speed-up of (c) over (d): {d.MsPerStep / c:F2}x."));
+            }
+            return text.ToString();
+        }
+
+        /// <summary>The baseline results of the workloads this run measured.</summary>
+        private IEnumerable<HuggingFaceResult> MatchingBaselines => HuggingFace.Where(hf => Rows.Any(row => hf.Matches(row.Case)));
+
+        private double? MeanMs(BenchCase workload, BenchMode mode) =>
+            Rows.FirstOrDefault(r => r.Case == workload && r.Plan.Mode == mode)?.Measured?.Steps.MeanMs;
+
+        private static string Number(double? value, string format = "F1") => value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Kvpr.Cli.Bench;
+using Kvpr.Graphs;
+using JsonFormatException = Kvpr.Json.JsonFormatException;
+
+namespace Kvpr.Cli
+{
+    /// <summary>
+    /// <c>kvpr bench</c>: decodes workloads in modes (a) KV on the GPU, (b) offloaded with l = 0 and (c) offloaded
+    /// with the planner's split, times the decode steps, and prints a table next to the planner's predictions and
+    /// floors (and, given its results, the Hugging Face baseline (d)); writes JSON results, predicted Chrome traces
+    /// and SVG timelines on request.
+    /// </summary>
+    internal static class BenchCommand
+    {
+        public static Command Create()
+        {
+            var model = new Option<string?>("--model") { Description = $"A built-in model ({string.Join(", ", ModelCatalog.Names)}); without one, the issue's suite runs (OPT-6.7B at batch 32, 8 with prompt 2048, 64; OPT-13B at batch 32)." };
+            var batch = new Option<int>("--batch") { Description = "Sequences decoded together.", DefaultValueFactory = _ => 32 };
+            var prompt = new Option<int>("--prompt") { Description = "Prompt length in tokens.", DefaultValueFactory = _ => 1024 };
+            var newTokens = new Option<int>("--new-tokens") { Description = "Tokens generated per sequence (the first comes from the prefill).", DefaultValueFactory = _ => 32 };
+            var modes = new Option<string>("--modes") { Description = "Modes to run: a (KV on the GPU), b (offloaded, l = 0), c (offloaded, planned split).", DefaultValueFactory = _ => "a,b,c" };
+            var device = new Option<string>("--device") { Description = "Where to decode.", HelpName = "cpu|cuda", DefaultValueFactory = _ => "cuda" };
+            var profile = new Option<string>("--profile") { Description = "Hardware profile the plan, predictions and floors come from.", DefaultValueFactory = _ => HardwareProfiles.DefaultName };
+            var warmup = new Option<int>("--warmup") { Description = "Decode steps run before the timed ones.", DefaultValueFactory = _ => 2 };
+            var seed = new Option<int>("--seed") { Description = "Seeds the weights and the prompts.", DefaultValueFactory = _ => 1 };
+            var machine = new Option<string?>("--machine") { Description = "Describes the machine in the results (default: the host name and device)." };
+            var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
+            var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
+            var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
+            var traceDir = new Option<DirectoryInfo?>("--trace-dir") { Description = "Write each mode's predicted first timed step there as a Chrome trace and an SVG timeline." };
+
+            var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
+            {
+                model, batch, prompt, newTokens, modes, device, profile, warmup, seed, machine, dryRun, hfResults, output, traceDir,
+            };
+            command.SetAction(parse =>
+            {
+                var error = parse.InvocationConfiguration.Error;
+                try
+                {
+                    var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens),
+                        parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(warmup), parse.GetValue(seed),
+                        parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
+                    return Run(settings, parse.InvocationConfiguration.Output, error);
+                }
+                catch (Exception e) when (e is UsageException or JsonFormatException or IOException or UnauthorizedAccessException or InvalidOperationException or Kvpr.Runtime.Cuda.CudaUnavailableException)
+                {
+                    error.WriteLine(e.Message);
+                    return 1;
+                }
+            });
+            return command;
+        }
+
+        private sealed record BenchSettings(string? Model, int Batch, int Prompt, int NewTokens, string Modes, string Device, string Profile,
+            int Warmup, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
+
+        private static int Run(BenchSettings settings, TextWriter output, TextWriter error)
+        {
+            var device = settings.Device switch
+            {
+                "cpu" => ComputeDevice.Cpu,
+                "cuda" => ComputeDevice.Cuda,
+                _ => throw new UsageException($"--device must be cpu or cuda, but is '{settings.Device}'."),
+            };
+            if (settings.Warmup < 0)
+                throw new UsageException($"--warmup must be at least 0, but is {settings.Warmup}.");
+            var modes = ParseModes(settings.Modes);
+            var profile = HardwareProfiles.Resolve(settings.Profile);
+            var cases = settings.Model is { } name
+                ? new[] { BenchCase.Create(ModelCatalog.TryGet(name, out var spec) ? spec : throw new UsageException($"--model '{name}' is not a built-in model ({string.Join(", ", ModelCatalog.Names)})."),
+                    Positive(settings.Batch, "--batch"), Positive(settings.Prompt, "--prompt"), settings.NewTokens) }
+                : BenchCase.IssueSuite();
+            var huggingFace = settings.HfResults is { } hf ? HuggingFaceResult.ReadLines(hf.FullName) : Array.Empty<HuggingFaceResult>();
+
+            var rows = new List<BenchRow>();
+            foreach (var workload in cases)
+            {
+                ModelWeights? weights = null;
+                foreach (var mode in modes)
+                {
+                    var plan = BenchPlan.Create(workload, mode, profile);
+                    if (!plan.FitsOnDevice && mode == BenchMode.Resident)
+                    {
+                        error.WriteLine($"{workload}: mode (a) is skipped, its KV and weights do not fit the {profile.Name} GPU memory.");
+                        continue;
+                    }
+                    if (settings.TraceDir is { } folder)
+                        WriteTimeline(folder, plan);
+                    BenchMeasurement? measured = null;
+                    if (!settings.DryRun)
+                    {
+                        weights ??= RandomWeights.Create(workload.Spec, settings.Seed);
+                        try
+                        {
+                            measured = BenchMeasurement.Run(plan, device, weights, settings.Warmup, settings.Seed);
+                        }
+                        catch (InsufficientMemoryException e)
+                        {
+                            // The other modes may still fit: say why this one has no row and go on.
+                            error.WriteLine($"{workload}: mode ({mode.Letter()}) is skipped: {e.Message}");
+                            continue;
+                        }
+                    }
+                    rows.Add(new BenchRow(plan, measured));
+                    error.WriteLine($"{workload}: ({mode.Letter()}) done.");
+                }
+            }
+            var report = new BenchReport(settings.Machine ?? $"{Environment.MachineName}, {settings.Device}", profile.Name,
+                settings.DryRun ? "none (dry run: predictions only)" : settings.Device, settings.Warmup, rows, huggingFace);
+            if (settings.Output is { } file)
+                File.WriteAllText(file.FullName, report.ToJson());
+            output.Write(report.ToTable());
+            return 0;
+        }
+
+        /// <summary>The first timed step as the cost model predicts it: a Chrome trace and an SVG picture.</summary>
+        private static void WriteTimeline(DirectoryInfo folder, BenchPlan plan)
+        {
+            folder.Create();
+            var step = plan.Predicted[0];
+            string name = $"{plan.Case.Spec.Name}-b{plan.Case.Batch}-p{plan.Case.PromptLength}-{plan.Mode.Letter()}.predicted";
+            File.WriteAllText(Path.Combine(folder.FullName, name + ".trace.json"), ChromeTrace.Write(new[] { step }));
+            File.WriteAllText(Path.Combine(folder.FullName, name + ".svg"), TimelineSvg.Write(step,
+                $"{plan.Case}, ({plan.Mode.Letter()}) {plan.Mode.Describe()}: predicted step, s' = {step.Shape.Length}, l = {step.Shape.RecomputeTokens}, {step.StepSeconds * 1e3:F1} ms"));
+        }
+
+        private static IReadOnlyList<BenchMode> ParseModes(string text)
+        {
+            var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(letter => BenchModes.FromLetter(letter) ?? throw new UsageException($"--modes takes letters a, b and c separated by commas; '{letter.Trim()}' is none of them."))
+                .Distinct().OrderBy(m => m).ToArray();
+            return modes.Length > 0 ? modes : throw new UsageException("--modes needs at least one of a, b and c.");
+        }
+
+        private static int Positive(int value, string option) =>
+            value >= 1 ? value : throw new UsageException($"{option} must be at least 1, but is {value}.");
+    }
+}
