@@ -29,7 +29,7 @@ public class PlanCommandTests
         foreach (var step in steps)
         {
             int l = step.GetProperty("recomputeTokens").GetInt32();
-            l.ShouldBeInRange(1, step.GetProperty("length").GetInt32() - 1);
+            l.ShouldBeInRange(1, step.GetProperty("length").GetInt32());
             double predicted = step.GetProperty("predictedStepMs").GetDouble();
             predicted.ShouldBeLessThan(step.GetProperty("floorAllKvMs").GetDouble());
             predicted.ShouldBeGreaterThan(step.GetProperty("floorAllRecomputeMs").GetDouble());
