@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Kvpr.Graphs;
 using Kvpr.Planning;
@@ -13,7 +14,7 @@ namespace Kvpr.Cli.Bench
     {
         public static SimulatedStep ToSimulated(StepStatistics step, CostModel costs)
         {
-            var timeline = step.Timeline ?? throw new System.ArgumentException($"Step {step.Step} was run without recording its timeline.", nameof(step));
+            var timeline = step.Timeline ?? throw new ArgumentException($"Step {step.Step} was run without recording its timeline.", nameof(step));
             var shape = new StepShape(step.Sequences, step.Length, step.RecomputeTokens.DefaultIfEmpty(0).Max());
             var work = new GraphCost(costs);
             var measured = timeline.Nodes.ToDictionary(n => n.NodeId);

@@ -14,6 +14,6 @@ namespace Kvpr.Cpu
         public void Fire() => FiredAt = Stopwatch.GetTimestamp();
 
         public static CpuEvent Of(IEvent completed) => completed as CpuEvent
-            ?? throw new System.ArgumentException($"The CPU backend cannot time a {completed.GetType().Name}; create events on the CPU device.");
+            ?? throw new System.ArgumentException($"The CPU backend cannot record a {completed.GetType().Name}; create events on the CPU device.");
     }
 }
