@@ -32,7 +32,7 @@ namespace Kvpr.Cli
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
             var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
             var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
-            var traceDir = new Option<DirectoryInfo?>("--trace-dir") { Description = "Write each mode's predicted first timed step there as a Chrome trace and an SVG timeline." };
+            var traceDir = new Option<DirectoryInfo?>("--trace-dir") { Description = "Write each mode's first timed step, predicted and (unless a dry run) measured, there as Chrome traces and SVG timelines." };
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
@@ -91,7 +91,7 @@ namespace Kvpr.Cli
                         continue;
                     }
                     if (settings.TraceDir is { } folder)
-                        WriteTimeline(folder, plan);
+                        WriteTimeline(folder, plan, plan.Predicted[Math.Min(settings.Warmup, plan.Predicted.Count - 1)], "predicted");
                     BenchMeasurement? measured = null;
                     if (!settings.DryRun)
                     {
@@ -107,6 +107,8 @@ namespace Kvpr.Cli
                             continue;
                         }
                     }
+                    if (settings.TraceDir is { } measuredFolder && measured is not null)
+                        WriteTimeline(measuredFolder, plan, MeasuredStep.ToSimulated(measured.FirstTimedStep, plan.Costs), "measured");
                     rows.Add(new BenchRow(plan, measured));
                     error.WriteLine($"{workload}: ({mode.Letter()}) done.");
                 }
@@ -119,15 +121,14 @@ namespace Kvpr.Cli
             return 0;
         }
 
-        /// <summary>The first timed step as the cost model predicts it: a Chrome trace and an SVG picture.</summary>
-        private static void WriteTimeline(DirectoryInfo folder, BenchPlan plan)
+        /// <summary>A step of the mode, as the cost model predicts it or as the device ran it: a Chrome trace and an SVG picture.</summary>
+        private static void WriteTimeline(DirectoryInfo folder, BenchPlan plan, SimulatedStep step, string kind)
         {
             folder.Create();
-            var step = plan.Predicted[0];
-            string name = $"{plan.Case.Spec.Name}-b{plan.Case.Batch}-p{plan.Case.PromptLength}-{plan.Mode.Letter()}.predicted";
+            string name = $"{plan.Case.Spec.Name}-b{plan.Case.Batch}-p{plan.Case.PromptLength}-{plan.Mode.Letter()}.{kind}";
             File.WriteAllText(Path.Combine(folder.FullName, name + ".trace.json"), ChromeTrace.Write(new[] { step }));
             File.WriteAllText(Path.Combine(folder.FullName, name + ".svg"), TimelineSvg.Write(step,
-                $"{plan.Case}, ({plan.Mode.Letter()}) {plan.Mode.Describe()}: predicted step, s' = {step.Shape.Length}, l = {step.Shape.RecomputeTokens}, {step.StepSeconds * 1e3:F1} ms"));
+                $"{plan.Case}, ({plan.Mode.Letter()}) {plan.Mode.Describe()}: {kind} step, s' = {step.Shape.Length}, l = {step.Shape.RecomputeTokens}, {step.StepSeconds * 1e3:F1} ms"));
         }
 
         private static IReadOnlyList<BenchMode> ParseModes(string text)

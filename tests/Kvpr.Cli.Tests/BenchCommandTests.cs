@@ -121,6 +121,52 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Cpu_run_writes_the_measured_step_next_to_the_predicted_one_and_reports_each_streams_busy_share()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"kvpr-bench-{Guid.NewGuid():N}");
+        string file = folder + ".json";
+        try
+        {
+            var (exitCode, _, error) = Run("bench", "--device", "cpu", "--model", "kvpr-tiny", "--batch", "2", "--prompt", "16",
+                "--new-tokens", "5", "--modes", "b,c", "--trace-dir", folder, "--out", file);
+
+            exitCode.ShouldBe(0, error);
+            foreach (string mode in new[] { "b", "c" })
+            {
+                string name = Path.Combine(folder, $"kvpr-tiny-b2-p16-{mode}");
+                var measured = Kvpr.Json.JsonParser.Parse(File.ReadAllText(name + ".measured.trace.json"), name + ".measured.trace.json").Required("traceEvents").Items;
+                var predicted = Kvpr.Json.JsonParser.Parse(File.ReadAllText(name + ".predicted.trace.json"), name + ".predicted.trace.json").Required("traceEvents").Items;
+                ThreadNames(measured).ShouldBe(ThreadNames(predicted));
+                var nodes = measured.Where(e => e.Required("ph").AsString() == "X").ToArray();
+                nodes.Select(e => e.Required("name").AsString()).ShouldContain("AttentionBlock L3");
+                nodes.ShouldAllBe(e => e.Required("ts").AsNumber() >= 0 && e.Required("dur").AsNumber() >= 0);
+                XDocument.Load(name + ".measured.svg").Root!.Name.LocalName.ShouldBe("svg");
+            }
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var row in json.RootElement.GetProperty("results").EnumerateArray())
+            {
+                var shares = row.GetProperty("streamBusyShare");
+                shares.EnumerateObject().Select(p => p.Name).ShouldBe(new[] { "Compute", "HostToDevice", "DeviceToHost" }, ignoreOrder: true);
+                // The CPU backend runs one node at a time, so the streams' shares add up to at most the whole step.
+                shares.EnumerateObject().Sum(p => p.Value.GetDouble()).ShouldBeInRange(0.01, 1.0);
+                row.GetProperty("gpuBusyShare").GetDouble().ShouldBe(shares.GetProperty("Compute").GetDouble());
+                row.GetProperty("deviceStepMs").GetDouble().ShouldBeLessThanOrEqualTo(row.GetProperty("msPerStep").GetProperty("mean").GetDouble());
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string[] ThreadNames(System.Collections.Generic.IEnumerable<Kvpr.Json.JsonNode> events) => events
+        .Where(e => e.Required("name").AsString() == "thread_name")
+        .Select(e => e.Required("args").Required("name").AsString())
+        .ToArray();
+
+    [Fact]
     public void Dry_run_writes_predicted_traces_and_svg_timelines_and_joins_the_hugging_face_baseline()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"kvpr-bench-{Guid.NewGuid():N}");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using Kvpr.Graphs;
 
 namespace Kvpr.Cli.Bench
 {
@@ -9,13 +10,18 @@ namespace Kvpr.Cli.Bench
     /// A mode's decode steps as measured: step times after the warm-up, bytes moved and where the time went.
     /// A step ends when its sampled tokens are back on the host (the engine reads the logits, which waits for
     /// every stream), so the wall-clock time between two steps' reports is the device's time for the step.
-    /// <see cref="BusyShare"/> is the share of a step the backend reports as recompute or other model compute, on
-    /// the CPU only: CUDA's phase times are the host's queuing time, not the device's. <see cref="PrefillMs"/> runs
-    /// from the call to Generate to the prefill's report, so it includes allocating (pinning) the host store.
+    /// Every step records its device timeline: <see cref="StreamBusyMs"/> is, per stream, the mean time its
+    /// nodes ran; <see cref="DeviceStepMs"/> runs from the step's start to its last node's end.
+    /// <see cref="PrefillMs"/> runs from the call to Generate to the prefill's report, so it includes allocating
+    /// (pinning) the host store.
     /// </summary>
+    /// <param name="FirstTimedStep">The first step after the warm-up, with its timeline, for the measured trace.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
-        double PrefillMs, double? BusyShare)
+        double PrefillMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double DeviceStepMs, StepStatistics FirstTimedStep)
     {
+        /// <summary>The share of the mean step time <paramref name="stream"/> was busy.</summary>
+        public double BusyShare(StreamKind stream) => StreamBusyMs[stream] / Steps.MeanMs;
+
 
         /// <summary>Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after <paramref name="warmupSteps"/>.</summary>
         public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed)
@@ -35,7 +41,7 @@ namespace Kvpr.Cli.Bench
             });
             var reports = new List<(StepStatistics Step, long Timestamp)>();
             long start = Stopwatch.GetTimestamp();
-            var result = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = workload.NewTokens },
+            var result = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = workload.NewTokens, RecordTimeline = true },
                 progress: new Synchronous<StepStatistics>(step => reports.Add((step, Stopwatch.GetTimestamp()))));
             if (result.Steps.Count != workload.NewTokens)
                 throw new InvalidOperationException($"The engine ran {result.Steps.Count} steps for {workload}, not {workload.NewTokens}.");
@@ -44,9 +50,11 @@ namespace Kvpr.Cli.Bench
             var stepMs = reports.Zip(reports.Skip(1), (before, after) => Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalMilliseconds)
                 .Skip(warmupSteps).ToArray();
             var summary = StepTimeSummary.Of(stepMs);
-            double? busyShare = device == ComputeDevice.Cpu ? timed.Average(t => (t.Step.Times.Recompute + t.Step.Times.Compute).TotalMilliseconds) / summary.MeanMs : null;
+            var timelines = timed.Select(t => t.Step.Timeline!).ToArray();
+            var busyMs = timelines[0].Graph.Streams.ToDictionary(stream => stream, stream => timelines.Average(t => t.BusyMicroseconds(stream)) / 1e3);
             return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
-                timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds, busyShare);
+                timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds,
+                busyMs, timelines.Average(t => t.SpanMicroseconds) / 1e3, timed[0].Step);
         }
 
         /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>

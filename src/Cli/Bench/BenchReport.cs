@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kvpr.Graphs;
 
 namespace Kvpr.Cli.Bench
 {
@@ -27,7 +28,7 @@ namespace Kvpr.Cli.Bench
                 ["profile"] = ProfileName,
                 ["device"] = Device,
                 ["warmupSteps"] = WarmupSteps,
-                ["timing"] = "decode steps only, after the warm-up; a step is the wall-clock time between two steps' sampled tokens reaching the host",
+                ["timing"] = "decode steps only, after the warm-up; a step is the wall-clock time between two steps' sampled tokens reaching the host; stream busy times and deviceStepMs come from device events around every graph node (Stopwatch on the CPU backend)",
                 ["results"] = results,
             }.ToJsonString(Indented) + "\n";
         }
@@ -67,8 +68,19 @@ namespace Kvpr.Cli.Bench
                 json["hostToDeviceBytesPerStep"] = m.HostToDeviceBytesPerStep;
                 json["deviceToHostBytesPerStep"] = m.DeviceToHostBytesPerStep;
                 json["prefillMs"] = m.PrefillMs;
-                json["gpuBusyShare"] = m.BusyShare;
+                json["gpuBusyShare"] = m.BusyShare(StreamKind.Compute);
+                json["streamBusyShare"] = StreamObject(m.StreamBusyMs.Keys, m.BusyShare);
+                json["streamBusyMs"] = StreamObject(m.StreamBusyMs.Keys, stream => m.StreamBusyMs[stream]);
+                json["deviceStepMs"] = m.DeviceStepMs;
             }
+            return json;
+        }
+
+        private static JsonObject StreamObject(IEnumerable<StreamKind> streams, Func<StreamKind, double> value)
+        {
+            var json = new JsonObject();
+            foreach (var stream in streams)
+                json[stream.ToString()] = value(stream);
             return json;
         }
 

@@ -27,7 +27,14 @@ namespace Kvpr.Backend
 
         IStream CreateStream();
 
+        /// <summary>An event for ordering work across streams.</summary>
         IEvent CreateEvent();
+
+        /// <summary>An event that also notes when it fires, for <see cref="ElapsedMicroseconds"/> (device timelines).</summary>
+        IEvent CreateTimingEvent();
+
+        /// <summary>Microseconds from <paramref name="start"/> firing to <paramref name="end"/> firing: timing events, both recorded; waits for <paramref name="end"/>.</summary>
+        double ElapsedMicroseconds(IEvent start, IEvent end);
 
         /// <summary>
         /// Everything allocated or created (buffers, host buffers, streams, events) until the returned scope is

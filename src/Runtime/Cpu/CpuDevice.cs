@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using Kvpr.Backend;
 
 namespace Kvpr.Cpu
@@ -38,6 +39,11 @@ namespace Kvpr.Cpu
         public IStream CreateStream() => new CpuStream();
 
         public IEvent CreateEvent() => new CpuEvent();
+
+        public IEvent CreateTimingEvent() => new CpuEvent();
+
+        public double ElapsedMicroseconds(IEvent start, IEvent end) =>
+            Stopwatch.GetElapsedTime(CpuEvent.Of(start).FiredAt, CpuEvent.Of(end).FiredAt).TotalMicroseconds;
 
         public void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks) =>
             Copy(CpuBuffer.Of(source).Data, CpuBuffer.Of(destination).Data, blocks);

@@ -99,9 +99,15 @@ namespace Kvpr.Runtime.Cuda
             return new CudaStream(new CudaStreamHandle(Context, stream));
         }
 
-        public CudaEvent CreateEvent()
+        /// <summary>An event that notes the device time it fires at, for <see cref="CudaEvent.ElapsedSeconds"/>.</summary>
+        public CudaEvent CreateEvent() => CreateEvent(CuDriver.EventDefault);
+
+        /// <summary>An event only for ordering streams: without a timestamp, so recording and waiting on it cost less.</summary>
+        public CudaEvent CreateOrderingEvent() => CreateEvent(CuDriver.EventDisableTiming);
+
+        private CudaEvent CreateEvent(uint flags)
         {
-            CuDriver.Check(CuDriver.cuEventCreate(out var cudaEvent, CuDriver.EventDefault), nameof(CuDriver.cuEventCreate));
+            CuDriver.Check(CuDriver.cuEventCreate(out var cudaEvent, flags), nameof(CuDriver.cuEventCreate));
             return new CudaEvent(new CudaEventHandle(Context, cudaEvent));
         }
 

@@ -115,7 +115,8 @@ namespace Kvpr
             using var allocations = _device.AllocationScope();
             var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
             var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), _model.CreateCompute(buffers), buffers, microBatches);
+            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), _model.CreateCompute(buffers), buffers, microBatches,
+                options.RecordTimeline);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, microBatches);
 
             var statistics = new List<StepStatistics>();

@@ -21,6 +21,12 @@ namespace Kvpr
         /// <summary>Keep every prefill logit and the logits each token was chosen from (tests, analysis).</summary>
         public bool CaptureLogits { get; init; }
 
+        /// <summary>
+        /// Time every graph node on the device (an event pair around each, read after the step) into
+        /// <see cref="StepStatistics.Timeline"/>. Off by default: the events cost a little device and host time.
+        /// </summary>
+        public bool RecordTimeline { get; init; }
+
         public static GenerationOptions Default { get; } = new();
     }
 }

@@ -66,7 +66,7 @@ namespace Kvpr
         {
             foreach (var batch in _microBatches)
                 batch.HostToDeviceElements = batch.DeviceToHostElements = 0;
-            var times = _executor.Run(inputs);
+            var (times, timeline) = _executor.Run(inputs);
             foreach (var batch in _microBatches)
                 batch.Store.Append(inputs.NewTokens);
 
@@ -75,7 +75,7 @@ namespace Kvpr
             return new StepStatistics(step, inputs.Length, _tokens.Length, inputs.RecomputeTokens.ToArray(),
                 _microBatches.Sum(b => b.HostToDeviceElements) * _device.ElementBytes,
                 _microBatches.Sum(b => b.DeviceToHostElements) * _device.ElementBytes,
-                times with { Sampling = clock.Elapsed });
+                times with { Sampling = clock.Elapsed }) { Timeline = timeline };
         }
 
         private void PickNextTokens(StepInputs inputs)

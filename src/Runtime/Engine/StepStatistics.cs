@@ -11,5 +11,8 @@ namespace Kvpr
         long HostToDeviceBytes, long DeviceToHostBytes, PhaseTimes Times)
     {
         public bool IsPrefill => Step == 0;
+
+        /// <summary>Where each node ran on the device's streams; null unless <see cref="GenerationOptions.RecordTimeline"/> is set.</summary>
+        public StepTimeline? Timeline { get; init; }
     }
 }

@@ -18,6 +18,7 @@ namespace Kvpr.Execution
     /// Prefill runs the same graph: a step with an empty store (s' = l = 0) whose "new token" range covers the
     /// whole prompt, so each layer's attention is causal over the prompt and its X, K, V are written back like
     /// a decoded token's. Recompute and KV loads are then empty no-ops.
+    /// With a <see cref="StepTimer"/> each node that does work is also timed on its stream.
     /// </remarks>
     internal sealed class GraphExecutor
     {
@@ -29,8 +30,10 @@ namespace Kvpr.Execution
         private readonly IReadOnlyList<MicroBatch> _microBatches;
         private readonly Dictionary<StreamKind, IStream> _streams;
         private readonly IEvent?[] _completed;
+        private readonly StepTimer? _timer;
 
-        public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, KvTransfers transfers, ILayerCompute compute, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches)
+        public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, KvTransfers transfers, ILayerCompute compute, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches,
+            bool recordTimeline)
         {
             GraphValidator.ThrowIfInvalid(graph);
             if (graph.MicroBatches != microBatches.Count)
@@ -49,13 +52,19 @@ namespace Kvpr.Execution
                 foreach (int dependency in node.DependsOn)
                     if (graph.Nodes[dependency].Stream != node.Stream)
                         _completed[dependency] ??= device.CreateEvent();
+            if (recordTimeline)
+                _timer = new StepTimer(device, graph);
         }
 
-        /// <summary>Queues every node of the step, then waits for all streams; returns where the (host) time went.</summary>
-        public PhaseTimes Run(StepInputs inputs)
+        /// <summary>
+        /// Queues every node of the step, then waits for all streams; returns where the (host) time went and,
+        /// when recording, the device's timeline of the step.
+        /// </summary>
+        public (PhaseTimes Times, StepTimeline? Timeline) Run(StepInputs inputs)
         {
             TimeSpan transfer = TimeSpan.Zero, recompute = TimeSpan.Zero, compute = TimeSpan.Zero;
             var clock = new Stopwatch();
+            _timer?.StartStep(_streams[StreamKind.Compute], _streams.Where(s => s.Key != StreamKind.Compute).Select(s => s.Value));
             foreach (var node in _graph.Nodes)
             {
                 var stream = _streams[node.Stream];
@@ -63,8 +72,12 @@ namespace Kvpr.Execution
                     if (_graph.Nodes[dependency].Stream != node.Stream)
                         stream.Wait(_completed[dependency]!);
 
+                bool works = DoesWork(node, inputs);
+                if (works)
+                    _timer?.BeforeNode(node, stream);
                 clock.Restart();
-                Dispatch(node, stream, inputs);
+                if (works)
+                    Dispatch(node, stream, inputs);
                 switch (node.Op)
                 {
                     case OpKind.LoadActivations or OpKind.LoadKv or OpKind.StoreNewToken:
@@ -77,6 +90,8 @@ namespace Kvpr.Execution
                         compute += clock.Elapsed;
                         break;
                 }
+                if (works)
+                    _timer?.AfterNode(node, stream);
 
                 if (_completed[node.Id] is IEvent completed)
                     stream.Record(completed);
@@ -84,19 +99,22 @@ namespace Kvpr.Execution
             clock.Restart();
             foreach (var stream in _streams.Values)
                 stream.Synchronize();
-            return new PhaseTimes(transfer, recompute, compute, TimeSpan.Zero) { DeviceWait = clock.Elapsed };
+            var times = new PhaseTimes(transfer, recompute, compute, TimeSpan.Zero) { DeviceWait = clock.Elapsed };
+            return (times, _timer?.Read());
         }
+
+        /// <summary>The graph's new-token range is one token; a step here appends inputs.NewTokens (the prompt in prefill), so those nodes always work.</summary>
+        private bool DoesWork(GraphNode node, StepInputs inputs) =>
+            node.Tokens.Kind == TokenRangeKind.NewToken || !node.IsNoOpFor(ShapeOf(node, inputs));
+
+        private StepShape ShapeOf(GraphNode node, StepInputs inputs) => new(_microBatches[node.MicroBatch].Sequences, inputs.Length,
+            node.Layer == GraphNode.NoLayer ? 0 : inputs.RecomputeTokens[node.Layer]);
 
         private void Dispatch(GraphNode node, IStream stream, StepInputs inputs)
         {
             var batch = _microBatches[node.MicroBatch];
             int layer = node.Layer, length = inputs.Length, count = inputs.NewTokens;
-            int recompute = layer == GraphNode.NoLayer ? 0 : inputs.RecomputeTokens[layer];
-            var shape = new StepShape(batch.Sequences, length, recompute);
-            // The graph's new-token range is one token; a step here appends inputs.NewTokens (the prompt in prefill).
-            if (node.Tokens.Kind != TokenRangeKind.NewToken && node.IsNoOpFor(shape))
-                return;
-            var (start, end) = node.Tokens.Resolve(shape);
+            var (start, end) = node.Tokens.Resolve(ShapeOf(node, inputs));
 
             switch (node.Op)
             {

@@ -56,6 +56,6 @@ public class GraphExecutorTests
         var buffers = new StepBuffers(device, Spec, sizes, capacity: 8, maxNewTokens: 1, logitRowsPerSequence: 1, residency.KvResidentLayers);
         var batches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(device, Spec, size, 8), buffers.Hidden[m], buffers.Logits[m])).ToArray();
         var weights = new DeviceWeights(device, device.Ops, RandomWeights.Create(Spec, seed: 1));
-        return new GraphExecutor(device, graph, residency, new KvTransfers(device, Spec), weights.CreateCompute(buffers), buffers, batches);
+        return new GraphExecutor(device, graph, residency, new KvTransfers(device, Spec), weights.CreateCompute(buffers), buffers, batches, recordTimeline: false);
     }
 }

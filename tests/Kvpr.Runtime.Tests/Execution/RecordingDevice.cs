@@ -33,6 +33,8 @@ internal sealed class RecordingDevice : IDevice
     }
 
     public IEvent CreateEvent() => new RecordingEvent(_events++);
+    public IEvent CreateTimingEvent() => throw new NotSupportedException("The recording device logs queuing order, not time.");
+    public double ElapsedMicroseconds(IEvent start, IEvent end) => throw new NotSupportedException("The recording device logs queuing order, not time.");
 
     public void CopyToDevice(IStream stream, IHostBuffer source, IDeviceBuffer destination, BlockCopy blocks)
     {

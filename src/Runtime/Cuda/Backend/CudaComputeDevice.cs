@@ -70,7 +70,12 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         public IStream CreateStream() => _resources.Track(new CudaComputeStream(Cuda, Cuda.CreateStream()));
 
-        public IEvent CreateEvent() => new CudaComputeEvent(_resources.Track(Cuda.CreateEvent()));
+        public IEvent CreateEvent() => new CudaComputeEvent(_resources.Track(Cuda.CreateOrderingEvent()));
+
+        public IEvent CreateTimingEvent() => new CudaComputeEvent(_resources.Track(Cuda.CreateEvent()));
+
+        public double ElapsedMicroseconds(IEvent start, IEvent end) =>
+            CudaEvent.ElapsedSeconds(CudaComputeEvent.Of(start).Event, CudaComputeEvent.Of(end).Event) * 1e6;
 
         /// <summary>Also makes the device current on the calling thread, which a generation may run on.</summary>
         public IDisposable AllocationScope()

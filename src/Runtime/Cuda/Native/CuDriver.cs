@@ -13,6 +13,7 @@ namespace Kvpr.Runtime.Cuda.Native
         internal const int AttributeComputeCapabilityMinor = 76;
         internal const uint StreamNonBlocking = 1;
         internal const uint EventDefault = 0;
+        internal const uint EventDisableTiming = 2;
         internal const int MemoryTypeUnified = 4;
 
         /// <summary>CUDA_MEMCPY2D: a copy of Height rows of WidthInBytes, each side with its own pitch.</summary>
