@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+using Kvpr.Generators.Model;
+using Kvpr.Generators.Profiles;
+
+namespace Kvpr.Generators.Emitting
+{
+    /// <summary>
+    /// The model's public members: <c>Blueprint</c> (assembled from the other files' <c>Create*</c> methods, so
+    /// no static initialiser depends on another file's), <c>Spec</c>, <c>Workload</c> and, with the runtime, <c>CreateEngine</c>.
+    /// </summary>
+    internal static class EntryPointEmitter
+    {
+        public static GeneratedFile Emit(ModelDeclaration model, EngineBlueprint blueprint, ProfileSource profile, bool hasRuntime) =>
+            PartialTypeWriter.Write(model, "Engine", "engine entry points", Header(model, profile), writer =>
+            {
+                writer.Line("/// <summary>Everything Kvpr compiled for this model: spec, workload, weight map, plan, execution graphs and kernels.</summary>")
+                    .Line("public static global::Kvpr.EngineBlueprint Blueprint { get; } = new(")
+                    .Line("    Spec: CreateSpec(),")
+                    .Line("    Workload: CreateWorkload(),")
+                    .Line("    WeightMap: CreateWeightMap());")
+                    .Line()
+                    .Line("/// <summary>The model's dimensions and numerics, with the family defaults filled in.</summary>")
+                    .Line("public static global::Kvpr.ModelSpec Spec => Blueprint.Spec;")
+                    .Line()
+                    .Line("/// <summary>The workload the plan was solved for.</summary>")
+                    .Line("public static global::Kvpr.DecodeWorkload Workload => Blueprint.Workload;")
+                    .Line();
+                WriteSpec(writer, blueprint.Spec);
+                writer.Line();
+                WriteWorkload(writer, blueprint.Workload);
+            });
+
+        private static IEnumerable<string> Header(ModelDeclaration model, ProfileSource profile)
+        {
+            yield return profile.Requested.Length == 0
+                ? $"Planned with the default hardware profile ({profile.Origin}, embedded in Kvpr); set KvprHardwareProfile to plan for your machine."
+                : $"Planned with the hardware profile {profile.Origin}.";
+            if (!model.WorkloadDeclared)
+                yield return "No [DecodeWorkload] was declared: DecodeWorkload.DefaultFor(spec) applies.";
+        }
+
+        private static void WriteSpec(SourceWriter writer, ModelSpec spec)
+        {
+            using (writer.Block("private static global::Kvpr.ModelSpec CreateSpec() => new()", "};"))
+            {
+                writer.Line($"Name = {Literals.String(spec.Name)},")
+                    .Line($"Architecture = {Literals.Enum(spec.Architecture)},")
+                    .Line($"Layers = {Literals.Int(spec.Layers)},")
+                    .Line($"Hidden = {Literals.Int(spec.Hidden)},")
+                    .Line($"Heads = {Literals.Int(spec.Heads)},")
+                    .Line($"KvHeads = {Literals.Int(spec.KvHeads)},")
+                    .Line($"FfnHidden = {Literals.Int(spec.FfnHidden)},")
+                    .Line($"Vocab = {Literals.Int(spec.Vocab)},")
+                    .Line($"MaxPositions = {Literals.Int(spec.MaxPositions)},")
+                    .Line($"Norm = {Literals.Enum(spec.Norm)},")
+                    .Line($"NormEps = {Literals.Double(spec.NormEps)},")
+                    .Line($"Activation = {Literals.Enum(spec.Activation)},")
+                    .Line($"GatedMlp = {Literals.Bool(spec.GatedMlp)},")
+                    .Line($"RopeTheta = {Literals.Double(spec.RopeTheta)},")
+                    .Line($"AttentionBias = {Literals.Bool(spec.AttentionBias)},")
+                    .Line($"MlpBias = {Literals.Bool(spec.MlpBias)},")
+                    .Line($"TiedEmbeddings = {Literals.Bool(spec.TiedEmbeddings)},")
+                    .Line($"WeightType = {Literals.Enum(spec.WeightType)},");
+            }
+        }
+
+        private static void WriteWorkload(SourceWriter writer, DecodeWorkload workload)
+        {
+            using (writer.Block("private static global::Kvpr.DecodeWorkload CreateWorkload() => new()", "};"))
+            {
+                writer.Line($"Objective = {Literals.Enum(workload.Objective)},")
+                    .Line($"Batch = {Literals.Int(workload.Batch)},")
+                    .Line($"PromptLength = {Literals.Int(workload.PromptLength)},")
+                    .Line($"MaxNewTokens = {Literals.Int(workload.MaxNewTokens)},")
+                    .Line($"MicroBatches = {Literals.Int(workload.MicroBatches)},");
+                if (workload.GpuMemoryBytes is long cap)
+                    writer.Line($"GpuMemoryBytes = {Literals.Long(cap)},");
+            }
+        }
+    }
+}

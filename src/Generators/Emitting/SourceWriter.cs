@@ -1,0 +1,55 @@
+using System;
+using System.Text;
+
+namespace Kvpr.Generators.Emitting
+{
+    /// <summary>Writes C# text line by line with four-space indentation per block.</summary>
+    internal sealed class SourceWriter
+    {
+        private readonly StringBuilder _text = new();
+        private int _indent;
+
+        public SourceWriter Line(string line = "")
+        {
+            if (line.Length > 0)
+                _text.Append(' ', _indent * 4).Append(line);
+            _text.Append('\n');
+            return this;
+        }
+
+        /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
+        public IDisposable Block(string header, string closing = "}")
+        {
+            Line(header).Line("{");
+            _indent++;
+            return new Scope(this, closing);
+        }
+
+        /// <summary>Writes text verbatim (no indentation), e.g. the body of a raw string literal.</summary>
+        public SourceWriter Verbatim(string text)
+        {
+            _text.Append(text);
+            return this;
+        }
+
+        public override string ToString() => _text.ToString();
+
+        private sealed class Scope : IDisposable
+        {
+            private readonly SourceWriter _writer;
+            private readonly string _closing;
+
+            public Scope(SourceWriter writer, string closing)
+            {
+                _writer = writer;
+                _closing = closing;
+            }
+
+            public void Dispose()
+            {
+                _writer._indent--;
+                _writer.Line(_closing);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace Kvpr.Generators.Model
+{
+    /// <summary>
+    /// One class carrying [TransformerModel], as the parser understood it: where to emit (namespace and the chain of
+    /// partial types) and what to compile (a validated spec and workload). Plain values only, so the pipeline caches it.
+    /// </summary>
+    internal sealed record ModelDeclaration(
+        string? Namespace,
+        EquatableArray<TypeHeader> ContainingTypes,
+        TypeHeader Type,
+        ModelSpec Spec,
+        DecodeWorkload Workload,
+        bool WorkloadDeclared,
+        LocationInfo? Location);
+
+    /// <summary>A type declaration's keyword and name with type parameters, e.g. ("class", "Opt6_7B").</summary>
+    internal sealed record TypeHeader(string Keyword, string Name);
+}

@@ -1,0 +1,24 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kvpr
+{
+    /// <summary>A model, workload or plan that cannot be compiled, with every problem found (code, field, message).</summary>
+    public sealed class SpecException : Exception
+    {
+        public SpecException(IReadOnlyList<SpecError> errors)
+            : base(string.Join(Environment.NewLine, errors.Select(e => e.ToString())))
+        {
+            Errors = errors;
+        }
+
+        public IReadOnlyList<SpecError> Errors { get; }
+
+        public static void ThrowIfAny(IReadOnlyList<SpecError> errors)
+        {
+            if (errors.Count > 0)
+                throw new SpecException(errors);
+        }
+    }
+}
