@@ -1,0 +1,211 @@
+using System;
+
+namespace Kvpr.Planning
+{
+    /// <summary>
+    /// Bytes, FLOPs and predicted seconds of decode work for one model on one machine. Sizes follow the
+    /// paper's notation: b sequences, s' stored tokens, l of them recomputed, hidden size h, K/V width
+    /// d_kv = kv heads × head dim, p bytes per element. The planner's linear program and the execution-graph
+    /// simulator both price their work here, so the two agree on what a transfer or a GEMM costs.
+    /// </summary>
+    public sealed class CostModel
+    {
+        /// <summary>Norms, residual adds, activation, rotary and bias kernels of one decoder layer at decode.</summary>
+        private const int ElementwiseKernelsPerLayer = 6;
+
+        public CostModel(ModelSpec spec, HardwareProfile profile, CostSettings? settings = null)
+        {
+            Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+            Profile = profile ?? throw new ArgumentNullException(nameof(profile));
+            Settings = settings ?? CostSettings.Default;
+            Settings.Check();
+            var hostToDevice = profile.HostToDevice;
+            var deviceToHost = profile.DeviceToHost;
+            HostToDevice = Settings.IdealHardware ? new TransferModel(0, hostToDevice.BytesPerSecond) : hostToDevice;
+            DeviceToHost = Settings.IdealHardware ? new TransferModel(0, deviceToHost.BytesPerSecond) : deviceToHost;
+        }
+
+        public ModelSpec Spec { get; }
+        public HardwareProfile Profile { get; }
+        public CostSettings Settings { get; }
+
+        /// <summary>Pinned host→device copies as charged (without latency under ideal hardware).</summary>
+        public TransferModel HostToDevice { get; }
+
+        /// <summary>Pinned device→host copies as charged (without latency under ideal hardware).</summary>
+        public TransferModel DeviceToHost { get; }
+
+        private double LaunchSeconds => Settings.IdealHardware ? 0 : Profile.KernelLaunchSeconds;
+
+        // ---- Bytes and FLOPs ----
+
+        /// <summary>Stored activations X of <paramref name="tokens"/> tokens of one layer: M_X = b·l·h·p.</summary>
+        public long ActivationBytes(int batch, int tokens) => (long)batch * tokens * Spec.Hidden * Spec.ElementBytes;
+
+        /// <summary>K and V of <paramref name="tokens"/> tokens of one layer: M_KV = 2·b·(s'−l)·d_kv·p.</summary>
+        public long KvBytes(int batch, int tokens) => 2L * batch * tokens * Spec.KvDim * Spec.ElementBytes;
+
+        /// <summary>Weights of one decoder layer.</summary>
+        public long WeightBytesPerLayer => Spec.LayerWeightElements * Spec.ElementBytes;
+
+        /// <summary>Per layer and step, the new token's X, K and V copied back to the host store.</summary>
+        public long WriteBackBytes(int batch) => ActivationBytes(batch, 1) + KvBytes(batch, 1);
+
+        /// <summary>FLOPs to recompute K and V of <paramref name="tokens"/> tokens of one layer: 2·b·l·h·2·d_kv.</summary>
+        public double RecomputeFlops(int batch, int tokens) => 2.0 * batch * tokens * Spec.Hidden * 2.0 * Spec.KvDim;
+
+        // ---- Primitive times ----
+
+        /// <summary>One host→device copy of <paramref name="bytes"/>.</summary>
+        public double TransferSeconds(double bytes) => HostToDevice.Seconds(bytes);
+
+        /// <summary>One device→host copy of <paramref name="bytes"/>.</summary>
+        public double DeviceToHostSeconds(double bytes) => DeviceToHost.Seconds(bytes);
+
+        /// <summary>
+        /// An fp16 GEMM C[m,n] = A[m,k]·B[k,n]: the slower of its FLOPs at the profile's rate for m rows and of
+        /// reading A and B and writing C from device memory (small m is memory-bound), plus a launch.
+        /// </summary>
+        public double GemmSeconds(double m, double k, double n)
+        {
+            if (m <= 0 || k <= 0 || n <= 0)
+                return 0;
+            double compute = 2 * m * k * n / Profile.GemmFlopsPerSecond(m);
+            if (Settings.IdealHardware)
+                return compute;
+            double bytes = (m * k + k * n + m * n) * Spec.ElementBytes;
+            return Math.Max(compute, bytes / Profile.DeviceMemoryBytesPerSecond) + LaunchSeconds;
+        }
+
+        /// <summary>A kernel limited by device memory bandwidth that moves <paramref name="bytes"/>, plus a launch.</summary>
+        public double MemoryBoundSeconds(double bytes) => bytes <= 0 ? 0 : bytes / Profile.DeviceMemoryBytesPerSecond + LaunchSeconds;
+
+        // ---- Work of one layer ----
+
+        /// <summary>
+        /// Recomputing K and V of <paramref name="tokens"/> tokens: one GEMM X·[W_K;W_V]ᵀ with M = b·l, plus
+        /// rotating K for models with rotary positions.
+        /// </summary>
+        public double RecomputeSeconds(int batch, int tokens)
+        {
+            if (tokens <= 0)
+                return 0;
+            double gemm = GemmSeconds((double)batch * tokens, Spec.Hidden, 2.0 * Spec.KvDim);
+            double rotary = Spec.RopeTheta > 0 ? MemoryBoundSeconds(KvBytes(batch, tokens)) : 0;
+            return gemm + rotary;
+        }
+
+        /// <summary>
+        /// The activations of <paramref name="tokens"/> tokens crossing the link in <paramref name="chunks"/>
+        /// copies (never more copies than tokens).
+        /// </summary>
+        public double ActivationTransferSeconds(int batch, int tokens, int chunks)
+        {
+            if (tokens <= 0)
+                return 0;
+            int copies = Math.Max(1, Math.Min(chunks, tokens));
+            return copies * TransferSeconds((double)ActivationBytes(batch, tokens) / copies);
+        }
+
+        /// <summary>K and V of <paramref name="tokens"/> tokens crossing the link: two copies.</summary>
+        public double KvTransferSeconds(int batch, int tokens) => tokens <= 0 ? 0 : 2 * TransferSeconds(KvBytes(batch, tokens) / 2.0);
+
+        /// <summary>The paper's per-layer time: M_X/v + max(t_recompute, M_KV/v).</summary>
+        public double PaperLayerSeconds(StepShape shape) => PipelinedLayerSeconds(shape, 1);
+
+        /// <summary>
+        /// Time until an offloaded layer's K and V are complete on the GPU when the activations arrive in
+        /// <paramref name="chunks"/> chunks, each recomputed while the rest (and then the KV) still crosses:
+        /// the latest of the link finishing (t_X + t_KV), the last chunk's recompute (t_X + t_r/C) and the
+        /// recompute chain that starts with the first chunk (t_X/C + t_r). One chunk gives the paper's model.
+        /// </summary>
+        public double PipelinedLayerSeconds(StepShape shape, int chunks)
+        {
+            if (chunks < 1)
+                throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "At least one chunk is needed.");
+            int l = shape.RecomputeTokens;
+            int effectiveChunks = Math.Max(1, Math.Min(chunks, l));
+            double activations = ActivationTransferSeconds(shape.Batch, l, chunks);
+            double kv = KvTransferSeconds(shape.Batch, shape.TransferredTokens);
+            double recompute = RecomputeSeconds(shape.Batch, l);
+            return Math.Max(activations + kv, Math.Max(activations + recompute / effectiveChunks, activations / effectiveChunks + recompute));
+        }
+
+        /// <summary>An offloaded layer's KV-ready time with the configured activation chunks.</summary>
+        public double OffloadedLayerSeconds(StepShape shape) => PipelinedLayerSeconds(shape, Settings.ActivationChunks);
+
+        /// <summary>
+        /// A decoder layer's own work for one new token per sequence: QKV, output and MLP GEMMs at M = b
+        /// (memory-bound: the weights are read from device memory), attention reading the K and V of all
+        /// s' + 1 tokens, and the elementwise kernels. Zero when layer compute is not charged.
+        /// </summary>
+        public double LayerComputeSeconds(int batch, int length)
+        {
+            if (!Settings.ChargeLayerCompute)
+                return 0;
+            int h = Spec.Hidden, f = Spec.FfnHidden;
+            double qkv = GemmSeconds(batch, h, h + 2.0 * Spec.KvDim);
+            double output = GemmSeconds(batch, h, h);
+            double mlp = GemmSeconds(batch, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(batch, f, h);
+            double attention = MemoryBoundSeconds(KvBytes(batch, length + 1));
+            return qkv + output + mlp + attention + ElementwiseKernelsPerLayer * LaunchSeconds;
+        }
+
+        /// <summary>Work outside the layers per step: embedding lookup, final norm and the LM head GEMM.</summary>
+        public double OuterComputeSeconds(int batch)
+        {
+            if (!Settings.ChargeLayerCompute)
+                return 0;
+            return GemmSeconds(batch, Spec.Hidden, Spec.Vocab) + 2 * LaunchSeconds;
+        }
+
+        /// <summary>Copying one layer's new-token X, K and V to the host store: three device→host copies.</summary>
+        public double WriteBackSeconds(int batch)
+        {
+            if (!Settings.ChargeWriteBack)
+                return 0;
+            return DeviceToHostSeconds(ActivationBytes(batch, 1)) + 2 * DeviceToHostSeconds(KvBytes(batch, 1) / 2.0);
+        }
+
+        // ---- A whole step ----
+
+        /// <summary>
+        /// One decode step of <paramref name="microBatches"/> micro-batches of shape <paramref name="shape"/>
+        /// (every offloaded layer recomputes the same l tokens), with <paramref name="residency"/> deciding
+        /// which layers keep their KV and weights on the GPU. Weights cross the link once per layer for
+        /// the whole group; everything else once per micro-batch.
+        /// </summary>
+        public StepCost Step(StepShape shape, Residency residency, int microBatches = 1)
+        {
+            if (shape.RecomputeTokens < 0 || shape.RecomputeTokens > shape.Length)
+                throw new ArgumentOutOfRangeException(nameof(shape), shape, "RecomputeTokens must lie in [0, Length].");
+            int layers = Spec.Layers;
+            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
+            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            int b = shape.Batch;
+
+            double perMicroBatchLink = offloaded * (ActivationTransferSeconds(b, shape.RecomputeTokens, Settings.ActivationChunks)
+                + KvTransferSeconds(b, shape.TransferredTokens));
+            double link = microBatches * perMicroBatchLink + streamed * TransferSeconds(WeightBytesPerLayer);
+            double gpu = microBatches * (offloaded * RecomputeSeconds(b, shape.RecomputeTokens)
+                + layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b));
+            double writeBack = microBatches * offloaded * WriteBackSeconds(b);
+            double offloadedLayers = microBatches * offloaded * OffloadedLayerSeconds(shape);
+            return new StepCost(link, gpu, writeBack, offloadedLayers);
+        }
+
+        /// <summary>Bytes of K and V of every layer at s' tokens for one micro-batch: what crosses at l = 0.</summary>
+        public long AllKvBytes(int batch, int length) => Spec.Layers * KvBytes(batch, length);
+
+        /// <summary>Bytes of X of every layer at s' tokens for one micro-batch: what crosses at l = s'.</summary>
+        public long AllActivationBytes(int batch, int length) => Spec.Layers * ActivationBytes(batch, length);
+
+        /// <summary>Lower bound of a step that transfers the KV of every layer and recomputes nothing.</summary>
+        public double FloorAllKvSeconds(int batch, int length, int microBatches = 1) =>
+            TransferSeconds((double)microBatches * AllKvBytes(batch, length));
+
+        /// <summary>Lower bound of a step that transfers the activations of every layer and recomputes all KV for free.</summary>
+        public double FloorAllRecomputeSeconds(int batch, int length, int microBatches = 1) =>
+            TransferSeconds((double)microBatches * AllActivationBytes(batch, length));
+    }
+}

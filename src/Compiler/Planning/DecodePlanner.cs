@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kvpr.Planning
+{
+    /// <summary>
+    /// Makes a <see cref="DecodePlan"/> for a model, a machine and a workload: the residency once, at the
+    /// longest length and under the GPU memory budget, then the split per bucket of (batch, stored length).
+    /// </summary>
+    public static class DecodePlanner
+    {
+        private const double MillisecondsPerSecond = 1000;
+
+        public static PlanResult Plan(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, PlannerOptions? options = null)
+        {
+            if (spec is null) throw new ArgumentNullException(nameof(spec));
+            if (profile is null) throw new ArgumentNullException(nameof(profile));
+            if (workload is null) throw new ArgumentNullException(nameof(workload));
+            options ??= PlannerOptions.Default;
+            options.Check();
+
+            var errors = spec.Validate().Concat(workload.Validate(spec)).ToArray();
+            if (errors.Length > 0)
+                return PlanResult.Failure(errors);
+
+            var cost = new CostModel(spec, profile, options.Cost);
+            var memory = new MemoryModel(cost, workload);
+            var residencyError = ChooseResidency(cost, memory, workload, options, out var residency);
+            if (residencyError is not null)
+                return PlanResult.Failure(new[] { residencyError });
+
+            long hostBytes = memory.HostBytesFor(residency);
+            if (hostBytes > profile.HostMemoryBytes)
+                return PlanResult.Failure(new[]
+                {
+                    new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(HardwareProfile.HostMemoryBytes),
+                        $"The host store of {spec.Name} for batch {workload.Batch} × {workload.MicroBatches} micro-batches at length {workload.MaxLength} needs {hostBytes:N0} bytes, " +
+                        $"but profile '{profile.Name}' has {profile.HostMemoryBytes:N0} bytes of host memory: {hostBytes - profile.HostMemoryBytes:N0} bytes are missing."),
+                });
+
+            var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch =>
+                LengthBuckets(workload, options.MaxLengthBuckets).Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches))));
+            return PlanResult.Success(new DecodePlan(spec.Name, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
+        }
+
+        private static SpecError? ChooseResidency(CostModel cost, MemoryModel memory, DecodeWorkload workload, PlannerOptions options, out Residency residency)
+        {
+            var spec = cost.Spec;
+            var smallest = options.FixedResidency ?? new Residency(0, 0);
+            residency = smallest;
+            if (smallest.KvResidentLayers < 0 || smallest.KvResidentLayers > spec.Layers || smallest.WeightResidentLayers < 0 || smallest.WeightResidentLayers > spec.Layers)
+                return new SpecError(ErrorCodes.InvalidValue, nameof(PlannerOptions.FixedResidency),
+                    $"The fixed residency {smallest} must keep between 0 and {spec.Layers} layers resident.");
+            long needed = memory.BytesFor(smallest);
+            if (needed > memory.BudgetBytes)
+            {
+                string what = options.FixedResidency is null ? "even with every layer's weights streamed and KV offloaded" : $"with the fixed residency {smallest}";
+                return new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(DecodeWorkload.GpuMemoryBytes),
+                    $"{spec.Name} with batch {workload.Batch} × {workload.MicroBatches} micro-batches at length {workload.MaxLength} needs {needed:N0} bytes of GPU memory {what}, " +
+                    $"but the budget is {memory.BudgetBytes:N0} bytes: {needed - memory.BudgetBytes:N0} bytes are missing.");
+            }
+            if (options.FixedResidency is null)
+                residency = ResidencySolver.Solve(cost, memory, workload) ?? smallest;
+            return null;
+        }
+
+        private static PlanRow SolveBucket(CostModel cost, Residency residency, int batch, int from, int to, int microBatches)
+        {
+            int middle = from + (to - from) / 2;
+            int recompute = SplitSolver.Solve(cost, residency, batch, middle, microBatches).RecomputeTokens;
+            double fraction = middle > 0 ? (double)recompute / middle : 0;
+            var row = new PlanRow(batch, from, to, fraction, Empty, Empty);
+            return row with { AtFrom = Times(cost, residency, row, from, microBatches), AtTo = Times(cost, residency, row, to, microBatches) };
+        }
+
+        private static readonly StepTimes Empty = new(0, 0, 0);
+
+        private static StepTimes Times(CostModel cost, Residency residency, PlanRow row, int length, int microBatches)
+        {
+            var step = cost.Step(new StepShape(row.Batch, length, row.RecomputeTokensAt(length)), residency, microBatches);
+            return new StepTimes(step.Seconds * MillisecondsPerSecond,
+                cost.FloorAllKvSeconds(row.Batch, length, microBatches) * MillisecondsPerSecond,
+                cost.FloorAllRecomputeSeconds(row.Batch, length, microBatches) * MillisecondsPerSecond);
+        }
+
+        /// <summary>Powers of two below the workload's batch, and the batch itself: smaller batches run when sequences finish early.</summary>
+        private static IEnumerable<int> BatchBuckets(int batch)
+        {
+            for (int b = 1; b < batch; b *= 2)
+                yield return b;
+            yield return batch;
+        }
+
+        /// <summary>The stored lengths of the decode steps, prompt … prompt + new tokens − 1, cut into equal buckets.</summary>
+        private static IEnumerable<(int From, int To)> LengthBuckets(DecodeWorkload workload, int maxBuckets)
+        {
+            int first = workload.PromptLength, last = workload.PromptLength + workload.MaxNewTokens - 1;
+            int width = (workload.MaxNewTokens + maxBuckets - 1) / maxBuckets;
+            for (int from = first; from <= last; from += width)
+                yield return (from, Math.Min(last, from + width - 1));
+        }
+    }
+}

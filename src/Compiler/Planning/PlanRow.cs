@@ -1,0 +1,31 @@
+using System;
+
+namespace Kvpr.Planning
+{
+    /// <summary>
+    /// One bucket of the plan table: for batches up to <see cref="Batch"/> and stored lengths
+    /// <see cref="FromLength"/>..<see cref="ToLength"/> (inclusive), recompute l = round(fraction · s') tokens.
+    /// The fraction is fixed within the bucket, so bytes and FLOPs are affine in s' and the step times are
+    /// interpolated between those predicted at the bucket's two ends.
+    /// </summary>
+    public sealed record PlanRow(int Batch, int FromLength, int ToLength, double RecomputeFraction, StepTimes AtFrom, StepTimes AtTo)
+    {
+        public bool Contains(int length) => length >= FromLength && length <= ToLength;
+
+        /// <summary>l for <paramref name="length"/> stored tokens, in [0, length].</summary>
+        public int RecomputeTokensAt(int length)
+        {
+            int tokens = (int)Math.Round(RecomputeFraction * length, MidpointRounding.AwayFromZero);
+            return Math.Max(0, Math.Min(length, tokens));
+        }
+
+        /// <summary>Step times at <paramref name="length"/>, interpolated inside the bucket and held at its ends outside.</summary>
+        public StepTimes TimesAt(int length)
+        {
+            if (ToLength == FromLength)
+                return AtFrom;
+            double t = (length - FromLength) / (double)(ToLength - FromLength);
+            return StepTimes.Interpolate(AtFrom, AtTo, Math.Max(0, Math.Min(1, t)));
+        }
+    }
+}

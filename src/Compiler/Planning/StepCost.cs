@@ -1,0 +1,28 @@
+using System;
+
+namespace Kvpr.Planning
+{
+    /// <summary>
+    /// The predicted time of one decode step and the resource that bounds it. Transfers, GPU work and
+    /// write-back run on separate engines and overlap across layers, so the step takes as long as the busiest
+    /// of them, or as the chain of offloaded layers each waiting for its K and V (the paper's relation).
+    /// </summary>
+    public sealed record StepCost(double LinkSeconds, double GpuSeconds, double WriteBackSeconds, double OffloadedLayersSeconds)
+    {
+        public double Seconds => Math.Max(Math.Max(LinkSeconds, GpuSeconds), Math.Max(WriteBackSeconds, OffloadedLayersSeconds));
+
+        /// <summary>The name of the term that sets <see cref="Seconds"/>.</summary>
+        public string Bound
+        {
+            get
+            {
+                double seconds = Seconds;
+                if (seconds == OffloadedLayersSeconds)
+                    return "offloaded-layer chain";
+                if (seconds == LinkSeconds)
+                    return "host→device link";
+                return seconds == GpuSeconds ? "GPU" : "device→host write-back";
+            }
+        }
+    }
+}
