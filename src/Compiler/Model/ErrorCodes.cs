@@ -17,6 +17,7 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
+        public const string InvalidGraph = "KVPR012";
         /// <summary>A failure inside Kvpr itself (a bug), reported instead of crashing the compiler; numbered apart from the input errors.</summary>
         public const string InternalError = "KVPR099";
     }

@@ -1,0 +1,117 @@
+using System;
+using Kvpr.Planning;
+
+namespace Kvpr.Graphs
+{
+    /// <summary>
+    /// Builds the two static schedules. Both walk the layers in order and, within a layer, the micro-batches
+    /// (one for row-by-row). Per offloaded layer and micro-batch: the stored activations of the recomputed
+    /// prefix arrive in chunks, each chunk's K and V are recomputed as soon as it lands while the later
+    /// chunks and then the transferred KV cross the link; then attention, the write-back of the new token,
+    /// and the MLP. Offloaded KV and activations alternate between two slots per (layer, micro-batch),
+    /// streamed weights between two slots per layer, so the next one loads while the current one computes.
+    /// Dependencies follow from the buffers each node uses (see <see cref="GraphAssembler"/>).
+    /// </summary>
+    public static class ExecutionGraphBuilder
+    {
+        /// <summary>The latency schedule: one batch, all host→device copies on one stream in the order the GPU needs them.</summary>
+        public static ExecutionGraph RowByRow(ModelSpec spec, Residency residency, int activationChunks) =>
+            Build(ScheduleKind.RowByRow, spec, residency, 1, activationChunks);
+
+        /// <summary>
+        /// The throughput schedule: each layer's weights are loaded once and used by every micro-batch;
+        /// weights, KV and activations load on separate streams.
+        /// </summary>
+        public static ExecutionGraph ColumnByColumn(ModelSpec spec, Residency residency, int microBatches, int activationChunks) =>
+            Build(ScheduleKind.ColumnByColumn, spec, residency, microBatches, activationChunks);
+
+        private static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks)
+        {
+            Check(spec, residency, microBatches, activationChunks);
+            bool rows = schedule == ScheduleKind.RowByRow;
+            var weightStream = rows ? StreamKind.HostToDevice : StreamKind.WeightLoad;
+            var activationStream = rows ? StreamKind.HostToDevice : StreamKind.ActivationLoad;
+            var kvStream = rows ? StreamKind.HostToDevice : StreamKind.KvLoad;
+            var storeStream = rows ? StreamKind.DeviceToHost : StreamKind.Store;
+            var compute = StreamKind.Compute;
+            var graph = new GraphAssembler(activationChunks);
+            var none = Array.Empty<BufferUse>();
+            var newToken = TokenRange.NewToken;
+
+            for (int m = 0; m < microBatches; m++)
+                graph.Add(OpKind.Embed, GraphNode.NoLayer, m, compute, newToken, none, new[] { Hidden(m) });
+
+            for (int layer = 0; layer < spec.Layers; layer++)
+            {
+                var weights = residency.AreWeightsResident(layer)
+                    ? new BufferUse(BufferKind.ResidentWeights, layer)
+                    : new BufferUse(BufferKind.WeightSlot, layer % 2);
+                if (!residency.AreWeightsResident(layer))
+                    graph.Add(OpKind.LoadWeights, layer, 0, weightStream, TokenRange.None, none, new[] { weights });
+
+                for (int m = 0; m < microBatches; m++)
+                {
+                    var hidden = Hidden(m);
+                    if (residency.IsKvResident(layer))
+                    {
+                        graph.Add(OpKind.AttentionBlock, layer, m, compute, newToken,
+                            new[] { hidden, weights, new BufferUse(BufferKind.ResidentKv, layer, TokenRange.Stored) },
+                            new[] { hidden, new BufferUse(BufferKind.ResidentKv, layer, newToken) });
+                    }
+                    else
+                    {
+                        int slot = (layer * microBatches + m) % 2;
+                        for (int c = 0; c < activationChunks; c++)
+                        {
+                            var chunk = TokenRange.RecomputeChunk(c, activationChunks);
+                            graph.Add(OpKind.LoadActivations, layer, m, activationStream, chunk, none,
+                                new[] { new BufferUse(BufferKind.ActivationSlot, slot, chunk) });
+                        }
+                        graph.Add(OpKind.LoadKv, layer, m, kvStream, TokenRange.Transferred, none,
+                            new[] { new BufferUse(BufferKind.KvSlot, slot, TokenRange.Transferred) });
+                        for (int c = 0; c < activationChunks; c++)
+                        {
+                            var chunk = TokenRange.RecomputeChunk(c, activationChunks);
+                            graph.Add(OpKind.RecomputeKv, layer, m, compute, chunk,
+                                new[] { new BufferUse(BufferKind.ActivationSlot, slot, chunk), weights },
+                                new[] { new BufferUse(BufferKind.KvSlot, slot, chunk) });
+                        }
+                        var newTokenRow = new BufferUse(BufferKind.KvSlot, slot, newToken);
+                        graph.Add(OpKind.AttentionBlock, layer, m, compute, newToken,
+                            new[] { hidden, weights, new BufferUse(BufferKind.KvSlot, slot, TokenRange.Stored) },
+                            new[] { hidden, newTokenRow });
+                        graph.Add(OpKind.StoreNewToken, layer, m, storeStream, newToken, new[] { newTokenRow }, none);
+                    }
+                    graph.Add(OpKind.MlpBlock, layer, m, compute, newToken, new[] { hidden, weights }, new[] { hidden });
+                }
+            }
+
+            for (int m = 0; m < microBatches; m++)
+                graph.Add(OpKind.FinalNormAndHead, GraphNode.NoLayer, m, compute, newToken, new[] { Hidden(m) },
+                    new[] { new BufferUse(BufferKind.Logits, m) });
+            return new ExecutionGraph(schedule, microBatches, activationChunks, graph.Nodes);
+        }
+
+        private static BufferUse Hidden(int microBatch) => new(BufferKind.Hidden, microBatch);
+
+        private static void Check(ModelSpec spec, Residency residency, int microBatches, int activationChunks)
+        {
+            if (spec is null)
+                throw new ArgumentNullException(nameof(spec));
+            if (residency is null)
+                throw new ArgumentNullException(nameof(residency));
+            if (spec.Layers < 1)
+                throw new ArgumentException($"Model '{spec.Name}' has {spec.Layers} layers; a graph needs at least one.", nameof(spec));
+            if (residency.KvResidentLayers < 0 || residency.KvResidentLayers > spec.Layers)
+                throw new ArgumentOutOfRangeException(nameof(residency), residency.KvResidentLayers,
+                    $"KvResidentLayers must be in [0, {spec.Layers}] for model '{spec.Name}'.");
+            if (residency.WeightResidentLayers < 0 || residency.WeightResidentLayers > spec.Layers)
+                throw new ArgumentOutOfRangeException(nameof(residency), residency.WeightResidentLayers,
+                    $"WeightResidentLayers must be in [0, {spec.Layers}] for model '{spec.Name}'.");
+            if (microBatches < 1)
+                throw new ArgumentOutOfRangeException(nameof(microBatches), microBatches, "At least one micro-batch is needed.");
+            if (activationChunks < 1)
+                throw new ArgumentOutOfRangeException(nameof(activationChunks), activationChunks, "At least one activation chunk is needed.");
+        }
+    }
+}

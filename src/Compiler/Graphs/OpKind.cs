@@ -1,0 +1,56 @@
+namespace Kvpr.Graphs
+{
+    /// <summary>
+    /// What a node does. Together the ops run a whole decode step: nothing outside the graph is needed
+    /// besides the host store (stored X, K, V per layer) and the resident buffers filled at load time and by
+    /// prefill. Each op names its inputs and outputs; the node's <see cref="GraphNode.Reads"/> and
+    /// <see cref="GraphNode.Writes"/> say which device buffers (and slots) they are.
+    /// </summary>
+    public enum OpKind
+    {
+        /// <summary>
+        /// In: the micro-batch's new token ids and the position s' (learned positions for OPT, with their offset).
+        /// Out: <see cref="BufferKind.Hidden"/> = token embedding (+ position embedding).
+        /// </summary>
+        Embed,
+
+        /// <summary>In: the layer's weights in host memory. Out: <see cref="BufferKind.WeightSlot"/>. Only for layers whose weights are streamed.</summary>
+        LoadWeights,
+
+        /// <summary>
+        /// In: the host store's activations X of the node's recompute chunk (tokens of [0, l)).
+        /// Out: those rows of <see cref="BufferKind.ActivationSlot"/>.
+        /// </summary>
+        LoadActivations,
+
+        /// <summary>
+        /// In: the chunk's rows of <see cref="BufferKind.ActivationSlot"/> and the layer's weights.
+        /// Out: the chunk's rows of K and V in <see cref="BufferKind.KvSlot"/>: X·[W_K; W_V]ᵀ + bias, then RoPE on K for Llama.
+        /// </summary>
+        RecomputeKv,
+
+        /// <summary>In: the host store's K and V of tokens [l, s'). Out: those rows of <see cref="BufferKind.KvSlot"/>.</summary>
+        LoadKv,
+
+        /// <summary>
+        /// In: <see cref="BufferKind.Hidden"/>, the layer's weights, K and V of tokens [0, s') (slot or resident cache).
+        /// Does: input norm → X of the new token; Q, K, V of the new token (RoPE for Llama); writes the new token's
+        /// K and V at row s' of the KV buffer (and X beside them in a slot, for the write-back); attention over the
+        /// s'+1 tokens; out projection; residual add.
+        /// Out: <see cref="BufferKind.Hidden"/> and the new token's row of the KV buffer.
+        /// </summary>
+        AttentionBlock,
+
+        /// <summary>In: <see cref="BufferKind.Hidden"/> and the layer's weights. Does: post-attention norm → MLP → residual add. Out: <see cref="BufferKind.Hidden"/>.</summary>
+        MlpBlock,
+
+        /// <summary>
+        /// In: the new token's X, K and V in the <see cref="BufferKind.KvSlot"/>. Out: appended to the host store
+        /// (device→host). Layers with resident KV need none: their new token stays in the resident cache.
+        /// </summary>
+        StoreNewToken,
+
+        /// <summary>In: <see cref="BufferKind.Hidden"/> after the last layer. Does: final norm → lm head. Out: <see cref="BufferKind.Logits"/>.</summary>
+        FinalNormAndHead,
+    }
+}
