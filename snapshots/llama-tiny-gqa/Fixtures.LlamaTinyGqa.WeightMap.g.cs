@@ -11,34 +11,34 @@ namespace Fixtures
         /// <summary>Hugging Face tensor names → engine weight slots (role, layer) with their shapes.</summary>
         public static global::Kvpr.WeightMap WeightMap => Blueprint.WeightMap;
 
-        private static global::Kvpr.WeightMap CreateWeightMap() => new(new global::Kvpr.WeightMapEntry[]
-        {
+        private static global::Kvpr.WeightMap CreateWeightMap() => new(
+        [
             //  tensor                                            role                                              layer shape
             // model-level weights
-            new("model.embed_tokens.weight",                      global::Kvpr.WeightMapRole.TokenEmbedding,        null, new[] { 512, 64 }),
+            new("model.embed_tokens.weight",                      global::Kvpr.WeightMapRole.TokenEmbedding,        null, [512, 64]),
             // layer 0
-            new("model.layers.0.input_layernorm.weight",          global::Kvpr.WeightMapRole.AttentionNormWeight,   0,    new[] { 64 }),
-            new("model.layers.0.self_attn.q_proj.weight",         global::Kvpr.WeightMapRole.QueryWeight,           0,    new[] { 64, 64 }),
-            new("model.layers.0.self_attn.k_proj.weight",         global::Kvpr.WeightMapRole.KeyWeight,             0,    new[] { 32, 64 }),
-            new("model.layers.0.self_attn.v_proj.weight",         global::Kvpr.WeightMapRole.ValueWeight,           0,    new[] { 32, 64 }),
-            new("model.layers.0.self_attn.o_proj.weight",         global::Kvpr.WeightMapRole.AttentionOutputWeight, 0,    new[] { 64, 64 }),
-            new("model.layers.0.post_attention_layernorm.weight", global::Kvpr.WeightMapRole.MlpNormWeight,         0,    new[] { 64 }),
-            new("model.layers.0.mlp.gate_proj.weight",            global::Kvpr.WeightMapRole.GateWeight,            0,    new[] { 192, 64 }),
-            new("model.layers.0.mlp.up_proj.weight",              global::Kvpr.WeightMapRole.UpWeight,              0,    new[] { 192, 64 }),
-            new("model.layers.0.mlp.down_proj.weight",            global::Kvpr.WeightMapRole.DownWeight,            0,    new[] { 64, 192 }),
+            new("model.layers.0.input_layernorm.weight",          global::Kvpr.WeightMapRole.AttentionNormWeight,   0,    [64]),
+            new("model.layers.0.self_attn.q_proj.weight",         global::Kvpr.WeightMapRole.QueryWeight,           0,    [64, 64]),
+            new("model.layers.0.self_attn.k_proj.weight",         global::Kvpr.WeightMapRole.KeyWeight,             0,    [32, 64]),
+            new("model.layers.0.self_attn.v_proj.weight",         global::Kvpr.WeightMapRole.ValueWeight,           0,    [32, 64]),
+            new("model.layers.0.self_attn.o_proj.weight",         global::Kvpr.WeightMapRole.AttentionOutputWeight, 0,    [64, 64]),
+            new("model.layers.0.post_attention_layernorm.weight", global::Kvpr.WeightMapRole.MlpNormWeight,         0,    [64]),
+            new("model.layers.0.mlp.gate_proj.weight",            global::Kvpr.WeightMapRole.GateWeight,            0,    [192, 64]),
+            new("model.layers.0.mlp.up_proj.weight",              global::Kvpr.WeightMapRole.UpWeight,              0,    [192, 64]),
+            new("model.layers.0.mlp.down_proj.weight",            global::Kvpr.WeightMapRole.DownWeight,            0,    [64, 192]),
             // layer 1
-            new("model.layers.1.input_layernorm.weight",          global::Kvpr.WeightMapRole.AttentionNormWeight,   1,    new[] { 64 }),
-            new("model.layers.1.self_attn.q_proj.weight",         global::Kvpr.WeightMapRole.QueryWeight,           1,    new[] { 64, 64 }),
-            new("model.layers.1.self_attn.k_proj.weight",         global::Kvpr.WeightMapRole.KeyWeight,             1,    new[] { 32, 64 }),
-            new("model.layers.1.self_attn.v_proj.weight",         global::Kvpr.WeightMapRole.ValueWeight,           1,    new[] { 32, 64 }),
-            new("model.layers.1.self_attn.o_proj.weight",         global::Kvpr.WeightMapRole.AttentionOutputWeight, 1,    new[] { 64, 64 }),
-            new("model.layers.1.post_attention_layernorm.weight", global::Kvpr.WeightMapRole.MlpNormWeight,         1,    new[] { 64 }),
-            new("model.layers.1.mlp.gate_proj.weight",            global::Kvpr.WeightMapRole.GateWeight,            1,    new[] { 192, 64 }),
-            new("model.layers.1.mlp.up_proj.weight",              global::Kvpr.WeightMapRole.UpWeight,              1,    new[] { 192, 64 }),
-            new("model.layers.1.mlp.down_proj.weight",            global::Kvpr.WeightMapRole.DownWeight,            1,    new[] { 64, 192 }),
+            new("model.layers.1.input_layernorm.weight",          global::Kvpr.WeightMapRole.AttentionNormWeight,   1,    [64]),
+            new("model.layers.1.self_attn.q_proj.weight",         global::Kvpr.WeightMapRole.QueryWeight,           1,    [64, 64]),
+            new("model.layers.1.self_attn.k_proj.weight",         global::Kvpr.WeightMapRole.KeyWeight,             1,    [32, 64]),
+            new("model.layers.1.self_attn.v_proj.weight",         global::Kvpr.WeightMapRole.ValueWeight,           1,    [32, 64]),
+            new("model.layers.1.self_attn.o_proj.weight",         global::Kvpr.WeightMapRole.AttentionOutputWeight, 1,    [64, 64]),
+            new("model.layers.1.post_attention_layernorm.weight", global::Kvpr.WeightMapRole.MlpNormWeight,         1,    [64]),
+            new("model.layers.1.mlp.gate_proj.weight",            global::Kvpr.WeightMapRole.GateWeight,            1,    [192, 64]),
+            new("model.layers.1.mlp.up_proj.weight",              global::Kvpr.WeightMapRole.UpWeight,              1,    [192, 64]),
+            new("model.layers.1.mlp.down_proj.weight",            global::Kvpr.WeightMapRole.DownWeight,            1,    [64, 192]),
             // model-level weights
-            new("model.norm.weight",                              global::Kvpr.WeightMapRole.FinalNormWeight,       null, new[] { 64 }),
-            new("lm_head.weight",                                 global::Kvpr.WeightMapRole.LmHead,                null, new[] { 512, 64 }),
-        });
+            new("model.norm.weight",                              global::Kvpr.WeightMapRole.FinalNormWeight,       null, [64]),
+            new("lm_head.weight",                                 global::Kvpr.WeightMapRole.LmHead,                null, [512, 64]),
+        ]);
     }
 }

@@ -10,14 +10,13 @@ namespace Samples
         /// <summary>Everything Kvpr compiled for this model: spec, workload, weight map, plan, execution graphs and kernels.</summary>
         public static global::Kvpr.EngineBlueprint Blueprint { get; } = new(
             Spec: CreateSpec(),
-            Workload: CreateWorkload(),
-            WeightMap: CreateWeightMap());
+            WeightMap: CreateWeightMap(),
+            Plan: CreatePlan(),
+            RowByRowGraph: CreateRowByRowGraph(),
+            ColumnByColumnGraph: CreateColumnByColumnGraph());
 
         /// <summary>The model's dimensions and numerics, with the family defaults filled in.</summary>
         public static global::Kvpr.ModelSpec Spec => Blueprint.Spec;
-
-        /// <summary>The workload the plan was solved for.</summary>
-        public static global::Kvpr.DecodeWorkload Workload => Blueprint.Workload;
 
         private static global::Kvpr.ModelSpec CreateSpec() => new()
         {
@@ -39,15 +38,6 @@ namespace Samples
             MlpBias = true,
             TiedEmbeddings = true,
             WeightType = global::Kvpr.WeightType.Float16,
-        };
-
-        private static global::Kvpr.DecodeWorkload CreateWorkload() => new()
-        {
-            Objective = global::Kvpr.Objective.Latency,
-            Batch = 32,
-            PromptLength = 1024,
-            MaxNewTokens = 32,
-            MicroBatches = 1,
         };
     }
 }

@@ -16,18 +16,15 @@ namespace Kvpr.Generators.Emitting
                 writer.Line("/// <summary>Everything Kvpr compiled for this model: spec, workload, weight map, plan, execution graphs and kernels.</summary>")
                     .Line("public static global::Kvpr.EngineBlueprint Blueprint { get; } = new(")
                     .Line("    Spec: CreateSpec(),")
-                    .Line("    Workload: CreateWorkload(),")
-                    .Line("    WeightMap: CreateWeightMap());")
+                    .Line("    WeightMap: CreateWeightMap(),")
+                    .Line("    Plan: CreatePlan(),")
+                    .Line("    RowByRowGraph: CreateRowByRowGraph(),")
+                    .Line("    ColumnByColumnGraph: CreateColumnByColumnGraph());")
                     .Line()
                     .Line("/// <summary>The model's dimensions and numerics, with the family defaults filled in.</summary>")
                     .Line("public static global::Kvpr.ModelSpec Spec => Blueprint.Spec;")
-                    .Line()
-                    .Line("/// <summary>The workload the plan was solved for.</summary>")
-                    .Line("public static global::Kvpr.DecodeWorkload Workload => Blueprint.Workload;")
                     .Line();
                 WriteSpec(writer, blueprint.Spec);
-                writer.Line();
-                WriteWorkload(writer, blueprint.Workload);
             });
 
         private static IEnumerable<string> Header(ModelDeclaration model, ProfileSource profile)
@@ -61,20 +58,6 @@ namespace Kvpr.Generators.Emitting
                     .Line($"MlpBias = {Literals.Bool(spec.MlpBias)},")
                     .Line($"TiedEmbeddings = {Literals.Bool(spec.TiedEmbeddings)},")
                     .Line($"WeightType = {Literals.Enum(spec.WeightType)},");
-            }
-        }
-
-        private static void WriteWorkload(SourceWriter writer, DecodeWorkload workload)
-        {
-            using (writer.Block("private static global::Kvpr.DecodeWorkload CreateWorkload() => new()", "};"))
-            {
-                writer.Line($"Objective = {Literals.Enum(workload.Objective)},")
-                    .Line($"Batch = {Literals.Int(workload.Batch)},")
-                    .Line($"PromptLength = {Literals.Int(workload.PromptLength)},")
-                    .Line($"MaxNewTokens = {Literals.Int(workload.MaxNewTokens)},")
-                    .Line($"MicroBatches = {Literals.Int(workload.MicroBatches)},");
-                if (workload.GpuMemoryBytes is long cap)
-                    writer.Line($"GpuMemoryBytes = {Literals.Long(cap)},");
             }
         }
     }

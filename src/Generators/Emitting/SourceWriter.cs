@@ -18,9 +18,12 @@ namespace Kvpr.Generators.Emitting
         }
 
         /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
-        public IDisposable Block(string header, string closing = "}")
+        public IDisposable Block(string header, string closing = "}") => Line(header).Indent("{", closing);
+
+        /// <summary>Writes <paramref name="opening"/>, then indents until the returned scope writes <paramref name="closing"/>.</summary>
+        public IDisposable Indent(string opening, string closing)
         {
-            Line(header).Line("{");
+            Line(opening);
             _indent++;
             return new Scope(this, closing);
         }

@@ -21,7 +21,7 @@ namespace Kvpr.Generators.Emitting
                 var names = map.Entries.Select(e => Literals.String(e.Name) + ",").ToArray();
                 var roles = map.Entries.Select(e => Literals.Enum(e.Role) + ",").ToArray();
                 int nameWidth = names.Max(n => n.Length), roleWidth = roles.Max(r => r.Length);
-                using (writer.Block("private static global::Kvpr.WeightMap CreateWeightMap() => new(new global::Kvpr.WeightMapEntry[]", "});"))
+                using (writer.Line("private static global::Kvpr.WeightMap CreateWeightMap() => new(").Indent("[", "]);"))
                 {
                     writer.Line($"//  {"tensor".PadRight(nameWidth)} {"role".PadRight(roleWidth)} layer shape");
                     int? layer = -1;
@@ -34,7 +34,7 @@ namespace Kvpr.Generators.Emitting
                             writer.Line("// model-level weights");
                         layer = entry.Layer;
                         string layerText = (entry.Layer is int l ? Literals.Int(l) : "null") + ",";
-                        string shape = "new[] { " + string.Join(", ", entry.Shape.Select(d => Literals.Int(d))) + " }";
+                        string shape = "[" + string.Join(", ", entry.Shape.Select(d => Literals.Int(d))) + "]";
                         string tied = entry.TiedTo is null ? "" : $", TiedTo: {Literals.String(entry.TiedTo)}";
                         writer.Line($"new({names[i].PadRight(nameWidth)} {roles[i].PadRight(roleWidth)} {layerText.PadRight(5)} {shape}{tied}),");
                     }

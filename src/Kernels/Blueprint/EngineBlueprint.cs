@@ -1,3 +1,6 @@
+using Kvpr.Graphs;
+using Kvpr.Planning;
+
 namespace Kvpr
 {
     /// <summary>
@@ -5,15 +8,24 @@ namespace Kvpr
     /// and emits it as C# literals; the runtime builds the same one with <see cref="Compile"/> for a checkpoint
     /// nobody annotated. Value equality, so a test can check that both paths agree.
     /// </summary>
-    public sealed record EngineBlueprint(ModelSpec Spec, DecodeWorkload Workload, WeightMap WeightMap)
+    /// <param name="RowByRowGraph">The latency schedule of one decode step.</param>
+    /// <param name="ColumnByColumnGraph">The throughput schedule, over the workload's micro-batches.</param>
+    public sealed record EngineBlueprint(ModelSpec Spec, WeightMap WeightMap, DecodePlan Plan, ExecutionGraph RowByRowGraph, ExecutionGraph ColumnByColumnGraph)
     {
-        /// <summary>The one aggregation both paths share: validates its inputs, then plans and emits everything.</summary>
-        /// <exception cref="SpecException">The spec or workload is invalid; the exception lists every problem.</exception>
+        /// <summary>The workload the plan was solved for.</summary>
+        public DecodeWorkload Workload => Plan.Workload;
+
+        /// <summary>The one aggregation both paths share: plans, then builds the graphs and the weight map for the plan's residency.</summary>
+        /// <exception cref="SpecException">The spec or workload is invalid, or the workload does not fit; lists every problem.</exception>
         public static EngineBlueprint Compile(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload)
         {
-            SpecException.ThrowIfAny(spec.Validate());
-            SpecException.ThrowIfAny(workload.Validate(spec));
-            return new EngineBlueprint(spec, workload, WeightMap.For(spec));
+            var result = DecodePlanner.Plan(spec, profile, workload);
+            var plan = result.Plan ?? throw new SpecException(result.Errors);
+            // The graphs load activations in the chunks the cost model priced the plan with.
+            int chunks = CostSettings.Default.ActivationChunks;
+            return new EngineBlueprint(spec, WeightMap.For(spec), plan,
+                ExecutionGraphBuilder.RowByRow(spec, plan.Residency, chunks),
+                ExecutionGraphBuilder.ColumnByColumn(spec, plan.Residency, workload.MicroBatches, chunks));
         }
     }
 }

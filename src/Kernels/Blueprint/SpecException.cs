@@ -14,11 +14,5 @@ namespace Kvpr
         }
 
         public IReadOnlyList<SpecError> Errors { get; }
-
-        public static void ThrowIfAny(IReadOnlyList<SpecError> errors)
-        {
-            if (errors.Count > 0)
-                throw new SpecException(errors);
-        }
     }
 }

@@ -11,6 +11,7 @@ public class CompilationTests
     [InlineData(ModelSources.LlamaTiny)]
     [InlineData(ModelSources.LlamaTinyGqa)]
     [InlineData(ModelSources.Opt6_7B)]
+    [InlineData(ModelSources.Opt6_7BCapped)]
     public void Generated_code_compiles_without_warnings(string source)
     {
         var run = GeneratorRun.Run(source);

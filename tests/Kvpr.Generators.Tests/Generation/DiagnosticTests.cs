@@ -97,6 +97,17 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void A_workload_that_cannot_fit_the_memory_cap_is_KVPR008_saying_how_much_is_missing()
+    {
+        var run = GeneratorRun.Run(Model("Architecture.Opt, Layers = 32, Hidden = 4096, Heads = 32, FfnHidden = 16384",
+            "Objective.Latency, Batch = 32, PromptLength = 1024, MaxNewTokens = 32, GpuMemoryBytes = 400_000_000"));
+        var (diagnostic, at) = Single(run);
+        diagnostic.Id.ShouldBe("KVPR008");
+        at.ShouldStartWith("TransformerModel(");
+        diagnostic.GetMessage().ShouldContain("bytes are missing");
+    }
+
+    [Fact]
     public void A_malformed_profile_file_is_KVPR007_naming_the_file_and_field()
     {
         string text = HardwareProfiles.StoredText(HardwareProfiles.DefaultName).Replace("\"deviceMemoryGBps\"", "\"deviceMemoryGbps\"");

@@ -45,4 +45,15 @@ internal static class ModelSources
         [DecodeWorkload(Objective.Latency, Batch = 32, PromptLength = 1024, MaxNewTokens = 32)]
         public partial class Opt6_7B { }
         """;
+
+    /// <summary>OPT-6.7B under a 20 GB cap: some layers keep their KV, the others recompute a prefix and stream the rest.</summary>
+    public const string Opt6_7BCapped = """
+        using Kvpr;
+
+        namespace Samples;
+
+        [TransformerModel(Architecture.Opt, Name = "opt-6.7b", Layers = 32, Hidden = 4096, Heads = 32, FfnHidden = 16384)]
+        [DecodeWorkload(Objective.Throughput, Batch = 32, PromptLength = 1024, MaxNewTokens = 32, MicroBatches = 2, GpuMemoryBytes = 20_000_000_000)]
+        public partial class Opt6_7BCapped { }
+        """;
 }
