@@ -73,7 +73,7 @@ namespace Kvpr.Generators
             catch (SpecException e)
             {
                 foreach (var error in e.Errors)
-                    output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error), at, error.Message));
+                    output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error), model.LocationOf(error.Field)?.ToLocation() ?? at, error.Message));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -43,6 +43,12 @@ namespace Kvpr.Generators.Parsing
             return LocationInfo.From(positional) ?? AttributeLocation;
         }
 
+        /// <summary>Where each named argument was written.</summary>
+        public IEnumerable<ArgumentLocation> NamedLocations() => _named.Keys
+            .Select(name => (name, location: NamedLocation(name)))
+            .Where(a => a.location is not null)
+            .Select(a => new ArgumentLocation(a.name, a.location!));
+
         /// <summary>The location of <c>Name = value</c>, or of the whole attribute when the argument was not written.</summary>
         public LocationInfo? NamedLocation(string name)
         {

@@ -50,8 +50,9 @@ namespace Kvpr.Generators.Parsing
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
                 containing.Insert(0, Header(outer));
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+            var arguments = modelArguments.NamedLocations().Concat(workloadArguments?.NamedLocations() ?? Enumerable.Empty<ArgumentLocation>());
             return new ModelDeclaration(ns, new EquatableArray<TypeHeader>(containing), Header(type), spec, workload, workloadArguments is not null,
-                modelArguments.AttributeLocation);
+                modelArguments.AttributeLocation, new EquatableArray<ArgumentLocation>(arguments));
         }
 
         private bool CheckPartial(INamedTypeSymbol type)
