@@ -10,6 +10,7 @@ namespace Kvpr.Cli
         public static RootCommand CreateRootCommand()
         {
             var root = new RootCommand("Kvpr: LLM decoding with the KV cache offloaded to host memory and partly recomputed on the GPU.");
+            root.Subcommands.Add(PlanCommand.Create());
             return root;
         }
     }

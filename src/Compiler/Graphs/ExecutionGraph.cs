@@ -32,6 +32,13 @@ namespace Kvpr.Graphs
         /// <summary>The streams the nodes use, in order of first use.</summary>
         public IReadOnlyList<StreamKind> Streams => Nodes.Select(n => n.Stream).Distinct().ToArray();
 
+        /// <summary>
+        /// The device buffers the step uses (kind and index, whole-buffer uses), in order of first use: what an
+        /// executor allocates besides the host store. Slots are sized for the longest sequence.
+        /// </summary>
+        public IReadOnlyList<BufferUse> Buffers => Nodes.SelectMany(n => n.Reads.Concat(n.Writes))
+            .Select(u => new BufferUse(u.Buffer, u.Index)).Distinct().ToArray();
+
         public bool Equals(ExecutionGraph? other) => other is not null
             && Schedule == other.Schedule && MicroBatches == other.MicroBatches && ActivationChunks == other.ActivationChunks
             && Nodes.SequenceEqual(other.Nodes);

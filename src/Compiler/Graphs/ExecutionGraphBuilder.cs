@@ -25,9 +25,13 @@ namespace Kvpr.Graphs
         public static ExecutionGraph ColumnByColumn(ModelSpec spec, Residency residency, int microBatches, int activationChunks) =>
             Build(ScheduleKind.ColumnByColumn, spec, residency, microBatches, activationChunks);
 
-        private static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks)
+        /// <summary>Either schedule by kind; row-by-row runs one micro-batch.</summary>
+        public static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks)
         {
             Check(spec, residency, microBatches, activationChunks);
+            if (schedule == ScheduleKind.RowByRow && microBatches != 1)
+                throw new ArgumentOutOfRangeException(nameof(microBatches), microBatches,
+                    "The row-by-row schedule runs one batch; use the column-by-column schedule for micro-batches.");
             bool rows = schedule == ScheduleKind.RowByRow;
             var weightStream = rows ? StreamKind.HostToDevice : StreamKind.WeightLoad;
             var activationStream = rows ? StreamKind.HostToDevice : StreamKind.ActivationLoad;

@@ -34,6 +34,7 @@ namespace Kvpr.Graphs
         public OpKind Op { get; }
         /// <summary>Decoder layer from 0, or <see cref="NoLayer"/>.</summary>
         public int Layer { get; }
+        /// <summary>The micro-batch from 0; 0 for weight loads, which serve every micro-batch.</summary>
         public int MicroBatch { get; }
         public StreamKind Stream { get; }
         /// <summary>The tokens of each sequence the node works on; the node is a no-op in a step where they are empty.</summary>
@@ -65,15 +66,19 @@ namespace Kvpr.Graphs
             }
         }
 
-        /// <summary>One line that reads like the step: <c>#12 Compute  RecomputeKv layer 3 recompute chunk 1/4: reads … writes … after #9 #11</c>.</summary>
+        /// <summary>One line that reads like the step: <c>#12 Compute: RecomputeKv layer 3, micro-batch 0, tokens [0, l) chunk 1/4; reads …; writes …; after #9 #11</c>.</summary>
         public override string ToString()
         {
-            string where = Layer == NoLayer ? "" : $" layer {Layer}";
-            string range = Tokens.Kind == TokenRangeKind.None ? "" : $" {Tokens}";
-            string after = DependsOn.Count == 0 ? "" : " after " + string.Join(" ", DependsOn.Select(d => "#" + d));
-            return $"#{Id} {Stream}: {Op}{where} micro-batch {MicroBatch}{range}; reads {List(Reads)}; writes {List(Writes)};{after}".TrimEnd(';');
+            var parts = new List<string> { $"#{Id} {Stream}: {Op}" + (Layer == NoLayer ? "" : $" layer {Layer},") + $" micro-batch {MicroBatch}" };
+            if (Tokens.Kind != TokenRangeKind.None)
+                parts[0] += $", {Tokens}";
+            if (Reads.Count > 0)
+                parts.Add("reads " + string.Join(", ", Reads));
+            if (Writes.Count > 0)
+                parts.Add("writes " + string.Join(", ", Writes));
+            if (DependsOn.Count > 0)
+                parts.Add("after " + string.Join(" ", DependsOn.Select(d => "#" + d)));
+            return string.Join("; ", parts);
         }
-
-        private static string List(IReadOnlyList<BufferUse> uses) => uses.Count == 0 ? "nothing" : string.Join(", ", uses);
     }
 }

@@ -86,7 +86,7 @@ namespace Kvpr.Graphs
 
         public override string ToString() => Kind switch
         {
-            TokenRangeKind.RecomputeChunk => $"recompute chunk {Chunk}/{Chunks}",
+            TokenRangeKind.RecomputeChunk => $"tokens [0, l) chunk {Chunk}/{Chunks}",
             TokenRangeKind.Transferred => "tokens [l, s')",
             TokenRangeKind.Stored => "tokens [0, s')",
             TokenRangeKind.NewToken => "new token",

@@ -29,8 +29,10 @@ namespace Kvpr.Lp
         /// <summary>A basis whose best remaining pivot in a rebuild is this small is singular.</summary>
         private const double SingularityTolerance = 1e-12;
 
+        /// <summary>Dantzig's rule is faster in general; a run this long of zero-length pivots may be a cycle.</summary>
+        public const int DefaultDegeneratePivotsBeforeBland = 20;
+
         private const int StepsBetweenRebuilds = 50;
-        private const int DegeneratePivotsBeforeBland = 20;
 
         private readonly double[][] _matrix;
         private readonly double[] _rhs;
@@ -40,6 +42,7 @@ namespace Kvpr.Lp
         private readonly int[] _basicColumnOfRow;
         private readonly bool[] _isBasic;
         private readonly int _stepLimit;
+        private readonly int _degeneratePivotsBeforeBland;
         private readonly int _rows;
         private readonly int _columns;
 
@@ -48,8 +51,9 @@ namespace Kvpr.Lp
         private double[] _costs = Array.Empty<double>();
         private int _stepsSinceRebuild;
 
-        public BoundedSimplex(ComputationalForm form)
+        public BoundedSimplex(ComputationalForm form, int degeneratePivotsBeforeBland)
         {
+            _degeneratePivotsBeforeBland = degeneratePivotsBeforeBland;
             _matrix = form.Matrix;
             _rhs = form.Rhs;
             _lower = (double[])form.Lower.Clone();
@@ -87,7 +91,7 @@ namespace Kvpr.Lp
             var degenerateRun = 0;
             while (true)
             {
-                bool useBland = degenerateRun >= DegeneratePivotsBeforeBland;
+                bool useBland = degenerateRun >= _degeneratePivotsBeforeBland;
                 if (!TryChooseEntering(useBland, out int entering, out int direction))
                 {
                     if (_stepsSinceRebuild == 0)

@@ -10,12 +10,16 @@ namespace Kvpr.Lp
     /// </summary>
     public static class SimplexSolver
     {
-        public static LpSolution Solve(LinearProgram program)
+        public static LpSolution Solve(LinearProgram program) => Solve(program, BoundedSimplex.DefaultDegeneratePivotsBeforeBland);
+
+        /// <param name="program">The program to solve.</param>
+        /// <param name="degeneratePivotsBeforeBland">0 prices by Bland's rule throughout, which tests use to check that rule.</param>
+        internal static LpSolution Solve(LinearProgram program, int degeneratePivotsBeforeBland)
         {
             if (program is null)
                 throw new ArgumentNullException(nameof(program));
             var form = ComputationalForm.From(program);
-            var simplex = new BoundedSimplex(form);
+            var simplex = new BoundedSimplex(form, degeneratePivotsBeforeBland);
 
             // Phase one cannot be unbounded: its costs sit on artificial columns bounded below by zero.
             simplex.Minimize(PhaseOneCosts(form));

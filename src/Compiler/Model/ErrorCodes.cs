@@ -17,6 +17,9 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
+        public const string InvalidCheckpoint = "KVPR012";
+        public const string CheckpointMismatch = "KVPR013";
+        public const string UnsupportedModelConfig = "KVPR014";
         public const string InvalidGraph = "KVPR012";
         /// <summary>A failure inside Kvpr itself (a bug), reported instead of crashing the compiler; numbered apart from the input errors.</summary>
         public const string InternalError = "KVPR099";

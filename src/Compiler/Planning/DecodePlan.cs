@@ -9,7 +9,7 @@ namespace Kvpr.Planning
     /// </summary>
     /// <param name="GpuBytes">GPU memory the residency occupies at the workload's longest length.</param>
     /// <param name="GpuBudgetBytes">GPU memory the plan was allowed: the workload's cap or the profile's memory.</param>
-    public sealed record DecodePlan(string ModelName, DecodeWorkload Workload, string ProfileName, Residency Residency, PlanTable Table,
+    public sealed record DecodePlan(string ModelName, int Layers, DecodeWorkload Workload, string ProfileName, Residency Residency, PlanTable Table,
         long GpuBytes, long GpuBudgetBytes)
     {
         /// <summary>Whether the plan was made with the embedded default profile (the project's H100) rather than a measured one.</summary>

@@ -35,13 +35,28 @@ namespace Kvpr.Planning
                 return PlanResult.Failure(new[]
                 {
                     new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(HardwareProfile.HostMemoryBytes),
-                        $"The host store of {spec.Name} for batch {workload.Batch} × {workload.MicroBatches} micro-batches at length {workload.MaxLength} needs {hostBytes:N0} bytes, " +
+                        $"The host store of {spec.Name} for {DescribeBatch(workload)} at length {workload.MaxLength} needs {hostBytes:N0} bytes, " +
                         $"but profile '{profile.Name}' has {profile.HostMemoryBytes:N0} bytes of host memory: {hostBytes - profile.HostMemoryBytes:N0} bytes are missing."),
                 });
 
             var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch =>
                 LengthBuckets(workload, options.MaxLengthBuckets).Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches))));
-            return PlanResult.Success(new DecodePlan(spec.Name, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
+            return PlanResult.Success(new DecodePlan(spec.Name, spec.Layers, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
+        }
+
+        /// <summary>
+        /// The residency program (at the workload's longest length, under its memory budget) of the case the
+        /// plan's residency belongs to (all KV resident or not, all weights resident or not), with the recompute
+        /// GEMM linearised at the plan's split there: what <c>kvpr plan --lp</c> exports.
+        /// </summary>
+        public static PlanningProgram ResidencyProgram(ModelSpec spec, HardwareProfile profile, DecodePlan plan, PlannerOptions? options = null)
+        {
+            var cost = new CostModel(spec, profile, (options ?? PlannerOptions.Default).Cost);
+            var workload = plan.Workload;
+            int recompute = plan.Table.Lookup(workload.Batch, workload.MaxLength).RecomputeTokens;
+            return PlanningProgram.ForResidency(cost, new MemoryModel(cost, workload), workload,
+                plan.Residency.KvResidentLayers >= spec.Layers, plan.Residency.WeightResidentLayers >= spec.Layers,
+                PlanningProgram.RecomputeSecondsPerToken(cost, workload.Batch, recompute));
         }
 
         private static SpecError? ChooseResidency(CostModel cost, MemoryModel memory, DecodeWorkload workload, PlannerOptions options, out Residency residency)
@@ -57,7 +72,7 @@ namespace Kvpr.Planning
             {
                 string what = options.FixedResidency is null ? "even with every layer's weights streamed and KV offloaded" : $"with the fixed residency {smallest}";
                 return new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(DecodeWorkload.GpuMemoryBytes),
-                    $"{spec.Name} with batch {workload.Batch} × {workload.MicroBatches} micro-batches at length {workload.MaxLength} needs {needed:N0} bytes of GPU memory {what}, " +
+                    $"{spec.Name} with {DescribeBatch(workload)} at length {workload.MaxLength} needs {needed:N0} bytes of GPU memory {what}, " +
                     $"but the budget is {memory.BudgetBytes:N0} bytes: {needed - memory.BudgetBytes:N0} bytes are missing.");
             }
             if (options.FixedResidency is null)
@@ -83,6 +98,10 @@ namespace Kvpr.Planning
                 cost.FloorAllKvSeconds(row.Batch, length, microBatches) * MillisecondsPerSecond,
                 cost.FloorAllRecomputeSeconds(row.Batch, length, microBatches) * MillisecondsPerSecond);
         }
+
+        /// <summary>"batch 32", or "4 micro-batches of 32" when several share the weights.</summary>
+        internal static string DescribeBatch(DecodeWorkload workload) =>
+            workload.MicroBatches > 1 ? $"{workload.MicroBatches} micro-batches of {workload.Batch}" : $"batch {workload.Batch}";
 
         /// <summary>Powers of two below the workload's batch, and the batch itself: smaller batches run when sequences finish early.</summary>
         private static IEnumerable<int> BatchBuckets(int batch)

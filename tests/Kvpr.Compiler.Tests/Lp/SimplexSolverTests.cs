@@ -26,8 +26,10 @@ public class SimplexSolverTests
         solution.ShouldSatisfy(lp);
     }
 
-    [Fact]
-    public void Solves_Beales_cycling_example()
+    [Theory]
+    [InlineData(BoundedSimplex.DefaultDegeneratePivotsBeforeBland)]
+    [InlineData(0)]
+    public void Solves_Beales_cycling_example(int degeneratePivotsBeforeBland)
     {
         // Beale (1955): the largest-coefficient rule with lowest-index ties cycles through six degenerate bases.
         // Optimum −1/20 at x4 = 1/25, x6 = 1.
@@ -41,7 +43,7 @@ public class SimplexSolverTests
         lp.Add("r3", (LinearExpression)x6 <= 1);
         lp.Minimize(-0.75 * x4 + 150 * x5 - 0.02 * x6 + 6 * x7);
 
-        var solution = SimplexSolver.Solve(lp);
+        var solution = SimplexSolver.Solve(lp, degeneratePivotsBeforeBland);
 
         solution.Status.ShouldBe(LpStatus.Optimal);
         solution.ObjectiveValue.ShouldBe(-0.05, 1e-12);

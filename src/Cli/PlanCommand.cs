@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Kvpr.Checkpoints;
+using Kvpr.Graphs;
+using Kvpr.Json;
+using Kvpr.Lp;
+using Kvpr.Planning;
+
+namespace Kvpr.Cli
+{
+    /// <summary>
+    /// <c>kvpr plan</c>: solves the decode plan for a model, a hardware profile and a workload, and prints it
+    /// per step (stored length, recomputed tokens, residency, predicted step time and the two floors).
+    /// </summary>
+    internal static class PlanCommand
+    {
+        public static Command Create()
+        {
+            var model = new Option<string>("--model")
+            {
+                Description = $"A built-in model ({string.Join(", ", ModelCatalog.Names)}), a Hugging Face config.json or a checkpoint folder holding one.",
+                Required = true,
+            };
+            var profile = new Option<string>("--profile")
+            {
+                Description = $"A stored hardware profile ({string.Join(", ", HardwareProfiles.StoredNames)}) or a *.hwprofile.json file.",
+                DefaultValueFactory = _ => HardwareProfiles.DefaultName,
+            };
+            var batch = new Option<int>("--batch") { Description = "Sequences per (micro-)batch.", Required = true };
+            var prompt = new Option<int>("--prompt") { Description = "Prompt length in tokens.", Required = true };
+            var newTokens = new Option<int>("--new-tokens") { Description = "Tokens to generate per sequence.", Required = true };
+            var objective = new Option<string>("--objective") { Description = "What to minimise.", DefaultValueFactory = _ => "latency" };
+            objective.AcceptOnlyFromAmong("latency", "throughput");
+            var microBatches = new Option<int>("--micro-batches") { Description = "Micro-batches sharing each layer's weights (throughput).", DefaultValueFactory = _ => 1 };
+            var gpuMemory = new Option<long?>("--gpu-memory") { Description = "GPU memory the plan may use, in bytes (default: the profile's)." };
+            var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
+            var lp = new Option<FileInfo?>("--lp") { Description = "Also write the linear program that chose the residency as CPLEX LP text." };
+            var trace = new Option<FileInfo?>("--trace") { Description = "Also write every decode step's simulated timeline as a Chrome trace (open in ui.perfetto.dev)." };
+
+            var command = new Command("plan", "Plan which KV and weights stay on the GPU and how many tokens to recompute at each decode step.")
+            {
+                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, json, lp, trace,
+            };
+            command.SetAction(parse =>
+            {
+                var request = new PlanRequest(parse.GetValue(model)!, parse.GetValue(profile)!, new DecodeWorkload
+                {
+                    Objective = parse.GetValue(objective) == "throughput" ? Objective.Throughput : Objective.Latency,
+                    Batch = parse.GetValue(batch),
+                    PromptLength = parse.GetValue(prompt),
+                    MaxNewTokens = parse.GetValue(newTokens),
+                    MicroBatches = parse.GetValue(microBatches),
+                    GpuMemoryBytes = parse.GetValue(gpuMemory),
+                }, parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
+                return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            });
+            return command;
+        }
+
+        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool Json, FileInfo? LpFile, FileInfo? TraceFile);
+
+        private static int Run(PlanRequest request, TextWriter output, TextWriter error)
+        {
+            ModelSpec spec;
+            try
+            {
+                spec = ResolveModel(request.Model);
+            }
+            catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(error, e.Message);
+            }
+            HardwareProfile profile;
+            try
+            {
+                profile = HardwareProfiles.Resolve(request.Profile);
+            }
+            catch (Exception e) when (e is JsonFormatException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(error, e.Message);
+            }
+
+            var result = DecodePlanner.Plan(spec, profile, request.Workload);
+            if (result.Plan is not { } plan)
+                return Fail(error, string.Join(Environment.NewLine, result.Errors.Select(e => e.ToString())));
+
+            if (request.LpFile is { } lpFile &&
+                !TryWrite(lpFile, () => CplexLpWriter.Write(DecodePlanner.ResidencyProgram(spec, profile, plan).Program), "the linear program", error))
+                return 1;
+            if (request.TraceFile is { } traceFile && !TryWrite(traceFile, () => ChromeTrace.Write(Simulate(spec, profile, plan)), "the trace", error))
+                return 1;
+
+            output.Write(request.Json ? PlanJson.Write(plan) : PlanReport.FormatSummary(plan) + Environment.NewLine + PlanReport.FormatSteps(plan));
+            return 0;
+        }
+
+        /// <summary>Every decode step of the plan played on the schedule its objective runs (row-by-row or column-by-column).</summary>
+        private static IReadOnlyList<SimulatedStep> Simulate(ModelSpec spec, HardwareProfile profile, DecodePlan plan)
+        {
+            var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
+            var schedule = plan.Workload.Objective == Objective.Latency ? ScheduleKind.RowByRow : ScheduleKind.ColumnByColumn;
+            var graph = ExecutionGraphBuilder.Build(schedule, spec, plan.Residency, plan.Workload.MicroBatches, costs.Settings.ActivationChunks);
+            return plan.Steps.Select(step => GraphSimulator.Run(graph, step.Shape, costs)).ToArray();
+        }
+
+        private static bool TryWrite(FileInfo file, Func<string> text, string what, TextWriter error)
+        {
+            try
+            {
+                File.WriteAllText(file.FullName, text());
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"Could not write {what} to '{file.FullName}': {e.Message}");
+                return false;
+            }
+        }
+
+        /// <summary>A built-in name, a config.json, or a folder holding one.</summary>
+        /// <exception cref="CheckpointException">The config cannot be read as a supported model.</exception>
+        /// <exception cref="FileNotFoundException">Neither a built-in name nor an existing file or folder.</exception>
+        private static ModelSpec ResolveModel(string model)
+        {
+            if (ModelCatalog.TryGet(model, out var spec))
+                return spec;
+            if (Directory.Exists(model))
+                return HuggingFaceConfig.Read(Path.Combine(model, HuggingFaceConfig.FileName));
+            if (File.Exists(model))
+                return HuggingFaceConfig.Read(model);
+            throw new FileNotFoundException(
+                $"Unknown model '{model}': it is neither a built-in model ({string.Join(", ", ModelCatalog.Names)}) nor an existing config.json or checkpoint folder.", model);
+        }
+
+        private static int Fail(TextWriter error, string message)
+        {
+            error.WriteLine(message);
+            return 1;
+        }
+    }
+}

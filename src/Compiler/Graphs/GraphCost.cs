@@ -1,0 +1,97 @@
+using System;
+using Kvpr.Planning;
+
+namespace Kvpr.Graphs
+{
+    /// <summary>
+    /// A node's work and time in a step of a given shape, priced by the planner's <see cref="CostModel"/>
+    /// so that simulating a graph and predicting a step agree on what each copy and kernel costs.
+    /// </summary>
+    public sealed class GraphCost
+    {
+        private readonly CostModel _costs;
+
+        public GraphCost(CostModel costs) => _costs = costs ?? throw new ArgumentNullException(nameof(costs));
+
+        private ModelSpec Spec => _costs.Spec;
+
+        /// <summary>Bytes and FLOPs of the node in a step of this shape; <see cref="NodeWork.None"/> when it is a no-op.</summary>
+        public NodeWork Work(GraphNode node, StepShape shape)
+        {
+            if (node.IsNoOpFor(shape))
+                return NodeWork.None;
+            long b = shape.Batch, h = Spec.Hidden, kv = Spec.KvDim, f = Spec.FfnHidden, p = Spec.ElementBytes;
+            int tokens = node.Tokens.Count(shape);
+            long mlpMatrices = Spec.GatedMlp ? 3 : 2;
+            switch (node.Op)
+            {
+                case OpKind.Embed:
+                    return new NodeWork(b * h * p * (Spec.Architecture == Architecture.Opt ? 2 : 1), 0);
+                case OpKind.LoadWeights:
+                    return new NodeWork(_costs.WeightBytesPerLayer, 0);
+                case OpKind.LoadActivations:
+                    return new NodeWork(_costs.ActivationBytes(shape.Batch, tokens), 0);
+                case OpKind.LoadKv:
+                    return new NodeWork(_costs.KvBytes(shape.Batch, tokens), 0);
+                case OpKind.RecomputeKv:
+                    return new NodeWork(_costs.ActivationBytes(shape.Batch, tokens) + _costs.KvBytes(shape.Batch, tokens) + 2 * h * kv * p,
+                        (long)_costs.RecomputeFlops(shape.Batch, tokens));
+                case OpKind.AttentionBlock:
+                    long context = shape.Length + 1L;
+                    return new NodeWork((2 * h * h + 2 * h * kv) * p + _costs.KvBytes(shape.Batch, shape.Length + 1),
+                        2 * b * h * (h + 2 * kv) + 2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * context);
+                case OpKind.MlpBlock:
+                    return new NodeWork(mlpMatrices * h * f * p, 2 * b * h * f * mlpMatrices);
+                case OpKind.StoreNewToken:
+                    return new NodeWork(_costs.WriteBackBytes(shape.Batch), 0);
+                case OpKind.FinalNormAndHead:
+                    return new NodeWork(Spec.Vocab * h * p, 2 * b * h * Spec.Vocab);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
+            }
+        }
+
+        /// <summary>How long the node runs in a step of this shape once it started; 0 for a no-op.</summary>
+        public double Seconds(GraphNode node, StepShape shape)
+        {
+            if (node.IsNoOpFor(shape))
+                return 0;
+            int tokens = node.Tokens.Count(shape);
+            switch (node.Op)
+            {
+                case OpKind.Embed:
+                    return 0; // the cost model charges the embedding's launch with the head (OuterComputeSeconds)
+                case OpKind.LoadWeights:
+                    return _costs.TransferSeconds(_costs.WeightBytesPerLayer);
+                case OpKind.LoadActivations:
+                    return _costs.TransferSeconds(_costs.ActivationBytes(shape.Batch, tokens));
+                case OpKind.LoadKv:
+                    return _costs.KvTransferSeconds(shape.Batch, tokens);
+                case OpKind.RecomputeKv:
+                    return _costs.RecomputeSeconds(shape.Batch, tokens);
+                case OpKind.AttentionBlock:
+                    return _costs.LayerComputeSeconds(shape.Batch, shape.Length) - MlpSeconds(shape.Batch);
+                case OpKind.MlpBlock:
+                    return MlpSeconds(shape.Batch);
+                case OpKind.StoreNewToken:
+                    return _costs.WriteBackSeconds(shape.Batch);
+                case OpKind.FinalNormAndHead:
+                    return _costs.OuterComputeSeconds(shape.Batch);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
+            }
+        }
+
+        /// <summary>
+        /// The MLP's share of <see cref="CostModel.LayerComputeSeconds"/> (its up/gate and down GEMMs at M = b),
+        /// priced here because the cost model only gives the whole layer; the attention block gets the rest.
+        /// </summary>
+        private double MlpSeconds(int batch)
+        {
+            if (!_costs.Settings.ChargeLayerCompute)
+                return 0;
+            int h = Spec.Hidden, f = Spec.FfnHidden;
+            return _costs.GemmSeconds(batch, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + _costs.GemmSeconds(batch, f, h);
+        }
+    }
+}

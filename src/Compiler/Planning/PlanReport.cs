@@ -1,0 +1,89 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Kvpr.Planning
+{
+    /// <summary>A plan as text for people: what stays on the GPU, the split per bucket, and predictions next to the two floors.</summary>
+    public static class PlanReport
+    {
+        private const double Giga = 1e9;
+
+        /// <summary>The summary and the plan table: the workload's batch in full, smaller batches in one line each.</summary>
+        public static string Format(DecodePlan plan) => FormatSummary(plan) + "\n" + FormatTable(plan);
+
+        /// <summary>Model, profile, workload, memory, residency and the predicted times.</summary>
+        public static string FormatSummary(DecodePlan plan)
+        {
+            var w = plan.Workload;
+            var text = new StringBuilder();
+            Line(text, $"Plan for {plan.ModelName} on profile {plan.ProfileName}" +
+                (plan.UsesDefaultProfile ? " (the embedded default profile: measure your machine for plans that fit it)." : "."));
+            Line(text, $"Workload: {(w.Objective == Objective.Latency ? "latency" : "throughput")}, {DecodePlanner.DescribeBatch(w)}, prompt {w.PromptLength}, {w.MaxNewTokens} new tokens.");
+            Line(text, $"GPU memory: {plan.GpuBytes / Giga:F2} GB of a {plan.GpuBudgetBytes / Giga:F2} GB budget.");
+            Line(text, $"Residency: {Describe(plan.Residency.KvResidentLayers, plan.Layers, "KV cache", "offloaded to the host")}; " +
+                $"{Describe(plan.Residency.WeightResidentLayers, plan.Layers, "weights", "streamed every step")}.");
+            var steps = plan.Steps.ToArray();
+            Line(text, $"Predicted: first step {Ms(steps[0].Times.PredictedMs)}, last step {Ms(steps[steps.Length - 1].Times.PredictedMs)}, " +
+                $"generation {Ms(plan.PredictedGenerationMs)}, {plan.PredictedMsPerToken.ToString("F3", CultureInfo.InvariantCulture)} ms per token.");
+            return text.ToString();
+        }
+
+        /// <summary>The split per bucket of stored lengths, with the predictions at the bucket's ends.</summary>
+        public static string FormatTable(DecodePlan plan)
+        {
+            var w = plan.Workload;
+            var text = new StringBuilder();
+            Line(text, $"Split per bucket, batch {w.Batch} (times are per step of the {(w.MicroBatches > 1 ? "micro-batch group" : "batch")}):");
+            Line(text, Columns("lengths", "l/s'", "l", "predicted ms", "all-KV floor ms", "all-recompute ms"));
+            foreach (var row in plan.Table.Rows.Where(r => r.Batch == w.Batch))
+            {
+                int from = row.RecomputeTokensAt(row.FromLength), to = row.RecomputeTokensAt(row.ToLength);
+                Line(text, Columns(Range(row.FromLength, row.ToLength), row.RecomputeFraction.ToString("F3", CultureInfo.InvariantCulture), Range(from, to),
+                    Range(row.AtFrom.PredictedMs, row.AtTo.PredictedMs), Range(row.AtFrom.FloorAllKvMs, row.AtTo.FloorAllKvMs),
+                    Range(row.AtFrom.FloorAllRecomputeMs, row.AtTo.FloorAllRecomputeMs)));
+            }
+            foreach (var group in plan.Table.Rows.Where(r => r.Batch != w.Batch).GroupBy(r => r.Batch))
+            {
+                double low = group.Min(r => r.RecomputeFraction), high = group.Max(r => r.RecomputeFraction);
+                Line(text, $"Batch {group.Key}: {group.Count()} buckets, l/s' {Range(low, high, "F3")}.");
+            }
+            return text.ToString();
+        }
+
+        /// <summary>One line per decode step: stored length, l, layers with resident KV / weights, predicted step time and the two floors.</summary>
+        public static string FormatSteps(DecodePlan plan)
+        {
+            var text = new StringBuilder();
+            string resident = $"{plan.Residency.KvResidentLayers}/{plan.Residency.WeightResidentLayers}";
+            Line(text, $"{"s'",-8} {"l",-8} {"resident KV/W",-14} {"predicted ms",-17} {"all-KV floor ms",-17} {"all-recompute ms"}");
+            foreach (var step in plan.Steps)
+                Line(text, $"{Number(step.Length),-8} {Number(step.RecomputeTokens),-8} {resident,-14} {Ms(step.Times.PredictedMs, ""),-17} " +
+                    $"{Ms(step.Times.FloorAllKvMs, ""),-17} {Ms(step.Times.FloorAllRecomputeMs, "")}");
+            return text.ToString();
+        }
+
+        private static string Describe(int resident, int layers, string what, string otherwise) =>
+            resident >= layers ? $"{what} of all {layers} layers on the GPU"
+            : resident == 0 ? $"{what} of all {layers} layers {otherwise}"
+            : $"{what} of layers 0–{resident - 1} on the GPU, of the other {layers - resident} {otherwise}";
+
+        private static string Columns(string lengths, string fraction, string l, string predicted, string allKv, string allRecompute) =>
+            $"{lengths,-13} {fraction,6} {l,-11} {predicted,-17} {allKv,-17} {allRecompute,-17}".TrimEnd();
+
+        private static string Range(int from, int to) => from == to ? Number(from) : $"{Number(from)}–{Number(to)}";
+
+        private static string Range(double from, double to, string format = "F2")
+        {
+            string a = from.ToString(format, CultureInfo.InvariantCulture), b = to.ToString(format, CultureInfo.InvariantCulture);
+            return a == b ? a : $"{a}–{b}";
+        }
+
+        private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Ms(double ms, string unit = " ms") => ms.ToString("F2", CultureInfo.InvariantCulture) + unit;
+
+        private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');
+    }
+}

@@ -1,0 +1,118 @@
+using System.IO;
+using System.Text.Json.Nodes;
+using Kvpr.Checkpoints;
+
+namespace Kvpr.Runtime.Tests.Checkpoints;
+
+public class HuggingFaceConfigTests
+{
+    [Fact]
+    public void Fixture_configs_give_the_dimensions_of_the_fixture_readme()
+    {
+        // tests/fixtures/README.md's table, with each family's conventions.
+        Read("opt-tiny").ShouldBe(ModelSpec.Opt("opt-tiny", hidden: 64, layers: 2, heads: 4, ffnHidden: 256, vocab: 512, maxPositions: 128));
+        Read("llama-tiny").ShouldBe(ModelSpec.Llama("llama-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 4, ffnHidden: 192, vocab: 512, maxPositions: 128,
+            normEps: 1e-5, ropeTheta: 10000));
+        Read("llama-tiny-gqa").ShouldBe(ModelSpec.Llama("llama-tiny-gqa", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+            normEps: 1e-5, ropeTheta: 10000));
+    }
+
+    [Fact]
+    public void Older_llama_configs_with_torch_dtype_and_top_level_rope_theta_read()
+    {
+        var spec = ReadEdited("llama-tiny", config =>
+        {
+            config.Remove("architectures");
+            config.Remove("rope_parameters");
+            config.Remove("dtype");
+            config.Remove("num_key_value_heads");
+            config["rope_theta"] = 500000.0;
+            config["torch_dtype"] = "bfloat16";
+            config["tie_word_embeddings"] = true;
+            config["attention_bias"] = true;
+        });
+
+        spec.RopeTheta.ShouldBe(500000);
+        spec.WeightType.ShouldBe(WeightType.BFloat16);
+        spec.KvHeads.ShouldBe(4);
+        spec.TiedEmbeddings.ShouldBeTrue();
+        spec.AttentionBias.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Opt_gelu_and_bias_free_variants_read()
+    {
+        var spec = ReadEdited("opt-tiny", config =>
+        {
+            config["activation_function"] = "gelu";
+            config["enable_bias"] = false;
+        });
+        spec.Activation.ShouldBe(Activation.Gelu);
+        spec.AttentionBias.ShouldBeFalse();
+        spec.MlpBias.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("llama-tiny", "architectures", "[\"MistralForCausalLM\"]", "architecture 'MistralForCausalLM', which is not supported; supported: OPTForCausalLM, LlamaForCausalLM")]
+    [InlineData("llama-tiny", "rope_scaling", "{\"rope_type\": \"llama3\", \"factor\": 8.0}", "field 'rope_scaling' is set: scaled RoPE")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"yarn\", \"rope_theta\": 10000.0}", "field 'rope_parameters.rope_type' is 'yarn'")]
+    [InlineData("llama-tiny", "head_dim", "32", "field 'head_dim' is 32, but the engines need hidden_size / num_attention_heads = 16")]
+    [InlineData("llama-tiny", "hidden_act", "\"gelu\"", "field 'hidden_act' is 'gelu'")]
+    [InlineData("llama-tiny", "hidden_size", "\"64\"", "field 'hidden_size' must be a number, but is the string \"64\"")]
+    [InlineData("llama-tiny", "num_hidden_layers", "0", "field 'num_hidden_layers' must be a positive integer, but is 0")]
+    [InlineData("llama-tiny", "num_key_value_heads", "3", "KvHeads (3) must divide Heads (4)")]
+    [InlineData("llama-tiny", "dtype", "\"float64\"", "field 'dtype' is 'float64', which is not supported")]
+    [InlineData("opt-tiny", "word_embed_proj_dim", "32", "field 'word_embed_proj_dim' is 32, not hidden_size (64): OPT models with embedding projections (opt-350m) are not supported")]
+    [InlineData("opt-tiny", "do_layer_norm_before", "false", "field 'do_layer_norm_before' is false")]
+    [InlineData("opt-tiny", "activation_function", "\"silu\"", "field 'activation_function' is 'silu'")]
+    [InlineData("opt-tiny", "layer_norm_elementwise_affine", "false", "field 'layer_norm_elementwise_affine' is false")]
+    public void Unsupported_or_ill_typed_fields_are_named(string fixture, string field, string json, string expected)
+    {
+        var error = Should.Throw<CheckpointException>(() => ReadEdited(fixture, config => config[field] = JsonNode.Parse(json)));
+
+        error.Code.ShouldBe(ErrorCodes.UnsupportedModelConfig);
+        error.Message.ShouldContain(Path.Combine(fixture, "config.json"));
+        error.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void Missing_fields_files_and_families_are_named()
+    {
+        Should.Throw<CheckpointException>(() => ReadEdited("opt-tiny", config => config.Remove("ffn_dim"))).Message
+            .ShouldContain("field 'ffn_dim' is missing");
+        Should.Throw<CheckpointException>(() => ReadEdited("opt-tiny", config => { config.Remove("architectures"); config["model_type"] = "gpt2"; })).Message
+            .ShouldContain("field 'model_type' is 'gpt2', which is not supported; supported: opt, llama");
+        using var temp = new TempFolder();
+        Should.Throw<CheckpointException>(() => HuggingFaceConfig.Read(temp.File("config.json"))).Message.ShouldContain("does not exist");
+        File.WriteAllText(temp.File("config.json"), "{\"hidden_size\": 64,");
+        Should.Throw<CheckpointException>(() => HuggingFaceConfig.Read(temp.File("config.json"))).Message.ShouldContain(temp.File("config.json"));
+    }
+
+    [Fact]
+    public void Eos_ids_come_from_generation_config_then_config()
+    {
+        GenerationConfig.ReadEosTokenIds(Fixtures.Folder("opt-tiny")).ShouldBe(new[] { 2 });
+
+        using var copy = Fixtures.Copy("llama-tiny");
+        File.WriteAllText(copy.File("generation_config.json"), "{\"eos_token_id\": [2, 511]}");
+        GenerationConfig.ReadEosTokenIds(copy.Path).ShouldBe(new[] { 2, 511 });
+
+        File.Delete(copy.File("generation_config.json"));
+        GenerationConfig.ReadEosTokenIds(copy.Path).ShouldBe(new[] { 2 });
+
+        File.WriteAllText(copy.File("generation_config.json"), "{\"eos_token_id\": \"2\"}");
+        Should.Throw<CheckpointException>(() => GenerationConfig.ReadEosTokenIds(copy.Path)).Message.ShouldContain("field 'eos_token_id' must be a number");
+    }
+
+    private static ModelSpec Read(string fixture) => HuggingFaceConfig.Read(Path.Combine(Fixtures.Folder(fixture), "config.json"));
+
+    private static ModelSpec ReadEdited(string fixture, System.Action<JsonObject> edit)
+    {
+        using var copy = Fixtures.Copy(fixture);
+        string path = copy.File("config.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(config);
+        File.WriteAllText(path, config.ToJsonString());
+        return HuggingFaceConfig.Read(path);
+    }
+}
