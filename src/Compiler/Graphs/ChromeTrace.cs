@@ -32,19 +32,20 @@ namespace Kvpr.Graphs
                     Metadata(writer, "thread_sort_index", step, ThreadId(stream)).Property("sort_index", ThreadId(stream)).EndObject().EndObject();
                 }
                 foreach (var timing in simulated.Timings.Where(t => !t.IsNoOp))
-                    Event(writer, step, offset, timing);
+                    Event(writer, step, offset, timing, simulated.Graph.MicroBatches > 1);
                 offset += simulated.StepSeconds * MicrosecondsPerSecond;
             }
             return writer.EndArray().EndObject() + "\n";
         }
 
-        private static void Event(JsonWriter writer, int step, double offset, NodeTiming timing)
+        private static void Event(JsonWriter writer, int step, double offset, NodeTiming timing, bool nameMicroBatch)
         {
             var node = timing.Node;
             string layer = node.Layer == GraphNode.NoLayer ? "" : $" L{node.Layer}";
+            string microBatch = nameMicroBatch && node.Op != OpKind.LoadWeights ? $" mb{node.MicroBatch}" : "";
             string chunk = node.Tokens.Kind == TokenRangeKind.RecomputeChunk ? $" c{node.Tokens.Chunk}" : "";
             writer.StartObject()
-                .Property("name", $"{node.Op}{layer}{chunk}")
+                .Property("name", $"{node.Op}{layer}{microBatch}{chunk}")
                 .Property("cat", node.Stream.ToString())
                 .Property("ph", "X")
                 .Property("pid", step)

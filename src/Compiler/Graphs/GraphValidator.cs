@@ -49,7 +49,7 @@ namespace Kvpr.Graphs
                     errors.Add(Error(field, $"{field} is at position {position}; a node's id must be its position in the list."));
                 if (node.MicroBatch < 0 || node.MicroBatch >= graph.MicroBatches)
                     errors.Add(Error(field, $"{field} is for micro-batch {node.MicroBatch}, outside [0, {graph.MicroBatches})."));
-                foreach (var range in new[] { node.Tokens }.Concat(node.Reads.Concat(node.Writes).Select(u => u.Tokens)))
+                foreach (var range in new[] { node.Tokens }.Concat(node.Reads.Concat(node.Writes).Select(u => u.Tokens)).Distinct())
                     if (range.Kind == TokenRangeKind.RecomputeChunk && range.Chunks != graph.ActivationChunks)
                         errors.Add(Error(field, $"{field} uses {range}, but the graph cuts the prefix into {graph.ActivationChunks} chunks."));
                 foreach (int dependency in node.DependsOn)

@@ -37,7 +37,7 @@ public class GraphExportTests
         var first = complete.Where(e => e.Required("pid").AsInt() == 1).Min(e => e.Required("ts").AsNumber());
         first.ShouldBeGreaterThanOrEqualTo(steps[0].StepSeconds * 1e6 - 1e-6);
 
-        var recompute = complete.First(e => e.Required("name").AsString() == "RecomputeKv L1 c0" && e.Required("pid").AsInt() == 1);
+        var recompute = complete.First(e => e.Required("name").AsString() == "RecomputeKv L1 mb0 c0" && e.Required("pid").AsInt() == 1);
         var args = recompute.Required("args");
         args.Required("layer").AsInt().ShouldBe(1);
         args.Required("microBatch").AsInt().ShouldBe(0);

@@ -36,6 +36,7 @@ public class GraphSimulatorTests
         double weightBytes = 2.0 * (4 * 256 * 256 + 4 * 256 + 2 * 256 * 1024 + 1024 + 256 + 4 * 256);
         double kvBytes = 2.0 * batch * length * 256 * 2;
         step.StepSeconds.ShouldBe(Tiny.Layers * (weightBytes + kvBytes) / LinkBytesPerSecond, 1e-15);
+        step.BusySeconds(StreamKind.HostToDevice).ShouldBe(step.StepSeconds, 1e-15); // the link never idles
     }
 
     [Fact]
@@ -92,6 +93,23 @@ public class GraphSimulatorTests
 
         double predicted = costs.Step(shape, residency).Seconds;
         GraphSimulator.Run(graph, shape, costs).StepSeconds.ShouldBe(predicted, predicted * 0.10);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(24_000_000_000L)]
+    public void Simulated_steps_of_the_opt_6_7b_h100_plan_agree_with_its_predictions(long? gpuMemoryBytes)
+    {
+        var workload = new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 32, GpuMemoryBytes = gpuMemoryBytes };
+        var plan = DecodePlanner.Plan(Opt67, HardwareProfiles.Default, workload).GetPlanOrThrow();
+        var costs = new CostModel(Opt67, HardwareProfiles.Default);
+        var graph = ExecutionGraphBuilder.RowByRow(Opt67, plan.Residency, costs.Settings.ActivationChunks);
+
+        foreach (var step in plan.Steps)
+        {
+            double simulatedMs = GraphSimulator.Run(graph, step.Shape, costs).StepSeconds * 1e3;
+            simulatedMs.ShouldBe(step.Times.PredictedMs, step.Times.PredictedMs * 0.10, $"step at s' = {step.Length}, l = {step.RecomputeTokens}");
+        }
     }
 
     [Theory]

@@ -77,6 +77,19 @@ public class GraphValidatorTests
     }
 
     [Fact]
+    public void Micro_batches_and_chunks_must_match_the_graph()
+    {
+        var chunk = TokenRange.RecomputeChunk(0, 2);
+        var errors = GraphValidator.Validate(Graph(
+            new GraphNode(0, OpKind.LoadActivations, 0, 1, StreamKind.HostToDevice, chunk, Nothing, new[] { new BufferUse(BufferKind.ActivationSlot, 0, chunk) }, Array.Empty<int>())));
+        errors.Select(e => e.Message).ShouldBe(new[]
+        {
+            "node #0 (LoadActivations layer 0 chunk 0 micro-batch 1) is for micro-batch 1, outside [0, 1).",
+            "node #0 (LoadActivations layer 0 chunk 0 micro-batch 1) uses tokens [0, l) chunk 0/2, but the graph cuts the prefix into 1 chunks.",
+        });
+    }
+
+    [Fact]
     public void A_read_that_no_node_produces_is_reported()
     {
         var kv = new BufferUse(BufferKind.KvSlot, 0, TokenRange.Stored);
