@@ -1,0 +1,237 @@
+using System.Collections.Generic;
+
+namespace Kvpr.Kernels.Emission
+{
+    /// <summary>
+    /// Attention over the KV cache: flash-decoding for a decode step (each block folds one split of the sequence
+    /// into a partial softmax; a combine kernel merges the splits) and causal attention for prefill. One block
+    /// serves HEADS_PER_BLOCK query heads of one KV head, so grouped-query heads share each K and V load.
+    /// </summary>
+    internal static class AttentionKernels
+    {
+        public static void Emit(ModelSpec spec, AttentionTiling tiling, CudaSourceBuilder source)
+        {
+            source.Section("Attention");
+            source.Code(StateAndLoop);
+            EmitDecode(tiling, source);
+            EmitCombine(spec, source);
+            EmitPrefill(tiling, source);
+        }
+
+        private const string StateAndLoop = """
+// Softmax state of an attention block's query heads over the tokens folded in so far, in float: running max of
+// the scores, running sum of exp(score - max) and accumulator sum of exp(score - max) * v.
+struct AttentionState
+{
+    float q[HEADS_PER_BLOCK][HEAD_DIM];
+    float scores[HEADS_PER_BLOCK][ATTENTION_TILE];
+    float acc[HEADS_PER_BLOCK][HEAD_DIM];
+    float max[HEADS_PER_BLOCK];
+    float sum[HEADS_PER_BLOCK];
+    float rescale[HEADS_PER_BLOCK];
+};
+
+// Loads the block's queries (HEADS_PER_BLOCK consecutive rows of HEAD_DIM, already scaled) and clears the state.
+__device__ void begin_attention(AttentionState& s, const float* queries)
+{
+    for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+    {
+        s.q[i / HEAD_DIM][i % HEAD_DIM] = queries[i];
+        s.acc[i / HEAD_DIM][i % HEAD_DIM] = 0.0f;
+    }
+    for (int h = threadIdx.x; h < HEADS_PER_BLOCK; h += blockDim.x)
+    {
+        s.max[h] = negative_infinity();
+        s.sum[h] = 0.0f;
+    }
+    __syncthreads();
+}
+
+// Folds tokens [begin, end) of one sequence into the state, a tile of ATTENTION_TILE tokens at a time (online
+// softmax). k and v point at token 0 of the sequence, at the block's KV head's columns; rows are KV_DIM apart.
+__device__ void attend(AttentionState& s, const elem_t* k, const elem_t* v, int begin, int end)
+{
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    for (int tile = begin; tile < end; tile += ATTENTION_TILE)
+    {
+        const int count = min(ATTENTION_TILE, end - tile);
+
+        // Scores q.k: a warp per token, each lane over pairs of dimensions.
+        for (int t = warp; t < count; t += ATTENTION_WARPS)
+        {
+            const elem_t* key = k + (long long)(tile + t) * KV_DIM;
+            float dot[HEADS_PER_BLOCK];
+            for (int h = 0; h < HEADS_PER_BLOCK; ++h)
+                dot[h] = 0.0f;
+            for (int d = 2 * lane; d < HEAD_DIM; d += 64)
+            {
+                const float2 key_pair = load_pair(key + d);
+                for (int h = 0; h < HEADS_PER_BLOCK; ++h)
+                    dot[h] += s.q[h][d] * key_pair.x + s.q[h][d + 1] * key_pair.y;
+            }
+            for (int h = 0; h < HEADS_PER_BLOCK; ++h)
+            {
+                const float score = warp_sum(dot[h]);
+                if (lane == 0)
+                    s.scores[h][t] = score;
+            }
+        }
+        __syncthreads();
+
+        // Softmax update: a warp per head. Scores become exp(score - new max); the old sum and accumulator
+        // are rescaled by exp(old max - new max), which is 0 on the first tile.
+        for (int h = warp; h < HEADS_PER_BLOCK; h += ATTENTION_WARPS)
+        {
+            float tile_max = negative_infinity();
+            for (int t = lane; t < count; t += 32)
+                tile_max = fmaxf(tile_max, s.scores[h][t]);
+            const float new_max = fmaxf(s.max[h], warp_max(tile_max));
+            float tile_sum = 0.0f;
+            for (int t = lane; t < count; t += 32)
+            {
+                const float p = expf(s.scores[h][t] - new_max);
+                s.scores[h][t] = p;
+                tile_sum += p;
+            }
+            tile_sum = warp_sum(tile_sum);
+            if (lane == 0)
+            {
+                const float rescale = expf(s.max[h] - new_max);
+                s.rescale[h] = rescale;
+                s.sum[h] = s.sum[h] * rescale + tile_sum;
+                s.max[h] = new_max;
+            }
+        }
+        __syncthreads();
+
+        // Accumulator: a thread per (head, dimension), over the tile's tokens (consecutive threads read
+        // consecutive elements of a V row).
+        for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+        {
+            const int h = i / HEAD_DIM, d = i % HEAD_DIM;
+            const elem_t* value = v + (long long)tile * KV_DIM + d;
+            float a = s.acc[h][d] * s.rescale[h];
+            for (int t = 0; t < count; ++t)
+                a += s.scores[h][t] * to_float(value[(long long)t * KV_DIM]);
+            s.acc[h][d] = a;
+        }
+        __syncthreads();
+    }
+}
+
+// Offset of sequence b's token 0 at the columns of KV head kv_head in a [batch][capacity][KV_DIM] cache.
+__device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cache_capacity)
+{
+    return (long long)b * cache_capacity * KV_DIM + kv_head * HEAD_DIM;
+}
+""";
+
+        private static KernelParameter KCache(string tokens) => new("const elem_t*", "k_cache", $"[batch][cache_capacity][KV_DIM] K of tokens {tokens}");
+
+        private static KernelParameter VCache(string tokens) => new("const elem_t*", "v_cache", $"[batch][cache_capacity][KV_DIM] V of tokens {tokens}");
+
+        private static readonly KernelParameter CacheCapacity = new("int", "cache_capacity", "tokens per sequence in k_cache and v_cache");
+
+        private static void EmitDecode(AttentionTiling tiling, CudaSourceBuilder source)
+        {
+            var parameters = new List<KernelParameter>
+            {
+                new("const float*", "q", "[batch][HEADS][HEAD_DIM] queries from qkv_epilogue"),
+                KCache("[0, length): recomputed prefix, transferred rest, new token"),
+                VCache("[0, length)"),
+                new("float*", "partial_acc", "[batch][HEADS][splits][HEAD_DIM] out: sum of exp(score - max) * v per split"),
+                new("float*", "partial_max", "[batch][HEADS][splits] out: max score per split (-inf for an empty split)"),
+                new("float*", "partial_sum", "[batch][HEADS][splits] out: sum of exp(score - max) per split"),
+                new("int", "length", "tokens to attend to: s' + 1 in a decode step"),
+                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits = ceil(length / tokens_per_split)"),
+                CacheCapacity,
+            };
+            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Splits), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
+            const string description = "Flash-decoding attention of one new token per sequence over its KV cache, split over the sequence: block (split, head block, b) folds tokens [split * tokens_per_split, +tokens_per_split) into a partial softmax of HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the splits.";
+            source.Kernel(new KernelSignature(KernelNames.DecodeAttention, description, parameters, launch), "ATTENTION_THREADS", """
+const int split = blockIdx.x, splits = gridDim.x, b = blockIdx.z;
+const int first_head = blockIdx.y * HEADS_PER_BLOCK;
+__shared__ AttentionState s;
+begin_attention(s, q + ((long long)b * HEADS + first_head) * HEAD_DIM);
+const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
+const int begin = split * tokens_per_split;
+attend(s, k_cache + offset, v_cache + offset, begin, min(length, begin + tokens_per_split));
+for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+{
+    const int h = i / HEAD_DIM, d = i % HEAD_DIM;
+    partial_acc[(((long long)b * HEADS + first_head + h) * splits + split) * HEAD_DIM + d] = s.acc[h][d];
+}
+for (int h = threadIdx.x; h < HEADS_PER_BLOCK; h += blockDim.x)
+{
+    const long long stat = ((long long)b * HEADS + first_head + h) * splits + split;
+    partial_max[stat] = s.max[h];
+    partial_sum[stat] = s.sum[h];
+}
+""");
+        }
+
+        private static void EmitCombine(ModelSpec spec, CudaSourceBuilder source)
+        {
+            var parameters = new List<KernelParameter>
+            {
+                new("const float*", "partial_acc", "[batch][HEADS][splits][HEAD_DIM] from decode_attention"),
+                new("const float*", "partial_max", "[batch][HEADS][splits] from decode_attention"),
+                new("const float*", "partial_sum", "[batch][HEADS][splits] from decode_attention"),
+                new("elem_t*", "out", "[batch][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
+                new("int", "splits", "splits of the decode_attention launch"),
+            };
+            // A thread per head dimension, a block per (head, sequence).
+            var launch = new LaunchShape(LaunchExtent.Of(spec.Heads), LaunchExtent.Of(LaunchVariable.Batch), LaunchExtent.Of(1), spec.HeadDim);
+            source.Kernel(
+                new KernelSignature(KernelNames.AttentionCombine, "Merges the splits of decode_attention: out = sum_s exp(max_s - M) acc_s / sum_s exp(max_s - M) sum_s with M the largest split max.", parameters, launch),
+                "HEAD_DIM",
+                """
+const int h = blockIdx.x, b = blockIdx.y, d = threadIdx.x;
+const long long stats = ((long long)b * HEADS + h) * splits;
+float overall_max = negative_infinity();
+for (int split = 0; split < splits; ++split)
+    overall_max = fmaxf(overall_max, partial_max[stats + split]);
+float numerator = 0.0f, denominator = 0.0f;
+for (int split = 0; split < splits; ++split)
+{
+    const float split_max = partial_max[stats + split];
+    if (split_max == negative_infinity())
+        continue;  // an empty split contributes nothing
+    const float weight = expf(split_max - overall_max);
+    numerator += weight * partial_acc[(stats + split) * HEAD_DIM + d];
+    denominator += weight * partial_sum[stats + split];
+}
+out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator);
+""");
+        }
+
+        private static void EmitPrefill(AttentionTiling tiling, CudaSourceBuilder source)
+        {
+            var parameters = new List<KernelParameter>
+            {
+                new("const float*", "q", "[batch][tokens][HEADS][HEAD_DIM] queries from qkv_epilogue"),
+                KCache("[0, first_position + tokens)"),
+                VCache("[0, first_position + tokens)"),
+                new("elem_t*", "out", "[batch][tokens][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
+                new("int", "first_position", "position of the first query token (0 for a whole prompt)"),
+                CacheCapacity,
+            };
+            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Tokens), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
+            const string description = "Causal attention of prompt tokens already written to the cache by qkv_epilogue: block (t, head block, b) attends query token first_position + t of sequence b to tokens [0, first_position + t] and writes the normalised output.";
+            source.Kernel(new KernelSignature(KernelNames.PrefillAttention, description, parameters, launch), "ATTENTION_THREADS", """
+const int t = blockIdx.x, tokens = gridDim.x, b = blockIdx.z;
+const int first_head = blockIdx.y * HEADS_PER_BLOCK;
+const long long row = (long long)b * tokens + t;
+__shared__ AttentionState s;
+begin_attention(s, q + (row * HEADS + first_head) * HEAD_DIM);
+const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
+attend(s, k_cache + offset, v_cache + offset, 0, first_position + t + 1);
+for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+{
+    const int h = i / HEAD_DIM, d = i % HEAD_DIM;
+    out[(row * HEADS + first_head + h) * HEAD_DIM + d] = to_elem(s.acc[h][d] / s.sum[h]);
+}
+""");
+        }
+    }
+}

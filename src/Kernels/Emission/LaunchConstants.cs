@@ -1,0 +1,20 @@
+namespace Kvpr.Kernels.Emission
+{
+    /// <summary>Block sizes and tiles of the kernels, emitted as constexprs and reported in the launch shapes.</summary>
+    internal static class LaunchConstants
+    {
+        /// <summary>Block of the kernels that give each token row one block (norms, epilogues, elementwise).</summary>
+        public const int RowThreads = 256;
+
+        public const int AttentionThreads = 128;
+
+        /// <summary>Tokens an attention block scores per pass before folding them into its running softmax.</summary>
+        public const int AttentionTile = 64;
+
+        /// <summary>Vocabulary scans (argmax, sampling) use the largest block so each thread reads few logits.</summary>
+        public const int SamplingThreads = 1024;
+
+        /// <summary>Static shared memory an attention block may use for its query heads' state.</summary>
+        public const int AttentionSharedBytes = 32 * 1024;
+    }
+}

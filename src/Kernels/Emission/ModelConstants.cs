@@ -1,0 +1,43 @@
+using System;
+using System.Text;
+
+namespace Kvpr.Kernels.Emission
+{
+    /// <summary>The model's dimensions and numerics as named constexprs, so kernels read like the math.</summary>
+    internal static class ModelConstants
+    {
+        public static void Emit(ModelSpec spec, AttentionTiling tiling, CudaSourceBuilder source)
+        {
+            var text = new StringBuilder();
+            void Line(string declaration, string comment) => text.Append(comment.Length == 0 ? declaration : declaration.PadRight(56) + "// " + comment).Append('\n');
+
+            Line($"constexpr int HIDDEN = {CudaLiteral.Int(spec.Hidden)};", "model width");
+            Line($"constexpr int HEADS = {CudaLiteral.Int(spec.Heads)};", "query heads");
+            Line($"constexpr int KV_HEADS = {CudaLiteral.Int(spec.KvHeads)};", "key/value heads");
+            Line("constexpr int HEAD_DIM = HIDDEN / HEADS;", CudaLiteral.Int(spec.HeadDim));
+            Line("constexpr int KV_DIM = KV_HEADS * HEAD_DIM;", "width of one token's K (and V)");
+            Line("constexpr int GROUP_SIZE = HEADS / KV_HEADS;", "query heads sharing one KV head (query head h reads KV head h / GROUP_SIZE)");
+            Line("constexpr int QKV_WIDTH = HIDDEN + 2 * KV_DIM;", "row of the fused projection q | k | v");
+            Line($"constexpr int FFN = {CudaLiteral.Int(spec.FfnHidden)};", "MLP hidden width");
+            Line($"constexpr int VOCAB = {CudaLiteral.Int(spec.Vocab)};", "vocabulary size");
+            Line($"constexpr float NORM_EPS = {CudaLiteral.Float(spec.NormEps)};", spec.Norm == NormKind.LayerNorm ? "LayerNorm epsilon" : "RMSNorm epsilon");
+            Line($"constexpr float Q_SCALE = {CudaLiteral.Float(1 / Math.Sqrt(spec.HeadDim))};", "1 / sqrt(HEAD_DIM), applied to q");
+            if (spec.Architecture == Architecture.Opt)
+                Line($"constexpr int POSITION_OFFSET = {CudaLiteral.Int(spec.PositionOffset)};", "position p uses row p + POSITION_OFFSET of the learned table");
+            else
+                Line($"constexpr float ROPE_THETA = {CudaLiteral.Float(spec.RopeTheta)};", "RoPE base: pair i turns at ROPE_THETA^(-2i / HEAD_DIM) per position");
+            text.Append('\n');
+            Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the one-block-per-row kernels");
+            Line($"constexpr int ATTENTION_THREADS = {CudaLiteral.Int(LaunchConstants.AttentionThreads)};", "block of the attention kernels");
+            Line("constexpr int ATTENTION_WARPS = ATTENTION_THREADS / 32;", "");
+            Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens scored per pass of the attention loop");
+            Line($"constexpr int HEADS_PER_BLOCK = {CudaLiteral.Int(tiling.HeadsPerBlock)};", "query heads one attention block serves (they share a KV head)");
+            Line($"constexpr int SAMPLING_THREADS = {CudaLiteral.Int(LaunchConstants.SamplingThreads)};", "block of the vocabulary scans");
+            text.Append('\n');
+            text.Append("static_assert(HIDDEN % HEADS == 0 && HEADS % KV_HEADS == 0 && HEAD_DIM % 2 == 0, \"heads must tile the model\");\n");
+            text.Append("static_assert(GROUP_SIZE % HEADS_PER_BLOCK == 0, \"an attention block serves query heads of one KV head\");\n");
+            source.Section("Model constants");
+            source.Code(text.ToString());
+        }
+    }
+}

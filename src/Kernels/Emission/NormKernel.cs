@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+
+namespace Kvpr.Kernels.Emission
+{
+    /// <summary>
+    /// LayerNorm or RMSNorm of the residual stream into the element type: the next GEMM's input, and, for the
+    /// attention norm, the activation the host store keeps so that K and V can be recomputed with one GEMM.
+    /// </summary>
+    internal static class NormKernel
+    {
+        public static void Emit(ModelSpec spec, CudaSourceBuilder source)
+        {
+            bool layerNorm = spec.Norm == NormKind.LayerNorm;
+            var parameters = new List<KernelParameter>
+            {
+                new("const float*", "hidden", "[rows][HIDDEN] residual stream"),
+                new("const elem_t*", "weight", "[HIDDEN] norm weight (gamma)"),
+            };
+            if (layerNorm)
+                parameters.Add(new("const elem_t*", "bias", "[HIDDEN] norm bias (beta)"));
+            parameters.Add(new("elem_t*", "out", "[rows][HIDDEN] out: normalised rows, the next GEMM's input"));
+            parameters.Add(new("elem_t*", "activation_store", "[batch][store_capacity][HIDDEN] out, or 0: row r also goes to (sequence, position)"));
+            parameters.AddRange(RowMapping.Parameters());
+            parameters.Add(new("int", "store_capacity", "tokens per sequence in activation_store"));
+
+            string description = layerNorm
+                ? "LayerNorm of each row: out[r] = (x - mean) / sqrt(var + NORM_EPS) * weight + bias, with the mean and (biased) variance of the row in float. Used before attention (storing the activation), before the MLP and after the last layer (activation_store = 0)."
+                : "RMSNorm of each row: out[r] = x / sqrt(mean(x^2) + NORM_EPS) * weight, in float. Used before attention (storing the activation), before the MLP and after the last layer (activation_store = 0).";
+            string statistics = layerNorm
+                ? """
+float sum = 0.0f;
+for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
+    sum += x[i];
+const float mean = block_sum(sum) / HIDDEN;
+float squares = 0.0f;
+for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
+    squares += (x[i] - mean) * (x[i] - mean);
+const float inv_std = rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS);
+"""
+                : """
+float squares = 0.0f;
+for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
+    squares += x[i] * x[i];
+const float inv_rms = rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS);
+""";
+            string normalised = layerNorm
+                ? "(x[i] - mean) * inv_std * to_float(weight[i]) + to_float(bias[i])"
+                : "x[i] * inv_rms * to_float(weight[i])";
+            source.Section("Normalisation");
+            source.Kernel(
+                new KernelSignature(KernelNames.Normalize, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)),
+                "ROW_THREADS",
+                $$"""
+const int r = blockIdx.x;
+const float* x = hidden + (long long)r * HIDDEN;
+{{statistics}}
+elem_t* out_row = out + (long long)r * HIDDEN;
+elem_t* stored_row = activation_store == nullptr ? nullptr
+    : activation_store + ((long long)row_sequence(r, row_tokens) * store_capacity + row_position(r, row_tokens, first_position)) * HIDDEN;
+for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
+{
+    const elem_t y = to_elem({{normalised}});
+    out_row[i] = y;
+    if (stored_row != nullptr)
+        stored_row[i] = y;
+}
+""");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+
+namespace Kvpr.Kernels.Tests;
+
+public class LaunchShapeTests
+{
+    [Fact]
+    public void Row_kernels_launch_a_block_per_row()
+    {
+        var kernels = KernelEmitter.Emit(FixtureSpecs.OptTiny);
+
+        kernels[KernelNames.Normalize].Grid(new LaunchSizes { Rows = 24 }).ShouldBe(new Dim3(24, 1, 1));
+        kernels[KernelNames.Normalize].Launch.Block.ShouldBe(new Dim3(256, 1, 1));
+        kernels[KernelNames.Sample].Launch.BlockThreads.ShouldBe(1024);
+    }
+
+    [Fact]
+    public void Decode_attention_serves_a_kv_group_per_block()
+    {
+        // llama-tiny-gqa: 4 query heads over 2 KV heads, so a block takes the 2 query heads of one KV head.
+        var kernels = KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa);
+
+        kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 8, Splits = 3 }).ShouldBe(new Dim3(3, 2, 8));
+        kernels[KernelNames.PrefillAttention].Grid(new LaunchSizes { Batch = 2, Tokens = 12 }).ShouldBe(new Dim3(12, 2, 2));
+        kernels[KernelNames.AttentionCombine].Grid(new LaunchSizes { Batch = 8 }).ShouldBe(new Dim3(4, 8, 1));
+        kernels[KernelNames.AttentionCombine].Launch.BlockThreads.ShouldBe(16);
+    }
+
+    [Fact]
+    public void Wide_query_groups_are_split_so_the_attention_state_fits_static_shared_memory()
+    {
+        // 16 query heads share one KV head of dimension 256: all 16 would need 16 × (2·256 + 64 + 3) floats = 37 KB.
+        var spec = ModelSpec.Llama("mqa", hidden: 4096, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 1024);
+        var ints = CudaDeclarations.IntConstants(KernelEmitter.Emit(spec).Source);
+
+        long headsPerBlock = ints["HEADS_PER_BLOCK"];
+        (16 % headsPerBlock).ShouldBe(0);
+        long attentionStateBytes = 4 * headsPerBlock * (2 * 256 + ints["ATTENTION_TILE"] + 3);
+        attentionStateBytes.ShouldBeLessThanOrEqualTo(48 * 1024 - 3 * 32 * 4); // CUDA's static limit, less the reductions' scratch
+        headsPerBlock.ShouldBeGreaterThan(1);
+    }
+
+    [Fact]
+    public void A_missing_launch_size_is_named_with_the_kernel()
+    {
+        var kernels = KernelEmitter.Emit(FixtureSpecs.OptTiny);
+
+        var error = Should.Throw<ArgumentException>(() => kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 4 }));
+
+        error.Message.ShouldContain("decode_attention");
+        error.Message.ShouldContain("Splits");
+    }
+
+    [Fact]
+    public void Launch_shape_reads_as_the_grid_and_block()
+    {
+        var kernels = KernelEmitter.Emit(FixtureSpecs.Opt6_7B);
+        kernels[KernelNames.DecodeAttention].Launch.ToString().ShouldBe("grid (splits, 32, batch), block 128 threads");
+    }
+
+    [Fact]
+    public void Parameter_kinds_follow_their_c_types()
+    {
+        var sample = KernelEmitter.Emit(FixtureSpecs.OptTiny)[KernelNames.Sample];
+
+        sample.Parameters.Select(p => p.Kind).ShouldBe(new[]
+        {
+            ParameterKind.DevicePointer, ParameterKind.DevicePointer, ParameterKind.DevicePointer,
+            ParameterKind.Float32, ParameterKind.Int32, ParameterKind.Float32,
+        });
+    }
+}
