@@ -21,6 +21,8 @@ namespace Kvpr
         public const string CheckpointMismatch = "KVPR013";
         public const string UnsupportedModelConfig = "KVPR014";
         public const string InvalidGraph = "KVPR012";
+        public const string InvalidWeights = "KVPR015";
+        public const string InvalidPrompt = "KVPR016";
         /// <summary>A failure inside Kvpr itself (a bug), reported instead of crashing the compiler; numbered apart from the input errors.</summary>
         public const string InternalError = "KVPR099";
     }

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Kvpr.Backend;
+using Kvpr.Cpu;
+using Kvpr.Execution;
+using Kvpr.Graphs;
+using Kvpr.Planning;
+using Kvpr.Store;
+
+namespace Kvpr
+{
+    /// <summary>
+    /// Generates tokens with a model whose KV cache lives in host memory: prefill over the prompts, then one
+    /// execution graph run per decode step, in which each layer recomputes the K and V of the first l stored
+    /// tokens from their activations and copies in the rest. Results do not depend on the split.
+    /// </summary>
+    public sealed class Engine : IDisposable
+    {
+        private readonly IDevice _device;
+        private readonly DeviceWeights _weights;
+
+        /// <summary>Uploads <paramref name="weights"/> to the device; the weights' source may be closed afterwards.</summary>
+        public Engine(ModelWeights weights, EngineOptions? options = null)
+        {
+            Options = options ?? EngineOptions.Default;
+            Options.Check();
+            Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
+            _device = Options.Device switch
+            {
+                ComputeDevice.Cpu => new CpuDevice(),
+                _ => throw new NotSupportedException($"The {Options.Device} backend is not available in this build; use {nameof(ComputeDevice)}.{nameof(ComputeDevice.Cpu)}."),
+            };
+            _weights = new DeviceWeights(_device, weights);
+        }
+
+        public ModelSpec Spec { get; }
+
+        public EngineOptions Options { get; }
+
+        /// <summary>
+        /// Continues every prompt by up to <see cref="GenerationOptions.MaxNewTokens"/> tokens, picked as
+        /// <see cref="GenerationOptions.Sampling"/> says (greedy by default). All prompts
+        /// must have the same length; they are decoded together (split into micro-batches for column-by-column).
+        /// </summary>
+        /// <exception cref="ArgumentException">A prompt is empty, has a token outside the vocabulary, or would run past the model's positions.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between steps).</exception>
+        public GenerationResult Generate(IReadOnlyList<int[]> prompts, GenerationOptions? options = null,
+            CancellationToken cancellationToken = default, IProgress<StepStatistics>? progress = null)
+        {
+            options ??= GenerationOptions.Default;
+            int promptLength = CheckPrompts(prompts, options);
+            int[] sizes = MicroBatchSizes(prompts.Count);
+            int maxBatch = sizes.Max();
+            var workload = new DecodeWorkload
+            {
+                Objective = sizes.Length > 1 ? Objective.Throughput : Objective.Latency,
+                Batch = maxBatch,
+                PromptLength = promptLength,
+                MaxNewTokens = options.MaxNewTokens,
+                MicroBatches = sizes.Length,
+            };
+            var (split, residency) = Options.Split.Resolve(Spec, workload);
+            var graph = Options.Schedule == ScheduleKind.RowByRow
+                ? ExecutionGraphBuilder.RowByRow(Spec, residency, Options.ActivationChunks)
+                : ExecutionGraphBuilder.ColumnByColumn(Spec, residency, sizes.Length, Options.ActivationChunks);
+
+            int capacity = workload.MaxLength;
+            var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
+            var microBatches = sizes.Select((size, m) => new MicroBatch(m, new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+            var executor = new GraphExecutor(_device, graph, residency, new DecodeOperations(_device, Spec, _weights, buffers), buffers, microBatches);
+            var run = new GenerationRun(_device, Spec, prompts.Count, options, executor, microBatches);
+
+            var statistics = new List<StepStatistics>();
+            var prefillIds = Split(prompts, sizes);
+            var recomputeNothing = new int[Spec.Layers];
+            statistics.Add(run.Step(0, new StepInputs(0, promptLength, recomputeNothing, prefillIds, options.CaptureLogits)));
+            progress?.Report(statistics[^1]);
+
+            for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int length = promptLength + step - 1;
+                var recompute = Enumerable.Range(0, Spec.Layers)
+                    .Select(layer => residency.IsKvResident(layer) ? 0 : split.RecomputeTokens(new SplitRequest(step, layer, maxBatch, length)))
+                    .ToArray();
+                statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false)));
+                progress?.Report(statistics[^1]);
+            }
+            return new GenerationResult(run.Tokens, statistics, run.Logits);
+        }
+
+        public void Dispose() => _device.Dispose();
+
+        /// <summary>Prompt length shared by all prompts, after checking them against the model.</summary>
+        private int CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
+        {
+            if (prompts is null || prompts.Count == 0)
+                throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+            if (options.MaxNewTokens < 1)
+                throw new ArgumentOutOfRangeException(nameof(options), options.MaxNewTokens, $"{ErrorCodes.InvalidValue}: MaxNewTokens must be at least 1.");
+            int length = prompts[0]?.Length ?? 0;
+            for (int s = 0; s < prompts.Count; s++)
+            {
+                var prompt = prompts[s];
+                if (prompt is null || prompt.Length == 0)
+                    throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} is empty; every sequence needs at least one token.", nameof(prompts));
+                if (prompt.Length != length)
+                    throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} has {prompt.Length} tokens but prompt 0 has {length}; sequences decoded together must have the same prompt length.", nameof(prompts));
+                for (int position = 0; position < prompt.Length; position++)
+                    if (prompt[position] < 0 || prompt[position] >= Spec.Vocab)
+                        throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} has token id {prompt[position]} at position {position}, outside the vocabulary [0, {Spec.Vocab}) of model '{Spec.Name}'.", nameof(prompts));
+            }
+            if ((long)length + options.MaxNewTokens > Spec.MaxPositions)
+                throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: a prompt of {length} tokens plus {options.MaxNewTokens} new tokens exceeds the {Spec.MaxPositions} positions of model '{Spec.Name}'.", nameof(prompts));
+            return length;
+        }
+
+        /// <summary>Sequences per micro-batch: one group for row-by-row, otherwise as even as possible.</summary>
+        private int[] MicroBatchSizes(int sequences)
+        {
+            int groups = Options.Schedule == ScheduleKind.RowByRow ? 1 : Math.Min(Options.MicroBatches, sequences);
+            return Enumerable.Range(0, groups).Select(g => sequences / groups + (g < sequences % groups ? 1 : 0)).ToArray();
+        }
+
+        private static IReadOnlyList<int>[] Split(IReadOnlyList<int[]> prompts, int[] sizes)
+        {
+            var result = new IReadOnlyList<int>[sizes.Length];
+            for (int m = 0, first = 0; m < sizes.Length; first += sizes[m], m++)
+                result[m] = prompts.Skip(first).Take(sizes[m]).SelectMany(p => p).ToArray();
+            return result;
+        }
+    }
+}

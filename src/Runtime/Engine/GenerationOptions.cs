@@ -1,0 +1,26 @@
+using System;
+using System.Collections.Generic;
+using Kvpr.Sampling;
+
+namespace Kvpr
+{
+    /// <summary>What one call to <see cref="Engine.Generate"/> produces and when it stops.</summary>
+    public sealed record GenerationOptions
+    {
+        /// <summary>Tokens generated per sequence at most.</summary>
+        public int MaxNewTokens { get; init; } = 32;
+
+        /// <summary>Greedy (the default) or seeded sampling with temperature, top-k and top-p.</summary>
+        public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
+
+        /// <summary>Stop a sequence once it has generated one of <see cref="EosTokenIds"/> (kept in its output).</summary>
+        public bool StopOnEos { get; init; } = true;
+
+        public IReadOnlyList<int> EosTokenIds { get; init; } = Array.Empty<int>();
+
+        /// <summary>Keep every prefill logit and the logits each token was chosen from (tests, analysis).</summary>
+        public bool CaptureLogits { get; init; }
+
+        public static GenerationOptions Default { get; } = new();
+    }
+}

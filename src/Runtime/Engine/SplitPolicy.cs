@@ -1,0 +1,114 @@
+using System;
+using Kvpr.Planning;
+
+namespace Kvpr
+{
+    /// <summary>
+    /// How many of the s' stored tokens (l) a layer recomputes from their activations at a decode step;
+    /// the other s' − l have their K and V transferred. Any split gives the same tokens; it only moves work
+    /// between the link and the compute units.
+    /// </summary>
+    public abstract class SplitPolicy
+    {
+        /// <summary>Transfer all KV (l = 0).</summary>
+        public static SplitPolicy None { get; } = new FractionPolicy(0, "none");
+
+        /// <summary>Recompute every stored token (l = s').</summary>
+        public static SplitPolicy All { get; } = new FractionPolicy(1, "all");
+
+        /// <summary>
+        /// Plan the split for each generation from the model, the default hardware profile and the
+        /// generation's own workload (batch, prompt length, new tokens); the plan may also keep some layers'
+        /// KV on the device.
+        /// </summary>
+        public static SplitPolicy Auto { get; } = new AutoPolicy();
+
+        /// <summary>l = round(<paramref name="fraction"/> · s').</summary>
+        public static SplitPolicy Fraction(double fraction) => new FractionPolicy(fraction, $"fraction {fraction}");
+
+        /// <summary>The splits (and KV residency) of a solved plan, looked up per step in its table.</summary>
+        public static SplitPolicy FromPlan(DecodePlan plan) => new PlanPolicy(plan ?? throw new ArgumentNullException(nameof(plan)));
+
+        /// <summary>l chosen by <paramref name="choose"/> for every step and layer (tests, experiments); must be in [0, s'].</summary>
+        public static SplitPolicy Custom(Func<SplitRequest, int> choose) => new CustomPolicy(choose ?? throw new ArgumentNullException(nameof(choose)));
+
+        /// <summary>l for the request, in [0, request.Length].</summary>
+        public int RecomputeTokens(SplitRequest request)
+        {
+            int tokens = Choose(request);
+            if (tokens < 0 || tokens > request.Length)
+                throw new InvalidOperationException($"Split policy {this} chose to recompute {tokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {request.Length}].");
+            return tokens;
+        }
+
+        protected abstract int Choose(SplitRequest request);
+
+        private sealed class FractionPolicy : SplitPolicy
+        {
+            private readonly double _fraction;
+            private readonly string _name;
+
+            public FractionPolicy(double fraction, string name)
+            {
+                if (!(fraction >= 0 && fraction <= 1))
+                    throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The recomputed fraction must be in [0, 1].");
+                _fraction = fraction;
+                _name = name;
+            }
+
+            protected override int Choose(SplitRequest request) => (int)Math.Round(_fraction * request.Length, MidpointRounding.AwayFromZero);
+
+            public override string ToString() => _name;
+        }
+
+        private sealed class PlanPolicy : SplitPolicy
+        {
+            public PlanPolicy(DecodePlan plan) => Plan = plan;
+
+            public DecodePlan Plan { get; }
+
+            protected override int Choose(SplitRequest request) => Plan.Table.Lookup(request.Batch, request.Length).RecomputeTokens;
+
+            public override string ToString() => $"plan for {Plan.ModelName} on {Plan.ProfileName}";
+        }
+
+        private sealed class AutoPolicy : SplitPolicy
+        {
+            protected override int Choose(SplitRequest request) =>
+                throw new InvalidOperationException("The automatic split is planned per generation; plan one with SplitPolicy.Plan first.");
+
+            public override string ToString() => "auto";
+        }
+
+        private sealed class CustomPolicy : SplitPolicy
+        {
+            private readonly Func<SplitRequest, int> _choose;
+
+            public CustomPolicy(Func<SplitRequest, int> choose) => _choose = choose;
+
+            protected override int Choose(SplitRequest request) => _choose(request);
+
+            public override string ToString() => "custom";
+        }
+
+        /// <summary>
+        /// The policy a generation of <paramref name="workload"/> runs with, and the residency that goes with it:
+        /// <see cref="Auto"/> becomes a plan for the workload on the default profile. Every layer's weights count
+        /// as resident because an engine uploads them all when it is built.
+        /// </summary>
+        internal (SplitPolicy Policy, Residency Residency) Resolve(ModelSpec spec, DecodeWorkload workload)
+        {
+            var plan = this switch
+            {
+                AutoPolicy => DecodePlanner.Plan(spec, HardwareProfiles.Default, workload).GetPlanOrThrow(),
+                PlanPolicy planned => planned.Plan,
+                _ => null,
+            };
+            if (plan is null)
+                return (this, new Residency(0, spec.Layers));
+            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers)
+                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
+            return (new PlanPolicy(plan), plan.Residency with { WeightResidentLayers = spec.Layers });
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
+using Kvpr.Checkpoints;
+using Kvpr.Runtime.Tests.Checkpoints;
+
+namespace Kvpr.Runtime.Tests.Engine;
+
+/// <summary>
+/// A fixture checkpoint's model and weights with what Hugging Face computed for it (reference.safetensors):
+/// the prompts, prefill logits at every position, 20 greedy tokens and the logits each was chosen from.
+/// </summary>
+internal sealed class FixtureReference
+{
+    private static readonly ConcurrentDictionary<string, FixtureReference> Loaded = new();
+
+    private FixtureReference(string fixture)
+    {
+        string folder = Fixtures.Folder(fixture);
+        Spec = HuggingFaceConfig.Read(Path.Combine(folder, HuggingFaceConfig.FileName));
+        // Kept open for the test run: engines read the weights from the mapped file when they are built.
+        Weights = CheckpointWeights.Load(Checkpoint.Open(folder), Spec);
+
+        using var reference = SafetensorsFile.Open(Path.Combine(folder, "reference.safetensors"));
+        var ids = reference["input_ids"];
+        int batch = (int)ids.Shape[0], prompt = (int)ids.Shape[1];
+        Prompts = Rows(ids.ToInt64Array().Select(id => (int)id).ToArray(), batch);
+        var generated = reference["generated_ids"];
+        GeneratedTokens = Rows(generated.ToInt64Array().Select(id => (int)id).ToArray(), batch);
+        PrefillLogits = Rows(reference["prefill_logits"].ToSingleArray(), batch);
+        StepLogits = Rows(reference["step_logits"].ToSingleArray(), batch);
+        PromptLength = prompt;
+    }
+
+    public ModelSpec Spec { get; }
+    public ModelWeights Weights { get; }
+    public int[][] Prompts { get; }
+    public int PromptLength { get; }
+    public int NewTokens => GeneratedTokens[0].Length;
+    public int[][] GeneratedTokens { get; }
+    /// <summary>Per sequence: [prompt][vocab].</summary>
+    public float[][] PrefillLogits { get; }
+    /// <summary>Per sequence: [generated][vocab].</summary>
+    public float[][] StepLogits { get; }
+
+    public static FixtureReference Get(string fixture) => Loaded.GetOrAdd(fixture, name => new FixtureReference(name));
+
+    private static T[][] Rows<T>(T[] values, int rows) =>
+        Enumerable.Range(0, rows).Select(r => values.AsSpan(r * (values.Length / rows), values.Length / rows).ToArray()).ToArray();
+}
