@@ -17,6 +17,7 @@ namespace Fixtures
 
         private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(
             ModelName: "llama-tiny-gqa",
+            Layers: 2,
             Workload: CreateWorkload(),
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 2, WeightResidentLayers: 2),
@@ -78,5 +79,40 @@ namespace Fixtures
             new(2,    30,     30,   0.0,   new(0.2001923413333333, 0.006147403987189551, 0.006147403987189551),    new(0.2001923413333333, 0.006147403987189551, 0.006147403987189551)),
             new(2,    31,     31,   0.0,   new(0.20019268266666665, 0.0061661457625642275, 0.0061661457625642275), new(0.20019268266666665, 0.0061661457625642275, 0.0061661457625642275)),
         ]);
+
+        /// <summary>The plan for people: residency, split per bucket, predicted step times next to the two floors.</summary>
+        public const string PlanReport =
+"""
+Plan for llama-tiny-gqa on profile h100-sxm-pcie5 (the embedded default profile: measure your machine for plans that fit it).
+Workload: throughput, 2 micro-batches of 2, prompt 12, 20 new tokens.
+GPU memory: 0.54 GB of a 85.02 GB budget.
+Residency: KV cache of all 2 layers on the GPU; weights of all 2 layers on the GPU.
+Predicted: first step 0.20 ms, last step 0.20 ms, generation 4.00 ms, 0.050 ms per token.
+
+Split per bucket, batch 2 (times are per step of the micro-batch group):
+lengths         l/s' l           predicted ms      all-KV floor ms   all-recompute ms
+12             0.000 0           0.20              0.01              0.01
+13             0.000 0           0.20              0.01              0.01
+14             0.000 0           0.20              0.01              0.01
+15             0.000 0           0.20              0.01              0.01
+16             0.000 0           0.20              0.01              0.01
+17             0.000 0           0.20              0.01              0.01
+18             0.000 0           0.20              0.01              0.01
+19             0.000 0           0.20              0.01              0.01
+20             0.000 0           0.20              0.01              0.01
+21             0.000 0           0.20              0.01              0.01
+22             0.000 0           0.20              0.01              0.01
+23             0.000 0           0.20              0.01              0.01
+24             0.000 0           0.20              0.01              0.01
+25             0.000 0           0.20              0.01              0.01
+26             0.000 0           0.20              0.01              0.01
+27             0.000 0           0.20              0.01              0.01
+28             0.000 0           0.20              0.01              0.01
+29             0.000 0           0.20              0.01              0.01
+30             0.000 0           0.20              0.01              0.01
+31             0.000 0           0.20              0.01              0.01
+Batch 1: 20 buckets, l/s' 0.000.
+
+""";
     }
 }

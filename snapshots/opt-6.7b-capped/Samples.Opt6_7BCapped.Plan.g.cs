@@ -17,6 +17,7 @@ namespace Samples
 
         private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(
             ModelName: "opt-6.7b",
+            Layers: 32,
             Workload: CreateWorkload(),
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 4, WeightResidentLayers: 32),
@@ -231,5 +232,56 @@ namespace Samples
             new(32,   1054,   1054, 0.9392789373814042,  new(302.3340734887491, 647.2991273839223, 323.65235626732414),   new(302.3340734887491, 647.2991273839223, 323.65235626732414)),
             new(32,   1055,   1055, 0.9393364928909953,  new(302.63892268800504, 647.9132578793997, 323.95942151506284),  new(302.63892268800504, 647.9132578793997, 323.95942151506284)),
         ]);
+
+        /// <summary>The plan for people: residency, split per bucket, predicted step times next to the two floors.</summary>
+        public const string PlanReport =
+"""
+Plan for opt-6.7b on profile h100-sxm-pcie5 (the embedded default profile: measure your machine for plans that fit it).
+Workload: throughput, 2 micro-batches of 32, prompt 1024, 32 new tokens.
+GPU memory: 19.96 GB of a 20.00 GB budget.
+Residency: KV cache of layers 0–3 on the GPU, of the other 28 offloaded to the host; weights of all 32 layers on the GPU.
+Predicted: first step 293.80 ms, last step 302.64 ms, generation 9543.23 ms, 4.660 ms per token.
+
+Split per bucket, batch 32 (times are per step of the micro-batch group):
+lengths         l/s' l           predicted ms      all-KV floor ms   all-recompute ms
+1024           0.939 962         293.80            628.88            314.44
+1025           0.940 963         294.10            629.49            314.75
+1026           0.940 964         294.41            630.10            315.05
+1027           0.940 965         294.71            630.72            315.36
+1028           0.939 965         295.01            631.33            315.67
+1029           0.939 966         295.28            631.95            315.98
+1030           0.939 967         295.55            632.56            316.28
+1031           0.939 968         295.81            633.17            316.59
+1032           0.939 969         296.08            633.79            316.90
+1033           0.939 970         296.35            634.40            317.20
+1034           0.939 971         296.62            635.02            317.51
+1035           0.939 972         296.89            635.63            317.82
+1036           0.939 973         297.16            636.24            318.13
+1037           0.939 974         297.46            636.86            318.43
+1038           0.939 975         297.76            637.47            318.74
+1039           0.939 976         298.07            638.09            319.05
+1040           0.939 977         298.37            638.70            319.35
+1041           0.939 978         298.68            639.32            319.66
+1042           0.940 979         298.98            639.93            319.97
+1043           0.940 980         299.29            640.54            320.27
+1044           0.939 980         299.58            641.16            320.58
+1045           0.939 981         299.85            641.77            320.89
+1046           0.939 982         300.11            642.39            321.20
+1047           0.939 983         300.38            643.00            321.50
+1048           0.939 984         300.65            643.61            321.81
+1049           0.939 985         300.92            644.23            322.12
+1050           0.939 986         301.19            644.84            322.42
+1051           0.939 987         301.46            645.46            322.73
+1052           0.939 988         301.73            646.07            323.04
+1053           0.939 989         302.03            646.68            323.35
+1054           0.939 990         302.33            647.30            323.65
+1055           0.939 991         302.64            647.91            323.96
+Batch 1: 32 buckets, l/s' 0.487–0.508.
+Batch 2: 32 buckets, l/s' 0.848–0.858.
+Batch 4: 32 buckets, l/s' 0.941–0.942.
+Batch 8: 32 buckets, l/s' 0.943–0.944.
+Batch 16: 32 buckets, l/s' 0.941–0.942.
+
+""";
     }
 }

@@ -13,10 +13,18 @@ namespace Samples
             WeightMap: CreateWeightMap(),
             Plan: CreatePlan(),
             RowByRowGraph: CreateRowByRowGraph(),
-            ColumnByColumnGraph: CreateColumnByColumnGraph());
+            ColumnByColumnGraph: CreateColumnByColumnGraph(),
+            Kernels: CreateKernels());
 
         /// <summary>The model's dimensions and numerics, with the family defaults filled in.</summary>
         public static global::Kvpr.ModelSpec Spec => Blueprint.Spec;
+
+        /// <summary>
+        /// An engine running <paramref name="weights"/> (e.g. <c>global::Kvpr.RandomWeights.Create(Spec, seed)</c> or a checkpoint's).
+        /// Without <paramref name="options"/> it follows the plan solved at build time: its split per step, schedule and micro-batches.
+        /// </summary>
+        public static global::Kvpr.Engine CreateEngine(global::Kvpr.ModelWeights weights, global::Kvpr.EngineOptions? options = null) =>
+            global::Kvpr.EngineBlueprintExtensions.CreateEngine(Blueprint, weights, options);
 
         private static global::Kvpr.ModelSpec CreateSpec() => new()
         {

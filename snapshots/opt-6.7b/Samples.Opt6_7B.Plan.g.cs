@@ -17,6 +17,7 @@ namespace Samples
 
         private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(
             ModelName: "Opt6_7B",
+            Layers: 32,
             Workload: CreateWorkload(),
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 32, WeightResidentLayers: 32),
@@ -230,5 +231,56 @@ namespace Samples
             new(32,   1054,   1054, 0.0,   new(11.798130090666666, 323.65235626732414, 161.82897070902504), new(11.798130090666666, 323.65235626732414, 161.82897070902504)),
             new(32,   1055,   1055, 0.0,   new(11.803722496, 323.95942151506284, 161.9825033328944),        new(11.803722496, 323.95942151506284, 161.9825033328944)),
         ]);
+
+        /// <summary>The plan for people: residency, split per bucket, predicted step times next to the two floors.</summary>
+        public const string PlanReport =
+"""
+Plan for Opt6_7B on profile h100-sxm-pcie5 (the embedded default profile: measure your machine for plans that fit it).
+Workload: latency, batch 32, prompt 1024, 32 new tokens.
+GPU memory: 31.58 GB of a 85.02 GB budget.
+Residency: KV cache of all 32 layers on the GPU; weights of all 32 layers on the GPU.
+Predicted: first step 11.63 ms, last step 11.80 ms, generation 374.95 ms, 0.366 ms per token.
+
+Split per bucket, batch 32 (times are per step of the batch):
+lengths         l/s' l           predicted ms      all-KV floor ms   all-recompute ms
+1024           0.000 0           11.63             314.44            157.22
+1025           0.000 0           11.64             314.75            157.38
+1026           0.000 0           11.64             315.05            157.53
+1027           0.000 0           11.65             315.36            157.68
+1028           0.000 0           11.65             315.67            157.84
+1029           0.000 0           11.66             315.98            157.99
+1030           0.000 0           11.66             316.28            158.14
+1031           0.000 0           11.67             316.59            158.30
+1032           0.000 0           11.68             316.90            158.45
+1033           0.000 0           11.68             317.20            158.60
+1034           0.000 0           11.69             317.51            158.76
+1035           0.000 0           11.69             317.82            158.91
+1036           0.000 0           11.70             318.13            159.07
+1037           0.000 0           11.70             318.43            159.22
+1038           0.000 0           11.71             318.74            159.37
+1039           0.000 0           11.71             319.05            159.53
+1040           0.000 0           11.72             319.35            159.68
+1041           0.000 0           11.73             319.66            159.83
+1042           0.000 0           11.73             319.97            159.99
+1043           0.000 0           11.74             320.27            160.14
+1044           0.000 0           11.74             320.58            160.29
+1045           0.000 0           11.75             320.89            160.45
+1046           0.000 0           11.75             321.20            160.60
+1047           0.000 0           11.76             321.50            160.75
+1048           0.000 0           11.76             321.81            160.91
+1049           0.000 0           11.77             322.12            161.06
+1050           0.000 0           11.78             322.42            161.21
+1051           0.000 0           11.78             322.73            161.37
+1052           0.000 0           11.79             323.04            161.52
+1053           0.000 0           11.79             323.35            161.68
+1054           0.000 0           11.80             323.65            161.83
+1055           0.000 0           11.80             323.96            161.98
+Batch 1: 32 buckets, l/s' 0.000.
+Batch 2: 32 buckets, l/s' 0.000.
+Batch 4: 32 buckets, l/s' 0.000.
+Batch 8: 32 buckets, l/s' 0.000.
+Batch 16: 32 buckets, l/s' 0.000.
+
+""";
     }
 }

@@ -6,7 +6,7 @@ namespace Kvpr.Generators.Emitting
 {
     /// <summary>
     /// The model's public members: <c>Blueprint</c> (assembled from the other files' <c>Create*</c> methods, so
-    /// no static initialiser depends on another file's), <c>Spec</c>, <c>Workload</c> and, with the runtime, <c>CreateEngine</c>.
+    /// no static initialiser depends on another file's), <c>Spec</c> and, with the runtime, <c>CreateEngine</c>.
     /// </summary>
     internal static class EntryPointEmitter
     {
@@ -19,13 +19,25 @@ namespace Kvpr.Generators.Emitting
                     .Line("    WeightMap: CreateWeightMap(),")
                     .Line("    Plan: CreatePlan(),")
                     .Line("    RowByRowGraph: CreateRowByRowGraph(),")
-                    .Line("    ColumnByColumnGraph: CreateColumnByColumnGraph());")
+                    .Line("    ColumnByColumnGraph: CreateColumnByColumnGraph(),")
+                    .Line("    Kernels: CreateKernels());")
                     .Line()
                     .Line("/// <summary>The model's dimensions and numerics, with the family defaults filled in.</summary>")
                     .Line("public static global::Kvpr.ModelSpec Spec => Blueprint.Spec;")
                     .Line();
+                if (hasRuntime)
+                    WriteCreateEngine(writer);
                 WriteSpec(writer, blueprint.Spec);
             });
+
+        private static void WriteCreateEngine(SourceWriter writer) =>
+            writer.Line("/// <summary>")
+                .Line("/// An engine running <paramref name=\"weights\"/> (e.g. <c>global::Kvpr.RandomWeights.Create(Spec, seed)</c> or a checkpoint's).")
+                .Line("/// Without <paramref name=\"options\"/> it follows the plan solved at build time: its split per step, schedule and micro-batches.")
+                .Line("/// </summary>")
+                .Line("public static global::Kvpr.Engine CreateEngine(global::Kvpr.ModelWeights weights, global::Kvpr.EngineOptions? options = null) =>")
+                .Line("    global::Kvpr.EngineBlueprintExtensions.CreateEngine(Blueprint, weights, options);")
+                .Line();
 
         private static IEnumerable<string> Header(ModelDeclaration model, ProfileSource profile)
         {

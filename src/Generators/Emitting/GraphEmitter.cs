@@ -52,9 +52,9 @@ namespace Kvpr.Generators.Emitting
             // Buffers used whole are written At(buffer, index), without a range.
             var ranges = graph.Nodes.Select(n => n.Tokens).Concat(uses.Select(u => u.Tokens).Where(t => t.Kind != TokenRangeKind.None))
                 .Select(t => t.Kind).Distinct().OrderBy(k => k).ToArray();
-            Constants(writer, "OpKind", graph.Nodes.Select(n => n.Op));
-            Constants(writer, "StreamKind", graph.Nodes.Select(n => n.Stream));
-            Constants(writer, "BufferKind", uses.Select(u => u.Buffer));
+            writer.LocalConstants(Graphs + "OpKind", Names(graph.Nodes.Select(n => n.Op)))
+                .LocalConstants(Graphs + "StreamKind", Names(graph.Nodes.Select(n => n.Stream)))
+                .LocalConstants(Graphs + "BufferKind", Names(uses.Select(u => u.Buffer)));
             if (graph.Nodes.Any(n => n.Layer == GraphNode.NoLayer))
                 writer.Line($"const int NoLayer = {Graphs}GraphNode.NoLayer;");
             foreach (var kind in ranges.Where(k => k != TokenRangeKind.RecomputeChunk))
@@ -69,13 +69,7 @@ namespace Kvpr.Generators.Emitting
                 writer.Line($"static {Graphs}TokenRange Chunk(int chunk, int chunks) => {Graphs}TokenRange.RecomputeChunk(chunk, chunks);");
         }
 
-        private static void Constants<T>(SourceWriter writer, string type, IEnumerable<T> used) where T : struct, Enum
-        {
-            var values = used.Distinct().OrderBy(v => v).ToArray();
-            writer.Line($"const {Graphs}{type}");
-            for (int i = 0; i < values.Length; i++)
-                writer.Line($"    {values[i]} = {Graphs}{type}.{values[i]}{(i == values.Length - 1 ? ";" : ",")}");
-        }
+        private static string[] Names<T>(IEnumerable<T> used) where T : struct, Enum => used.Distinct().OrderBy(v => v).Select(v => v.ToString()).ToArray();
 
         private static string Node(GraphNode node)
         {

@@ -29,6 +29,23 @@ namespace Kvpr.Generators.Emitting
             return text.Append('"').ToString();
         }
 
+        /// <summary>
+        /// A C# 11 raw string literal holding <paramref name="text"/> exactly, laid out so it reads as the text itself: the
+        /// delimiters on their own lines at column 0 (so no line is trimmed), longer than any run of quotes in the text.
+        /// </summary>
+        public static string RawString(string text)
+        {
+            int longestQuotes = 0, run = 0;
+            foreach (char c in text)
+            {
+                run = c == '"' ? run + 1 : 0;
+                longestQuotes = Math.Max(longestQuotes, run);
+            }
+            string quotes = new string('"', Math.Max(3, longestQuotes + 1));
+            // The newline before the closing delimiter is not part of the value.
+            return quotes + "\n" + text + "\n" + quotes;
+        }
+
         /// <summary>A double that parses back to the same bits ("R" alone can lose the last digit on .NET Framework).</summary>
         public static string Double(double value)
         {

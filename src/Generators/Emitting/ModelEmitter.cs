@@ -19,6 +19,7 @@ namespace Kvpr.Generators.Emitting
                 "The latency schedule of one decode step: one batch through every layer, the next layer's transfers overlapping this one's compute.");
             yield return GraphEmitter.Emit(model, blueprint.ColumnByColumnGraph, "ColumnByColumnGraph",
                 "The throughput schedule of one decode step: each layer's weights shared by every micro-batch before the next layer.");
+            yield return KernelSourceEmitter.Emit(model, blueprint.Kernels);
         }
     }
 }

@@ -5,7 +5,7 @@ using Kvpr.Planning;
 
 namespace Kvpr.Generators.Emitting
 {
-    /// <summary>The plan solved at build time: the workload, the residency and the plan table as a commented table literal.</summary>
+    /// <summary>The plan solved at build time: the workload, the residency, the plan table as a commented table literal and the report.</summary>
     internal static class PlanEmitter
     {
         public static GeneratedFile Emit(ModelDeclaration model, DecodePlan plan)
@@ -26,6 +26,7 @@ namespace Kvpr.Generators.Emitting
                     .Line();
                 writer.Line("private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(")
                     .Line($"    ModelName: {Literals.String(plan.ModelName)},")
+                    .Line($"    Layers: {Literals.Int(plan.Layers)},")
                     .Line("    Workload: CreateWorkload(),")
                     .Line($"    ProfileName: {Literals.String(plan.ProfileName)},")
                     .Line($"    Residency: new(KvResidentLayers: {Literals.Int(plan.Residency.KvResidentLayers)}, WeightResidentLayers: {Literals.Int(plan.Residency.WeightResidentLayers)}),")
@@ -36,6 +37,10 @@ namespace Kvpr.Generators.Emitting
                 WriteWorkload(writer, plan.Workload);
                 writer.Line();
                 WriteTable(writer, plan.Table);
+                writer.Line()
+                    .Line("/// <summary>The plan for people: residency, split per bucket, predicted step times next to the two floors.</summary>")
+                    .Line("public const string PlanReport =")
+                    .Verbatim(Literals.RawString(PlanReport.Format(plan)) + ";\n");
             });
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace Kvpr.Generators.Emitting
@@ -26,6 +27,18 @@ namespace Kvpr.Generators.Emitting
             Line(opening);
             _indent++;
             return new Scope(this, closing);
+        }
+
+        /// <summary>
+        /// Declares local constants <c>const Type A = Type.A, B = Type.B;</c>, one per line: short names that shadow
+        /// anything of the same name in the user's code, so generated code means the same in every project.
+        /// </summary>
+        public SourceWriter LocalConstants(string qualifiedType, IReadOnlyList<string> members)
+        {
+            Line($"const {qualifiedType}");
+            for (int i = 0; i < members.Count; i++)
+                Line($"    {members[i]} = {qualifiedType}.{members[i]}{(i == members.Count - 1 ? ";" : ",")}");
+            return this;
         }
 
         /// <summary>Writes text verbatim (no indentation), e.g. the body of a raw string literal.</summary>

@@ -1,4 +1,5 @@
 using Kvpr.Graphs;
+using Kvpr.Kernels;
 using Kvpr.Planning;
 
 namespace Kvpr
@@ -10,12 +11,17 @@ namespace Kvpr
     /// </summary>
     /// <param name="RowByRowGraph">The latency schedule of one decode step.</param>
     /// <param name="ColumnByColumnGraph">The throughput schedule, over the workload's micro-batches.</param>
-    public sealed record EngineBlueprint(ModelSpec Spec, WeightMap WeightMap, DecodePlan Plan, ExecutionGraph RowByRowGraph, ExecutionGraph ColumnByColumnGraph)
+    /// <param name="Kernels">The model's CUDA kernels, with the content hash the runtime's compile cache is keyed by.</param>
+    public sealed record EngineBlueprint(ModelSpec Spec, WeightMap WeightMap, DecodePlan Plan, ExecutionGraph RowByRowGraph,
+        ExecutionGraph ColumnByColumnGraph, KernelSet Kernels)
     {
         /// <summary>The workload the plan was solved for.</summary>
         public DecodeWorkload Workload => Plan.Workload;
 
-        /// <summary>The one aggregation both paths share: plans, then builds the graphs and the weight map for the plan's residency.</summary>
+        /// <summary>The plan for people: residency, split per bucket, predicted step times next to the floors.</summary>
+        public string PlanReport => global::Kvpr.Planning.PlanReport.Format(Plan);
+
+        /// <summary>The one aggregation both paths share: plans, then builds the graphs for the plan's residency, the weight map and the kernels.</summary>
         /// <exception cref="SpecException">The spec or workload is invalid, or the workload does not fit; lists every problem.</exception>
         public static EngineBlueprint Compile(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload)
         {
@@ -25,7 +31,8 @@ namespace Kvpr
             int chunks = CostSettings.Default.ActivationChunks;
             return new EngineBlueprint(spec, WeightMap.For(spec), plan,
                 ExecutionGraphBuilder.RowByRow(spec, plan.Residency, chunks),
-                ExecutionGraphBuilder.ColumnByColumn(spec, plan.Residency, workload.MicroBatches, chunks));
+                ExecutionGraphBuilder.ColumnByColumn(spec, plan.Residency, workload.MicroBatches, chunks),
+                KernelEmitter.Emit(spec));
         }
     }
 }
