@@ -1,13 +1,28 @@
 using System;
+using System.Linq;
 
 namespace Kvpr.Samples;
 
+/// <summary>Decodes a batch with the generated TinyOpt engine on the CPU, following the plan solved at build time.</summary>
 public static class Program
 {
     public static void Main()
     {
-        var spec = TinyOpt.Spec;
-        Console.WriteLine($"{spec.Name}: {spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, {TinyOpt.WeightMap.Entries.Count} weights.");
-        Console.WriteLine($"Plan: {TinyOpt.Plan.Residency}, {TinyOpt.RowByRowGraph.Nodes.Count} nodes per row-by-row step.");
+        Console.WriteLine(TinyOpt.PlanReport);
+
+        var workload = TinyOpt.Workload;
+        var random = new Random(7);
+        int[][] prompts = Enumerable.Range(0, workload.Batch)
+            .Select(_ => Enumerable.Range(0, workload.PromptLength).Select(_ => random.Next(TinyOpt.Spec.Vocab)).ToArray())
+            .ToArray();
+
+        using var engine = TinyOpt.CreateEngine(RandomWeights.Create(TinyOpt.Spec, seed: 1));
+        var result = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = workload.MaxNewTokens, StopOnEos = false });
+
+        for (int i = 0; i < result.Tokens.Length; i++)
+            Console.WriteLine($"sequence {i}: {string.Join(" ", result.Tokens[i])}");
+        foreach (var step in result.Steps.Where(s => !s.IsPrefill))
+            Console.WriteLine($"step {step.Step}: s' = {step.Length}, recomputed per layer [{string.Join(", ", step.RecomputeTokens)}], " +
+                $"{step.HostToDeviceBytes:N0} bytes host→device, {step.DeviceToHostBytes:N0} bytes device→host");
     }
 }
