@@ -6,6 +6,7 @@ using Kvpr.Generators.Parsing;
 using Kvpr.Generators.Profiles;
 using Kvpr.Json;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Kvpr.Generators
@@ -40,11 +41,16 @@ namespace Kvpr.Generators
                 .Select(static (compilation, _) => compilation.GetTypeByMetadataName(ModelEmitter.EngineTypeName) is not null)
                 .WithTrackingName(TrackingNames.Runtime);
 
-            context.RegisterSourceOutput(models.Combine(profile).Combine(hasRuntime),
-                static (output, input) => Emit(output, input.Left.Left, input.Left.Right, input.Right));
+            var languageVersion = context.ParseOptionsProvider.Select(static (options, _) => ((CSharpParseOptions)options).LanguageVersion);
+
+            context.RegisterSourceOutput(models.Combine(profile).Combine(hasRuntime).Combine(languageVersion),
+                static (output, input) => Emit(output, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right));
         }
 
-        private static void Emit(SourceProductionContext output, ParseResult parsed, ProfileSource profileSource, bool hasRuntime)
+        /// <summary>The generated code uses raw string literals (C# 11) and collection expressions (C# 12).</summary>
+        private const LanguageVersion RequiredLanguageVersion = LanguageVersion.CSharp12;
+
+        private static void Emit(SourceProductionContext output, ParseResult parsed, ProfileSource profileSource, bool hasRuntime, LanguageVersion languageVersion)
         {
             foreach (var diagnostic in parsed.Diagnostics)
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
@@ -53,6 +59,12 @@ namespace Kvpr.Generators
 
             var at = model.Location?.ToLocation() ?? Location.None;
             string name = model.Type.Name;
+            if (languageVersion < RequiredLanguageVersion)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LanguageVersionTooOld, at, name,
+                    RequiredLanguageVersion.ToDisplayString(), languageVersion.ToDisplayString()));
+                return;
+            }
             try
             {
                 if (profileSource.IsMissing)

@@ -34,6 +34,9 @@ namespace Kvpr.Generators.Diagnostics
             "Cannot plan '{0}': hardware profile '{1}' (property KvprHardwareProfile) is neither a stored profile ({2}) nor a file given to the compiler; " +
             "import Kvpr.targets, which passes it as an AdditionalFiles item with KvprHardwareProfile=\"true\"");
 
+        public static DiagnosticDescriptor LanguageVersionTooOld { get; } = Error(ErrorCodes.LanguageVersionTooOld, "C# version too old for Kvpr",
+            "Kvpr's generated code for '{0}' needs C# {1} or later, but the project uses C# {2}: set <LangVersion>latest</LangVersion>");
+
         public static DiagnosticDescriptor InternalError { get; } = Error(ErrorCodes.InternalError, "Kvpr failed to compile the model",
             "Kvpr failed to compile '{0}' ({1}); this is a bug in Kvpr, please report it with the model declaration");
 

@@ -26,8 +26,13 @@ namespace Kvpr.Generators.Parsing
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
         {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            // A class whose partial parts repeat the attribute is the compiler's error (CS0579); compile it once.
+            var first = type.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == TransformerModelAttributeName).ApplicationSyntaxReference;
+            if (first is null || first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.Span.Contains(first.Span))
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             var parser = new ModelParser(cancellation);
-            var model = parser.Parse((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0]);
+            var model = parser.Parse(type, context.Attributes[0]);
             return new ParseResult(model, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
         }
 
@@ -111,8 +116,9 @@ namespace Kvpr.Generators.Parsing
             };
 
             var errors = spec.Validate().ToList();
-            if (name.Trim().Length == 0)
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(ModelSpec.Name), "Name must not be empty; leave it out to use the class name."));
+            if (name.Trim().Length == 0 || name.Any(char.IsControl))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(ModelSpec.Name),
+                    "Name must be a non-empty single line of text (it names the plan and the CUDA program); leave it out to use the class name."));
             if (architecture == Architecture.Opt && arguments.Has(nameof(ModelSpec.RopeTheta)))
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(ModelSpec.RopeTheta),
                     "RopeTheta applies to rotary (Llama) models; OPT uses learned positions: remove RopeTheta."));

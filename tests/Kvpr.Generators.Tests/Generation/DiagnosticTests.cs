@@ -1,6 +1,7 @@
 using System.Linq;
 using Kvpr.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Kvpr.Generators.Tests.Generation;
 
@@ -126,6 +127,35 @@ public class DiagnosticTests
         diagnostic.Id.ShouldBe("KVPR011");
         diagnostic.GetMessage().ShouldContain("profiles/missing.hwprofile.json");
         diagnostic.GetMessage().ShouldContain(HardwareProfiles.DefaultName);
+    }
+
+    [Fact]
+    public void A_language_version_older_than_the_generated_code_needs_is_KVPR098()
+    {
+        var run = GeneratorRun.Run(Model(Valid), parseOptions: GeneratorRun.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp10));
+        var (diagnostic, _) = Single(run);
+        diagnostic.Id.ShouldBe("KVPR098");
+        diagnostic.GetMessage().ShouldContain("<LangVersion>latest</LangVersion>");
+    }
+
+    /// <summary>Input the compiler rejects or that makes no sense: the generator reports or ignores it, but never throws.</summary>
+    [Theory]
+    [InlineData("[TransformerModel] public partial class Model { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = \"two\", Hidden = 64, Heads = 4, FfnHidden = 256)] public partial class Model { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256)] public partial struct Model { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256)] public partial class { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256)] public partial class Model<T> { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = int.MaxValue, Hidden = int.MaxValue, Heads = 1, FfnHidden = int.MaxValue)] public partial class Model { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256, Name = \"a\\nb\")] public partial class Model { }")]
+    [InlineData("[TransformerModel(Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256)] public partial class Model { }\n" +
+                "[TransformerModel(Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256)] public partial class Model { }")]
+    [InlineData("[DecodeWorkload(Objective.Latency, Batch = 2)] public partial class NotAModel { }")]
+    public void The_generator_never_throws(string declaration)
+    {
+        var run = GeneratorRun.Run("using Kvpr;\nnamespace Tests;\n" + declaration);
+        run.Result.Exception.ShouldBeNull();
+        run.Output.GetDiagnostics().ShouldNotContain(d => d.Id == "CS8785" || d.Id == "AD0001");
+        run.Diagnostics.ShouldNotContain(d => d.Id == "KVPR099");
     }
 
     [Fact]

@@ -46,8 +46,9 @@ internal sealed class GeneratorRun
     /// <param name="profileProperty">The KvprHardwareProfile build property, if set.</param>
     /// <param name="profileFile">A profile file passed as an AdditionalFiles item marked KvprHardwareProfile="true".</param>
     public static GeneratorRun Run(string source, string? profileProperty = null, (string Path, string Text)? profileFile = null,
-        bool withRuntime = true)
+        bool withRuntime = true, CSharpParseOptions? parseOptions = null)
     {
+        parseOptions ??= ParseOptions;
         var globalOptions = new Dictionary<string, string>();
         if (profileProperty is not null)
             globalOptions["build_property.KvprHardwareProfile"] = profileProperty;
@@ -61,13 +62,13 @@ internal sealed class GeneratorRun
 
         var references = withRuntime ? References.Value : References.Value.Where(r => !r.Display!.EndsWith(RuntimeAssembly, StringComparison.Ordinal));
         var compilation = CSharpCompilation.Create("Consumer",
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Models.cs") },
+            new[] { CSharpSyntaxTree.ParseText(source, parseOptions, path: "Models.cs") },
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new KvprGenerator().AsSourceGenerator() },
             additionalTexts,
-            ParseOptions,
+            parseOptions,
             new AnalyzerOptions(globalOptions, fileOptions),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
