@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Kvpr.Generators.Diagnostics;
 using Kvpr.Generators.Emitting;
 using Kvpr.Generators.Model;
 using Kvpr.Generators.Parsing;
 using Kvpr.Generators.Profiles;
 using Kvpr.Json;
+using Kvpr.Kernels;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -75,7 +78,8 @@ namespace Kvpr.Generators
                 }
                 var profile = HardwareProfileFormat.Parse(profileSource.Text!, profileSource.Origin);
                 var blueprint = EngineBlueprint.Compile(model.Spec, profile, model.Workload);
-                foreach (var file in ModelEmitter.Emit(model, blueprint, profileSource, hasRuntime))
+                // All or nothing: a failure half-way must not leave some files of the model behind.
+                foreach (var file in ModelEmitter.Emit(model, blueprint, profileSource, hasRuntime).ToArray())
                     output.AddSource(file.HintName, file.Text);
             }
             catch (JsonFormatException e)
@@ -84,14 +88,25 @@ namespace Kvpr.Generators
             }
             catch (SpecException e)
             {
-                foreach (var error in e.Errors)
-                    output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error), model.LocationOf(error.Field)?.ToLocation() ?? at, error.Message));
+                ReportAtFields(output, model, e.Errors);
+            }
+            catch (KernelEmitException e)
+            {
+                ReportAtFields(output, model, e.Errors);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The generator must never crash the compiler (AD0001/CS8785); a bug in Kvpr becomes one diagnostic.
                 output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, at, name, $"{e.GetType().Name}: {e.Message}"));
             }
+        }
+
+        /// <summary>Problems found while compiling, each at the attribute argument that set its field.</summary>
+        private static void ReportAtFields(SourceProductionContext output, ModelDeclaration model, IEnumerable<SpecError> errors)
+        {
+            foreach (var error in errors)
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error),
+                    model.LocationOf(error.Field)?.ToLocation() ?? Location.None, error.Message));
         }
     }
 }

@@ -32,8 +32,20 @@ namespace Kvpr.Generators.Parsing
             if (first is null || first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.Span.Contains(first.Span))
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             var parser = new ModelParser(cancellation);
-            var model = parser.Parse(type, context.Attributes[0]);
-            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
+            try
+            {
+                var model = parser.Parse(type, context.Attributes[0]);
+                return new ParseResult(model, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Never crash the compiler: a bug in Kvpr becomes one diagnostic on the attribute.
+                var at = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellation));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, at, type.Name, $"{e.GetType().Name}: {e.Message}"),
+                }));
+            }
         }
 
         private ModelDeclaration? Parse(INamedTypeSymbol type, AttributeData modelAttribute)
