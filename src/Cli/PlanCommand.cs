@@ -64,6 +64,9 @@ namespace Kvpr.Cli
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
+            var workload = request.Workload;
+            if (workload.Objective == Objective.Latency && workload.MicroBatches > 1)
+                return Fail(error, $"--micro-batches {workload.MicroBatches} needs --objective throughput: a latency plan decodes one batch.");
             ModelSpec spec;
             try
             {
@@ -93,7 +96,7 @@ namespace Kvpr.Cli
             if (request.TraceFile is { } traceFile && !TryWrite(traceFile, () => ChromeTrace.Write(Simulate(spec, profile, plan)), "the trace", error))
                 return 1;
 
-            output.Write(request.Json ? PlanJson.Write(plan) : PlanReport.FormatSummary(plan) + Environment.NewLine + PlanReport.FormatSteps(plan));
+            output.Write(request.Json ? PlanJson.Write(plan, spec) : PlanReport.FormatSummary(plan, spec) + Environment.NewLine + PlanReport.FormatSteps(plan));
             return 0;
         }
 

@@ -131,6 +131,7 @@ public class PlanCommandTests
     [InlineData("is neither a stored profile", "plan", "--model", "opt-125m", "--profile", "no-such.hwprofile.json", "--batch", "1", "--prompt", "8", "--new-tokens", "1")]
     [InlineData("KVPR008", "plan", "--model", "opt-6.7b", "--batch", "32", "--prompt", "1024", "--new-tokens", "8", "--gpu-memory", "1000000000")]
     [InlineData("KVPR009", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "2000", "--new-tokens", "100")]
+    [InlineData("--micro-batches 4 needs --objective throughput", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--micro-batches", "4")]
     public void Errors_are_one_message_on_stderr_and_exit_code_1(string expected, params string[] args)
     {
         var (exitCode, output, error) = Run(args);

@@ -8,8 +8,8 @@ namespace Kvpr.Planning
     /// per-step splits the runtime looks up. Built from plain data so generated code can rebuild it exactly.
     /// </summary>
     /// <param name="GpuBytes">GPU memory the residency occupies at the workload's longest length.</param>
-    /// <param name="GpuBudgetBytes">GPU memory the plan was allowed: the workload's cap or the profile's memory.</param>
-    public sealed record DecodePlan(string ModelName, int Layers, DecodeWorkload Workload, string ProfileName, Residency Residency, PlanTable Table,
+    /// <param name="GpuBudgetBytes">GPU memory the plan was allowed: the profile's memory, or the workload's cap if smaller.</param>
+    public sealed record DecodePlan(string ModelName, DecodeWorkload Workload, string ProfileName, Residency Residency, PlanTable Table,
         long GpuBytes, long GpuBudgetBytes)
     {
         /// <summary>Whether the plan was made with the embedded default profile (the project's H100) rather than a measured one.</summary>

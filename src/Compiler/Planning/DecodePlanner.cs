@@ -41,7 +41,7 @@ namespace Kvpr.Planning
 
             var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch =>
                 LengthBuckets(workload, options.MaxLengthBuckets).Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches))));
-            return PlanResult.Success(new DecodePlan(spec.Name, spec.Layers, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
+            return PlanResult.Success(new DecodePlan(spec.Name, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
         }
 
         /// <summary>
@@ -85,18 +85,17 @@ namespace Kvpr.Planning
             int middle = from + (to - from) / 2;
             int recompute = SplitSolver.Solve(cost, residency, batch, middle, microBatches).RecomputeTokens;
             double fraction = middle > 0 ? (double)recompute / middle : 0;
-            var row = new PlanRow(batch, from, to, fraction, Empty, Empty);
-            return row with { AtFrom = Times(cost, residency, row, from, microBatches), AtTo = Times(cost, residency, row, to, microBatches) };
+            return new PlanRow(batch, from, to, fraction,
+                Times(cost, residency, batch, from, fraction, microBatches), Times(cost, residency, batch, to, fraction, microBatches));
         }
 
-        private static readonly StepTimes Empty = new(0, 0, 0);
-
-        private static StepTimes Times(CostModel cost, Residency residency, PlanRow row, int length, int microBatches)
+        /// <summary>The cost model's prediction at the l the table will give for <paramref name="length"/>, and both floors.</summary>
+        private static StepTimes Times(CostModel cost, Residency residency, int batch, int length, double fraction, int microBatches)
         {
-            var step = cost.Step(new StepShape(row.Batch, length, row.RecomputeTokensAt(length)), residency, microBatches);
+            var step = cost.Step(new StepShape(batch, length, PlanRow.RecomputeTokens(fraction, length)), residency, microBatches);
             return new StepTimes(step.Seconds * MillisecondsPerSecond,
-                cost.FloorAllKvSeconds(row.Batch, length, microBatches) * MillisecondsPerSecond,
-                cost.FloorAllRecomputeSeconds(row.Batch, length, microBatches) * MillisecondsPerSecond);
+                cost.FloorAllKvSeconds(batch, length, microBatches) * MillisecondsPerSecond,
+                cost.FloorAllRecomputeSeconds(batch, length, microBatches) * MillisecondsPerSecond);
         }
 
         /// <summary>"batch 32", or "4 micro-batches of 32" when several share the weights.</summary>

@@ -55,8 +55,8 @@ namespace Kvpr.Planning
             }
         }
 
-        /// <summary>GPU memory the plan may use: the workload's cap, or the profile's whole memory.</summary>
-        public long BudgetBytes => _workload.GpuMemoryBytes ?? _cost.Profile.GpuMemoryBytes;
+        /// <summary>GPU memory the plan may use: the profile's whole memory, or less where the workload caps it.</summary>
+        public long BudgetBytes => Math.Min(_workload.GpuMemoryBytes ?? long.MaxValue, _cost.Profile.GpuMemoryBytes);
 
         /// <summary>GPU memory that <paramref name="residency"/> occupies, staging buffers included where something streams.</summary>
         public long BytesFor(Residency residency)

@@ -5,8 +5,10 @@ namespace Kvpr.Planning
     /// <summary>A plan as JSON for machines: the summary, one entry per decode step, and the table it came from.</summary>
     public static class PlanJson
     {
-        public static string Write(DecodePlan plan)
+        /// <param name="spec">The model the plan was made for, which gives the layer count.</param>
+        public static string Write(DecodePlan plan, ModelSpec spec)
         {
+            PlanReport.CheckModel(plan, spec);
             var w = plan.Workload;
             var json = new JsonWriter().StartObject()
                 .Property("model", plan.ModelName)
@@ -20,7 +22,7 @@ namespace Kvpr.Planning
                 .Property("gpuBytes", plan.GpuBytes)
                 .Property("gpuBudgetBytes", plan.GpuBudgetBytes)
                 .Name("residency").StartObject()
-                    .Property("layers", plan.Layers)
+                    .Property("layers", spec.Layers)
                     .Property("kvResidentLayers", plan.Residency.KvResidentLayers)
                     .Property("weightResidentLayers", plan.Residency.WeightResidentLayers)
                 .EndObject()

@@ -11,19 +11,22 @@ namespace Kvpr.Planning
         private const double Giga = 1e9;
 
         /// <summary>The summary and the plan table: the workload's batch in full, smaller batches in one line each.</summary>
-        public static string Format(DecodePlan plan) => FormatSummary(plan) + "\n" + FormatTable(plan);
+        public static string Format(DecodePlan plan, ModelSpec spec) => FormatSummary(plan, spec) + "\n" + FormatTable(plan);
 
         /// <summary>Model, profile, workload, memory, residency and the predicted times.</summary>
-        public static string FormatSummary(DecodePlan plan)
+        /// <param name="spec">The model the plan was made for, which gives the layer count.</param>
+        public static string FormatSummary(DecodePlan plan, ModelSpec spec)
         {
+            CheckModel(plan, spec);
+            int layers = spec.Layers;
             var w = plan.Workload;
             var text = new StringBuilder();
             Line(text, $"Plan for {plan.ModelName} on profile {plan.ProfileName}" +
                 (plan.UsesDefaultProfile ? " (the embedded default profile: measure your machine for plans that fit it)." : "."));
             Line(text, $"Workload: {(w.Objective == Objective.Latency ? "latency" : "throughput")}, {DecodePlanner.DescribeBatch(w)}, prompt {w.PromptLength}, {w.MaxNewTokens} new tokens.");
             Line(text, $"GPU memory: {plan.GpuBytes / Giga:F2} GB of a {plan.GpuBudgetBytes / Giga:F2} GB budget.");
-            Line(text, $"Residency: {Describe(plan.Residency.KvResidentLayers, plan.Layers, "KV cache", "offloaded to the host")}; " +
-                $"{Describe(plan.Residency.WeightResidentLayers, plan.Layers, "weights", "streamed every step")}.");
+            Line(text, $"Residency: {Describe(plan.Residency.KvResidentLayers, layers, "KV cache", "offloaded to the host")}; " +
+                $"{Describe(plan.Residency.WeightResidentLayers, layers, "weights", "streamed every step")}.");
             var steps = plan.Steps.ToArray();
             Line(text, $"Predicted: first step {Ms(steps[0].Times.PredictedMs)}, last step {Ms(steps[steps.Length - 1].Times.PredictedMs)}, " +
                 $"generation {Ms(plan.PredictedGenerationMs)}, {plan.PredictedMsPerToken.ToString("F3", CultureInfo.InvariantCulture)} ms per token.");
@@ -62,6 +65,14 @@ namespace Kvpr.Planning
                 Line(text, $"{Number(step.Length),-8} {Number(step.RecomputeTokens),-8} {resident,-14} {Ms(step.Times.PredictedMs, ""),-17} " +
                     $"{Ms(step.Times.FloorAllKvMs, ""),-17} {Ms(step.Times.FloorAllRecomputeMs, "")}");
             return text.ToString();
+        }
+
+        internal static void CheckModel(DecodePlan plan, ModelSpec spec)
+        {
+            if (spec is null)
+                throw new ArgumentNullException(nameof(spec));
+            if (plan.ModelName != spec.Name)
+                throw new ArgumentException($"The plan was made for '{plan.ModelName}', not for '{spec.Name}'.", nameof(spec));
         }
 
         private static string Describe(int resident, int layers, string what, string otherwise) =>

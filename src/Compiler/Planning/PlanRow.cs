@@ -13,9 +13,12 @@ namespace Kvpr.Planning
         public bool Contains(int length) => length >= FromLength && length <= ToLength;
 
         /// <summary>l for <paramref name="length"/> stored tokens, in [0, length].</summary>
-        public int RecomputeTokensAt(int length)
+        public int RecomputeTokensAt(int length) => RecomputeTokens(RecomputeFraction, length);
+
+        /// <summary>l = round(<paramref name="fraction"/> · <paramref name="length"/>), halves away from zero, in [0, length].</summary>
+        public static int RecomputeTokens(double fraction, int length)
         {
-            int tokens = (int)Math.Round(RecomputeFraction * length, MidpointRounding.AwayFromZero);
+            int tokens = (int)Math.Round(fraction * length, MidpointRounding.AwayFromZero);
             return Math.Max(0, Math.Min(length, tokens));
         }
 

@@ -41,7 +41,7 @@ namespace Kvpr.Planning
                 .FirstOrDefault();
         }
 
-        public static double StepSeconds(CostModel cost, DecodeWorkload workload, Residency residency) =>
+        private static double StepSeconds(CostModel cost, DecodeWorkload workload, Residency residency) =>
             SplitSolver.Solve(cost, residency, workload.Batch, workload.MaxLength, workload.MicroBatches).Cost.Seconds;
 
         private static (Residency Residency, double Seconds) Grow(CostModel cost, MemoryModel memory, DecodeWorkload workload, Residency residency)

@@ -22,6 +22,9 @@ namespace Kvpr.Planning
 
             var (program, solution) = SolveLinearised(
                 perToken => PlanningProgram.ForSplit(cost, residency, batch, length, microBatches, perToken), cost, batch, length);
+            // λ = 0 with a large T is always feasible and T is bounded below, so anything else is a solver fault.
+            if (solution.Status != LpStatus.Optimal)
+                throw new InvalidOperationException($"The split program {program.Program.Name} of {cost.Spec.Name} came out {solution.Status}.");
             double l = solution[program.RecomputedTokens] / offloaded;
             int rounded = (int)Math.Round(l, MidpointRounding.AwayFromZero);
             return Enumerable.Range(rounded - 1, 3)

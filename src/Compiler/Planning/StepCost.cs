@@ -10,19 +10,5 @@ namespace Kvpr.Planning
     public sealed record StepCost(double LinkSeconds, double GpuSeconds, double WriteBackSeconds, double OffloadedLayersSeconds)
     {
         public double Seconds => Math.Max(Math.Max(LinkSeconds, GpuSeconds), Math.Max(WriteBackSeconds, OffloadedLayersSeconds));
-
-        /// <summary>The name of the term that sets <see cref="Seconds"/>.</summary>
-        public string Bound
-        {
-            get
-            {
-                double seconds = Seconds;
-                if (seconds == OffloadedLayersSeconds)
-                    return "offloaded-layer chain";
-                if (seconds == LinkSeconds)
-                    return "host→device link";
-                return seconds == GpuSeconds ? "GPU" : "device→host write-back";
-            }
-        }
     }
 }

@@ -74,11 +74,10 @@ public class CostModelTests
         allOffloaded.LinkSeconds.ShouldBeGreaterThanOrEqualTo(model.FloorAllKvSeconds(32, 1024));
         allOffloaded.LinkSeconds.ShouldBe(model.FloorAllKvSeconds(32, 1024), 0.001);
         allOffloaded.Seconds.ShouldBe(allOffloaded.LinkSeconds, 1e-12);
-        allOffloaded.Bound.ShouldBe("offloaded-layer chain");
 
         var allResident = model.Step(shape, new Residency(Opt67.Layers, Opt67.Layers));
         allResident.LinkSeconds.ShouldBe(0);
-        allResident.Bound.ShouldBe("GPU");
+        allResident.Seconds.ShouldBe(allResident.GpuSeconds);
         allResident.Seconds.ShouldBeLessThan(allOffloaded.Seconds / 10);
     }
 

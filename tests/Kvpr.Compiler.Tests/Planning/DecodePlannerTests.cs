@@ -51,6 +51,13 @@ public class DecodePlannerTests
     }
 
     [Fact]
+    public void A_cap_above_the_devices_memory_does_not_raise_the_budget()
+    {
+        var workload = new DecodeWorkload { Batch = 8, PromptLength = 512, MaxNewTokens = 8, GpuMemoryBytes = 1L << 40 };
+        DecodePlanner.Plan(Opt67, H100, workload).GetPlanOrThrow().GpuBudgetBytes.ShouldBe(H100.GpuMemoryBytes);
+    }
+
+    [Fact]
     public void Invalid_workloads_are_reported_not_planned()
     {
         var result = DecodePlanner.Plan(Opt67, H100, new DecodeWorkload { Batch = 0, PromptLength = 16, MaxNewTokens = 4 });

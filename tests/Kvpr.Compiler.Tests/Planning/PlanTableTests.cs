@@ -54,8 +54,8 @@ public class PlanTableTests
         Table().ShouldBe(Table());
         Table().GetHashCode().ShouldBe(Table().GetHashCode());
         var workload = new DecodeWorkload { Batch = 8, PromptLength = 100, MaxNewTokens = 100 };
-        var plan = new DecodePlan("m", 4, workload, "p", new Residency(1, 2), Table(), 10, 20);
-        plan.ShouldBe(new DecodePlan("m", 4, workload, "p", new Residency(1, 2), Table(), 10, 20));
+        var plan = new DecodePlan("m", workload, "p", new Residency(1, 2), Table(), 10, 20);
+        plan.ShouldBe(new DecodePlan("m", workload, "p", new Residency(1, 2), Table(), 10, 20));
         plan.ShouldNotBe(plan with { Table = new PlanTable(new[] { Table().Rows[0] }) });
     }
 
