@@ -11,6 +11,7 @@ namespace Kvpr.Cli
         {
             var root = new RootCommand("Kvpr: LLM decoding with the KV cache offloaded to host memory and partly recomputed on the GPU.");
             root.Subcommands.Add(PlanCommand.Create());
+            root.Subcommands.Add(RunCommand.Create());
             return root;
         }
     }

@@ -17,12 +17,12 @@ namespace Kvpr
         public const string InvalidWorkload = "KVPR009";
         public const string InvalidValue = "KVPR010";
         public const string MissingProfile = "KVPR011";
-        public const string InvalidCheckpoint = "KVPR012";
-        public const string CheckpointMismatch = "KVPR013";
-        public const string UnsupportedModelConfig = "KVPR014";
         public const string InvalidGraph = "KVPR012";
         public const string InvalidWeights = "KVPR015";
         public const string InvalidPrompt = "KVPR016";
+        public const string InvalidCheckpoint = "KVPR017";
+        public const string CheckpointMismatch = "KVPR013";
+        public const string UnsupportedModelConfig = "KVPR014";
         /// <summary>The consuming project's C# version is older than the generated code needs; numbered apart from the model errors.</summary>
         public const string LanguageVersionTooOld = "KVPR098";
         /// <summary>A failure inside Kvpr itself (a bug), reported instead of crashing the compiler; numbered apart from the input errors.</summary>

@@ -91,14 +91,6 @@ public class WeightMapTests
         return JsonParser.Parse(Encoding.UTF8.GetString(json), path).Properties;
     }
 
-    private static string FixturesFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "fixtures");
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-        throw new DirectoryNotFoundException("tests/fixtures not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>tests/fixtures, from this assembly's bin/Debug/net10.0 folder.</summary>
+    private static string FixturesFolder() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "fixtures"));
 }

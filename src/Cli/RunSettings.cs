@@ -1,0 +1,88 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Kvpr.Graphs;
+using Kvpr.Sampling;
+
+namespace Kvpr.Cli
+{
+    /// <summary>
+    /// The options of <c>kvpr run</c> as typed, with their defaults, and their translation into engine settings;
+    /// a value out of range is a <see cref="UsageException"/> naming the option.
+    /// </summary>
+    internal sealed record RunSettings
+    {
+        /// <summary>The checkpoint folder; null for the built-in tiny model with seeded random weights.</summary>
+        public string? Folder { get; init; }
+        public string Device { get; init; } = "cpu";
+        public string? PromptIds { get; init; }
+        public int MaxNewTokens { get; init; } = 32;
+        public double Temperature { get; init; }
+        public int TopK { get; init; }
+        public double TopP { get; init; } = 1;
+        public int Seed { get; init; }
+        public string Split { get; init; } = "auto";
+        public string Schedule { get; init; } = "row";
+        public int MicroBatches { get; init; } = 2;
+        public string? Profile { get; init; }
+        public bool Json { get; init; }
+
+        public ComputeDevice ComputeDevice => Device switch
+        {
+            "cpu" => ComputeDevice.Cpu,
+            "cuda" => ComputeDevice.Cuda,
+            _ => throw new UsageException($"--device must be cpu or cuda, but is '{Device}'."),
+        };
+
+        public ScheduleKind ScheduleKind => Schedule switch
+        {
+            "row" => ScheduleKind.RowByRow,
+            "column" => ScheduleKind.ColumnByColumn,
+            _ => throw new UsageException($"--schedule must be row or column, but is '{Schedule}'."),
+        };
+
+        public bool PlansSplit => Split == "auto";
+
+        /// <summary>The fixed split of none, all or a fraction; null for auto, which is planned per run.</summary>
+        public SplitPolicy? FixedSplit => Split switch
+        {
+            "auto" => null,
+            "none" => SplitPolicy.None,
+            "all" => SplitPolicy.All,
+            _ when double.TryParse(Split, NumberStyles.Float, CultureInfo.InvariantCulture, out double fraction) && fraction >= 0 && fraction <= 1
+                => SplitPolicy.Fraction(fraction),
+            _ => throw new UsageException($"--split must be auto, none, all or a fraction in [0, 1], but is '{Split}'."),
+        };
+
+        public SamplingOptions Sampling
+        {
+            get
+            {
+                var sampling = new SamplingOptions { Temperature = Temperature, TopK = TopK, TopP = TopP, Seed = Seed };
+                var error = sampling.Validate().FirstOrDefault();
+                return error is null ? sampling : throw new UsageException(error.Field switch
+                {
+                    nameof(SamplingOptions.Temperature) => $"--temperature must be 0 (greedy) or positive, but is {Temperature}.",
+                    nameof(SamplingOptions.TopK) => $"--top-k must be 0 (all tokens) or positive, but is {TopK}.",
+                    _ => $"--top-p must be in (0, 1], but is {TopP}.",
+                });
+            }
+        }
+
+        /// <summary>Checks every option at once, before anything is loaded.</summary>
+        public void Check()
+        {
+            // Each property throws its own sentence for a bad value.
+            _ = ComputeDevice;
+            _ = ScheduleKind;
+            _ = FixedSplit;
+            _ = Sampling;
+            if (MaxNewTokens < 1)
+                throw new UsageException($"--max-new-tokens must be at least 1, but is {MaxNewTokens}.");
+            if (MicroBatches < 1)
+                throw new UsageException($"--micro-batches must be at least 1, but is {MicroBatches}.");
+            if (Profile is not null && !PlansSplit)
+                throw new UsageException($"--profile is used to plan the split, so it needs --split auto, not '{Split}'.");
+        }
+    }
+}
