@@ -102,7 +102,7 @@ public class KernelEmitterTests
     {
         string code = CudaDeclarations.StripComments(KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa).Source);
 
-        code.ShouldContain("rotate_projection(row, q + (long long)r * HIDDEN, HEADS, position, Q_SCALE)");
+        code.ShouldContain("rotate_projection(row, q + (long long)r * HIDDEN, HEADS, row_position(r, row_tokens, first_position), Q_SCALE)");
         code.ShouldContain("rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS)");
         code.ShouldContain("x / (1.0f + expf(-x))");
         code.ShouldNotContain("bias");

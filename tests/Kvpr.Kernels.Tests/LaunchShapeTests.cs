@@ -22,7 +22,10 @@ public class LaunchShapeTests
         var kernels = KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa);
 
         kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 8, Splits = 3 }).ShouldBe(new Dim3(3, 2, 8));
-        kernels[KernelNames.PrefillAttention].Grid(new LaunchSizes { Batch = 2, Tokens = 12 }).ShouldBe(new Dim3(12, 2, 2));
+        // Prefill blocks also take 16 query tokens each: 40 tokens need 3 blocks.
+        CudaDeclarations.IntConstants(kernels.Source)["PREFILL_QUERIES"].ShouldBe(16);
+        kernels[KernelNames.PrefillAttention].Grid(new LaunchSizes { Batch = 2, Tokens = 40 }).ShouldBe(new Dim3(3, 2, 2));
+        kernels[KernelNames.PrefillAttention].Launch.ToString().ShouldBe("grid (ceil(tokens / 16), 2, batch), block 128 threads");
         kernels[KernelNames.AttentionCombine].Grid(new LaunchSizes { Batch = 8 }).ShouldBe(new Dim3(4, 8, 1));
         kernels[KernelNames.AttentionCombine].Launch.BlockThreads.ShouldBe(16);
     }
@@ -30,15 +33,16 @@ public class LaunchShapeTests
     [Fact]
     public void Wide_query_groups_are_split_so_the_attention_state_fits_static_shared_memory()
     {
-        // 16 query heads share one KV head of dimension 256: all 16 would need 16 × (2·256 + 64 + 3) floats = 37 KB.
+        // 16 query heads share one KV head of dimension 256: all 16 would need 16 × (2·256 + 64 + 4) × 4 bytes = 37 KB.
         var spec = ModelSpec.Llama("mqa", hidden: 4096, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 1024);
         var ints = CudaDeclarations.IntConstants(KernelEmitter.Emit(spec).Source);
 
         long headsPerBlock = ints["HEADS_PER_BLOCK"];
         (16 % headsPerBlock).ShouldBe(0);
-        long attentionStateBytes = 4 * headsPerBlock * (2 * 256 + ints["ATTENTION_TILE"] + 3);
-        attentionStateBytes.ShouldBeLessThanOrEqualTo(48 * 1024 - 3 * 32 * 4); // CUDA's static limit, less the reductions' scratch
         headsPerBlock.ShouldBeGreaterThan(1);
+        long rows = headsPerBlock * ints["PREFILL_QUERIES"]; // prefill's state is the larger
+        long attentionStateBytes = 4 * rows * (2 * 256 + ints["ATTENTION_TILE"] + 4);
+        attentionStateBytes.ShouldBeLessThanOrEqualTo(48 * 1024 - 3 * 32 * 4); // CUDA's static limit, less the reductions' scratch
     }
 
     [Fact]

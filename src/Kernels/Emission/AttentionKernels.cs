@@ -5,7 +5,8 @@ namespace Kvpr.Kernels.Emission
     /// <summary>
     /// Attention over the KV cache: flash-decoding for a decode step (each block folds one split of the sequence
     /// into a partial softmax; a combine kernel merges the splits) and causal attention for prefill. One block
-    /// serves HEADS_PER_BLOCK query heads of one KV head, so grouped-query heads share each K and V load.
+    /// serves HEADS_PER_BLOCK query heads of one KV head (and, in prefill, PREFILL_QUERIES query tokens), so they
+    /// share each K and V load.
     /// </summary>
     internal static class AttentionKernels
     {
@@ -19,37 +20,41 @@ namespace Kvpr.Kernels.Emission
         }
 
         private const string StateAndLoop = """
-// Softmax state of an attention block's query heads over the tokens folded in so far, in float: running max of
-// the scores, running sum of exp(score - max) and accumulator sum of exp(score - max) * v.
+// Softmax state of an attention block's ROWS query rows over the tokens folded in so far, in float: running max
+// of the scores, running sum of exp(score - max) and accumulator sum of exp(score - max) * v. Row i may attend
+// to tokens before end[i] (the causal limit in prefill).
+template <int ROWS>
 struct AttentionState
 {
-    float q[HEADS_PER_BLOCK][HEAD_DIM];
-    float scores[HEADS_PER_BLOCK][ATTENTION_TILE];
-    float acc[HEADS_PER_BLOCK][HEAD_DIM];
-    float max[HEADS_PER_BLOCK];
-    float sum[HEADS_PER_BLOCK];
-    float rescale[HEADS_PER_BLOCK];
+    float q[ROWS][HEAD_DIM];
+    float scores[ROWS][ATTENTION_TILE];
+    float acc[ROWS][HEAD_DIM];
+    float max[ROWS];
+    float sum[ROWS];
+    float rescale[ROWS];
+    int end[ROWS];
 };
 
-// Loads the block's queries (HEADS_PER_BLOCK consecutive rows of HEAD_DIM, already scaled) and clears the state.
-__device__ void begin_attention(AttentionState& s, const float* queries)
+// Clears the running softmax; the caller has filled q and end, which the barrier publishes too.
+template <int ROWS>
+__device__ void begin_attention(AttentionState<ROWS>& s)
 {
-    for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
-    {
-        s.q[i / HEAD_DIM][i % HEAD_DIM] = queries[i];
+    for (int i = threadIdx.x; i < ROWS * HEAD_DIM; i += blockDim.x)
         s.acc[i / HEAD_DIM][i % HEAD_DIM] = 0.0f;
-    }
-    for (int h = threadIdx.x; h < HEADS_PER_BLOCK; h += blockDim.x)
+    for (int row = threadIdx.x; row < ROWS; row += blockDim.x)
     {
-        s.max[h] = negative_infinity();
-        s.sum[h] = 0.0f;
+        s.max[row] = negative_infinity();
+        s.sum[row] = 0.0f;
     }
     __syncthreads();
 }
 
 // Folds tokens [begin, end) of one sequence into the state, a tile of ATTENTION_TILE tokens at a time (online
-// softmax). k and v point at token 0 of the sequence, at the block's KV head's columns; rows are KV_DIM apart.
-__device__ void attend(AttentionState& s, const elem_t* k, const elem_t* v, int begin, int end)
+// softmax); tokens at or past a row's end[row] score -inf for it. Every row must attend to token `begin`, so the
+// first tile gives each row a finite max. k and v point at token 0 of the sequence, at the block's KV head's
+// columns; rows are KV_DIM apart.
+template <int ROWS>
+__device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v, int begin, int end)
 {
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     for (int tile = begin; tile < end; tile += ATTENTION_TILE)
@@ -60,60 +65,60 @@ __device__ void attend(AttentionState& s, const elem_t* k, const elem_t* v, int 
         for (int t = warp; t < count; t += ATTENTION_WARPS)
         {
             const elem_t* key = k + (long long)(tile + t) * KV_DIM;
-            float dot[HEADS_PER_BLOCK];
-            for (int h = 0; h < HEADS_PER_BLOCK; ++h)
-                dot[h] = 0.0f;
+            float dot[ROWS];
+            for (int row = 0; row < ROWS; ++row)
+                dot[row] = 0.0f;
             for (int d = 2 * lane; d < HEAD_DIM; d += 64)
             {
                 const float2 key_pair = load_pair(key + d);
-                for (int h = 0; h < HEADS_PER_BLOCK; ++h)
-                    dot[h] += s.q[h][d] * key_pair.x + s.q[h][d + 1] * key_pair.y;
+                for (int row = 0; row < ROWS; ++row)
+                    dot[row] += s.q[row][d] * key_pair.x + s.q[row][d + 1] * key_pair.y;
             }
-            for (int h = 0; h < HEADS_PER_BLOCK; ++h)
+            for (int row = 0; row < ROWS; ++row)
             {
-                const float score = warp_sum(dot[h]);
+                const float score = warp_sum(dot[row]);
                 if (lane == 0)
-                    s.scores[h][t] = score;
+                    s.scores[row][t] = tile + t < s.end[row] ? score : negative_infinity();
             }
         }
         __syncthreads();
 
-        // Softmax update: a warp per head. Scores become exp(score - new max); the old sum and accumulator
+        // Softmax update: a warp per row. Scores become exp(score - new max); the old sum and accumulator
         // are rescaled by exp(old max - new max), which is 0 on the first tile.
-        for (int h = warp; h < HEADS_PER_BLOCK; h += ATTENTION_WARPS)
+        for (int row = warp; row < ROWS; row += ATTENTION_WARPS)
         {
             float tile_max = negative_infinity();
             for (int t = lane; t < count; t += 32)
-                tile_max = fmaxf(tile_max, s.scores[h][t]);
-            const float new_max = fmaxf(s.max[h], warp_max(tile_max));
+                tile_max = fmaxf(tile_max, s.scores[row][t]);
+            const float new_max = fmaxf(s.max[row], warp_max(tile_max));
             float tile_sum = 0.0f;
             for (int t = lane; t < count; t += 32)
             {
-                const float p = expf(s.scores[h][t] - new_max);
-                s.scores[h][t] = p;
+                const float p = expf(s.scores[row][t] - new_max);
+                s.scores[row][t] = p;
                 tile_sum += p;
             }
             tile_sum = warp_sum(tile_sum);
             if (lane == 0)
             {
-                const float rescale = expf(s.max[h] - new_max);
-                s.rescale[h] = rescale;
-                s.sum[h] = s.sum[h] * rescale + tile_sum;
-                s.max[h] = new_max;
+                const float rescale = expf(s.max[row] - new_max);
+                s.rescale[row] = rescale;
+                s.sum[row] = s.sum[row] * rescale + tile_sum;
+                s.max[row] = new_max;
             }
         }
         __syncthreads();
 
-        // Accumulator: a thread per (head, dimension), over the tile's tokens (consecutive threads read
+        // Accumulator: a thread per (row, dimension), over the tile's tokens (consecutive threads read
         // consecutive elements of a V row).
-        for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+        for (int i = threadIdx.x; i < ROWS * HEAD_DIM; i += blockDim.x)
         {
-            const int h = i / HEAD_DIM, d = i % HEAD_DIM;
+            const int row = i / HEAD_DIM, d = i % HEAD_DIM;
             const elem_t* value = v + (long long)tile * KV_DIM + d;
-            float a = s.acc[h][d] * s.rescale[h];
+            float a = s.acc[row][d] * s.rescale[row];
             for (int t = 0; t < count; ++t)
-                a += s.scores[h][t] * to_float(value[(long long)t * KV_DIM]);
-            s.acc[h][d] = a;
+                a += s.scores[row][t] * to_float(value[(long long)t * KV_DIM]);
+            s.acc[row][d] = a;
         }
         __syncthreads();
     }
@@ -143,7 +148,7 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
                 new("float*", "partial_max", "[batch][HEADS][splits] out: max score per split (-inf for an empty split)"),
                 new("float*", "partial_sum", "[batch][HEADS][splits] out: sum of exp(score - max) per split"),
                 new("int", "length", "tokens to attend to: s' + 1 in a decode step"),
-                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits = ceil(length / tokens_per_split)"),
+                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits past the last token stay empty"),
                 CacheCapacity,
             };
             var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Splits), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
@@ -151,11 +156,15 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
             source.Kernel(new KernelSignature(KernelNames.DecodeAttention, description, parameters, launch), "ATTENTION_THREADS", """
 const int split = blockIdx.x, splits = gridDim.x, b = blockIdx.z;
 const int first_head = blockIdx.y * HEADS_PER_BLOCK;
-__shared__ AttentionState s;
-begin_attention(s, q + ((long long)b * HEADS + first_head) * HEAD_DIM);
+const int begin = split * tokens_per_split, end = min(length, begin + tokens_per_split);
+__shared__ AttentionState<HEADS_PER_BLOCK> s;
+for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+    s.q[i / HEAD_DIM][i % HEAD_DIM] = q[((long long)b * HEADS + first_head) * HEAD_DIM + i];
+for (int h = threadIdx.x; h < HEADS_PER_BLOCK; h += blockDim.x)
+    s.end[h] = end;
+begin_attention(s);
 const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
-const int begin = split * tokens_per_split;
-attend(s, k_cache + offset, v_cache + offset, begin, min(length, begin + tokens_per_split));
+attend(s, k_cache + offset, v_cache + offset, begin, end);
 for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
 {
     const int h = i / HEAD_DIM, d = i % HEAD_DIM;
@@ -213,23 +222,35 @@ out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator
                 KCache("[0, first_position + tokens)"),
                 VCache("[0, first_position + tokens)"),
                 new("elem_t*", "out", "[batch][tokens][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
+                new("int", "tokens", "query tokens per sequence"),
                 new("int", "first_position", "position of the first query token (0 for a whole prompt)"),
                 CacheCapacity,
             };
-            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Tokens), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
-            const string description = "Causal attention of prompt tokens already written to the cache by qkv_epilogue: block (t, head block, b) attends query token first_position + t of sequence b to tokens [0, first_position + t] and writes the normalised output.";
+            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Tokens, tiling.PrefillQueries), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
+            const string description = "Causal attention of prompt tokens already written to the cache by qkv_epilogue: block (x, head block, b) takes PREFILL_QUERIES query tokens of sequence b, each attending from its position p to tokens [0, p], and writes the normalised output. The block's HEADS_PER_BLOCK x PREFILL_QUERIES query rows share every K and V load.";
             source.Kernel(new KernelSignature(KernelNames.PrefillAttention, description, parameters, launch), "ATTENTION_THREADS", """
-const int t = blockIdx.x, tokens = gridDim.x, b = blockIdx.z;
+constexpr int ROWS = HEADS_PER_BLOCK * PREFILL_QUERIES;
+const int first_token = blockIdx.x * PREFILL_QUERIES, b = blockIdx.z;
 const int first_head = blockIdx.y * HEADS_PER_BLOCK;
-const long long row = (long long)b * tokens + t;
-__shared__ AttentionState s;
-begin_attention(s, q + (row * HEADS + first_head) * HEAD_DIM);
-const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
-attend(s, k_cache + offset, v_cache + offset, 0, first_position + t + 1);
-for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+const int count = min(PREFILL_QUERIES, tokens - first_token);
+__shared__ AttentionState<ROWS> s;
+// Row i is head first_head + i % HEADS_PER_BLOCK of query token first_token + i / HEADS_PER_BLOCK; rows past
+// the last token repeat it (their output is not written) so every row attends to something.
+for (int i = threadIdx.x; i < ROWS * HEAD_DIM; i += blockDim.x)
 {
-    const int h = i / HEAD_DIM, d = i % HEAD_DIM;
-    out[(row * HEADS + first_head + h) * HEAD_DIM + d] = to_elem(s.acc[h][d] / s.sum[h]);
+    const int row = i / HEAD_DIM, t = first_token + min(row / HEADS_PER_BLOCK, count - 1);
+    s.q[row][i % HEAD_DIM] = q[(((long long)b * tokens + t) * HEADS + first_head + row % HEADS_PER_BLOCK) * HEAD_DIM + i % HEAD_DIM];
+}
+for (int row = threadIdx.x; row < ROWS; row += blockDim.x)
+    s.end[row] = first_position + first_token + min(row / HEADS_PER_BLOCK, count - 1) + 1;
+begin_attention(s);
+const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
+attend(s, k_cache + offset, v_cache + offset, 0, first_position + first_token + count);
+for (int i = threadIdx.x; i < count * HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
+{
+    const int row = i / HEAD_DIM, d = i % HEAD_DIM;
+    const long long token_row = (long long)b * tokens + first_token + row / HEADS_PER_BLOCK;
+    out[(token_row * HEADS + first_head + row % HEADS_PER_BLOCK) * HEAD_DIM + d] = to_elem(s.acc[row][d] / s.sum[row]);
 }
 """);
         }

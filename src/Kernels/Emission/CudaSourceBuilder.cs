@@ -12,7 +12,7 @@ namespace Kvpr.Kernels.Emission
     internal sealed class CudaSourceBuilder
     {
         private const int CommentWidth = 110;
-        private const int ParameterColumn = 44;
+        private const int ParameterColumn = 50;
         private readonly StringBuilder text = new();
         private readonly List<KernelSignature> kernels = new();
 
@@ -52,6 +52,10 @@ namespace Kvpr.Kernels.Emission
             text.Append("}\n\n");
             kernels.Add(signature);
         }
+
+        /// <summary>Appends an entry point that gives each token row one block of ROW_THREADS threads.</summary>
+        public void RowKernel(string name, string description, IReadOnlyList<KernelParameter> parameters, string body) =>
+            Kernel(new KernelSignature(name, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)), "ROW_THREADS", body);
 
         public KernelSet Build(string modelName) => new(modelName, text.ToString().TrimEnd('\n') + "\n", kernels.ToArray());
 

@@ -7,7 +7,7 @@ namespace Kvpr.Kernels.Emission
     {
         public static void Emit(ModelSpec spec, CudaSourceBuilder source)
         {
-            bool learnedPositions = spec.Architecture == Architecture.Opt;
+            bool learnedPositions = spec.UsesLearnedPositions();
             var parameters = new List<KernelParameter>
             {
                 new("const int*", "token_ids", "[rows] token of each row, in [0, VOCAB) (checked by the caller)"),
@@ -30,9 +30,9 @@ const elem_t* position_row = position_table + (long long)(row_position(r, row_to
                 : "";
             string sum = learnedPositions ? "to_float(token_row[i]) + to_float(position_row[i])" : "to_float(token_row[i])";
             source.Section("Embeddings");
-            source.Kernel(
-                new KernelSignature(KernelNames.Embed, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)),
-                "ROW_THREADS",
+            source.RowKernel(
+                KernelNames.Embed, description,
+                parameters,
                 $$"""
 const int r = blockIdx.x;
 const elem_t* token_row = token_table + (long long)token_ids[r] * HIDDEN;

@@ -22,9 +22,9 @@ namespace Kvpr.Kernels.Emission
             Line($"constexpr int VOCAB = {CudaLiteral.Int(spec.Vocab)};", "vocabulary size");
             Line($"constexpr float NORM_EPS = {CudaLiteral.Float(spec.NormEps)};", spec.Norm == NormKind.LayerNorm ? "LayerNorm epsilon" : "RMSNorm epsilon");
             Line($"constexpr float Q_SCALE = {CudaLiteral.Float(1 / Math.Sqrt(spec.HeadDim))};", "1 / sqrt(HEAD_DIM), applied to q");
-            if (spec.Architecture == Architecture.Opt)
+            if (spec.UsesLearnedPositions())
                 Line($"constexpr int POSITION_OFFSET = {CudaLiteral.Int(spec.PositionOffset)};", "position p uses row p + POSITION_OFFSET of the learned table");
-            else
+            if (spec.UsesRope())
                 Line($"constexpr float ROPE_THETA = {CudaLiteral.Float(spec.RopeTheta)};", "RoPE base: pair i turns at ROPE_THETA^(-2i / HEAD_DIM) per position");
             text.Append('\n');
             Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the one-block-per-row kernels");
@@ -32,6 +32,7 @@ namespace Kvpr.Kernels.Emission
             Line("constexpr int ATTENTION_WARPS = ATTENTION_THREADS / 32;", "");
             Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens scored per pass of the attention loop");
             Line($"constexpr int HEADS_PER_BLOCK = {CudaLiteral.Int(tiling.HeadsPerBlock)};", "query heads one attention block serves (they share a KV head)");
+            Line($"constexpr int PREFILL_QUERIES = {CudaLiteral.Int(tiling.PrefillQueries)};", "query tokens one prefill attention block serves");
             Line($"constexpr int SAMPLING_THREADS = {CudaLiteral.Int(LaunchConstants.SamplingThreads)};", "block of the vocabulary scans");
             text.Append('\n');
             text.Append("static_assert(HIDDEN % HEADS == 0 && HEADS % KV_HEADS == 0 && HEAD_DIM % 2 == 0, \"heads must tile the model\");\n");

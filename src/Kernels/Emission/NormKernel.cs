@@ -47,16 +47,16 @@ const float inv_rms = rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS);
                 ? "(x[i] - mean) * inv_std * to_float(weight[i]) + to_float(bias[i])"
                 : "x[i] * inv_rms * to_float(weight[i])";
             source.Section("Normalisation");
-            source.Kernel(
-                new KernelSignature(KernelNames.Normalize, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)),
-                "ROW_THREADS",
+            source.RowKernel(
+                KernelNames.Normalize, description,
+                parameters,
                 $$"""
 const int r = blockIdx.x;
 const float* x = hidden + (long long)r * HIDDEN;
 {{statistics}}
 elem_t* out_row = out + (long long)r * HIDDEN;
 elem_t* stored_row = activation_store == nullptr ? nullptr
-    : activation_store + ((long long)row_sequence(r, row_tokens) * store_capacity + row_position(r, row_tokens, first_position)) * HIDDEN;
+    : activation_store + row_slot(r, row_tokens, first_position, store_capacity) * HIDDEN;
 for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
 {
     const elem_t y = to_elem({{normalised}});

@@ -19,10 +19,14 @@ namespace Kvpr.Kernels.Emission
 
         private static string Header(ModelSpec spec)
         {
-            bool opt = spec.Architecture == Architecture.Opt;
-            string family = opt
-                ? "OPT: LayerNorm, learned positions (offset 2), ReLU MLP, biases"
-                : $"Llama: RMSNorm, RoPE, {(spec.GatedMlp ? "SiLU-gated MLP" : "MLP")}, {(spec.KvHeads < spec.Heads ? "grouped-query attention" : "multi-head attention")}";
+            string activation = spec.Activation switch { Activation.Relu => "ReLU", Activation.Gelu => "GELU", _ => "SiLU" };
+            string family = string.Join(", ",
+                spec.Architecture == Architecture.Opt ? "OPT" : "Llama",
+                spec.Norm == NormKind.LayerNorm ? "LayerNorm" : "RMSNorm",
+                spec.UsesRope() ? "RoPE" : $"learned positions (offset {spec.PositionOffset})",
+                $"{activation}{(spec.GatedMlp ? "-gated" : "")} MLP",
+                spec.KvHeads < spec.Heads ? "grouped-query attention" : "multi-head attention",
+                spec.AttentionBias || spec.MlpBias ? "biases" : "no biases");
             string mlp = spec.GatedMlp
                 ? "GEMM .W_gate_up^T -> mlp_gated_activation -> GEMM .W_down^T"
                 : "GEMM .W_fc1^T -> mlp_activation -> GEMM .W_fc2^T";
@@ -39,7 +43,7 @@ namespace Kvpr.Kernels.Emission
 //                                                 batch x tokens (sequence by sequence) in prefill and recompute
 //   Linear      elem_t [out][in] as in Hugging Face, y = x.W^T + b. The runtime stacks W_qkv = [W_q; W_k; W_v]
 //               (and the biases alike){{(spec.GatedMlp ? " and W_gate_up = [W_gate; W_up]" : "")}}, so W_kv is the last 2*KV_DIM rows of W_qkv.
-//   K, V cache  elem_t [batch][capacity][KV_DIM]  token-major; head h at columns h*HEAD_DIM..; K stored{{(opt ? "" : " after RoPE")}}
+//   K, V cache  elem_t [batch][capacity][KV_DIM]  token-major; head h at columns h*HEAD_DIM..; {{(spec.UsesRope() ? "K stored after RoPE" : "")}}
 //   activation  elem_t [batch][capacity][HIDDEN] the attention norm's output, stored so K, V can be recomputed
 //   logits      float  [rows][VOCAB]              written by the lm_head GEMM with a float output
 //
@@ -114,6 +118,11 @@ __device__ float block_sum(float v)
 // position `first_position`: its sequence and its position in that sequence.
 __device__ __forceinline__ int row_sequence(int r, int row_tokens) { return r / row_tokens; }
 __device__ __forceinline__ int row_position(int r, int row_tokens, int first_position) { return first_position + r % row_tokens; }
+// Row r's token in a [batch][capacity] store of tokens (KV cache, activations): sequence * capacity + position.
+__device__ __forceinline__ long long row_slot(int r, int row_tokens, int first_position, int capacity)
+{
+    return (long long)row_sequence(r, row_tokens) * capacity + row_position(r, row_tokens, first_position);
+}
 """;
     }
 }

@@ -28,9 +28,9 @@ namespace Kvpr.Kernels.Emission
             if (withBias)
                 parameters.Add(new("const elem_t*", "bias", "[HIDDEN] the output projection's bias"));
             string sum = withBias ? "to_float(x_row[i]) + to_float(bias[i])" : "to_float(x_row[i])";
-            source.Kernel(
-                new KernelSignature(withBias ? KernelNames.ResidualAddBias : KernelNames.ResidualAdd, withBias ? "hidden += x + bias." : "hidden += x.", parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)),
-                "ROW_THREADS",
+            source.RowKernel(
+                withBias ? KernelNames.ResidualAddBias : KernelNames.ResidualAdd, withBias ? "hidden += x + bias." : "hidden += x.",
+                parameters,
                 $$"""
 float* hidden_row = hidden + (long long)blockIdx.x * HIDDEN;
 const elem_t* x_row = x + (long long)blockIdx.x * HIDDEN;

@@ -5,7 +5,8 @@ hand on a GPU machine.
 
   python3 check_kernels.py SOURCES_DIR FIXTURES_DIR
 
-SOURCES_DIR holds <model>.cu files, each KernelEmitter.Emit(spec).Source. Every file is compiled with NVRTC exactly
+SOURCES_DIR holds <model>.cu files, each KernelEmitter.Emit(spec).Source: `dotnet run emit_sources.cs -- DIR` writes
+them (fixture names match tests/fixtures folders, which adds the end-to-end check). Every file is compiled with NVRTC exactly
 as the runtime does (-std=c++17, the device's architecture, -I the CUDA include folder). Entry points are called by
 the parameter names parsed from the source's extern "C" declarations, so a reordered signature fails here too.
 Checks: each kernel against a float64 reference on random inputs (outputs poisoned first); decode attention with
@@ -173,38 +174,61 @@ def poison(shape, dtype):
 
 # ---- Unit checks --------------------------------------------------------------------------------------------------
 
+def element_cache(rng, shape, bf16):
+    """A random K or V cache as the device holds it (fp16, or bf16 bits) and the float64 values it holds."""
+    a = rng.standard_normal(shape).astype(np.float32)
+    if bf16:
+        bits = (a.view(np.uint32) >> 16).astype(np.uint16)
+        return cp.asarray(bits), (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+    return cp.asarray(a.astype(np.float16)), a.astype(np.float16).astype(np.float64)
+
+
+def element_output(shape, bf16):
+    return cp.full(shape, 0xFFFF, dtype=cp.uint16) if bf16 else poison(shape, cp.float16)
+
+
+def element_values(out, bf16):
+    result = out.get()
+    return (result.astype(np.uint32) << 16).view(np.float32) if bf16 else result.astype(np.float32)
+
+
 def check_attention(k, rng, batch, length, tokens_per_split, bf16=False):
     c = k.c
     heads, kv_heads, d, capacity = c["HEADS"], c["KV_HEADS"], c["HEAD_DIM"], length + 3
     q = rng.standard_normal((batch, heads, d)) * c["Q_SCALE"] * 2
-    kc = rng.standard_normal((batch, capacity, kv_heads, d))
-    vc = rng.standard_normal((batch, capacity, kv_heads, d))
-    if bf16:
-        def to_bf16_bits(a):
-            return (np.asarray(a, np.float32).view(np.uint32) >> 16).astype(np.uint16)
-        k_bits, v_bits = to_bf16_bits(kc), to_bf16_bits(vc)
-        kc = (k_bits.astype(np.uint32) << 16).view(np.float32)
-        vc = (v_bits.astype(np.uint32) << 16).view(np.float32)
-        k_dev, v_dev = cp.asarray(k_bits), cp.asarray(v_bits)
-    else:
-        kc, vc = kc.astype(np.float16), vc.astype(np.float16)
-        k_dev, v_dev = cp.asarray(kc), cp.asarray(vc)
+    k_dev, kc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
+    v_dev, vc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
     splits = -(-length // tokens_per_split)
     head_blocks = heads // c["HEADS_PER_BLOCK"]
     acc = poison((batch, heads, splits, d), np.float32)
     mx = poison((batch, heads, splits), np.float32)
     sm = poison((batch, heads, splits), np.float32)
-    out = cp.full((batch, heads, d), 0xFFFF, dtype=cp.uint16) if bf16 else poison((batch, heads, d), cp.float16)
+    out = element_output((batch, heads, d), bf16)
     k.launch("decode_attention", (splits, head_blocks, batch), (c["ATTENTION_THREADS"],),
              q=f32(q), k_cache=k_dev, v_cache=v_dev, partial_acc=acc, partial_max=mx, partial_sum=sm,
              length=np.int32(length), tokens_per_split=np.int32(tokens_per_split), cache_capacity=np.int32(capacity))
     k.launch("attention_combine", (heads, batch), (d,), partial_acc=acc, partial_max=mx, partial_sum=sm, out=out,
              splits=np.int32(splits))
-    result = out.get()
-    result = (result.astype(np.uint32) << 16).view(np.float32) if bf16 else result.astype(np.float32)
-    ref = attention_ref(q, kc.astype(np.float64), vc.astype(np.float64), [length] * batch)
-    err = rel_error(result, ref)
+    err = rel_error(element_values(out, bf16), attention_ref(q, kc, vc, [length] * batch))
     check(f"{k.name}: decode attention b={batch} len={length} split={tokens_per_split} ({splits} splits)",
+          err < (1e-2 if bf16 else 2e-3), f"rel err {err:.2e}")
+
+
+def check_prefill_attention(k, rng, batch, tokens, first_position, bf16=False):
+    c = k.c
+    heads, kv_heads, d, capacity = c["HEADS"], c["KV_HEADS"], c["HEAD_DIM"], first_position + tokens + 2
+    q = rng.standard_normal((batch, tokens, heads, d)) * c["Q_SCALE"] * 2
+    k_dev, kc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
+    v_dev, vc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
+    out = element_output((batch, tokens, heads, d), bf16)
+    grid = (-(-tokens // c["PREFILL_QUERIES"]), heads // c["HEADS_PER_BLOCK"], batch)
+    k.launch("prefill_attention", grid, (c["ATTENTION_THREADS"],), q=f32(q), k_cache=k_dev, v_cache=v_dev, out=out,
+             tokens=np.int32(tokens), first_position=np.int32(first_position), cache_capacity=np.int32(capacity))
+    causal_lengths = [first_position + t + 1 for t in range(tokens)]
+    ref = np.stack([attention_ref(q[b], np.broadcast_to(kc[b], (tokens,) + kc.shape[1:]),
+                                  np.broadcast_to(vc[b], (tokens,) + vc.shape[1:]), causal_lengths) for b in range(batch)])
+    err = rel_error(element_values(out, bf16), ref)
+    check(f"{k.name}: prefill attention b={batch} tokens={tokens} from position {first_position}",
           err < (1e-2 if bf16 else 2e-3), f"rel err {err:.2e}")
 
 
@@ -346,8 +370,9 @@ class FixtureModel:
             x = norm(hidden, f"layers.{i}.{norm_names[0]}", rows, store_x[i], prompt, 0)
             q = qkv_epilogue(i, x, rows, prompt, 0)
             out = poison((rows, hidden_size), cp.float16)
-            k.launch("prefill_attention", (prompt, c["HEADS"] // c["HEADS_PER_BLOCK"], batch), blk, q=q, k_cache=k_buf[i],
-                     v_cache=v_buf[i], out=out, first_position=np.int32(0), cache_capacity=np.int32(capacity))
+            grid = (-(-prompt // c["PREFILL_QUERIES"]), c["HEADS"] // c["HEADS_PER_BLOCK"], batch)
+            k.launch("prefill_attention", grid, blk, q=q, k_cache=k_buf[i], v_cache=v_buf[i], out=out,
+                     tokens=np.int32(prompt), first_position=np.int32(0), cache_capacity=np.int32(capacity))
             w_o, b_o = o_proj(i)
             residual(hidden, self.gemm(out, w_o), b_o)
             mlp(hidden, i, rows)
@@ -420,6 +445,57 @@ def check_fixture(k, folder):
           f"{generated.tolist()} vs {ref['generated_ids'].tolist()}")
 
 
+def time_ms(launch, repeats=50):
+    launch()
+    start, stop = cp.cuda.Event(), cp.cuda.Event()
+    start.record()
+    for _ in range(repeats):
+        launch()
+    stop.record()
+    stop.synchronize()
+    return cp.cuda.get_elapsed_time(start, stop) / repeats
+
+
+def benchmark(k, batch=32, length=2048, multiprocessors=132):
+    """Informational: decode attention's achieved bandwidth over the K and V bytes it must read; sampling's time."""
+    c = k.c
+    heads, kv_dim, d = c["HEADS"], c["KV_DIM"], c["HEAD_DIM"]
+    blocks = batch * heads // c["HEADS_PER_BLOCK"]
+    wanted = max(1, -(-2 * multiprocessors // blocks))
+    tokens_per_split = -(-(-(-length // wanted)) // 64) * 64  # DecodeSplit.For
+    splits = -(-length // tokens_per_split)
+    kc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
+    vc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
+    q = cp.random.standard_normal((batch, heads, d), dtype=cp.float32)
+    acc = cp.empty((batch, heads, splits, d), cp.float32)
+    mx = cp.empty((batch, heads, splits), cp.float32)
+    sm = cp.empty((batch, heads, splits), cp.float32)
+    out = cp.empty((batch, heads, d), cp.float16)
+    attention = k.module.get_function("decode_attention")
+    combine = k.module.get_function("attention_combine")
+
+    def step():
+        attention((splits, heads // c["HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
+                  (q, kc, vc, acc, mx, sm, np.int32(length), np.int32(tokens_per_split), np.int32(length)))
+        combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(splits)))
+    ms = time_ms(step)
+    print(f"INFO {k.name}: decode attention batch {batch}, {length} tokens, {splits} splits: {ms:.3f} ms, "
+          f"{2 * kc.nbytes / ms / 1e6:.0f} GB/s of K and V")
+    prompt, prompt_batch = 1024, 8
+    qp = cp.random.standard_normal((prompt_batch, prompt, heads, d), dtype=cp.float32)
+    outp = cp.empty((prompt_batch, prompt, heads, d), cp.float16)
+    prefill = k.module.get_function("prefill_attention")
+    grid = (-(-prompt // c["PREFILL_QUERIES"]), heads // c["HEADS_PER_BLOCK"], prompt_batch)
+    ms = time_ms(lambda: prefill(grid, (c["ATTENTION_THREADS"],), (qp, kc, vc, outp, np.int32(prompt), np.int32(0), np.int32(length))), 5)
+    print(f"INFO {k.name}: prefill attention batch {prompt_batch}, {prompt} tokens: {ms:.3f} ms")
+    logits = cp.random.standard_normal((batch, c["VOCAB"]), dtype=cp.float32)
+    uniforms = cp.random.random(batch, dtype=cp.float32)
+    tokens = cp.empty(batch, cp.int32)
+    sample = k.module.get_function("sample")
+    ms = time_ms(lambda: sample((batch,), (c["SAMPLING_THREADS"],), (logits, uniforms, tokens, np.float32(0.8), np.int32(50), np.float32(0.9))), 10)
+    print(f"INFO {k.name}: sample (top-k 50, top-p 0.9) of {batch} rows over {c['VOCAB']} logits: {ms:.3f} ms")
+
+
 def main():
     sources, fixtures = sys.argv[1], sys.argv[2]
     arch = cp.cuda.Device().compute_capability  # e.g. "90"
@@ -432,8 +508,12 @@ def main():
         check_attention(k, rng, batch=2, length=37, tokens_per_split=64, bf16=bf16)
         check_attention(k, rng, batch=3, length=1000, tokens_per_split=96, bf16=bf16)
         check_attention(k, rng, batch=1, length=130, tokens_per_split=1, bf16=bf16)
+        check_prefill_attention(k, rng, batch=2, tokens=100, first_position=0, bf16=bf16)
+        check_prefill_attention(k, rng, batch=3, tokens=37, first_position=70, bf16=bf16)
         if not bf16:
             check_sampling(k, rng)
+        if k.c["HIDDEN"] >= 4096 and not bf16:
+            benchmark(k)
         folder = os.path.join(fixtures, k.name)
         if os.path.isdir(folder):
             check_fixture(k, folder)

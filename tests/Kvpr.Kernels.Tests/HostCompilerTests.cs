@@ -1,0 +1,60 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace Kvpr.Kernels.Tests;
+
+/// <summary>
+/// Type-checks the emitted CUDA C++ with the host's g++ against declarations of the CUDA built-ins (CudaShim/),
+/// so a malformed kernel fails here rather than on the GPU machine. Skipped where g++ is not installed.
+/// </summary>
+public class HostCompilerTests
+{
+    [GxxTheory]
+    [InlineData("opt-tiny", WeightType.Float16)]
+    [InlineData("llama-tiny", WeightType.Float16)]
+    [InlineData("llama-tiny-gqa", WeightType.BFloat16)]
+    [InlineData("opt-6.7b", WeightType.Float16)]
+    public void Emitted_source_passes_gxx_syntax_and_type_checks(string model, WeightType weights)
+    {
+        string source = KernelEmitter.Emit(FixtureSpecs.Get(model) with { WeightType = weights }).Source;
+        string file = Path.Combine(Path.GetTempPath(), $"kvpr-{Guid.NewGuid():N}.cu");
+        File.WriteAllText(file, source);
+        try
+        {
+            string shim = Path.Combine(AppContext.BaseDirectory, "CudaShim");
+            var (exitCode, output) = Gxx.Run($"-std=c++17 -fsyntax-only -Wall -Wextra -Werror -x c++ -I \"{shim}\" -include cuda_shim.h \"{file}\"");
+            exitCode.ShouldBe(0, output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>A theory that is skipped, saying why, when g++ is not on the PATH.</summary>
+    private sealed class GxxTheoryAttribute : TheoryAttribute
+    {
+        public GxxTheoryAttribute()
+        {
+            if (!Gxx.IsInstalled)
+                Skip = "g++ is not installed";
+        }
+    }
+
+    private static class Gxx
+    {
+        public static bool IsInstalled { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator)
+            .Any(dir => File.Exists(Path.Combine(dir, "g++")));
+
+        public static (int ExitCode, string Output) Run(string arguments)
+        {
+            using var process = Process.Start(new ProcessStartInfo("g++", arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            string output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output);
+        }
+    }
+}
