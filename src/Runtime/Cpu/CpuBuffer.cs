@@ -14,8 +14,6 @@ namespace Kvpr.Cpu
 
         public long Length => Data.Length;
 
-        public Span<float> Row(DeviceMatrix matrix, int sequence, int token) => Data.AsSpan((int)matrix.RowOffset(sequence, token), matrix.Width);
-
         public static CpuBuffer Of(IDeviceBuffer buffer) => buffer as CpuBuffer
             ?? throw new ArgumentException($"The CPU backend cannot use a {buffer.GetType().Name}; allocate buffers on the CPU device.");
 

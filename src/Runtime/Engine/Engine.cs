@@ -7,6 +7,7 @@ using Kvpr.Cpu;
 using Kvpr.Execution;
 using Kvpr.Graphs;
 using Kvpr.Planning;
+using Kvpr.Sampling;
 using Kvpr.Store;
 
 namespace Kvpr
@@ -41,8 +42,10 @@ namespace Kvpr
 
         /// <summary>
         /// Continues every prompt by up to <see cref="GenerationOptions.MaxNewTokens"/> tokens, picked as
-        /// <see cref="GenerationOptions.Sampling"/> says (greedy by default). All prompts
-        /// must have the same length; they are decoded together (split into micro-batches for column-by-column).
+        /// <see cref="GenerationOptions.Sampling"/> says (greedy by default). Prompts of the same length are
+        /// decoded together (split into micro-batches for column-by-column); groups of different lengths run one
+        /// after another, so <see cref="GenerationResult.Steps"/> holds a prefill (step 0) and its decode steps
+        /// per group, in order of each group's first prompt.
         /// </summary>
         /// <exception cref="ArgumentException">A prompt is empty, has a token outside the vocabulary, or would run past the model's positions.</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between steps).</exception>
@@ -50,7 +53,41 @@ namespace Kvpr
             CancellationToken cancellationToken = default, IProgress<StepStatistics>? progress = null)
         {
             options ??= GenerationOptions.Default;
-            int promptLength = CheckPrompts(prompts, options);
+            CheckPrompts(prompts, options);
+            // One sampler for all groups: each sequence draws from the stream of its index in prompts.
+            var sampler = new Sampler(options.Sampling, prompts.Count);
+            var groups = Enumerable.Range(0, prompts.Count).GroupBy(s => prompts[s].Length).Select(g => g.ToArray()).ToArray();
+            if (groups.Length == 1)
+                return GenerateBatch(prompts, groups[0], sampler, options, cancellationToken, progress);
+
+            var tokens = new int[prompts.Count][];
+            var steps = new List<StepStatistics>();
+            var prefillLogits = new IReadOnlyList<float[]>[prompts.Count];
+            var generatedLogits = new IReadOnlyList<float[]>[prompts.Count];
+            foreach (var group in groups)
+            {
+                var result = GenerateBatch(group.Select(s => prompts[s]).ToArray(), group, sampler, options, cancellationToken, progress);
+                steps.AddRange(result.Steps);
+                for (int i = 0; i < group.Length; i++)
+                {
+                    tokens[group[i]] = result.Tokens[i];
+                    if (result.Logits is CapturedLogits logits)
+                    {
+                        prefillLogits[group[i]] = logits.Prefill[i];
+                        generatedLogits[group[i]] = logits.Generated[i];
+                    }
+                }
+            }
+            return new GenerationResult(tokens, steps, options.CaptureLogits ? new CapturedLogits(prefillLogits, generatedLogits) : null);
+        }
+
+        public void Dispose() => _device.Dispose();
+
+        /// <summary>Generates for prompts of one length, decoded together; <paramref name="sequenceIds"/> are their indices in the caller's list.</summary>
+        private GenerationResult GenerateBatch(IReadOnlyList<int[]> prompts, int[] sequenceIds, Sampler sampler, GenerationOptions options,
+            CancellationToken cancellationToken, IProgress<StepStatistics>? progress)
+        {
+            int promptLength = prompts[0].Length;
             int[] sizes = MicroBatchSizes(prompts.Count);
             int maxBatch = sizes.Max();
             var workload = new DecodeWorkload
@@ -68,12 +105,12 @@ namespace Kvpr
 
             int capacity = workload.MaxLength;
             var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
-            var microBatches = sizes.Select((size, m) => new MicroBatch(m, new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
             var executor = new GraphExecutor(_device, graph, residency, new DecodeOperations(_device, Spec, _weights, buffers), buffers, microBatches);
-            var run = new GenerationRun(_device, Spec, prompts.Count, options, executor, microBatches);
+            var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, microBatches);
 
             var statistics = new List<StepStatistics>();
-            var prefillIds = Split(prompts, sizes);
+            var prefillIds = IdsPerMicroBatch(prompts, sizes);
             var recomputeNothing = new int[Spec.Layers];
             statistics.Add(run.Step(0, new StepInputs(0, promptLength, recomputeNothing, prefillIds, options.CaptureLogits)));
             progress?.Report(statistics[^1]);
@@ -91,30 +128,23 @@ namespace Kvpr
             return new GenerationResult(run.Tokens, statistics, run.Logits);
         }
 
-        public void Dispose() => _device.Dispose();
-
-        /// <summary>Prompt length shared by all prompts, after checking them against the model.</summary>
-        private int CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
+        private void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
         {
             if (prompts is null || prompts.Count == 0)
                 throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
             if (options.MaxNewTokens < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), options.MaxNewTokens, $"{ErrorCodes.InvalidValue}: MaxNewTokens must be at least 1.");
-            int length = prompts[0]?.Length ?? 0;
             for (int s = 0; s < prompts.Count; s++)
             {
                 var prompt = prompts[s];
                 if (prompt is null || prompt.Length == 0)
                     throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} is empty; every sequence needs at least one token.", nameof(prompts));
-                if (prompt.Length != length)
-                    throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} has {prompt.Length} tokens but prompt 0 has {length}; sequences decoded together must have the same prompt length.", nameof(prompts));
                 for (int position = 0; position < prompt.Length; position++)
                     if (prompt[position] < 0 || prompt[position] >= Spec.Vocab)
                         throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} has token id {prompt[position]} at position {position}, outside the vocabulary [0, {Spec.Vocab}) of model '{Spec.Name}'.", nameof(prompts));
+                if ((long)prompt.Length + options.MaxNewTokens > Spec.MaxPositions)
+                    throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: prompt {s} has {prompt.Length} tokens; with {options.MaxNewTokens} new tokens it exceeds the {Spec.MaxPositions} positions of model '{Spec.Name}'.", nameof(prompts));
             }
-            if ((long)length + options.MaxNewTokens > Spec.MaxPositions)
-                throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: a prompt of {length} tokens plus {options.MaxNewTokens} new tokens exceeds the {Spec.MaxPositions} positions of model '{Spec.Name}'.", nameof(prompts));
-            return length;
         }
 
         /// <summary>Sequences per micro-batch: one group for row-by-row, otherwise as even as possible.</summary>
@@ -124,7 +154,7 @@ namespace Kvpr
             return Enumerable.Range(0, groups).Select(g => sequences / groups + (g < sequences % groups ? 1 : 0)).ToArray();
         }
 
-        private static IReadOnlyList<int>[] Split(IReadOnlyList<int[]> prompts, int[] sizes)
+        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes)
         {
             var result = new IReadOnlyList<int>[sizes.Length];
             for (int m = 0, first = 0; m < sizes.Length; first += sizes[m], m++)

@@ -25,9 +25,12 @@ namespace Kvpr
         private readonly List<float[]>[] _prefillLogits, _generatedLogits;
         private readonly HashSet<int> _eos;
         private readonly Sampler _sampler;
+        private readonly int[] _sequenceIds;
 
-        public GenerationRun(IDevice device, ModelSpec spec, int sequences, GenerationOptions options, GraphExecutor executor, MicroBatch[] microBatches)
+        /// <param name="sequenceIds">Each sequence's index among all of the call's prompts: its sampler stream.</param>
+        public GenerationRun(IDevice device, ModelSpec spec, int[] sequenceIds, Sampler sampler, GenerationOptions options, GraphExecutor executor, MicroBatch[] microBatches)
         {
+            int sequences = sequenceIds.Length;
             _device = device;
             _spec = spec;
             _options = options;
@@ -38,7 +41,8 @@ namespace Kvpr
             _stopped = new bool[sequences];
             _prefillLogits = Enumerable.Range(0, sequences).Select(_ => new List<float[]>()).ToArray();
             _generatedLogits = Enumerable.Range(0, sequences).Select(_ => new List<float[]>()).ToArray();
-            _sampler = new Sampler(options.Sampling, sequences);
+            _sampler = sampler;
+            _sequenceIds = sequenceIds;
             _eos = options.StopOnEos ? new HashSet<int>(options.EosTokenIds) : new HashSet<int>();
         }
 
@@ -92,7 +96,7 @@ namespace Kvpr
                     var last = logits.AsSpan((s * rows + rows - 1) * vocab, vocab);
                     if (_options.CaptureLogits)
                         _generatedLogits[sequence].Add(last.ToArray());
-                    int token = _sampler.Next(sequence, last);
+                    int token = _sampler.Next(_sequenceIds[sequence], last);
                     _tokens[sequence].Add(token);
                     _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }

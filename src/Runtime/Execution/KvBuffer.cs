@@ -11,17 +11,13 @@ namespace Kvpr.Execution
     {
         public KvBuffer(IDevice device, ModelSpec spec, int batch, int capacity, int maxNewTokens)
         {
-            Batch = batch;
             Capacity = capacity;
-            MaxNewTokens = maxNewTokens;
             Keys = device.Allocate((long)batch * capacity * spec.KvDim);
             Values = device.Allocate((long)batch * capacity * spec.KvDim);
             NewActivations = device.Allocate((long)batch * maxNewTokens * spec.Hidden);
         }
 
-        public int Batch { get; }
         public int Capacity { get; }
-        public int MaxNewTokens { get; }
         public IDeviceBuffer Keys { get; }
         public IDeviceBuffer Values { get; }
         public IDeviceBuffer NewActivations { get; }

@@ -9,15 +9,13 @@ namespace Kvpr.Execution
     /// </summary>
     internal sealed class MicroBatch
     {
-        public MicroBatch(int index, HostKvStore store, IDeviceBuffer hidden, IDeviceBuffer logits)
+        public MicroBatch(HostKvStore store, IDeviceBuffer hidden, IDeviceBuffer logits)
         {
-            Index = index;
             Store = store;
             Hidden = hidden;
             Logits = logits;
         }
 
-        public int Index { get; }
         public HostKvStore Store { get; }
         public IDeviceBuffer Hidden { get; }
         public IDeviceBuffer Logits { get; }

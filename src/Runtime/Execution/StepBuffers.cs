@@ -18,7 +18,6 @@ namespace Kvpr.Execution
         {
             int batch = microBatchSizes.Max();
             long rows = (long)batch * maxNewTokens;
-            MaxNewTokens = maxNewTokens;
             Normed = device.Allocate(rows * spec.Hidden);
             Query = device.Allocate(rows * spec.Hidden);
             Context = device.Allocate(rows * spec.Hidden);
@@ -32,11 +31,7 @@ namespace Kvpr.Execution
             ResidentKv = Enumerable.Range(0, kvResidentLayers)
                 .Select(_ => microBatchSizes.Select(size => new KvBuffer(device, spec, size, capacity, maxNewTokens)).ToArray())
                 .ToArray();
-            Capacity = capacity;
         }
-
-        public int Capacity { get; }
-        public int MaxNewTokens { get; }
 
         public IDeviceBuffer Normed { get; }
         public IDeviceBuffer Query { get; }

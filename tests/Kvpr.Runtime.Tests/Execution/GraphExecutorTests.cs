@@ -1,0 +1,61 @@
+using System.Linq;
+using Kvpr.Execution;
+using Kvpr.Graphs;
+using Kvpr.Planning;
+using Kvpr.Store;
+
+namespace Kvpr.Runtime.Tests.Execution;
+
+/// <summary>The executor turns the graph's streams into device streams and its cross-stream edges into events.</summary>
+public class GraphExecutorTests
+{
+    private static readonly ModelSpec Spec = ModelSpec.Opt("executor", hidden: 16, layers: 3, heads: 2, ffnHidden: 32, vocab: 12, maxPositions: 32);
+
+    [Theory]
+    [InlineData(ScheduleKind.RowByRow, 1)]
+    [InlineData(ScheduleKind.ColumnByColumn, 2)]
+    public void Every_cross_stream_edge_is_a_wait_on_an_event_recorded_by_its_producer(ScheduleKind schedule, int microBatches)
+    {
+        var residency = new Residency(1, Spec.Layers);
+        var graph = schedule == ScheduleKind.RowByRow
+            ? ExecutionGraphBuilder.RowByRow(Spec, residency, activationChunks: 2)
+            : ExecutionGraphBuilder.ColumnByColumn(Spec, residency, microBatches, activationChunks: 2);
+        using var device = new RecordingDevice();
+        var executor = Executor(device, graph, residency, microBatches);
+        device.Log.Clear();
+
+        executor.Run(new StepInputs(Length: 6, NewTokens: 1, RecomputeTokens: new[] { 0, 3, 6 }, TokenIds: Enumerable.Repeat(new[] { 1, 2 }, microBatches).ToArray(), false));
+
+        int crossStreamEdges = graph.Nodes.Sum(n => n.DependsOn.Count(d => graph.Nodes[d].Stream != n.Stream));
+        var waits = device.Log.Where(e => e.What == "wait").ToArray();
+        waits.Length.ShouldBe(crossStreamEdges);
+        foreach (var wait in waits)
+        {
+            int index = device.Log.IndexOf(wait);
+            device.Log.Take(index).ShouldContain(e => e.What == "record" && e.Event == wait.Event && e.Stream != wait.Stream);
+        }
+        // Copies run on the graph's transfer streams, never on the compute stream.
+        int compute = graph.Streams.ToList().IndexOf(StreamKind.Compute);
+        device.Log.Where(e => e.What.StartsWith("to ")).ShouldAllBe(e => e.Stream != compute);
+        device.Log.Count(e => e.What == "synchronize").ShouldBe(graph.Streams.Count);
+    }
+
+    [Fact]
+    public void Graphs_that_stream_weights_are_refused_because_weights_are_uploaded_once()
+    {
+        var residency = new Residency(0, 1);
+        var graph = ExecutionGraphBuilder.RowByRow(Spec, residency, activationChunks: 1);
+        using var device = new RecordingDevice();
+
+        Should.Throw<System.ArgumentException>(() => Executor(device, graph, residency, 1)).Message.ShouldContain("weights");
+    }
+
+    private static GraphExecutor Executor(RecordingDevice device, ExecutionGraph graph, Residency residency, int microBatches)
+    {
+        var sizes = Enumerable.Repeat(2, microBatches).ToArray();
+        var buffers = new StepBuffers(device, Spec, sizes, capacity: 8, maxNewTokens: 1, logitRowsPerSequence: 1, residency.KvResidentLayers);
+        var batches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(device, Spec, size, 8), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+        var weights = new DeviceWeights(device, RandomWeights.Create(Spec, seed: 1));
+        return new GraphExecutor(device, graph, residency, new DecodeOperations(device, Spec, weights, buffers), buffers, batches);
+    }
+}
