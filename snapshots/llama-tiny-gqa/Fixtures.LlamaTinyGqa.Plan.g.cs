@@ -17,7 +17,6 @@ namespace Fixtures
 
         private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(
             ModelName: "llama-tiny-gqa",
-            Layers: 2,
             Workload: CreateWorkload(),
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 2, WeightResidentLayers: 2),

@@ -17,7 +17,6 @@ namespace Samples
 
         private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(
             ModelName: "opt-6.7b",
-            Layers: 32,
             Workload: CreateWorkload(),
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 4, WeightResidentLayers: 32),

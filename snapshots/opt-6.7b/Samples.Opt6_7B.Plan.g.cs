@@ -17,7 +17,6 @@ namespace Samples
 
         private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(
             ModelName: "Opt6_7B",
-            Layers: 32,
             Workload: CreateWorkload(),
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 32, WeightResidentLayers: 32),

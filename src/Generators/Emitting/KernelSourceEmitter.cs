@@ -31,7 +31,7 @@ namespace Kvpr.Generators.Emitting
                     if (variables.Length > 0)
                     {
                         writer.LocalConstants(Kernels + "LaunchVariable", variables.Select(v => v.ToString()).ToArray())
-                            .Line($"static {Kernels}LaunchExtent Per({Kernels}LaunchVariable variable) => {Kernels}LaunchExtent.Of(variable);");
+                            .Line($"static {Kernels}LaunchExtent Per({Kernels}LaunchVariable variable, int perBlock = 1) => {Kernels}LaunchExtent.Of(variable, perBlock);");
                     }
                     writer.Line($"static {Kernels}LaunchExtent Fixed(int blocks) => {Kernels}LaunchExtent.Of(blocks);")
                         .Line();
@@ -58,6 +58,8 @@ namespace Kvpr.Generators.Emitting
         }
 
         private static string Extent(LaunchExtent extent) =>
-            extent.Variable is LaunchVariable variable ? $"Per({variable})" : $"Fixed({Literals.Int(extent.Constant)})";
+            extent.Variable is not LaunchVariable variable ? $"Fixed({Literals.Int(extent.Constant)})"
+            : extent.PerBlock == 1 ? $"Per({variable})"
+            : $"Per({variable}, perBlock: {Literals.Int(extent.PerBlock)})";
     }
 }

@@ -14,7 +14,7 @@ namespace Kvpr.Generators.Emitting
         {
             yield return EntryPointEmitter.Emit(model, blueprint, profile, hasRuntime);
             yield return WeightMapEmitter.Emit(model, blueprint.WeightMap);
-            yield return PlanEmitter.Emit(model, blueprint.Plan);
+            yield return PlanEmitter.Emit(model, blueprint.Plan, blueprint.PlanReport);
             yield return GraphEmitter.Emit(model, blueprint.RowByRowGraph, "RowByRowGraph",
                 "The latency schedule of one decode step: one batch through every layer, the next layer's transfers overlapping this one's compute.");
             yield return GraphEmitter.Emit(model, blueprint.ColumnByColumnGraph, "ColumnByColumnGraph",

@@ -8,7 +8,7 @@ namespace Kvpr.Generators.Emitting
     /// <summary>The plan solved at build time: the workload, the residency, the plan table as a commented table literal and the report.</summary>
     internal static class PlanEmitter
     {
-        public static GeneratedFile Emit(ModelDeclaration model, DecodePlan plan)
+        public static GeneratedFile Emit(ModelDeclaration model, DecodePlan plan, string report)
         {
             var header = new[]
             {
@@ -26,7 +26,6 @@ namespace Kvpr.Generators.Emitting
                     .Line();
                 writer.Line("private static global::Kvpr.Planning.DecodePlan CreatePlan() => new(")
                     .Line($"    ModelName: {Literals.String(plan.ModelName)},")
-                    .Line($"    Layers: {Literals.Int(plan.Layers)},")
                     .Line("    Workload: CreateWorkload(),")
                     .Line($"    ProfileName: {Literals.String(plan.ProfileName)},")
                     .Line($"    Residency: new(KvResidentLayers: {Literals.Int(plan.Residency.KvResidentLayers)}, WeightResidentLayers: {Literals.Int(plan.Residency.WeightResidentLayers)}),")
@@ -40,7 +39,7 @@ namespace Kvpr.Generators.Emitting
                 writer.Line()
                     .Line("/// <summary>The plan for people: residency, split per bucket, predicted step times next to the two floors.</summary>")
                     .Line("public const string PlanReport =")
-                    .Verbatim(Literals.RawString(PlanReport.Format(plan)) + ";\n");
+                    .Verbatim(Literals.RawString(report) + ";\n");
             });
         }
 

@@ -19,7 +19,7 @@ namespace Kvpr
         public DecodeWorkload Workload => Plan.Workload;
 
         /// <summary>The plan for people: residency, split per bucket, predicted step times next to the floors.</summary>
-        public string PlanReport => global::Kvpr.Planning.PlanReport.Format(Plan);
+        public string PlanReport => global::Kvpr.Planning.PlanReport.Format(Plan, Spec);
 
         /// <summary>The one aggregation both paths share: plans, then builds the graphs for the plan's residency, the weight map and the kernels.</summary>
         /// <exception cref="SpecException">The spec or workload is invalid, or the workload does not fit; lists every problem.</exception>
