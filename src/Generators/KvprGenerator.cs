@@ -44,7 +44,9 @@ namespace Kvpr.Generators
                 .Select(static (compilation, _) => compilation.GetTypeByMetadataName(ModelEmitter.EngineTypeName) is not null)
                 .WithTrackingName(TrackingNames.Runtime);
 
-            var languageVersion = context.ParseOptionsProvider.Select(static (options, _) => ((CSharpParseOptions)options).LanguageVersion);
+            var languageVersion = context.ParseOptionsProvider
+                .Select(static (options, _) => ((CSharpParseOptions)options).LanguageVersion)
+                .WithTrackingName(TrackingNames.LanguageVersion);
 
             context.RegisterSourceOutput(models.Combine(profile).Combine(hasRuntime).Combine(languageVersion),
                 static (output, input) => Emit(output, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right));

@@ -6,5 +6,6 @@ namespace Kvpr.Generators
         public const string Models = "Kvpr.Models";
         public const string Profile = "Kvpr.Profile";
         public const string Runtime = "Kvpr.Runtime";
+        public const string LanguageVersion = "Kvpr.LanguageVersion";
     }
 }

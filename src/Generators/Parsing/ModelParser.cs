@@ -27,20 +27,21 @@ namespace Kvpr.Generators.Parsing
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
-            // A class whose partial parts repeat the attribute is the compiler's error (CS0579); compile it once.
-            var first = type.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == TransformerModelAttributeName).ApplicationSyntaxReference;
-            if (first is null || first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.Span.Contains(first.Span))
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-            var parser = new ModelParser(cancellation);
+            var attribute = context.Attributes[0];
             try
             {
-                var model = parser.Parse(type, context.Attributes[0]);
+                // A class whose partial parts repeat the attribute is the compiler's error (CS0579); compile it once, at the first.
+                var first = type.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == TransformerModelAttributeName).ApplicationSyntaxReference;
+                if (first is null || first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.Span.Contains(first.Span))
+                    return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                var parser = new ModelParser(cancellation);
+                var model = parser.Parse(type, attribute);
                 return new ParseResult(model, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Never crash the compiler: a bug in Kvpr becomes one diagnostic on the attribute.
-                var at = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellation));
+                var at = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellation));
                 return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
                 {
                     DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, at, type.Name, $"{e.GetType().Name}: {e.Message}"),
