@@ -41,9 +41,7 @@ namespace Kvpr.Generators.Emitting
 
         private static IEnumerable<string> Header(ModelDeclaration model, ProfileSource profile)
         {
-            yield return profile.Requested.Length == 0
-                ? $"Planned with the default hardware profile ({profile.Origin}, embedded in Kvpr); set KvprHardwareProfile to plan for your machine."
-                : $"Planned with the hardware profile {profile.Origin}.";
+            yield return profile.Description;
             if (!model.WorkloadDeclared)
                 yield return "No [DecodeWorkload] was declared: DecodeWorkload.DefaultFor(spec) applies.";
         }

@@ -24,11 +24,11 @@ namespace Kvpr.Generators.Profiles
         {
             string name = requested.Length == 0 ? HardwareProfiles.DefaultName : requested;
             if (HardwareProfiles.IsStored(name))
-                return new ProfileSource(requested, $"stored profile '{name}'", HardwareProfiles.StoredText(name));
+                return new ProfileSource(requested, name, HardwareProfiles.StoredText(name), IsStored: true);
             var file = files.FirstOrDefault(f => f.Text is not null);
             return file.Text is null
-                ? new ProfileSource(requested, requested, null)
-                : new ProfileSource(requested, file.Path, file.Text);
+                ? new ProfileSource(requested, requested, null, IsStored: false)
+                : new ProfileSource(requested, file.Path, file.Text, IsStored: false);
         }
     }
 }

@@ -12,7 +12,7 @@ public class ProfileTests
     {
         var run = GeneratorRun.Run(ModelSources.OptTiny);
         run.Diagnostics.ShouldBeEmpty();
-        EngineFile(run).ShouldContain($"default hardware profile (stored profile '{HardwareProfiles.DefaultName}'");
+        EngineFile(run).ShouldContain($"Planned with the default hardware profile '{HardwareProfiles.DefaultName}' (embedded in Kvpr)");
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public class ProfileTests
     {
         var run = GeneratorRun.Run(ModelSources.OptTiny, "a100-pcie4");
         run.Diagnostics.ShouldBeEmpty();
-        EngineFile(run).ShouldContain("Planned with the hardware profile stored profile 'a100-pcie4'.");
+        EngineFile(run).ShouldContain("Planned with the stored hardware profile 'a100-pcie4'.");
     }
 
     [Fact]
