@@ -22,6 +22,20 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void An_unrelated_additional_file_reuses_the_profile_and_the_generated_source()
+    {
+        var first = GeneratorRun.Run(ModelSources.OptTiny);
+        var driver = first.Driver.AddAdditionalTexts([new InMemoryAdditionalText("/project/notes.txt", "not a profile")]);
+
+        var result = driver.RunGenerators(first.Input).GetRunResult().Results.Single();
+
+        result.TrackedSteps[TrackingNames.Profile].SelectMany(step => step.Outputs).Select(o => o.Reason)
+            .ShouldAllBe(reason => reason == IncrementalStepRunReason.Cached || reason == IncrementalStepRunReason.Unchanged);
+        result.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs).Select(o => o.Reason)
+            .ShouldAllBe(reason => reason == IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
     public void Editing_the_model_attribute_reruns_the_output()
     {
         var first = GeneratorRun.Run(ModelSources.OptTiny);
