@@ -17,14 +17,18 @@ namespace Kvpr
         };
 
         /// <summary>An engine running <paramref name="weights"/>, with <see cref="PlannedOptions"/> unless <paramref name="options"/> are given.</summary>
-        /// <exception cref="ArgumentException">The weights are for a model of other dimensions than the blueprint's.</exception>
+        /// <exception cref="ArgumentException">The weights are for another model than the blueprint's.</exception>
         public static Engine CreateEngine(this EngineBlueprint blueprint, ModelWeights weights, EngineOptions? options = null)
         {
             if (weights is null)
                 throw new ArgumentNullException(nameof(weights));
-            // Checkpoints name their spec after their folder; only the dimensions and numerics have to agree.
             if (weights.Spec with { Name = blueprint.Spec.Name } != blueprint.Spec)
                 throw new ArgumentException($"The weights are for {weights.Spec}, but the blueprint was compiled for {blueprint.Spec}.", nameof(weights));
+            // The plan names its model; a checkpoint's spec is named after its folder.
+            if (weights.Spec.Name != blueprint.Spec.Name)
+                throw new ArgumentException(
+                    $"The weights are for model '{weights.Spec.Name}', but the blueprint was compiled for '{blueprint.Spec.Name}': give [TransformerModel] Name = \"{weights.Spec.Name}\".",
+                    nameof(weights));
             return new Engine(weights, options ?? blueprint.PlannedOptions());
         }
     }
