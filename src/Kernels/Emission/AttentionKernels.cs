@@ -13,22 +13,41 @@ namespace Kvpr.Kernels.Emission
         public static void Emit(ModelSpec spec, AttentionTiling tiling, CudaSourceBuilder source)
         {
             source.Section("Attention");
+            source.Code($$"""
+// K and V rows are read in chunks of 8 elements (16 bytes): KEY_CHUNKS per head. A warp scores KEYS_PER_WARP
+// tokens at once, LANES_PER_KEY lanes (KEY_CHUNKS rounded up to a power of two) per token.
+constexpr int KEY_CHUNKS = HEAD_DIM / 8;
+constexpr int LANES_PER_KEY = {{CudaLiteral.Int(LanesPerKey(spec.HeadDim / 8))}};
+constexpr int KEYS_PER_WARP = 32 / LANES_PER_KEY;
+static_assert(HEAD_DIM % 8 == 0 && KEY_CHUNKS <= LANES_PER_KEY && LANES_PER_KEY <= 32, "a key's chunks fit its lanes");
+""");
             source.Code(StateAndLoop);
             EmitDecode(tiling, source);
             EmitCombine(spec, source);
             EmitPrefill(tiling, source);
         }
 
+        private static int LanesPerKey(int chunks)
+        {
+            int lanes = 1;
+            while (lanes < chunks)
+                lanes *= 2;
+            return lanes;
+        }
+
         private const string StateAndLoop = """
 // Softmax state of an attention block's ROWS query rows over the tokens folded in so far, in float: running max
 // of the scores, running sum of exp(score - max) and accumulator sum of exp(score - max) * v. Row i may attend
-// to tokens before end[i] (the causal limit in prefill).
+// to tokens before end[i] (the causal limit in prefill). The tile's p * v products are summed in SLICES token
+// slices (so every thread has work) into partial, then folded into acc.
 template <int ROWS>
 struct AttentionState
 {
+    static constexpr int SLICES = ROWS * KEY_CHUNKS >= ATTENTION_THREADS ? 1 : ATTENTION_THREADS / (ROWS * KEY_CHUNKS);
     float q[ROWS][HEAD_DIM];
     float scores[ROWS][ATTENTION_TILE];
     float acc[ROWS][HEAD_DIM];
+    float partial[SLICES][ROWS][HEAD_DIM];
     float max[ROWS];
     float sum[ROWS];
     float rescale[ROWS];
@@ -56,29 +75,34 @@ __device__ void begin_attention(AttentionState<ROWS>& s)
 template <int ROWS>
 __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v, int begin, int end)
 {
+    constexpr int SLICES = AttentionState<ROWS>::SLICES;
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    const int key_lane = lane % LANES_PER_KEY, key_of_warp = lane / LANES_PER_KEY;
     for (int tile = begin; tile < end; tile += ATTENTION_TILE)
     {
         const int count = min(ATTENTION_TILE, end - tile);
 
-        // Scores q.k: a warp per token, each lane over pairs of dimensions.
-        for (int t = warp; t < count; t += ATTENTION_WARPS)
+        // Scores q.k: each lane takes a 16-byte chunk of a key; the key's lanes then sum their parts.
+        for (int first = warp * KEYS_PER_WARP; first < count; first += ATTENTION_WARPS * KEYS_PER_WARP)
         {
-            const elem_t* key = k + (long long)(tile + t) * KV_DIM;
+            const int t = first + key_of_warp;
             float dot[ROWS];
             for (int row = 0; row < ROWS; ++row)
                 dot[row] = 0.0f;
-            for (int d = 2 * lane; d < HEAD_DIM; d += 64)
+            if (t < count && key_lane < KEY_CHUNKS)
             {
-                const float2 key_pair = load_pair(key + d);
+                float key[8];
+                load_eight(k + (long long)(tile + t) * KV_DIM + key_lane * 8, key);
                 for (int row = 0; row < ROWS; ++row)
-                    dot[row] += s.q[row][d] * key_pair.x + s.q[row][d + 1] * key_pair.y;
+                    for (int e = 0; e < 8; ++e)
+                        dot[row] += s.q[row][key_lane * 8 + e] * key[e];
             }
             for (int row = 0; row < ROWS; ++row)
             {
-                const float score = warp_sum(dot[row]);
-                if (lane == 0)
-                    s.scores[row][t] = tile + t < s.end[row] ? score : negative_infinity();
+                for (int offset = LANES_PER_KEY / 2; offset > 0; offset /= 2)
+                    dot[row] += __shfl_xor_sync(FULL_WARP, dot[row], offset);
+                if (key_lane == 0 && t < count)
+                    s.scores[row][t] = tile + t < s.end[row] ? dot[row] : negative_infinity();
             }
         }
         __syncthreads();
@@ -109,15 +133,31 @@ __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v
         }
         __syncthreads();
 
-        // Accumulator: a thread per (row, dimension), over the tile's tokens (consecutive threads read
-        // consecutive elements of a V row).
+        // p * v: a thread per (token slice, row, 16-byte chunk of V); consecutive threads read consecutive
+        // chunks of a V row.
+        for (int i = threadIdx.x; i < SLICES * ROWS * KEY_CHUNKS; i += blockDim.x)
+        {
+            const int slice = i / (ROWS * KEY_CHUNKS), row = i / KEY_CHUNKS % ROWS, chunk = i % KEY_CHUNKS;
+            float sum[8] = {};
+            for (int t = slice; t < count; t += SLICES)
+            {
+                float value[8];
+                load_eight(v + (long long)(tile + t) * KV_DIM + chunk * 8, value);
+                const float p = s.scores[row][t];
+                for (int e = 0; e < 8; ++e)
+                    sum[e] += p * value[e];
+            }
+            for (int e = 0; e < 8; ++e)
+                s.partial[slice][row][chunk * 8 + e] = sum[e];
+        }
+        __syncthreads();
+
         for (int i = threadIdx.x; i < ROWS * HEAD_DIM; i += blockDim.x)
         {
             const int row = i / HEAD_DIM, d = i % HEAD_DIM;
-            const elem_t* value = v + (long long)tile * KV_DIM + d;
             float a = s.acc[row][d] * s.rescale[row];
-            for (int t = 0; t < count; ++t)
-                a += s.scores[row][t] * to_float(value[(long long)t * KV_DIM]);
+            for (int slice = 0; slice < SLICES; ++slice)
+                a += s.partial[slice][row][d];
             s.acc[row][d] = a;
         }
         __syncthreads();
@@ -131,9 +171,9 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
 }
 """;
 
-        private static KernelParameter KCache(string tokens) => new("const elem_t*", "k_cache", $"[batch][cache_capacity][KV_DIM] K of tokens {tokens}");
+        private static KernelParameter KCache(string tokens) => new("const elem_t*", "k_cache", $"[batch][cache_capacity][KV_DIM] K of tokens {tokens} (16-byte aligned)");
 
-        private static KernelParameter VCache(string tokens) => new("const elem_t*", "v_cache", $"[batch][cache_capacity][KV_DIM] V of tokens {tokens}");
+        private static KernelParameter VCache(string tokens) => new("const elem_t*", "v_cache", $"[batch][cache_capacity][KV_DIM] V of tokens {tokens} (16-byte aligned)");
 
         private static readonly KernelParameter CacheCapacity = new("int", "cache_capacity", "tokens per sequence in k_cache and v_cache");
 

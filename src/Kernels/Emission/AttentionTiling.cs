@@ -27,7 +27,10 @@ namespace Kvpr.Kernels.Emission
             return new AttentionTiling(heads, spec.Heads / heads, queries);
         }
 
-        /// <summary>Shared bytes of one query row of an AttentionState: q and accumulator, a tile of scores, max, sum, rescale and end.</summary>
-        private static int RowBytes(int headDim) => 4 * (2 * headDim + LaunchConstants.AttentionTile + 4);
+        /// <summary>
+        /// Shared bytes of one query row of an AttentionState: q, accumulator and (at most) one slice of partial sums,
+        /// a tile of scores, max, sum, rescale and end. Several slices, where rows are few, add at most 4 KB.
+        /// </summary>
+        private static int RowBytes(int headDim) => 4 * (3 * headDim + LaunchConstants.AttentionTile + 4);
     }
 }

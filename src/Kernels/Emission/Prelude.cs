@@ -57,29 +57,39 @@ namespace Kvpr.Kernels.Emission
 """;
         }
 
-        private static string ElementType(WeightType type) => type == WeightType.BFloat16
-            ? """
-#include <cuda_bf16.h>
+        private static string ElementType(WeightType type)
+        {
+            bool bf16 = type == WeightType.BFloat16;
+            string header = bf16 ? "cuda_bf16.h" : "cuda_fp16.h";
+            string element = bf16 ? "__nv_bfloat16" : "__half";
+            string pair = bf16 ? "__nv_bfloat162" : "__half2";
+            string toFloat = bf16 ? "__bfloat162float" : "__half2float";
+            string toElement = bf16 ? "__float2bfloat16_rn" : "__float2half_rn";
+            string pairToFloat2 = bf16 ? "__bfloat1622float2" : "__half22float2";
+            return $$"""
+#include <{{header}}>
 
 // Element type of weights, activations, KV cache and GEMM operands; kernels compute in float.
-typedef __nv_bfloat16 elem_t;
-typedef __nv_bfloat162 elem2_t;
-__device__ __forceinline__ float to_float(elem_t x) { return __bfloat162float(x); }
-__device__ __forceinline__ elem_t to_elem(float x) { return __float2bfloat16_rn(x); }
-// Two adjacent elements as floats; p must be 4-byte aligned (an even column of a row of even width).
-__device__ __forceinline__ float2 load_pair(const elem_t* p) { return __bfloat1622float2(*reinterpret_cast<const elem2_t*>(p)); }
-"""
-            : """
-#include <cuda_fp16.h>
+typedef {{element}} elem_t;
+typedef {{pair}} elem2_t;
+__device__ __forceinline__ float to_float(elem_t x) { return {{toFloat}}(x); }
+__device__ __forceinline__ elem_t to_elem(float x) { return {{toElement}}(x); }
 
-// Element type of weights, activations, KV cache and GEMM operands; kernels compute in float.
-typedef __half elem_t;
-typedef __half2 elem2_t;
-__device__ __forceinline__ float to_float(elem_t x) { return __half2float(x); }
-__device__ __forceinline__ elem_t to_elem(float x) { return __float2half_rn(x); }
-// Two adjacent elements as floats; p must be 4-byte aligned (an even column of a row of even width).
-__device__ __forceinline__ float2 load_pair(const elem_t* p) { return __half22float2(*reinterpret_cast<const elem2_t*>(p)); }
+// Eight adjacent elements as floats in one 16-byte load: p must be 16-byte aligned (a column that is a multiple
+// of 8, in a buffer whose rows are too).
+__device__ __forceinline__ void load_eight(const elem_t* p, float* out)
+{
+    const uint4 raw = *reinterpret_cast<const uint4*>(p);
+    const elem2_t* pairs = reinterpret_cast<const elem2_t*>(&raw);
+    for (int i = 0; i < 4; ++i)
+    {
+        const float2 two = {{pairToFloat2}}(pairs[i]);
+        out[2 * i] = two.x;
+        out[2 * i + 1] = two.y;
+    }
+}
 """;
+        }
 
         private const string Helpers = """
 constexpr unsigned FULL_WARP = 0xffffffffu;

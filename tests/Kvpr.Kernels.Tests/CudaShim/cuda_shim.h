@@ -13,7 +13,7 @@ struct uint3_shim { unsigned x, y, z; };
 extern uint3_shim threadIdx, blockIdx, blockDim, gridDim;
 
 struct float2 { float x, y; };
-inline float2 make_float2(float x, float y) { return {x, y}; }
+struct uint4 { unsigned x, y, z, w; };
 
 void __syncthreads();
 float __shfl_xor_sync(unsigned mask, float value, int lane_mask);

@@ -94,7 +94,7 @@ def parse_entry_points(source):
 
 def parse_constants(source):
     values = {}
-    for kind, name, expr in re.findall(r"constexpr (int|float) (\w+) = ([^;]+);", source):
+    for kind, name, expr in re.findall(r"^constexpr (int|float) (\w+) = ([^;]+);", source, re.MULTILINE):
         expr = re.sub(r"(\d)f\b", r"\1", expr)
         if kind == "int":
             expr = expr.replace(" / ", " // ")
