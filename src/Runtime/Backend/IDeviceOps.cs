@@ -12,6 +12,15 @@ namespace Kvpr.Backend
         /// <summary>y = x · weightᵀ + bias, with weight [y.Width, x.Width]; x and y have the same rows.</summary>
         void Gemm(IStream stream, DeviceMatrix x, IDeviceBuffer weight, IDeviceBuffer? bias, DeviceMatrix y);
 
+        /// <summary>
+        /// The K and V of tokens from their activations, straight into the KV cache views: keys = x·W_Kᵀ + b_K
+        /// rotated by <see cref="Rope"/> (keys row (s, t) at position <paramref name="firstPosition"/> + t) when
+        /// <paramref name="inverseFrequencies"/> is given, values = x·W_Vᵀ + b_V. One op so that a backend can fuse
+        /// the bias, rotation and cache write into the projection's epilogue.
+        /// </summary>
+        void ProjectKv(IStream stream, DeviceMatrix x, IDeviceBuffer keyWeight, IDeviceBuffer? keyBias, IDeviceBuffer valueWeight, IDeviceBuffer? valueBias,
+            DeviceMatrix keys, DeviceMatrix values, int headDim, int firstPosition, IDeviceBuffer? inverseFrequencies);
+
         /// <summary>y = (x − mean) / sqrt(var + eps) · gamma + beta per row.</summary>
         void LayerNorm(IStream stream, DeviceMatrix x, IDeviceBuffer gamma, IDeviceBuffer beta, DeviceMatrix y, double eps);
 

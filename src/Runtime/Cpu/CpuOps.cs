@@ -12,6 +12,15 @@ namespace Kvpr.Cpu
         public void Gemm(IStream stream, DeviceMatrix x, IDeviceBuffer weight, IDeviceBuffer? bias, DeviceMatrix y) =>
             CpuGemm.Multiply(x, CpuBuffer.Of(weight).Data, bias is null ? null : CpuBuffer.Of(bias).Data, y);
 
+        public void ProjectKv(IStream stream, DeviceMatrix x, IDeviceBuffer keyWeight, IDeviceBuffer? keyBias, IDeviceBuffer valueWeight, IDeviceBuffer? valueBias,
+            DeviceMatrix keys, DeviceMatrix values, int headDim, int firstPosition, IDeviceBuffer? inverseFrequencies)
+        {
+            Gemm(stream, x, keyWeight, keyBias, keys);
+            Gemm(stream, x, valueWeight, valueBias, values);
+            if (inverseFrequencies is not null)
+                Rope(stream, keys, headDim, firstPosition, inverseFrequencies);
+        }
+
         public void LayerNorm(IStream stream, DeviceMatrix x, IDeviceBuffer gamma, IDeviceBuffer beta, DeviceMatrix y, double eps)
         {
             float[] g = CpuBuffer.Of(gamma).Data, b = CpuBuffer.Of(beta).Data;

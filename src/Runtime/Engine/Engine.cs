@@ -21,6 +21,7 @@ namespace Kvpr
     {
         private readonly IDevice _device;
         private readonly DeviceWeights _weights;
+        private bool _disposed;
 
         /// <summary>Uploads <paramref name="weights"/> to the device; the weights' source may be closed afterwards.</summary>
         public Engine(ModelWeights weights, EngineOptions? options = null)
@@ -52,6 +53,7 @@ namespace Kvpr
         public GenerationResult Generate(IReadOnlyList<int[]> prompts, GenerationOptions? options = null,
             CancellationToken cancellationToken = default, IProgress<StepStatistics>? progress = null)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             options ??= GenerationOptions.Default;
             CheckPrompts(prompts, options);
             // One sampler for all groups: each sequence draws from the stream of its index in prompts.
@@ -81,7 +83,11 @@ namespace Kvpr
             return new GenerationResult(tokens, steps, options.CaptureLogits ? new CapturedLogits(prefillLogits, generatedLogits) : null);
         }
 
-        public void Dispose() => _device.Dispose();
+        public void Dispose()
+        {
+            _disposed = true;
+            _device.Dispose();
+        }
 
         /// <summary>Generates for prompts of one length, decoded together; <paramref name="sequenceIds"/> are their indices in the caller's list.</summary>
         private GenerationResult GenerateBatch(IReadOnlyList<int[]> prompts, int[] sequenceIds, Sampler sampler, GenerationOptions options,
@@ -131,7 +137,7 @@ namespace Kvpr
         private void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
         {
             if (prompts is null || prompts.Count == 0)
-                throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+                throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: at least one prompt is needed.", nameof(prompts));
             if (options.MaxNewTokens < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), options.MaxNewTokens, $"{ErrorCodes.InvalidValue}: MaxNewTokens must be at least 1.");
             for (int s = 0; s < prompts.Count; s++)

@@ -46,7 +46,7 @@ namespace Kvpr
             _eos = options.StopOnEos ? new HashSet<int>(options.EosTokenIds) : new HashSet<int>();
         }
 
-        /// <summary>Whether every sequence has stopped at an end-of-sequence token.</summary>
+        /// <summary>Whether every sequence has stopped, at an end-of-sequence token or at the token limit.</summary>
         public bool Finished => _stopped.All(stopped => stopped);
 
         public int[][] Tokens => _tokens.Select(t => t.ToArray()).ToArray();

@@ -9,6 +9,8 @@ namespace Kvpr
     /// </summary>
     public sealed record PhaseTimes(TimeSpan Transfer, TimeSpan Recompute, TimeSpan Compute, TimeSpan Sampling)
     {
+        public static PhaseTimes Zero { get; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
         public TimeSpan Total => Transfer + Recompute + Compute + Sampling;
     }
 }

@@ -21,7 +21,10 @@ namespace Kvpr
         /// generation's own workload (batch, prompt length, new tokens); the plan may also keep some layers'
         /// KV on the device.
         /// </summary>
-        public static SplitPolicy Auto { get; } = new AutoPolicy();
+        public static SplitPolicy Auto { get; } = new AutoPolicy(null);
+
+        /// <summary>Like <see cref="Auto"/>, planned for <paramref name="profile"/> instead of the default profile.</summary>
+        public static SplitPolicy AutoFor(HardwareProfile profile) => new AutoPolicy(profile ?? throw new ArgumentNullException(nameof(profile)));
 
         /// <summary>l = round(<paramref name="fraction"/> · s').</summary>
         public static SplitPolicy Fraction(double fraction) => new FractionPolicy(fraction, $"fraction {fraction}");
@@ -74,10 +77,16 @@ namespace Kvpr
 
         private sealed class AutoPolicy : SplitPolicy
         {
-            protected override int Choose(SplitRequest request) =>
-                throw new InvalidOperationException("The automatic split is planned per generation; plan one with SplitPolicy.Plan first.");
+            public AutoPolicy(HardwareProfile? profile) => Profile = profile;
 
-            public override string ToString() => "auto";
+            /// <summary>The profile to plan for; null for the default one.</summary>
+            public HardwareProfile? Profile { get; }
+
+            // Resolve replaces this policy by the generation's plan before any step asks.
+            protected override int Choose(SplitRequest request) =>
+                throw new InvalidOperationException("The automatic split is planned per generation; plan one and use SplitPolicy.FromPlan to look splits up directly.");
+
+            public override string ToString() => Profile is null ? "auto" : $"auto for {Profile.Name}";
         }
 
         private sealed class CustomPolicy : SplitPolicy
@@ -100,7 +109,7 @@ namespace Kvpr
         {
             var plan = this switch
             {
-                AutoPolicy => DecodePlanner.Plan(spec, HardwareProfiles.Default, workload).GetPlanOrThrow(),
+                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload).GetPlanOrThrow(),
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };

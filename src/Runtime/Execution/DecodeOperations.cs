@@ -153,10 +153,8 @@ namespace Kvpr.Execution
         {
             var keys = kv.Tokens(kv.Keys, batch.Sequences, first, x.Tokens, _spec.KvDim);
             var values = kv.Tokens(kv.Values, batch.Sequences, first, x.Tokens, _spec.KvDim);
-            _ops.Gemm(stream, x, _weights.Get(WeightMapRole.KeyWeight, layer), _weights.Find(WeightMapRole.KeyBias, layer), keys);
-            _ops.Gemm(stream, x, _weights.Get(WeightMapRole.ValueWeight, layer), _weights.Find(WeightMapRole.ValueBias, layer), values);
-            if (_ropeFrequencies is not null)
-                _ops.Rope(stream, keys, _spec.HeadDim, first, _ropeFrequencies);
+            _ops.ProjectKv(stream, x, _weights.Get(WeightMapRole.KeyWeight, layer), _weights.Find(WeightMapRole.KeyBias, layer),
+                _weights.Get(WeightMapRole.ValueWeight, layer), _weights.Find(WeightMapRole.ValueBias, layer), keys, values, _spec.HeadDim, first, _ropeFrequencies);
         }
 
         private void Normalize(IStream stream, DeviceMatrix x, WeightMapRole scale, WeightMapRole bias, int? layer, DeviceMatrix y)

@@ -98,9 +98,12 @@ public class CpuOpsTests
     [InlineData(1, 7, 4, 2)]
     // As many queries as keys: causal (prefill), multi-head.
     [InlineData(5, 5, 2, 2)]
+    // Large enough for the parallel path.
+    [InlineData(40, 40, 4, 1)]
     public void Attention_is_softmax_of_scaled_scores_over_visible_keys(int queries, int keys, int heads, int kvHeads)
     {
-        const int sequences = 2, headDim = 8, capacity = 9;
+        const int sequences = 2, headDim = 8;
+        int capacity = keys + 2;
         int width = heads * headDim, kvWidth = kvHeads * headDim;
         var q = Buffer(sequences * queries * width);
         var k = Buffer(sequences * capacity * kvWidth);

@@ -4,7 +4,7 @@ using System.Linq;
 using Kvpr.Graphs;
 using Kvpr.Planning;
 
-namespace Kvpr.Runtime.Tests.Engine;
+namespace Kvpr.Runtime.Tests.Generation;
 
 /// <summary>Recomputing any prefix of the stored tokens, or keeping KV on the device, changes no logit.</summary>
 public class SplitInvarianceTests
@@ -55,11 +55,13 @@ public class SplitInvarianceTests
         MaxDifference(withResidentLayer, Generate(reference, new EngineOptions { Split = SplitPolicy.All })).ShouldBeLessThan(1e-5f);
     }
 
-    [Fact]
-    public void The_automatic_plan_reproduces_the_reference_tokens()
+    [Theory]
+    [InlineData(HardwareProfiles.DefaultName)]
+    [InlineData("t4-pcie3")]
+    public void The_automatic_plan_reproduces_the_reference_tokens(string profile)
     {
         var reference = FixtureReference.Get("llama-tiny");
-        using var engine = new Kvpr.Engine(reference.Weights);
+        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.AutoFor(HardwareProfiles.Stored(profile)) });
 
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false });
 
@@ -70,7 +72,7 @@ public class SplitInvarianceTests
 
     private static float[][] Generate(FixtureReference reference, EngineOptions options, out IReadOnlyList<StepStatistics> steps)
     {
-        using var engine = new Kvpr.Engine(reference.Weights, options);
+        using var engine = new Engine(reference.Weights, options);
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = NewTokens, StopOnEos = false, CaptureLogits = true });
         steps = result.Steps;
         return result.Logits!.Generated.Select(rows => rows.SelectMany(r => r).ToArray()).ToArray();

@@ -5,7 +5,7 @@ using System.Threading;
 using Kvpr.Graphs;
 using Kvpr.Sampling;
 
-namespace Kvpr.Runtime.Tests.Engine;
+namespace Kvpr.Runtime.Tests.Generation;
 
 /// <summary>The engine's contract around generation: inputs it refuses, when it stops, what it reports.</summary>
 public class EngineTests
@@ -17,7 +17,7 @@ public class EngineTests
     [Fact]
     public void A_token_outside_the_vocabulary_is_named_by_sequence_and_position()
     {
-        using var engine = new Kvpr.Engine(TinyWeights);
+        using var engine = new Engine(TinyWeights);
         var error = Should.Throw<ArgumentException>(() => engine.Generate(new[] { new[] { 1, 2 }, new[] { 3, 64 } }));
         error.Message.ShouldContain("prompt 1");
         error.Message.ShouldContain("position 1");
@@ -27,7 +27,7 @@ public class EngineTests
     [Fact]
     public void Empty_prompts_and_prompts_running_past_the_positions_are_refused()
     {
-        using var engine = new Kvpr.Engine(TinyWeights);
+        using var engine = new Engine(TinyWeights);
         Should.Throw<ArgumentException>(() => engine.Generate(new[] { Array.Empty<int>() })).Message.ShouldContain("prompt 0 is empty");
         Should.Throw<ArgumentException>(() => engine.Generate(Array.Empty<int[]>()));
         Should.Throw<ArgumentException>(() => engine.Generate(TwoPrompts, new GenerationOptions { MaxNewTokens = 37 })).Message.ShouldContain("40 positions");
@@ -36,13 +36,21 @@ public class EngineTests
     [Fact]
     public void Cuda_is_refused_clearly_until_its_backend_exists()
     {
-        Should.Throw<NotSupportedException>(() => new Kvpr.Engine(TinyWeights, new EngineOptions { Device = ComputeDevice.Cuda })).Message.ShouldContain("Cuda");
+        Should.Throw<NotSupportedException>(() => new Engine(TinyWeights, new EngineOptions { Device = ComputeDevice.Cuda })).Message.ShouldContain("Cuda");
+    }
+
+    [Fact]
+    public void A_disposed_engine_refuses_to_generate()
+    {
+        var engine = new Engine(TinyWeights);
+        engine.Dispose();
+        Should.Throw<ObjectDisposedException>(() => engine.Generate(TwoPrompts));
     }
 
     [Fact]
     public void A_sequence_stops_at_its_end_of_sequence_token_and_keeps_it()
     {
-        using var engine = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
+        using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
         var free = engine.Generate(TwoPrompts, new GenerationOptions { MaxNewTokens = 10, StopOnEos = false });
         int eos = free.Tokens[0][3];
 
@@ -57,7 +65,7 @@ public class EngineTests
     [Fact]
     public void Cancellation_between_steps_stops_the_generation()
     {
-        using var engine = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
+        using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
         using var cancellation = new CancellationTokenSource();
         var seen = new List<StepStatistics>();
         var progress = new SynchronousProgress(step =>
@@ -76,7 +84,7 @@ public class EngineTests
     {
         const int prompt = 4, newTokens = 5, sequences = 2;
         int h = Tiny.Hidden, kv = Tiny.KvDim, layers = Tiny.Layers;
-        using var engine = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Custom(r => r.Layer == 0 ? r.Length : r.Step % 2) });
+        using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Custom(r => r.Layer == 0 ? r.Length : r.Step % 2) });
 
         var steps = engine.Generate(TwoPrompts, new GenerationOptions { MaxNewTokens = newTokens, StopOnEos = false }).Steps;
 
@@ -100,8 +108,8 @@ public class EngineTests
     public void Seeded_sampling_is_reproducible_and_independent_of_the_schedule()
     {
         var sampling = new GenerationOptions { MaxNewTokens = 8, StopOnEos = false, Sampling = new SamplingOptions { Temperature = 1.5, TopK = 20, TopP = 0.95, Seed = 3 } };
-        using var rows = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
-        using var columns = new Kvpr.Engine(TinyWeights, new EngineOptions { Schedule = ScheduleKind.ColumnByColumn, Split = SplitPolicy.None });
+        using var rows = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
+        using var columns = new Engine(TinyWeights, new EngineOptions { Schedule = ScheduleKind.ColumnByColumn, Split = SplitPolicy.None });
         var greedy = rows.Generate(TwoPrompts, sampling with { Sampling = SamplingOptions.Greedy }).Tokens;
 
         var first = rows.Generate(TwoPrompts, sampling).Tokens;
@@ -114,8 +122,8 @@ public class EngineTests
     public void Column_by_column_splits_an_odd_batch_into_uneven_micro_batches()
     {
         var prompts = new[] { new[] { 1, 2, 3 }, new[] { 4, 5, 6 }, new[] { 7, 8, 9 } };
-        using var rows = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
-        using var columns = new Kvpr.Engine(TinyWeights, new EngineOptions { Schedule = ScheduleKind.ColumnByColumn, MicroBatches = 2, Split = SplitPolicy.All });
+        using var rows = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.None });
+        using var columns = new Engine(TinyWeights, new EngineOptions { Schedule = ScheduleKind.ColumnByColumn, MicroBatches = 2, Split = SplitPolicy.All });
         var options = new GenerationOptions { MaxNewTokens = 6, StopOnEos = false };
 
         columns.Generate(prompts, options).Tokens.ShouldBe(rows.Generate(prompts, options).Tokens);
@@ -125,7 +133,7 @@ public class EngineTests
     public void Prompts_of_different_lengths_decode_as_if_each_length_ran_alone()
     {
         var prompts = new[] { new[] { 1, 2, 3 }, new[] { 4, 5 }, new[] { 6, 7, 8 } };
-        using var engine = new Kvpr.Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
+        using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
         var options = new GenerationOptions { MaxNewTokens = 5, StopOnEos = false, CaptureLogits = true };
 
         var mixed = engine.Generate(prompts, options);

@@ -5,7 +5,7 @@ using System.Linq;
 using Kvpr.Checkpoints;
 using Kvpr.Runtime.Tests.Checkpoints;
 
-namespace Kvpr.Runtime.Tests.Engine;
+namespace Kvpr.Runtime.Tests.Generation;
 
 /// <summary>
 /// A fixture checkpoint's model and weights with what Hugging Face computed for it (reference.safetensors):

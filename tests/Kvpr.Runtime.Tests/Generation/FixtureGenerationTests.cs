@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using Kvpr.Graphs;
 
-namespace Kvpr.Runtime.Tests.Engine;
+namespace Kvpr.Runtime.Tests.Generation;
 
 /// <summary>
 /// Decoding the fixture checkpoints reproduces Hugging Face's logits and greedy tokens for every way of
@@ -34,7 +34,7 @@ public class FixtureGenerationTests
             // A partial split that differs from step to step and from layer to layer.
             _ => SplitPolicy.Custom(r => (r.Step * 7 + r.Layer * 3) % (r.Length + 1)),
         };
-        using var engine = new Kvpr.Engine(reference.Weights, new EngineOptions { Schedule = schedule, MicroBatches = 2, ActivationChunks = 2, Split = policy });
+        using var engine = new Engine(reference.Weights, new EngineOptions { Schedule = schedule, MicroBatches = 2, ActivationChunks = 2, Split = policy });
 
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false, CaptureLogits = true });
 
