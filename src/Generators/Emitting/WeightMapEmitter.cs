@@ -24,15 +24,14 @@ namespace Kvpr.Generators.Emitting
                 using (writer.Line("private static global::Kvpr.WeightMap CreateWeightMap() => new(").Indent("[", "]);"))
                 {
                     writer.Line($"//  {"tensor".PadRight(nameWidth)} {"role".PadRight(roleWidth)} layer shape");
-                    int? layer = -1;
+                    string? group = null;
                     for (int i = 0; i < map.Entries.Count; i++)
                     {
                         var entry = map.Entries[i];
-                        if (entry.Layer != layer && entry.Layer is int index)
-                            writer.Line($"// layer {index}");
-                        else if (entry.Layer != layer)
-                            writer.Line("// model-level weights");
-                        layer = entry.Layer;
+                        string entryGroup = entry.Layer is int index ? $"// layer {index}" : "// model-level weights";
+                        if (entryGroup != group)
+                            writer.Line(entryGroup);
+                        group = entryGroup;
                         string layerText = (entry.Layer is int l ? Literals.Int(l) : "null") + ",";
                         string shape = "[" + string.Join(", ", entry.Shape.Select(d => Literals.Int(d))) + "]";
                         string tied = entry.TiedTo is null ? "" : $", TiedTo: {Literals.String(entry.TiedTo)}";
