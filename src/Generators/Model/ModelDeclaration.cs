@@ -21,9 +21,4 @@ namespace Kvpr.Generators.Model
         /// <summary>The argument that set <paramref name="field"/>, or the [TransformerModel] attribute.</summary>
         public LocationInfo? LocationOf(string field) => Arguments.FirstOrDefault(a => a.Field == field)?.Location ?? Location;
     }
-
-    internal sealed record ArgumentLocation(string Field, LocationInfo Location);
-
-    /// <summary>A type declaration's keyword and name with type parameters, e.g. ("class", "Opt6_7B").</summary>
-    internal sealed record TypeHeader(string Keyword, string Name);
 }
