@@ -13,7 +13,8 @@ namespace Kvpr
     {
         public IReadOnlyList<WeightMapEntry> Entries { get; }
 
-        private WeightMap(IReadOnlyList<WeightMapEntry> entries) => Entries = entries;
+        /// <summary>A map from its entries, e.g. as emitted by the source generator; <see cref="For"/> derives one from a spec.</summary>
+        public WeightMap(IReadOnlyList<WeightMapEntry> entries) => Entries = entries;
 
         /// <summary>The weights of <paramref name="spec"/>, in the order model-level inputs, layers, model-level outputs.</summary>
         public static WeightMap For(ModelSpec spec)

@@ -1,0 +1,33 @@
+using System.Linq;
+using Kvpr.Generators.Tests.Infrastructure;
+
+namespace Kvpr.Generators.Tests.Generation;
+
+public class ProfileTests
+{
+    private static string EngineFile(GeneratorRun run) => run.GeneratedSources.Single(s => s.HintName.EndsWith(".Engine.g.cs")).SourceText.ToString();
+
+    [Fact]
+    public void Without_a_profile_the_embedded_default_is_used_and_the_output_says_so()
+    {
+        var run = GeneratorRun.Run(ModelSources.OptTiny);
+        run.Diagnostics.ShouldBeEmpty();
+        EngineFile(run).ShouldContain($"Planned with the default hardware profile '{HardwareProfiles.DefaultName}' (embedded in Kvpr)");
+    }
+
+    [Fact]
+    public void A_stored_profile_can_be_named()
+    {
+        var run = GeneratorRun.Run(ModelSources.OptTiny, "a100-pcie4");
+        run.Diagnostics.ShouldBeEmpty();
+        EngineFile(run).ShouldContain("Planned with the stored hardware profile 'a100-pcie4'.");
+    }
+
+    [Fact]
+    public void A_profile_file_is_read_from_the_additional_files()
+    {
+        var run = GeneratorRun.Run(ModelSources.OptTiny, "my.hwprofile.json", ("/project/my.hwprofile.json", HardwareProfiles.StoredText("t4-pcie3")));
+        run.Diagnostics.ShouldBeEmpty();
+        EngineFile(run).ShouldContain("Planned with the hardware profile /project/my.hwprofile.json.");
+    }
+}

@@ -1,0 +1,59 @@
+namespace Kvpr.Generators.Tests.Infrastructure;
+
+/// <summary>Annotated model classes: the three fixture checkpoints (tests/fixtures/README.md) and OPT-6.7B from the issue.</summary>
+internal static class ModelSources
+{
+    // The fixtures' reference run: batch 2, prompt 12, 20 new tokens. Names are the fixture folders, as HuggingFaceConfig names specs.
+    public const string OptTiny = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Opt, Name = "opt-tiny", Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256, Vocab = 512, MaxPositions = 128)]
+        [DecodeWorkload(Objective.Latency, Batch = 2, PromptLength = 12, MaxNewTokens = 20)]
+        public partial class OptTiny { }
+        """;
+
+    public const string LlamaTiny = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Llama, Name = "llama-tiny", Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, Vocab = 512, MaxPositions = 128)]
+        [DecodeWorkload(Objective.Latency, Batch = 2, PromptLength = 12, MaxNewTokens = 20)]
+        public partial class LlamaTiny { }
+        """;
+
+    public const string LlamaTinyGqa = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Llama, Name = "llama-tiny-gqa", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, FfnHidden = 192, Vocab = 512,
+                          MaxPositions = 128)]
+        [DecodeWorkload(Objective.Throughput, Batch = 2, PromptLength = 12, MaxNewTokens = 20, MicroBatches = 2)]
+        public partial class LlamaTinyGqa { }
+        """;
+
+    public const string Opt6_7B = """
+        using Kvpr;
+
+        namespace Samples;
+
+        [TransformerModel(Architecture.Opt, Layers = 32, Hidden = 4096, Heads = 32, FfnHidden = 16384,
+                          Vocab = 50272, MaxPositions = 2048)]
+        [DecodeWorkload(Objective.Latency, Batch = 32, PromptLength = 1024, MaxNewTokens = 32)]
+        public partial class Opt6_7B { }
+        """;
+
+    /// <summary>OPT-6.7B under a 20 GB cap: some layers keep their KV, the others recompute a prefix and stream the rest.</summary>
+    public const string Opt6_7BCapped = """
+        using Kvpr;
+
+        namespace Samples;
+
+        [TransformerModel(Architecture.Opt, Name = "opt-6.7b", Layers = 32, Hidden = 4096, Heads = 32, FfnHidden = 16384)]
+        [DecodeWorkload(Objective.Throughput, Batch = 32, PromptLength = 1024, MaxNewTokens = 32, MicroBatches = 2, GpuMemoryBytes = 20_000_000_000)]
+        public partial class Opt6_7BCapped { }
+        """;
+}
