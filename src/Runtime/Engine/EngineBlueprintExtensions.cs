@@ -24,11 +24,8 @@ namespace Kvpr
                 throw new ArgumentNullException(nameof(weights));
             if (weights.Spec with { Name = blueprint.Spec.Name } != blueprint.Spec)
                 throw new ArgumentException($"The weights are for {weights.Spec}, but the blueprint was compiled for {blueprint.Spec}.", nameof(weights));
-            // The plan names its model; a checkpoint's spec is named after its folder.
-            if (weights.Spec.Name != blueprint.Spec.Name)
-                throw new ArgumentException(
-                    $"The weights are for model '{weights.Spec.Name}', but the blueprint was compiled for '{blueprint.Spec.Name}': give [TransformerModel] Name = \"{weights.Spec.Name}\".",
-                    nameof(weights));
+            // Same dimensions under another name (a checkpoint's spec is named after its folder): the plan's model.
+            weights = weights.Named(blueprint.Spec.Name);
             return new Engine(weights, options ?? blueprint.PlannedOptions());
         }
     }

@@ -20,6 +20,9 @@ namespace Kvpr
 
         public ModelSpec Spec { get; }
 
+        /// <summary>The same tensors under another model name (a checkpoint's spec is named after its folder).</summary>
+        public ModelWeights Named(string name) => new(Spec with { Name = name }, _tensors);
+
         /// <summary>The tensor of <paramref name="role"/> in <paramref name="layer"/> (null for model-level weights).</summary>
         public IWeightTensor Get(WeightMapRole role, int? layer = null) => Find(role, layer)
             ?? throw new KeyNotFoundException($"Model '{Spec.Name}' has no {role} weight" + (layer is int i ? $" in layer {i}." : "."));

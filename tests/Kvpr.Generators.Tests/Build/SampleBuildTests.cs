@@ -17,8 +17,18 @@ public class SampleBuildTests
     {
         Should.Throw<System.ArgumentException>(() => TinyOpt.CreateEngine(RandomWeights.Create(TinyOpt.Spec with { Layers = 2 }, seed: 1)))
             .Message.ShouldContain("Layers = 2");
-        Should.Throw<System.ArgumentException>(() => TinyOpt.CreateEngine(RandomWeights.Create(TinyOpt.Spec with { Name = "opt-tiny" }, seed: 1)))
-            .Message.ShouldContain("Name = \"opt-tiny\"");
+    }
+
+    [Fact]
+    public void CreateEngine_takes_weights_of_the_same_dimensions_under_another_name()
+    {
+        // A checkpoint's spec is named after its folder; only the dimensions must agree.
+        var weights = RandomWeights.Create(TinyOpt.Spec with { Name = "some-folder" }, seed: 1);
+        using var engine = TinyOpt.CreateEngine(weights);
+        var prompt = new[] { new[] { 1, 2, 3 } };
+        var tokens = engine.Generate(prompt, new GenerationOptions { MaxNewTokens = 2, StopOnEos = false }).Tokens;
+        using var same = TinyOpt.CreateEngine(RandomWeights.Create(TinyOpt.Spec, seed: 1));
+        tokens.ShouldBe(same.Generate(prompt, new GenerationOptions { MaxNewTokens = 2, StopOnEos = false }).Tokens);
     }
 
     [Fact]
