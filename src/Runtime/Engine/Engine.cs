@@ -115,9 +115,9 @@ namespace Kvpr
             using var allocations = _device.AllocationScope();
             var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
             var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), _model.CreateCompute(buffers), buffers, microBatches,
-                options.RecordTimeline);
-            var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, microBatches);
+            var compute = _model.CreateCompute(buffers);
+            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, options.RecordTimeline);
+            var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
 
             var statistics = new List<StepStatistics>();
             var prefillIds = IdsPerMicroBatch(prompts, sizes);
@@ -129,9 +129,10 @@ namespace Kvpr
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int length = promptLength + step - 1;
-                var recompute = Enumerable.Range(0, Spec.Layers)
-                    .Select(layer => residency.IsKvResident(layer) ? 0 : split.RecomputeTokens(new SplitRequest(step, layer, maxBatch, length)))
-                    .ToArray();
+                var recompute = new int[Spec.Layers];
+                for (int layer = 0; layer < recompute.Length; layer++)
+                    if (!residency.IsKvResident(layer))
+                        recompute[layer] = split.RecomputeTokens(new SplitRequest(step, layer, maxBatch, length));
                 statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false)));
                 progress?.Report(statistics[^1]);
             }

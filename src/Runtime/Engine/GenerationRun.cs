@@ -18,6 +18,7 @@ namespace Kvpr
         private readonly ModelSpec _spec;
         private readonly GenerationOptions _options;
         private readonly GraphExecutor _executor;
+        private readonly ILayerCompute _compute;
         private readonly MicroBatch[] _microBatches;
         private readonly IStream _readStream;
         private readonly List<int>[] _tokens;
@@ -26,40 +27,50 @@ namespace Kvpr
         private readonly HashSet<int> _eos;
         private readonly Sampler _sampler;
         private readonly int[] _sequenceIds;
+        private readonly int[][] _lastTokens;
+        private readonly int[] _picked;
+        // Greedy decoding without captured logits picks on the device: only the token ids come back.
+        private readonly bool _greedyOnDevice;
+        private float[] _logits = Array.Empty<float>();
 
         /// <param name="sequenceIds">Each sequence's index among all of the call's prompts: its sampler stream.</param>
-        public GenerationRun(IDevice device, ModelSpec spec, int[] sequenceIds, Sampler sampler, GenerationOptions options, GraphExecutor executor, MicroBatch[] microBatches)
+        public GenerationRun(IDevice device, ModelSpec spec, int[] sequenceIds, Sampler sampler, GenerationOptions options, GraphExecutor executor, ILayerCompute compute,
+            MicroBatch[] microBatches)
         {
             int sequences = sequenceIds.Length;
             _device = device;
             _spec = spec;
             _options = options;
             _executor = executor;
+            _compute = compute;
             _microBatches = microBatches;
             _readStream = device.CreateStream();
-            _tokens = Enumerable.Range(0, sequences).Select(_ => new List<int>()).ToArray();
+            _tokens = Enumerable.Range(0, sequences).Select(_ => new List<int>(options.MaxNewTokens)).ToArray();
             _stopped = new bool[sequences];
             _prefillLogits = Enumerable.Range(0, sequences).Select(_ => new List<float[]>()).ToArray();
             _generatedLogits = Enumerable.Range(0, sequences).Select(_ => new List<float[]>()).ToArray();
             _sampler = sampler;
             _sequenceIds = sequenceIds;
+            _lastTokens = microBatches.Select(batch => new int[batch.Sequences]).ToArray();
+            _picked = new int[microBatches.Max(batch => batch.Sequences)];
+            _greedyOnDevice = options.Sampling.IsGreedy && !options.CaptureLogits;
             _eos = options.StopOnEos ? new HashSet<int>(options.EosTokenIds) : new HashSet<int>();
         }
 
         /// <summary>Whether every sequence has stopped, at an end-of-sequence token or at the token limit.</summary>
-        public bool Finished => _stopped.All(stopped => stopped);
+        public bool Finished => Array.IndexOf(_stopped, false) < 0;
 
         public int[][] Tokens => _tokens.Select(t => t.ToArray()).ToArray();
 
         public CapturedLogits? Logits => _options.CaptureLogits ? new CapturedLogits(_prefillLogits, _generatedLogits) : null;
 
-        /// <summary>Each micro-batch's latest tokens, the input of the next decode step.</summary>
+        /// <summary>Each micro-batch's latest tokens, the input of the next decode step (the same arrays every step: Embed stages them before it returns).</summary>
         public IReadOnlyList<int>[] LastTokens()
         {
-            var result = new IReadOnlyList<int>[_microBatches.Length];
-            for (int m = 0, first = 0; m < _microBatches.Length; first += _microBatches[m].Sequences, m++)
-                result[m] = _tokens.Skip(first).Take(_microBatches[m].Sequences).Select(t => t[^1]).ToArray();
-            return result;
+            for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
+                for (int s = 0; s < _lastTokens[m].Length; s++, sequence++)
+                    _lastTokens[m][s] = _tokens[sequence][^1];
+            return _lastTokens;
         }
 
         public StepStatistics Step(int step, StepInputs inputs)
@@ -67,15 +78,19 @@ namespace Kvpr
             foreach (var batch in _microBatches)
                 batch.HostToDeviceElements = batch.DeviceToHostElements = 0;
             var (times, timeline) = _executor.Run(inputs);
+            long hostToDevice = 0, deviceToHost = 0;
             foreach (var batch in _microBatches)
+            {
                 batch.Store.Append(inputs.NewTokens);
+                hostToDevice += batch.HostToDeviceElements;
+                deviceToHost += batch.DeviceToHostElements;
+            }
 
-            var clock = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
             PickNextTokens(inputs);
-            return new StepStatistics(step, inputs.Length, _tokens.Length, inputs.RecomputeTokens.ToArray(),
-                _microBatches.Sum(b => b.HostToDeviceElements) * _device.ElementBytes,
-                _microBatches.Sum(b => b.DeviceToHostElements) * _device.ElementBytes,
-                times with { Sampling = clock.Elapsed }) { Timeline = timeline };
+            return new StepStatistics(step, inputs.Length, _tokens.Length, inputs.RecomputeTokens,
+                hostToDevice * _device.ElementBytes, deviceToHost * _device.ElementBytes,
+                times with { Sampling = Stopwatch.GetElapsedTime(start) }) { Timeline = timeline };
         }
 
         private void PickNextTokens(StepInputs inputs)
@@ -84,23 +99,40 @@ namespace Kvpr
             for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
             {
                 var batch = _microBatches[m];
-                var logits = new float[(long)batch.Sequences * rows * vocab];
-                _device.Read(_readStream, batch.Logits, 0, logits);
+                var logits = _greedyOnDevice ? Span<float>.Empty : HostLogits(checked(batch.Sequences * rows * vocab));
+                if (_greedyOnDevice)
+                    _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
+                else
+                    _device.Read(_readStream, batch.Logits, 0, logits);
                 for (int s = 0; s < batch.Sequences; s++, sequence++)
                 {
                     if (_options.CaptureLogits && inputs.LogitsForAllNewTokens)
                         for (int row = 0; row < rows; row++)
-                            _prefillLogits[sequence].Add(logits.AsSpan((s * rows + row) * vocab, vocab).ToArray());
+                            _prefillLogits[sequence].Add(logits.Slice((s * rows + row) * vocab, vocab).ToArray());
                     if (_stopped[sequence])
                         continue;
-                    var last = logits.AsSpan((s * rows + rows - 1) * vocab, vocab);
-                    if (_options.CaptureLogits)
-                        _generatedLogits[sequence].Add(last.ToArray());
-                    int token = _sampler.Next(_sequenceIds[sequence], last);
+                    int token;
+                    if (_greedyOnDevice)
+                        token = _picked[s];
+                    else
+                    {
+                        var last = logits.Slice((s * rows + rows - 1) * vocab, vocab);
+                        if (_options.CaptureLogits)
+                            _generatedLogits[sequence].Add(last.ToArray());
+                        token = _sampler.Next(_sequenceIds[sequence], last);
+                    }
                     _tokens[sequence].Add(token);
                     _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
             }
+        }
+
+        /// <summary>A host buffer for <paramref name="elements"/> logits, kept across steps (a step's logits are megabytes).</summary>
+        private Span<float> HostLogits(int elements)
+        {
+            if (_logits.Length < elements)
+                _logits = new float[elements];
+            return _logits.AsSpan(0, elements);
         }
     }
 }

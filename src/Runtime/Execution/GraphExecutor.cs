@@ -29,6 +29,12 @@ namespace Kvpr.Execution
         private readonly StepBuffers _buffers;
         private readonly IReadOnlyList<MicroBatch> _microBatches;
         private readonly Dictionary<StreamKind, IStream> _streams;
+        private readonly IStream _computeStream;
+        private readonly IStream[] _otherStreams;
+        // Per node, resolved once: its stream, the events it waits on, and the slot it reads or writes (-1 for none).
+        private readonly IStream[] _nodeStream;
+        private readonly IEvent[][] _waits;
+        private readonly int[] _activationSlot, _kvSlot;
         private readonly IEvent?[] _completed;
         private readonly StepTimer? _timer;
 
@@ -47,11 +53,19 @@ namespace Kvpr.Execution
             _buffers = buffers;
             _microBatches = microBatches;
             _streams = graph.Streams.ToDictionary(kind => kind, _ => device.CreateStream());
+            _computeStream = _streams[StreamKind.Compute];
+            _otherStreams = _streams.Where(s => s.Key != StreamKind.Compute).Select(s => s.Value).ToArray();
             _completed = new IEvent?[graph.Nodes.Count];
             foreach (var node in graph.Nodes)
                 foreach (int dependency in node.DependsOn)
                     if (graph.Nodes[dependency].Stream != node.Stream)
                         _completed[dependency] ??= device.CreateEvent();
+            _nodeStream = graph.Nodes.Select(node => _streams[node.Stream]).ToArray();
+            _waits = graph.Nodes.Select(node => node.DependsOn
+                .Where(dependency => graph.Nodes[dependency].Stream != node.Stream)
+                .Select(dependency => _completed[dependency]!).ToArray()).ToArray();
+            _activationSlot = graph.Nodes.Select(node => SlotIndex(node, BufferKind.ActivationSlot)).ToArray();
+            _kvSlot = graph.Nodes.Select(node => SlotIndex(node, BufferKind.KvSlot)).ToArray();
             if (recordTimeline)
                 _timer = new StepTimer(device, graph);
         }
@@ -64,13 +78,12 @@ namespace Kvpr.Execution
         {
             TimeSpan transfer = TimeSpan.Zero, recompute = TimeSpan.Zero, compute = TimeSpan.Zero;
             var clock = new Stopwatch();
-            _timer?.StartStep(_streams[StreamKind.Compute], _streams.Where(s => s.Key != StreamKind.Compute).Select(s => s.Value));
+            _timer?.StartStep(_computeStream, _otherStreams);
             foreach (var node in _graph.Nodes)
             {
-                var stream = _streams[node.Stream];
-                foreach (int dependency in node.DependsOn)
-                    if (_graph.Nodes[dependency].Stream != node.Stream)
-                        stream.Wait(_completed[dependency]!);
+                var stream = _nodeStream[node.Id];
+                foreach (var dependency in _waits[node.Id])
+                    stream.Wait(dependency);
 
                 bool works = DoesWork(node, inputs);
                 if (works)
@@ -97,7 +110,8 @@ namespace Kvpr.Execution
                     stream.Record(completed);
             }
             clock.Restart();
-            foreach (var stream in _streams.Values)
+            _computeStream.Synchronize();
+            foreach (var stream in _otherStreams)
                 stream.Synchronize();
             var times = new PhaseTimes(transfer, recompute, compute, TimeSpan.Zero) { DeviceWait = clock.Elapsed };
             return (times, _timer?.Read());
@@ -149,11 +163,11 @@ namespace Kvpr.Execution
 
         private KvBuffer Kv(GraphNode node) => _residency.IsKvResident(node.Layer)
             ? _buffers.ResidentKv[node.Layer][node.MicroBatch]
-            : _buffers.KvSlots[SlotIndex(node, BufferKind.KvSlot)];
+            : _buffers.KvSlots[_kvSlot[node.Id]];
 
-        private IDeviceBuffer ActivationSlot(GraphNode node) => _buffers.ActivationSlots[SlotIndex(node, BufferKind.ActivationSlot)];
+        private IDeviceBuffer ActivationSlot(GraphNode node) => _buffers.ActivationSlots[_activationSlot[node.Id]];
 
         private static int SlotIndex(GraphNode node, BufferKind kind) =>
-            node.Reads.Concat(node.Writes).First(use => use.Buffer == kind).Index;
+            node.Reads.Concat(node.Writes).FirstOrDefault(use => use.Buffer == kind)?.Index ?? -1;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Kvpr.Backend;
 
@@ -32,5 +33,11 @@ namespace Kvpr.Execution
         /// or for every new token when <paramref name="allTokens"/> (prefill logits captured for tests).
         /// </summary>
         void FinalNormAndHead(IStream stream, MicroBatch batch, int count, bool allTokens);
+
+        /// <summary>
+        /// Each sequence's greedy next token (the first index of its largest last-token logit) into
+        /// <paramref name="tokens"/>, once <see cref="FinalNormAndHead"/> has run; waits for <paramref name="stream"/>.
+        /// </summary>
+        void PickGreedy(IStream stream, MicroBatch batch, Span<int> tokens);
     }
 }

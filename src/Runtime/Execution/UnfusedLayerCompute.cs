@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using Kvpr.Backend;
+using Kvpr.Sampling;
 
 namespace Kvpr.Execution
 {
@@ -9,15 +11,18 @@ namespace Kvpr.Execution
     /// </summary>
     internal sealed class UnfusedLayerCompute : ILayerCompute
     {
+        private readonly IDevice _device;
         private readonly IDeviceOps _ops;
         private readonly ModelSpec _spec;
         private readonly DeviceWeights _weights;
         private readonly IDeviceBuffer? _ropeFrequencies;
         private readonly IDeviceBuffer _normed, _query, _context, _projected, _up;
         private readonly IDeviceBuffer? _gate;
+        private readonly float[] _logitsRow;
 
         public UnfusedLayerCompute(IDevice device, IDeviceOps ops, ModelSpec spec, DeviceWeights weights, StepBuffers buffers)
         {
+            _device = device;
             _ops = ops;
             _spec = spec;
             _weights = weights;
@@ -30,6 +35,7 @@ namespace Kvpr.Execution
             _projected = device.Allocate(rows * spec.Hidden);
             _up = device.Allocate(rows * spec.FfnHidden);
             _gate = spec.GatedMlp ? device.Allocate(rows * spec.FfnHidden) : null;
+            _logitsRow = new float[spec.Vocab];
         }
 
         /// <inheritdoc/>
@@ -102,6 +108,16 @@ namespace Kvpr.Execution
             Normalize(stream, hidden, WeightMapRole.FinalNormWeight, WeightMapRole.FinalNormBias, null, normed);
             var logits = batch.Rows(batch.Logits, rows, _spec.Vocab);
             _ops.Gemm(stream, normed, _weights.Get(WeightMapRole.LmHead), null, logits);
+        }
+
+        /// <inheritdoc/>
+        public void PickGreedy(IStream stream, MicroBatch batch, Span<int> tokens)
+        {
+            for (int s = 0; s < tokens.Length; s++)
+            {
+                _device.Read(stream, batch.Logits, (long)s * _spec.Vocab, _logitsRow);
+                tokens[s] = TokenDistribution.ArgMax(_logitsRow);
+            }
         }
 
         // K = X·W_Kᵀ + b then RoPE, V = X·W_Vᵀ + b, into kv at tokens [first, first + x.Tokens).

@@ -23,6 +23,8 @@ namespace Kvpr.Runtime.Cuda.Backend
         private readonly CudaTensor _partialAcc, _partialMax, _partialSum;
         private readonly Dictionary<MicroBatch, (PinnedBuffer Host, CudaTensor Device)> _tokenIds = new();
         private readonly int _maxTokenRows;
+        private readonly CudaTensor _greedyDevice;
+        private readonly PinnedBuffer _greedyHost;
 
         public CudaLayerCompute(CudaComputeDevice device, CudaModel model, StepBuffers buffers)
         {
@@ -46,6 +48,9 @@ namespace Kvpr.Runtime.Cuda.Backend
             _partialAcc = device.Allocate(partials * _spec.HeadDim, CudaElementType.Float32);
             _partialMax = device.Allocate(partials, CudaElementType.Float32);
             _partialSum = device.Allocate(partials, CudaElementType.Float32);
+            // The device side is a buffer of 4-byte elements holding the int32 ids.
+            _greedyDevice = device.Allocate(buffers.MaxBatch, CudaElementType.Float32);
+            _greedyHost = device.AllocatePinned((long)buffers.MaxBatch * sizeof(int));
         }
 
         public void Embed(IStream stream, MicroBatch batch, IReadOnlyList<int> tokenIds, int first, int count)
@@ -63,10 +68,14 @@ namespace Kvpr.Runtime.Cuda.Backend
                 staged[i] = tokenIds[i];
             cuda.CopyAsync(ids.Device.Address(0, rows), ids.Host.Address, (long)rows * sizeof(int));
 
-            var arguments = new List<(string, KernelArgument)> { ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)) };
-            if (_model.PositionEmbedding is CudaTensor positions)
-                arguments.AddRange(new (string, KernelArgument)[] { ("position_table", positions.Address()), ("row_tokens", count), ("first_position", first) });
-            _kernels.Launch(cuda, KernelNames.Embed, new LaunchSizes { Rows = rows }, arguments.ToArray());
+            var positions = _model.PositionEmbedding;
+            Span<(string, KernelArgument)> arguments =
+            [
+                ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)),
+                ("position_table", positions?.Address() ?? 0UL), ("row_tokens", count), ("first_position", first),
+            ];
+            // Without learned positions (Llama) the kernel takes only the first three.
+            _kernels.Launch(cuda, KernelNames.Embed, new LaunchSizes { Rows = rows }, positions is null ? arguments[..3] : arguments);
         }
 
         public void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
@@ -81,11 +90,10 @@ namespace Kvpr.Runtime.Cuda.Backend
             Gemm(compute, activations.Address((long)start * h, ((long)(sequences - 1) * kv.Capacity + tokens) * h), (long)kv.Capacity * h,
                 weights.Qkv.Address((long)h * h, (long)kvWidth * h), _recomputed.Address(0, (long)sequences * tokens * kvWidth), (long)tokens * kvWidth,
                 sequences, tokens, kvWidth, h, _device.ElementType);
-            var arguments = new List<(string, KernelArgument)> { ("kv", _recomputed.Address()) };
-            if (weights.QkvBias is CudaTensor bias)
-                arguments.Add(("kv_bias", bias.Address(h, kvWidth)));
-            arguments.AddRange(CacheArguments(kv, tokens, start));
-            _kernels.Launch(compute.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = sequences * tokens }, arguments.ToArray());
+            var bias = weights.QkvBias;
+            Span<(string, KernelArgument)> arguments = [("kv", _recomputed.Address()), default, default, default, default, default, ("kv_bias", bias?.Address(h, kvWidth) ?? 0UL)];
+            CacheArguments(arguments[1..6], kv, tokens, start);
+            _kernels.Launch(compute.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = sequences * tokens }, WithOptionalLast(arguments, bias));
         }
 
         public void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
@@ -98,11 +106,9 @@ namespace Kvpr.Runtime.Cuda.Backend
             Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
             Gemm(compute, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
 
-            var epilogue = new List<(string, KernelArgument)> { ("qkv", _qkv.Address()), ("q", _query.Address()) };
-            if (weights.QkvBias is CudaTensor bias)
-                epilogue.Add(("qkv_bias", bias.Address()));
-            epilogue.AddRange(CacheArguments(kv, count, first));
-            _kernels.Launch(cuda, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, epilogue.ToArray());
+            Span<(string, KernelArgument)> epilogue = [("qkv", _qkv.Address()), ("q", _query.Address()), default, default, default, default, default, ("qkv_bias", weights.QkvBias?.Address() ?? 0UL)];
+            CacheArguments(epilogue[2..7], kv, count, first);
+            _kernels.Launch(cuda, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, WithOptionalLast(epilogue, weights.QkvBias));
 
             var keys = CudaTensor.Of(kv.Keys).Address();
             var values = CudaTensor.Of(kv.Values).Address();
@@ -139,18 +145,14 @@ namespace Kvpr.Runtime.Cuda.Backend
             if (_gateUp is CudaTensor gateUp)
             {
                 Gemm(compute, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
-                var arguments = new List<(string, KernelArgument)> { ("gate_up", gateUp.Address()), ("out", _mlp.Address(0, (long)rows * f)) };
-                if (weights.UpBias is CudaTensor bias)
-                    arguments.Add(("gate_up_bias", bias.Address()));
-                _kernels.Launch(cuda, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                Span<(string, KernelArgument)> arguments = [("gate_up", gateUp.Address()), ("out", _mlp.Address(0, (long)rows * f)), ("gate_up_bias", weights.UpBias?.Address() ?? 0UL)];
+                _kernels.Launch(cuda, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, weights.UpBias));
             }
             else
             {
                 Gemm(compute, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
-                var arguments = new List<(string, KernelArgument)> { ("x", _mlp.Address()) };
-                if (weights.UpBias is CudaTensor bias)
-                    arguments.Add(("bias", bias.Address()));
-                _kernels.Launch(cuda, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                Span<(string, KernelArgument)> arguments = [("x", _mlp.Address()), ("bias", weights.UpBias?.Address() ?? 0UL)];
+                _kernels.Launch(cuda, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, weights.UpBias));
             }
             Gemm(compute, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.DownBias);
@@ -172,28 +174,44 @@ namespace Kvpr.Runtime.Cuda.Backend
                 logits.Address(0, (long)sequences * vocab), vocab, sequences, 1, vocab, h, CudaElementType.Float32);
         }
 
+        /// <summary>The argmax kernel over the last-token logits; only the batch's token ids cross PCIe.</summary>
+        public void PickGreedy(IStream stream, MicroBatch batch, Span<int> tokens)
+        {
+            int sequences = batch.Sequences;
+            if (tokens.Length != sequences)
+                throw new ArgumentException($"Picking {sequences} tokens into {tokens.Length} slots.", nameof(tokens));
+            var cuda = CudaComputeStream.Of(stream).Stream;
+            _kernels.Launch(cuda, KernelNames.Argmax, new LaunchSizes { Rows = sequences },
+                ("logits", CudaTensor.Of(batch.Logits).Address(0, (long)sequences * _spec.Vocab)), ("tokens", _greedyDevice.Address(0, sequences)));
+            cuda.CopyAsync(_greedyHost.Address, _greedyDevice.Address(0, sequences), (long)sequences * sizeof(int));
+            cuda.Synchronize();
+            _greedyHost.AsSpan<int>()[..sequences].CopyTo(tokens);
+        }
+
         private ulong Hidden(MicroBatch batch, int rows) => CudaTensor.Of(batch.Hidden).Address(0, (long)rows * _spec.Hidden);
 
         /// <summary>K and V cache outputs of the projection epilogues, rows being tokens [first, first + tokens) of every sequence.</summary>
-        private static IEnumerable<(string, KernelArgument)> CacheArguments(KvBuffer kv, int tokens, int first)
+        private static void CacheArguments(Span<(string, KernelArgument)> into, KvBuffer kv, int tokens, int first)
         {
-            yield return ("k_cache", CudaTensor.Of(kv.Keys).Address());
-            yield return ("v_cache", CudaTensor.Of(kv.Values).Address());
-            yield return ("row_tokens", tokens);
-            yield return ("first_position", first);
-            yield return ("cache_capacity", kv.Capacity);
+            into[0] = ("k_cache", CudaTensor.Of(kv.Keys).Address());
+            into[1] = ("v_cache", CudaTensor.Of(kv.Values).Address());
+            into[2] = ("row_tokens", tokens);
+            into[3] = ("first_position", first);
+            into[4] = ("cache_capacity", kv.Capacity);
         }
+
+        /// <summary>A bias is the kernel's last parameter when the model has one; the kernel emitted without it takes the rest.</summary>
+        private static ReadOnlySpan<(string, KernelArgument)> WithOptionalLast(Span<(string, KernelArgument)> arguments, CudaTensor? bias) =>
+            bias is null ? arguments[..^1] : arguments;
 
         private void Normalize(CudaStream stream, ulong hidden, CudaTensor weight, CudaTensor? bias, ulong output, int rows, int rowTokens, int firstPosition)
         {
-            var arguments = new List<(string, KernelArgument)>
-            {
+            Span<(string, KernelArgument)> arguments =
+            [
                 ("hidden", hidden), ("weight", weight.Address()), ("out", output), ("activation_store", 0UL),
-                ("row_tokens", rowTokens), ("first_position", firstPosition), ("store_capacity", 0),
-            };
-            if (bias is not null)
-                arguments.Add(("bias", bias.Address()));
-            _kernels.Launch(stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                ("row_tokens", rowTokens), ("first_position", firstPosition), ("store_capacity", 0), ("bias", bias?.Address() ?? 0UL),
+            ];
+            _kernels.Launch(stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, bias));
         }
 
         private void AddResidual(CudaStream stream, MicroBatch batch, int rows, CudaTensor? bias)

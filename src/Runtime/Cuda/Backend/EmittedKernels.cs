@@ -29,18 +29,41 @@ namespace Kvpr.Runtime.Cuda.Backend
         public bool Has(string name) => _kernels.ContainsKey(name);
 
         /// <summary>Queues kernel <paramref name="name"/>; every parameter of its signature must be given, and nothing else.</summary>
-        public void Launch(CudaStream stream, string name, LaunchSizes sizes, params (string Name, KernelArgument Value)[] arguments)
+        /// <remarks>Runs hundreds of times a decode step, so it matches names without allocating; only a mismatch builds its message.</remarks>
+        public void Launch(CudaStream stream, string name, LaunchSizes sizes, params ReadOnlySpan<(string Name, KernelArgument Value)> arguments)
         {
             if (!_kernels.TryGetValue(name, out var entry))
                 throw new InvalidOperationException($"{ProgramName} has no kernel '{name}'; it has {string.Join(", ", _kernels.Keys)}.");
-            var byName = arguments.ToDictionary(a => a.Name, a => a.Value);
             var parameters = entry.Signature.Parameters;
-            var missing = parameters.Where(p => !byName.ContainsKey(p.Name)).Select(p => p.Name).ToArray();
-            var unknown = byName.Keys.Where(n => parameters.All(p => p.Name != n)).ToArray();
-            if (missing.Length > 0 || unknown.Length > 0)
-                throw new ArgumentException($"Kernel '{name}' of {ProgramName} takes ({string.Join(", ", parameters.Select(p => p.Name))}); missing: [{string.Join(", ", missing)}], unknown: [{string.Join(", ", unknown)}].", nameof(arguments));
-            var ordered = parameters.Select(p => byName[p.Name]).ToArray();
+            if (parameters.Count != arguments.Length)
+                throw Mismatch(name, parameters, arguments);
+            Span<KernelArgument> ordered = stackalloc KernelArgument[parameters.Count];
+            for (int p = 0; p < ordered.Length; p++)
+            {
+                int given = IndexOf(arguments, parameters[p].Name);
+                if (given < 0)
+                    throw Mismatch(name, parameters, arguments);
+                ordered[p] = arguments[given].Value;
+            }
             entry.Kernel.Launch(stream, entry.Signature.Grid(sizes), entry.Signature.Launch.Block, 0, ordered);
+        }
+
+        private static int IndexOf(ReadOnlySpan<(string Name, KernelArgument Value)> arguments, string name)
+        {
+            for (int i = 0; i < arguments.Length; i++)
+                if (string.Equals(arguments[i].Name, name, StringComparison.Ordinal))
+                    return i;
+            return -1;
+        }
+
+        private ArgumentException Mismatch(string name, IReadOnlyList<KernelParameter> parameters, ReadOnlySpan<(string Name, KernelArgument Value)> arguments)
+        {
+            var given = new List<string>();
+            foreach (var argument in arguments)
+                given.Add(argument.Name);
+            var missing = parameters.Select(p => p.Name).Except(given);
+            var unknown = given.Where(n => parameters.All(p => p.Name != n));
+            return new ArgumentException($"Kernel '{name}' of {ProgramName} takes ({string.Join(", ", parameters.Select(p => p.Name))}); missing: [{string.Join(", ", missing)}], unknown: [{string.Join(", ", unknown)}].", nameof(arguments));
         }
     }
 }
