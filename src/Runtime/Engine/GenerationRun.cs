@@ -99,11 +99,14 @@ namespace Kvpr
             for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
             {
                 var batch = _microBatches[m];
-                var logits = _greedyOnDevice ? Span<float>.Empty : HostLogits(checked(batch.Sequences * rows * vocab));
+                Span<float> logits = default;
                 if (_greedyOnDevice)
                     _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
                 else
+                {
+                    logits = HostLogits(checked(batch.Sequences * rows * vocab));
                     _device.Read(_readStream, batch.Logits, 0, logits);
+                }
                 for (int s = 0; s < batch.Sequences; s++, sequence++)
                 {
                     if (_options.CaptureLogits && inputs.LogitsForAllNewTokens)

@@ -28,7 +28,6 @@ namespace Kvpr.Execution
         private readonly ILayerCompute _compute;
         private readonly StepBuffers _buffers;
         private readonly IReadOnlyList<MicroBatch> _microBatches;
-        private readonly Dictionary<StreamKind, IStream> _streams;
         private readonly IStream _computeStream;
         private readonly IStream[] _otherStreams;
         // Per node, resolved once: its stream, the events it waits on, and the slot it reads or writes (-1 for none).
@@ -52,15 +51,15 @@ namespace Kvpr.Execution
             _compute = compute;
             _buffers = buffers;
             _microBatches = microBatches;
-            _streams = graph.Streams.ToDictionary(kind => kind, _ => device.CreateStream());
-            _computeStream = _streams[StreamKind.Compute];
-            _otherStreams = _streams.Where(s => s.Key != StreamKind.Compute).Select(s => s.Value).ToArray();
+            var streams = graph.Streams.ToDictionary(kind => kind, _ => device.CreateStream());
+            _computeStream = streams[StreamKind.Compute];
+            _otherStreams = streams.Where(s => s.Key != StreamKind.Compute).Select(s => s.Value).ToArray();
             _completed = new IEvent?[graph.Nodes.Count];
             foreach (var node in graph.Nodes)
                 foreach (int dependency in node.DependsOn)
                     if (graph.Nodes[dependency].Stream != node.Stream)
                         _completed[dependency] ??= device.CreateEvent();
-            _nodeStream = graph.Nodes.Select(node => _streams[node.Stream]).ToArray();
+            _nodeStream = graph.Nodes.Select(node => streams[node.Stream]).ToArray();
             _waits = graph.Nodes.Select(node => node.DependsOn
                 .Where(dependency => graph.Nodes[dependency].Stream != node.Stream)
                 .Select(dependency => _completed[dependency]!).ToArray()).ToArray();
