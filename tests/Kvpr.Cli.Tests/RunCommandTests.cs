@@ -34,14 +34,8 @@ public class RunCommandTests
     /// <summary>Prompt and greedy continuation Hugging Face computed for a fixture (tests/fixtures/README.md).</summary>
     private static (int[][] Prompts, int[][] Generated) Reference(string fixture)
     {
-        using var file = SafetensorsFile.Open(Path.Combine(FixturesFolder, fixture, "reference.safetensors"));
-        int[][] Rows(string name)
-        {
-            var tensor = file[name];
-            int width = (int)tensor.Shape[1];
-            return tensor.ToInt64Array().Select(id => (int)id).Chunk(width).ToArray();
-        }
-        return (Rows("input_ids"), Rows("generated_ids"));
+        var outputs = ReferenceOutputs.Read(Path.Combine(FixturesFolder, fixture));
+        return (outputs.Prompts, outputs.GeneratedTokens);
     }
 
     [Theory]

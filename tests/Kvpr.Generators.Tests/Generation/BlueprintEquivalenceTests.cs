@@ -47,8 +47,8 @@ public class BlueprintEquivalenceTests
         string folder = RepoPaths.Fixture(fixture);
         var spec = HuggingFaceConfig.Read(Path.Combine(folder, HuggingFaceConfig.FileName));
         using var checkpoint = Checkpoint.Open(folder);
-        using var reference = SafetensorsFile.Open(Path.Combine(folder, "reference.safetensors"));
-        int[][] prompts = Rows(reference["input_ids"]), expected = Rows(reference["generated_ids"]);
+        var reference = ReferenceOutputs.Read(folder);
+        int[][] prompts = reference.Prompts, expected = reference.GeneratedTokens;
 
         var createEngine = model.GetMethod("CreateEngine")!;
         using var engine = (Engine)createEngine.Invoke(null, new object?[] { CheckpointWeights.Load(checkpoint, spec), null })!;
@@ -58,11 +58,4 @@ public class BlueprintEquivalenceTests
     }
 
     private static System.Type GeneratedModel(string source, string typeName) => GeneratorRun.Run(source).LoadOutput().GetType(typeName)!;
-
-    private static int[][] Rows(SafetensorsTensor tensor)
-    {
-        var values = tensor.ToInt64Array().Select(v => (int)v).ToArray();
-        int rows = (int)tensor.Shape[0], columns = (int)tensor.Shape[1];
-        return Enumerable.Range(0, rows).Select(r => values.Skip(r * columns).Take(columns).ToArray()).ToArray();
-    }
 }

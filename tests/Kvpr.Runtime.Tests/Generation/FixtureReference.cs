@@ -22,15 +22,12 @@ internal sealed class FixtureReference
         // Kept open for the test run: engines read the weights from the mapped file when they are built.
         Weights = CheckpointWeights.Load(Checkpoint.Open(folder), Spec);
 
-        using var reference = SafetensorsFile.Open(Path.Combine(folder, "reference.safetensors"));
-        var ids = reference["input_ids"];
-        int batch = (int)ids.Shape[0], prompt = (int)ids.Shape[1];
-        Prompts = Rows(ids.ToInt64Array().Select(id => (int)id).ToArray(), batch);
-        var generated = reference["generated_ids"];
-        GeneratedTokens = Rows(generated.ToInt64Array().Select(id => (int)id).ToArray(), batch);
-        PrefillLogits = Rows(reference["prefill_logits"].ToSingleArray(), batch);
-        StepLogits = Rows(reference["step_logits"].ToSingleArray(), batch);
-        PromptLength = prompt;
+        var outputs = ReferenceOutputs.Read(folder);
+        Prompts = outputs.Prompts;
+        GeneratedTokens = outputs.GeneratedTokens;
+        PrefillLogits = outputs.PrefillLogits.Select(Flatten).ToArray();
+        StepLogits = outputs.StepLogits.Select(Flatten).ToArray();
+        PromptLength = Prompts[0].Length;
     }
 
     public ModelSpec Spec { get; }
@@ -46,6 +43,5 @@ internal sealed class FixtureReference
 
     public static FixtureReference Get(string fixture) => Loaded.GetOrAdd(fixture, name => new FixtureReference(name));
 
-    private static T[][] Rows<T>(T[] values, int rows) =>
-        Enumerable.Range(0, rows).Select(r => values.AsSpan(r * (values.Length / rows), values.Length / rows).ToArray()).ToArray();
+    private static float[] Flatten(float[][] rows) => rows.SelectMany(row => row).ToArray();
 }

@@ -46,11 +46,11 @@ namespace Kvpr.Runtime.Cuda.Selftest
         public IEnumerable<SelftestCheck> Fixtures(string fixturesFolder)
         {
             var folders = Directory.Exists(fixturesFolder)
-                ? Directory.GetDirectories(fixturesFolder).Where(f => File.Exists(Path.Combine(f, FixtureReference.FileName))).OrderBy(f => f, StringComparer.Ordinal).ToArray()
+                ? Directory.GetDirectories(fixturesFolder).Where(f => File.Exists(Path.Combine(f, ReferenceOutputs.FileName))).OrderBy(f => f, StringComparer.Ordinal).ToArray()
                 : Array.Empty<string>();
             if (folders.Length == 0)
             {
-                yield return new SelftestCheck("fixtures", false, $"no fixture with a {FixtureReference.FileName} under {Path.GetFullPath(fixturesFolder)}");
+                yield return new SelftestCheck("fixtures", false, $"no fixture with a {ReferenceOutputs.FileName} under {Path.GetFullPath(fixturesFolder)}");
                 yield break;
             }
             foreach (string folder in folders)
@@ -103,7 +103,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
 
         private (bool, string) CheckFixture(string folder, SplitPolicy policy, ScheduleKind schedule)
         {
-            var reference = FixtureReference.Read(folder);
+            var reference = ReferenceOutputs.Read(folder);
             var spec = HuggingFaceConfig.Read(Path.Combine(folder, HuggingFaceConfig.FileName));
             using var checkpoint = Checkpoint.Open(folder);
             var options = new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Schedule = schedule, MicroBatches = 2, ActivationChunks = 2, Split = policy };

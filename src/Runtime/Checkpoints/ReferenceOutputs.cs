@@ -1,19 +1,19 @@
 using System;
 using System.IO;
 using System.Linq;
-using Kvpr.Checkpoints;
 
-namespace Kvpr.Runtime.Cuda.Selftest
+namespace Kvpr.Checkpoints
 {
     /// <summary>
-    /// What Hugging Face computed for a fixture checkpoint (tests/fixtures/*/reference.safetensors): the prompts,
-    /// the prefill logits at every position, the greedy tokens and the logits each was chosen from.
+    /// What Hugging Face computed for a reference checkpoint (tests/fixtures/*/reference.safetensors, written by
+    /// tests/fixtures/make_fixtures.py): the prompts, the prefill logits at every position, the greedy tokens and
+    /// the logits each was chosen from. The oracle of the CPU tests and of <c>kvpr selftest</c>.
     /// </summary>
-    internal sealed class FixtureReference
+    public sealed class ReferenceOutputs
     {
         public const string FileName = "reference.safetensors";
 
-        private FixtureReference(string folder)
+        private ReferenceOutputs(string folder)
         {
             using var reference = SafetensorsFile.Open(Path.Combine(folder, FileName));
             var ids = reference["input_ids"];
@@ -33,7 +33,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
         public float[][][] StepLogits { get; }
         public int NewTokens => GeneratedTokens[0].Length;
 
-        public static FixtureReference Read(string folder) => new(folder);
+        /// <param name="folder">A checkpoint folder holding <see cref="FileName"/>.</param>
+        public static ReferenceOutputs Read(string folder) => new(folder);
 
         private static T[][] Rows<T>(T[] values, int rows) =>
             Enumerable.Range(0, rows).Select(r => values.AsSpan(r * (values.Length / rows), values.Length / rows).ToArray()).ToArray();
