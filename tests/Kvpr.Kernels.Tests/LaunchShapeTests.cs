@@ -11,7 +11,8 @@ public class LaunchShapeTests
         var kernels = KernelEmitter.Emit(FixtureSpecs.OptTiny);
 
         kernels[KernelNames.Normalize].Grid(new LaunchSizes { Rows = 24 }).ShouldBe(new Dim3(24, 1, 1));
-        kernels[KernelNames.Normalize].Launch.Block.ShouldBe(new Dim3(256, 1, 1));
+        kernels[KernelNames.Normalize].Launch.Block.ShouldBe(new Dim3(1024, 1, 1));
+        kernels[KernelNames.MlpActivation].Launch.Block.ShouldBe(new Dim3(256, 1, 1));
         kernels[KernelNames.Sample].Launch.BlockThreads.ShouldBe(1024);
     }
 

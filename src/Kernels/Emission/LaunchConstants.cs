@@ -14,6 +14,9 @@ namespace Kvpr.Kernels.Emission
 
         public const int RowTile = RowThreads * ColumnsPerThread;
 
+        /// <summary>Block of normalize, which keeps a row in registers: wide, so a decode step's few rows issue many loads at once.</summary>
+        public const int NormThreads = 1024;
+
         public const int AttentionThreads = 128;
 
         /// <summary>Tokens an attention block scores per pass before folding them into its running softmax.</summary>

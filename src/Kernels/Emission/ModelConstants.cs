@@ -30,6 +30,7 @@ namespace Kvpr.Kernels.Emission
             Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the kernels over token rows");
             Line($"constexpr int COLUMNS_PER_THREAD = {CudaLiteral.Int(LaunchConstants.ColumnsPerThread)};", "columns of a row a thread of an elementwise kernel handles");
             Line("constexpr int ROW_TILE = ROW_THREADS * COLUMNS_PER_THREAD;", "columns of a row one elementwise block covers");
+            Line($"constexpr int NORM_THREADS = {CudaLiteral.Int(LaunchConstants.NormThreads)};", "block of normalize (a block per row)");
             Line($"constexpr int ATTENTION_THREADS = {CudaLiteral.Int(LaunchConstants.AttentionThreads)};", "block of the attention kernels");
             Line("constexpr int ATTENTION_WARPS = ATTENTION_THREADS / 32;", "");
             Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens scored per pass of the attention loop");

@@ -26,7 +26,7 @@ namespace Kvpr.Kernels.Emission
             string description = layerNorm
                 ? "LayerNorm of each row: out[r] = (x - mean) / sqrt(var + NORM_EPS) * weight + bias, with the mean and (biased) variance of the row in float. Used before attention (storing the activation), before the MLP and after the last layer (activation_store = 0)."
                 : "RMSNorm of each row: out[r] = x / sqrt(mean(x^2) + NORM_EPS) * weight, in float. Used before attention (storing the activation), before the MLP and after the last layer (activation_store = 0).";
-            // The row stays in registers (NORM_COLUMNS a thread, ROW_THREADS apart): all its loads are issued before
+            // The row stays in registers (NORM_COLUMNS a thread, NORM_THREADS apart, with the weights it scales by): all its loads are issued before
             // the first reduction waits on them, and the statistics and the output read no memory again.
             string statistics = layerNorm
                 ? """
@@ -38,7 +38,7 @@ const float mean = block_sum(sum) / HIDDEN;
 float squares = 0.0f;
 #pragma unroll
 for (int e = 0; e < NORM_COLUMNS; ++e)
-    squares += e * ROW_THREADS + threadIdx.x < HIDDEN ? (v[e] - mean) * (v[e] - mean) : 0.0f;
+    squares += e * NORM_THREADS + threadIdx.x < HIDDEN ? (v[e] - mean) * (v[e] - mean) : 0.0f;
 const float inv_std = rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS);
 """
                 : """
@@ -49,22 +49,22 @@ for (int e = 0; e < NORM_COLUMNS; ++e)
 const float inv_rms = rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS);
 """;
             string normalised = layerNorm
-                ? "(v[e] - mean) * inv_std * to_float(weight[i]) + to_float(bias[i])"
-                : "v[e] * inv_rms * to_float(weight[i])";
+                ? "(v[e] - mean) * inv_std * w[e] + b[e]"
+                : "v[e] * inv_rms * w[e]";
             source.Section("Normalisation");
-            source.Code("constexpr int NORM_COLUMNS = (HIDDEN + ROW_THREADS - 1) / ROW_THREADS;  // columns of a row each thread of normalize holds");
-            source.RowKernel(
-                KernelNames.Normalize, description,
-                parameters,
+            source.Code("constexpr int NORM_COLUMNS = (HIDDEN + NORM_THREADS - 1) / NORM_THREADS;  // columns of a row each thread of normalize holds");
+            source.Kernel(new KernelSignature(KernelNames.Normalize, description, parameters, LaunchShape.PerRow(LaunchConstants.NormThreads)), "NORM_THREADS",
                 $$"""
 const int r = blockIdx.x;
 const float* x = hidden + (long long)r * HIDDEN;
-float v[NORM_COLUMNS];  // column e * ROW_THREADS + threadIdx.x, 0 past the row's end
+float v[NORM_COLUMNS], w[NORM_COLUMNS]{{(layerNorm ? ", b[NORM_COLUMNS]" : "")}};  // column e * NORM_THREADS + threadIdx.x, 0 past the row's end
 #pragma unroll
 for (int e = 0; e < NORM_COLUMNS; ++e)
 {
-    const int i = e * ROW_THREADS + threadIdx.x;
-    v[e] = i < HIDDEN ? x[i] : 0.0f;
+    const int i = e * NORM_THREADS + threadIdx.x;
+    const bool inside = i < HIDDEN;
+    v[e] = inside ? x[i] : 0.0f;
+    w[e] = inside ? to_float(weight[i]) : 0.0f;{{(layerNorm ? "\n    b[e] = inside ? to_float(bias[i]) : 0.0f;" : "")}}
 }
 {{statistics}}
 elem_t* out_row = out + (long long)r * HIDDEN;
@@ -73,7 +73,7 @@ elem_t* stored_row = activation_store == nullptr ? nullptr
 #pragma unroll
 for (int e = 0; e < NORM_COLUMNS; ++e)
 {
-    const int i = e * ROW_THREADS + threadIdx.x;
+    const int i = e * NORM_THREADS + threadIdx.x;
     if (i >= HIDDEN)
         break;
     const elem_t y = to_elem({{normalised}});
