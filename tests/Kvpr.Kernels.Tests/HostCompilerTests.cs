@@ -24,7 +24,8 @@ public class HostCompilerTests
         try
         {
             string shim = Path.Combine(AppContext.BaseDirectory, "CudaShim");
-            var (exitCode, output) = Gxx.Run($"-std=c++17 -fsyntax-only -Wall -Wextra -Werror -x c++ -I \"{shim}\" -include cuda_shim.h \"{file}\"");
+            // #pragma unroll is NVRTC's; g++ would warn that it does not know it.
+            var (exitCode, output) = Gxx.Run($"-std=c++17 -fsyntax-only -Wall -Wextra -Werror -Wno-unknown-pragmas -x c++ -I \"{shim}\" -include cuda_shim.h \"{file}\"");
             exitCode.ShouldBe(0, output);
         }
         finally
