@@ -1,7 +1,6 @@
 #pragma once
 #include "cuda_emulator.h"
-struct __nv_bfloat16 { unsigned short bits; };
-struct __nv_bfloat162 { __nv_bfloat16 x, y; };
+#include "../CudaShim/cuda_bf16.h"
 
 inline float __bfloat162float(__nv_bfloat16 h) { return __uint_as_float((unsigned)h.bits << 16); }
 

@@ -1,9 +1,11 @@
 // Runs emitted kernels on the CPU, for tests on machines without a GPU: the CUDA built-ins they use, defined.
 // A launch runs its blocks one after another; each thread of a block is a ucontext fiber, and __syncthreads and
-// the warp shuffles are rendezvous where a fiber yields until its block (or warp) has arrived. Shared memory
-// (static locals here) is therefore per block, as on the GPU. Slow, exact about synchronisation, single-threaded.
+// the warp shuffles are rendezvous where a fiber yields until its block (or warp) has arrived. Shared memory (static
+// locals, by the shim) is one copy that the threads of the running block share, as on the GPU. Single-threaded and
+// slow, but exact about synchronisation: a read that misses its barrier sees stale data and fails the check.
 #pragma once
-#include <math.h>
+// The declarations g++ type-checks the kernels against; defined below.
+#include "../CudaShim/cuda_shim.h"
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,19 +13,7 @@
 #include <functional>
 #include <vector>
 
-#define __global__
-#define __device__
-#define __forceinline__ inline
-#define __shared__ static
-#define __launch_bounds__(threads)
-#define __restrict__
-
-struct uint3_shim { unsigned x, y, z; };
-inline uint3_shim threadIdx, blockIdx, blockDim, gridDim;
-struct float2 { float x, y; };
-struct uint4 { unsigned x, y, z, w; };
-
-inline int min(int a, int b) { return a < b ? a : b; }
+uint3_shim threadIdx, blockIdx, blockDim, gridDim;
 inline unsigned __float_as_uint(float x) { unsigned u; memcpy(&u, &x, 4); return u; }
 inline float __uint_as_float(unsigned u) { float x; memcpy(&x, &u, 4); return x; }
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }

@@ -1,7 +1,6 @@
 #pragma once
 #include "cuda_emulator.h"
-struct __half { unsigned short bits; };
-struct __half2 { __half x, y; };
+#include "../CudaShim/cuda_fp16.h"
 
 inline float __half2float(__half h)
 {
