@@ -29,6 +29,7 @@ constexpr int DECODE_STEP = DECODE_GROUPS * DECODE_UNROLL;         // tokens a b
 constexpr float LOG2E = 1.44269504088896341f;
 constexpr float LN2 = 0.693147180559945309f;
 static_assert(ATTENTION_THREADS % 32 == 0 && 32 % LANES_PER_KEY == 0, "lane groups tile whole warps");
+static_assert(DECODE_GROUPS * DECODE_HEADS_PER_BLOCK * (HEAD_DIM + 2) * 4 <= 48 * 1024, "the groups' states fit static shared memory");
 
 // One query head's softmax state in one lane of a group, over the tokens the group folded so far.
 struct DecodeHead
