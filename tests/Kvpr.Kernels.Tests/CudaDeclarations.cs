@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -33,7 +34,7 @@ internal static partial class CudaDeclarations
         return found;
     }
 
-    /// <summary>Integer constants as written: a literal, or an expression over earlier ones (+, -, *, /).</summary>
+    /// <summary>Integer constants as written: a literal, or an expression over earlier ones.</summary>
     public static IReadOnlyDictionary<string, long> IntConstants(string source)
     {
         var values = new Dictionary<string, long>();
@@ -47,19 +48,42 @@ internal static partial class CudaDeclarations
 
     public static string StripComments(string source) => Regex.Replace(source, @"//[^\n]*", "");
 
+    /// <summary>Integer arithmetic as C++ does it (+, -, *, /, % with the usual precedence, parentheses) over literals and earlier constants.</summary>
     private static long Evaluate(string expression, IReadOnlyDictionary<string, long> known)
     {
-        // Left to right with * and / binding tighter than + and -: enough for the emitted constants.
-        long Term(string term) => term.Split('*').Select(f => f.Trim()).Aggregate(1L, (acc, factor) =>
+        var tokens = Regex.Matches(expression, @"\w+|[-+*/%()]").Select(m => m.Value).ToArray();
+        int next = 0;
+        long Sum()
         {
-            var divisions = factor.Split('/').Select(x => x.Trim()).ToArray();
-            long value = Atom(divisions[0]);
-            foreach (string divisor in divisions.Skip(1))
-                value /= Atom(divisor);
-            return acc * value;
-        });
-        long Atom(string atom) => long.TryParse(atom, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : known[atom];
-        return expression.Split('+').Select(t => Term(t)).Sum();
+            long value = Product();
+            while (next < tokens.Length && tokens[next] is "+" or "-")
+                value = tokens[next++] == "+" ? value + Product() : value - Product();
+            return value;
+        }
+        long Product()
+        {
+            long value = Atom();
+            while (next < tokens.Length && tokens[next] is "*" or "/" or "%")
+            {
+                string op = tokens[next++];
+                long right = Atom();
+                value = op == "*" ? value * right : op == "/" ? value / right : value % right;
+            }
+            return value;
+        }
+        long Atom()
+        {
+            string token = tokens[next++];
+            if (token != "(")
+                return long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : known[token];
+            long value = Sum();
+            next++; // ")"
+            return value;
+        }
+        long result = Sum();
+        if (next != tokens.Length)
+            throw new FormatException($"Unparsed constant expression: {expression}");
+        return result;
     }
 
     [GeneratedRegex(@"extern ""C"" __global__ void __launch_bounds__\((?<bounds>\w+)\) (?<name>\w+)\((?<params>[^)]*)\)\s*\{")]

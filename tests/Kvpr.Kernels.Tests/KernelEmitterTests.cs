@@ -92,7 +92,7 @@ public class KernelEmitterTests
         code.ShouldContain("bias");
         code.ShouldContain("fmaxf(x, 0.0f)");
         code.ShouldNotContain("ROPE_THETA");
-        code.ShouldNotContain("rotate_projection");
+        code.ShouldNotContain("rotate_pair");
         code.ShouldNotContain("gate");
         code.ShouldNotContain("expf(-x)");
     }
@@ -102,7 +102,7 @@ public class KernelEmitterTests
     {
         string code = CudaDeclarations.StripComments(KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa).Source);
 
-        code.ShouldContain("rotate_projection(row, q + (long long)r * HIDDEN, HEADS, row_position(r, row_tokens, first_position), Q_SCALE)");
+        code.ShouldContain("rotate_pair(src, q + (long long)r * HIDDEN + head * HEAD_DIM, t, row_position(r, row_tokens, first_position), Q_SCALE)");
         code.ShouldContain("rsqrtf(block_sum(squares) / HIDDEN + NORM_EPS)");
         code.ShouldContain("x / (1.0f + expf(-x))");
         code.ShouldNotContain("bias");

@@ -16,6 +16,23 @@ public class LaunchShapeTests
     }
 
     [Fact]
+    public void Elementwise_kernels_tile_their_rows_and_epilogues_take_groups_of_heads()
+    {
+        // OPT-6.7B: FFN 16384 and hidden 4096 in tiles of 256 threads x 4 columns; heads of 128 = 64 column pairs,
+        // so a 256-thread epilogue block takes 4 heads: 32 q + 2 x 32 KV heads in 24 blocks, 64 KV heads in 16.
+        var kernels = KernelEmitter.Emit(FixtureSpecs.Opt6_7B);
+        var decode = new LaunchSizes { Rows = 32 };
+
+        kernels[KernelNames.MlpActivation].Grid(decode).ShouldBe(new Dim3(32, 16, 1));
+        kernels[KernelNames.ResidualAddBias].Grid(decode).ShouldBe(new Dim3(32, 4, 1));
+        kernels[KernelNames.Embed].Grid(decode).ShouldBe(new Dim3(32, 4, 1));
+        kernels[KernelNames.QkvEpilogue].Grid(decode).ShouldBe(new Dim3(32, 24, 1));
+        kernels[KernelNames.KvRecomputeEpilogue].Grid(new LaunchSizes { Rows = 32 * 257 }).ShouldBe(new Dim3(32 * 257, 16, 1));
+        // A width that is not a multiple of the tile gets one more, partly idle, tile (llama-tiny-gqa: FFN 192).
+        KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa)[KernelNames.MlpGatedActivation].Grid(new LaunchSizes { Rows = 5 }).ShouldBe(new Dim3(5, 1, 1));
+    }
+
+    [Fact]
     public void Decode_attention_serves_a_kv_group_per_block()
     {
         // llama-tiny-gqa: 4 query heads over 2 KV heads, so a block takes the 2 query heads of one KV head.

@@ -57,6 +57,18 @@ namespace Kvpr.Kernels.Emission
         public void RowKernel(string name, string description, IReadOnlyList<KernelParameter> parameters, string body) =>
             Kernel(new KernelSignature(name, description, parameters, LaunchShape.PerRow(LaunchConstants.RowThreads)), "ROW_THREADS", body);
 
+        /// <summary>
+        /// Appends an entry point launched over (rows, <paramref name="columnBlocks"/>): blockIdx.y picks a part of the
+        /// row (a column tile, or a group of heads), so a few rows still give every multiprocessor blocks.
+        /// </summary>
+        public void RowPartKernel(string name, string description, IReadOnlyList<KernelParameter> parameters, int columnBlocks, string body) =>
+            Kernel(new KernelSignature(name, description, parameters,
+                new LaunchShape(LaunchExtent.Of(LaunchVariable.Rows), LaunchExtent.Of(columnBlocks), LaunchExtent.Of(1), LaunchConstants.RowThreads)), "ROW_THREADS", body);
+
+        /// <summary>An elementwise entry point over rows of <paramref name="width"/> columns, one block per tile of ROW_TILE columns (see tile_column).</summary>
+        public void RowTileKernel(string name, string description, IReadOnlyList<KernelParameter> parameters, int width, string body) =>
+            RowPartKernel(name, description, parameters, (width + LaunchConstants.RowTile - 1) / LaunchConstants.RowTile, body);
+
         public KernelSet Build(string modelName) => new(modelName, text.ToString().TrimEnd('\n') + "\n", kernels.ToArray());
 
         private static string Normalize(string code) => code.Replace("\r\n", "\n");

@@ -30,15 +30,14 @@ const elem_t* position_row = position_table + (long long)(row_position(r, row_to
                 : "";
             string sum = learnedPositions ? "to_float(token_row[i]) + to_float(position_row[i])" : "to_float(token_row[i])";
             source.Section("Embeddings");
-            source.RowKernel(
+            source.RowTileKernel(
                 KernelNames.Embed, description,
-                parameters,
+                parameters, spec.Hidden,
                 $$"""
 const int r = blockIdx.x;
 const elem_t* token_row = token_table + (long long)token_ids[r] * HIDDEN;
 {{positionRow}}float* out = hidden + (long long)r * HIDDEN;
-for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
-    out[i] = {{sum}};
+{{RowTileLoop.Over("HIDDEN", $"out[i] = {sum};")}}
 """);
         }
     }

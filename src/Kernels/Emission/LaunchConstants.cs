@@ -3,8 +3,16 @@ namespace Kvpr.Kernels.Emission
     /// <summary>Block sizes and tiles of the kernels, emitted as constexprs and reported in the launch shapes.</summary>
     internal static class LaunchConstants
     {
-        /// <summary>Block of the kernels that give each token row one block (norms, epilogues, elementwise).</summary>
+        /// <summary>Block of the kernels over token rows: a block per row (norms), or per row and column tile (elementwise, epilogues).</summary>
         public const int RowThreads = 256;
+
+        /// <summary>
+        /// Columns of a row each thread of an elementwise kernel handles, <see cref="RowThreads"/> apart: a block covers a
+        /// tile of RowThreads × ColumnsPerThread columns, so a decode step's few rows still spread over every multiprocessor.
+        /// </summary>
+        public const int ColumnsPerThread = 4;
+
+        public const int RowTile = RowThreads * ColumnsPerThread;
 
         public const int AttentionThreads = 128;
 

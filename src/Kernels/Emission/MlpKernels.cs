@@ -37,13 +37,12 @@ __device__ __forceinline__ float activation(float x) { return x / (1.0f + expf(-
             if (spec.MlpBias)
                 parameters.Add(new("const elem_t*", "bias", "[FFN] b_fc1"));
             string argument = spec.MlpBias ? "to_float(row[i]) + to_float(bias[i])" : "to_float(row[i])";
-            source.RowKernel(
+            source.RowTileKernel(
                 KernelNames.MlpActivation, $"In place: x = activation(x{(spec.MlpBias ? " + bias" : "")}), activation = {spec.Activation}.",
-                parameters,
+                parameters, spec.FfnHidden,
                 $$"""
 elem_t* row = x + (long long)blockIdx.x * FFN;
-for (int i = threadIdx.x; i < FFN; i += blockDim.x)
-    row[i] = to_elem(activation({{argument}}));
+{{RowTileLoop.Over("FFN", $"row[i] = to_elem(activation({argument}));")}}
 """);
         }
 
@@ -55,14 +54,13 @@ for (int i = threadIdx.x; i < FFN; i += blockDim.x)
             parameters.Add(new("elem_t*", "out", "[rows][FFN] out: the W_down GEMM's input"));
             string gate = spec.MlpBias ? "to_float(row[i]) + to_float(gate_up_bias[i])" : "to_float(row[i])";
             string up = spec.MlpBias ? "to_float(row[FFN + i]) + to_float(gate_up_bias[FFN + i])" : "to_float(row[FFN + i])";
-            source.RowKernel(
+            source.RowTileKernel(
                 KernelNames.MlpGatedActivation, $"Gated MLP middle: out = activation(gate) * up, activation = {spec.Activation}.",
-                parameters,
+                parameters, spec.FfnHidden,
                 $$"""
 const elem_t* row = gate_up + (long long)blockIdx.x * 2 * FFN;
 elem_t* out_row = out + (long long)blockIdx.x * FFN;
-for (int i = threadIdx.x; i < FFN; i += blockDim.x)
-    out_row[i] = to_elem(activation({{gate}}) * ({{up}}));
+{{RowTileLoop.Over("FFN", $"out_row[i] = to_elem(activation({gate}) * ({up}));")}}
 """);
         }
     }

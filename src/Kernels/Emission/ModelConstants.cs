@@ -9,7 +9,7 @@ namespace Kvpr.Kernels.Emission
         public static void Emit(ModelSpec spec, AttentionTiling tiling, CudaSourceBuilder source)
         {
             var text = new StringBuilder();
-            void Line(string declaration, string comment) => text.Append(comment.Length == 0 ? declaration : declaration.PadRight(56) + "// " + comment).Append('\n');
+            void Line(string declaration, string comment) => text.Append(comment.Length == 0 ? declaration : (declaration + " ").PadRight(56) + "// " + comment).Append('\n');
 
             Line($"constexpr int HIDDEN = {CudaLiteral.Int(spec.Hidden)};", "model width");
             Line($"constexpr int HEADS = {CudaLiteral.Int(spec.Heads)};", "query heads");
@@ -27,7 +27,9 @@ namespace Kvpr.Kernels.Emission
             if (spec.UsesRope())
                 Line($"constexpr float ROPE_THETA = {CudaLiteral.Float(spec.RopeTheta)};", "RoPE base: pair i turns at ROPE_THETA^(-2i / HEAD_DIM) per position");
             text.Append('\n');
-            Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the one-block-per-row kernels");
+            Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the kernels over token rows");
+            Line($"constexpr int COLUMNS_PER_THREAD = {CudaLiteral.Int(LaunchConstants.ColumnsPerThread)};", "columns of a row a thread of an elementwise kernel handles");
+            Line("constexpr int ROW_TILE = ROW_THREADS * COLUMNS_PER_THREAD;", "columns of a row one elementwise block covers");
             Line($"constexpr int ATTENTION_THREADS = {CudaLiteral.Int(LaunchConstants.AttentionThreads)};", "block of the attention kernels");
             Line("constexpr int ATTENTION_WARPS = ATTENTION_THREADS / 32;", "");
             Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens a prefill attention block scores per pass");

@@ -128,6 +128,10 @@ __device__ float block_sum(float v)
     return warp_sum(v);
 }
 
+// Column of a row that thread `threadIdx.x` handles for e < COLUMNS_PER_THREAD in a kernel launched over (rows,
+// column tiles): ROW_THREADS apart, so that each warp reads and writes consecutive elements.
+__device__ __forceinline__ int tile_column(int e) { return blockIdx.y * ROW_TILE + e * ROW_THREADS + threadIdx.x; }
+
 // Row r of a block of rows that holds `row_tokens` consecutive tokens of each sequence, starting at
 // position `first_position`: its sequence and its position in that sequence.
 __device__ __forceinline__ int row_sequence(int r, int row_tokens) { return r / row_tokens; }

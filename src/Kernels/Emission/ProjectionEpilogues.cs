@@ -7,7 +7,9 @@ namespace Kvpr.Kernels.Emission
     /// The epilogues after the attention projection GEMMs: for the new tokens (q, k, v from x.W_qkv^T) and for the
     /// recomputed prefix (k, v from X.W_kv^T). Both add the bias, rotate K where the model uses RoPE, and write K, V into the KV cache
     /// at the tokens' slots with the same code, so a recomputed token gets the K, V it had when it was new (up to the
-    /// GEMMs' summation order).
+    /// GEMMs' summation order). They work head by head: a block takes a few heads of one row, a thread the column pair
+    /// (t, t + HALF_HEAD) of a head, which is the pair RoPE rotates together; a decode step's few rows thus still give
+    /// every multiprocessor blocks.
     /// </summary>
     internal static class ProjectionEpilogues
     {
@@ -16,59 +18,61 @@ namespace Kvpr.Kernels.Emission
             bool rope = spec.UsesRope();
             bool bias = spec.AttentionBias;
             string biasParameter = bias ? ", const elem_t* bias" : "";
-            string biasArgument = BiasArgument(bias, "bias", "");
-            string value = bias ? "to_float(src[c]) + to_float(bias[c])" : "to_float(src[c])";
+            string biasArgument = bias ? ", bias" : "";
+            string first = bias ? "to_float(src[t]) + to_float(bias[t])" : "to_float(src[t])";
+            string second = bias ? "to_float(src[t + HALF_HEAD]) + to_float(bias[t + HALF_HEAD])" : "to_float(src[t + HALF_HEAD])";
 
             source.Section("Attention projection epilogues");
             source.Code($$"""
+constexpr int HALF_HEAD = HEAD_DIM / 2;
+constexpr int EPILOGUE_HEADS = ROW_THREADS / HALF_HEAD;  // heads of a row one epilogue block covers
+static_assert(HALF_HEAD <= ROW_THREADS, "an epilogue block holds a head's column pairs");
+
 __device__ __forceinline__ void write_value(float* p, float v) { *p = v; }
 __device__ __forceinline__ void write_value(elem_t* p, float v) { *p = to_elem(v); }
 
-// dst[c] = ({{(bias ? "src[c] + bias[c]" : "src[c]")}}) * scale for `columns` columns of a projection row.
+// Columns t and t + HALF_HEAD of one head of a projection row: ({{(bias ? "src + bias" : "src")}}) * scale into dst.
 template <typename T>
-__device__ void copy_projection(const elem_t* src{{biasParameter}}, T* dst, int columns, float scale)
+__device__ __forceinline__ void copy_pair(const elem_t* src{{biasParameter}}, T* dst, int t, float scale)
 {
-    for (int c = threadIdx.x; c < columns; c += blockDim.x)
-        write_value(dst + c, ({{value}}) * scale);
+    write_value(dst + t, ({{first}}) * scale);
+    write_value(dst + t + HALF_HEAD, ({{second}}) * scale);
 }
 """);
             if (rope)
                 source.Code($$"""
-// Rotary embedding of `heads` heads of a projection row at `position` (Hugging Face rotate_half: dimension i
-// pairs with i + HEAD_DIM / 2 and turns by position * ROPE_THETA^(-2i / HEAD_DIM)), times scale, into dst.
+// The same pair rotated to `position` (Hugging Face rotate_half: dimension t pairs with t + HALF_HEAD and turns by
+// position * ROPE_THETA^(-2t / HEAD_DIM)), times scale.
 template <typename T>
-__device__ void rotate_projection(const elem_t* src{{biasParameter}}, T* dst, int heads, int position, float scale)
+__device__ __forceinline__ void rotate_pair(const elem_t* src{{biasParameter}}, T* dst, int t, int position, float scale)
 {
-    constexpr int HALF = HEAD_DIM / 2;
-    for (int pair = threadIdx.x; pair < heads * HALF; pair += blockDim.x)
-    {
-        const int i = pair % HALF;
-        const int c = (pair / HALF) * HEAD_DIM + i;
-        const float first = {{value}};
-        const float second = {{value.Replace("[c]", "[c + HALF]")}};
-        const float inv_freq = 1.0f / powf(ROPE_THETA, (float)(2 * i) / (float)HEAD_DIM);
-        float sin_angle, cos_angle;
-        sincosf((float)position * inv_freq, &sin_angle, &cos_angle);
-        write_value(dst + c, (first * cos_angle - second * sin_angle) * scale);
-        write_value(dst + c + HALF, (second * cos_angle + first * sin_angle) * scale);
-    }
+    const float x = {{first}};
+    const float y = {{second}};
+    const float inv_freq = 1.0f / powf(ROPE_THETA, (float)(2 * t) / (float)HEAD_DIM);
+    float sin_angle, cos_angle;
+    sincosf((float)position * inv_freq, &sin_angle, &cos_angle);
+    write_value(dst + t, (x * cos_angle - y * sin_angle) * scale);
+    write_value(dst + t + HALF_HEAD, (y * cos_angle + x * sin_angle) * scale);
 }
 """);
             string storeK = rope
-                ? $"rotate_projection(kv{biasArgument}, k_cache + slot, KV_HEADS, row_position(r, row_tokens, first_position), 1.0f);"
-                : $"copy_projection(kv{biasArgument}, k_cache + slot, KV_DIM, 1.0f);";
+                ? $"rotate_pair(src{biasArgument}, k_cache + slot + head * HEAD_DIM, t, row_position(r, row_tokens, first_position), 1.0f);"
+                : $"copy_pair(src{biasArgument}, k_cache + slot + head * HEAD_DIM, t, 1.0f);";
             source.Code($$"""
-// Row r's K and V from its projection row k | v (2 * KV_DIM columns) into its cache slot{{KvTreatment(rope, bias)}}.
-__device__ void store_kv(const elem_t* kv{{biasParameter}}, int r, int row_tokens, int first_position, int cache_capacity, elem_t* k_cache, elem_t* v_cache)
+// Pair t of K/V head `head` of row r (K heads 0..KV_HEADS-1, then V heads), src at the head's projection columns,
+// into the row's cache slot{{KvTreatment(rope, bias)}}.
+__device__ __forceinline__ void store_kv_pair(const elem_t* src{{biasParameter}}, int head, int t, int r, int row_tokens, int first_position, int cache_capacity, elem_t* k_cache, elem_t* v_cache)
 {
     const long long slot = row_slot(r, row_tokens, first_position, cache_capacity) * KV_DIM;
-    {{storeK}}
-    copy_projection(kv + KV_DIM{{BiasArgument(bias, "bias", "KV_DIM")}}, v_cache + slot, KV_DIM, 1.0f);
+    if (head < KV_HEADS)
+        {{storeK}}
+    else
+        copy_pair(src{{biasArgument}}, v_cache + slot + (head - KV_HEADS) * HEAD_DIM, t, 1.0f);
 }
 """);
 
             EmitQkvEpilogue(spec, source, rope, bias);
-            EmitKvRecomputeEpilogue(source, bias);
+            EmitKvRecomputeEpilogue(spec, source, bias);
         }
 
         /// <summary>The K and V caches the epilogues write, and where each row goes in them.</summary>
@@ -81,10 +85,25 @@ __device__ void store_kv(const elem_t* kv{{biasParameter}}, int r, int row_token
             yield return new("int", "cache_capacity", "tokens per sequence in k_cache and v_cache");
         }
 
-        /// <summary>", name + offset" where the model has attention biases, else nothing.</summary>
-        private static string BiasArgument(bool bias, string name, string offset) => !bias ? "" : offset.Length == 0 ? $", {name}" : $", {name} + {offset}";
+        /// <summary>Blocks along a row for <paramref name="heads"/> heads, EPILOGUE_HEADS a block.</summary>
+        private static int HeadBlocks(ModelSpec spec, int heads)
+        {
+            int perBlock = LaunchConstants.RowThreads / (spec.HeadDim / 2);
+            return (heads + perBlock - 1) / perBlock;
+        }
 
-        /// <summary>What store_kv does besides copying, for comments: " (bias added, K rotated to its position)" or less.</summary>
+        /// <summary>The head of the row this thread works on and its column pair, or a return for the block's spare threads.</summary>
+        private static string HeadAndPair(string heads) => $$"""
+const int r = blockIdx.x;
+const int head = blockIdx.y * EPILOGUE_HEADS + threadIdx.x / HALF_HEAD, t = threadIdx.x % HALF_HEAD;
+if (threadIdx.x >= EPILOGUE_HEADS * HALF_HEAD || head >= {{heads}})
+    return;
+""";
+
+        /// <summary>", name + offset" where the model has attention biases, else nothing.</summary>
+        private static string BiasArgument(bool bias, string name, string offset) => !bias ? "" : $", {name} + {offset}";
+
+        /// <summary>What store_kv_pair does besides copying, for comments: " (bias added, K rotated to its position)" or less.</summary>
         private static string KvTreatment(bool rope, bool bias)
         {
             string treatment = string.Join(", ", new[] { bias ? "bias added" : "", rope ? "K rotated to its position" : "" }.Where(t => t.Length > 0));
@@ -103,34 +122,40 @@ __device__ void store_kv(const elem_t* kv{{biasParameter}}, int r, int row_token
             string qMath = rope
                 ? $"q = RoPE({projected}, position) * Q_SCALE (scaling q is scaling the scores)"
                 : $"q = ({projected}) * Q_SCALE{(spec.Architecture == Architecture.Opt ? " as in Hugging Face OPT" : "")}";
-            string description = $"Epilogue of the new tokens' fused projection: {qMath}; K and V of each row{KvTreatment(rope, bias)} appended to the cache at the row's position (slot s' in a decode step, so attention then covers s'+1 tokens). Prefill uses it over all prompt rows.";
+            string description = $"Epilogue of the new tokens' fused projection: {qMath}; K and V of each row{KvTreatment(rope, bias)} appended to the cache at the row's position (slot s' in a decode step, so attention then covers s'+1 tokens). Prefill uses it over all prompt rows. Heads: q heads, then K, then V heads of the row.";
+            string query = "q + (long long)r * HIDDEN + head * HEAD_DIM";
             string writeQ = rope
-                ? $"rotate_projection(row{BiasArgument(bias, "qkv_bias", "")}, q + (long long)r * HIDDEN, HEADS, row_position(r, row_tokens, first_position), Q_SCALE);"
-                : $"copy_projection(row{BiasArgument(bias, "qkv_bias", "")}, q + (long long)r * HIDDEN, HIDDEN, Q_SCALE);";
-            source.RowKernel(
+                ? $"rotate_pair(src{BiasArgument(bias, "qkv_bias", "column")}, {query}, t, row_position(r, row_tokens, first_position), Q_SCALE);"
+                : $"copy_pair(src{BiasArgument(bias, "qkv_bias", "column")}, {query}, t, Q_SCALE);";
+            source.RowPartKernel(
                 KernelNames.QkvEpilogue, description,
-                parameters,
+                parameters, HeadBlocks(spec, spec.Heads + 2 * spec.KvHeads),
                 $$"""
-const int r = blockIdx.x;
-const elem_t* row = qkv + (long long)r * QKV_WIDTH;
-{{writeQ}}
-store_kv(row + HIDDEN{{BiasArgument(bias, "qkv_bias", "HIDDEN")}}, r, row_tokens, first_position, cache_capacity, k_cache, v_cache);
+{{HeadAndPair("HEADS + 2 * KV_HEADS")}}
+const int column = head * HEAD_DIM;  // q, k and v heads lie back to back in the row
+const elem_t* src = qkv + (long long)r * QKV_WIDTH + column;
+if (head < HEADS)
+    {{writeQ}}
+else
+    store_kv_pair(src{{BiasArgument(bias, "qkv_bias", "column")}}, head - HEADS, t, r, row_tokens, first_position, cache_capacity, k_cache, v_cache);
 """);
         }
 
-        private static void EmitKvRecomputeEpilogue(CudaSourceBuilder source, bool bias)
+        private static void EmitKvRecomputeEpilogue(ModelSpec spec, CudaSourceBuilder source, bool bias)
         {
             var parameters = new List<KernelParameter> { new("const elem_t*", "kv", "[rows][2 * KV_DIM] k | v = X.W_kv^T of the stored activations X (GEMM output, no bias)") };
             if (bias)
                 parameters.Add(new("const elem_t*", "kv_bias", "[2 * KV_DIM] b_k | b_v"));
             parameters.AddRange(CacheOutputs());
 
-            const string description = "Epilogue of the recompute GEMM: K and V of tokens [start, end) of every sequence (rows = batch x (end - start), row_tokens = end - start, first_position = start; [0, l) in a decode step) from their stored activations, written into the cache where transferred tokens [l, s') complete them.";
-            source.RowKernel(
+            const string description = "Epilogue of the recompute GEMM: K and V of tokens [start, end) of every sequence (rows = batch x (end - start), row_tokens = end - start, first_position = start; [0, l) in a decode step) from their stored activations, written into the cache where transferred tokens [l, s') complete them. Heads: K heads, then V heads of the row.";
+            source.RowPartKernel(
                 KernelNames.KvRecomputeEpilogue, description,
-                parameters,
+                parameters, HeadBlocks(spec, 2 * spec.KvHeads),
                 $$"""
-store_kv(kv + (long long)blockIdx.x * 2 * KV_DIM{{BiasArgument(bias, "kv_bias", "")}}, blockIdx.x, row_tokens, first_position, cache_capacity, k_cache, v_cache);
+{{HeadAndPair("2 * KV_HEADS")}}
+const int column = head * HEAD_DIM;
+store_kv_pair(kv + (long long)r * 2 * KV_DIM + column{{BiasArgument(bias, "kv_bias", "column")}}, head, t, r, row_tokens, first_position, cache_capacity, k_cache, v_cache);
 """);
         }
     }

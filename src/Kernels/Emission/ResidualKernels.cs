@@ -13,12 +13,12 @@ namespace Kvpr.Kernels.Emission
         {
             source.Section("Residual connections");
             if (!spec.AttentionBias || !spec.MlpBias)
-                EmitKernel(source, withBias: false);
+                EmitKernel(spec, source, withBias: false);
             if (spec.AttentionBias || spec.MlpBias)
-                EmitKernel(source, withBias: true);
+                EmitKernel(spec, source, withBias: true);
         }
 
-        private static void EmitKernel(CudaSourceBuilder source, bool withBias)
+        private static void EmitKernel(ModelSpec spec, CudaSourceBuilder source, bool withBias)
         {
             var parameters = new List<KernelParameter>
             {
@@ -28,14 +28,13 @@ namespace Kvpr.Kernels.Emission
             if (withBias)
                 parameters.Add(new("const elem_t*", "bias", "[HIDDEN] the output projection's bias"));
             string sum = withBias ? "to_float(x_row[i]) + to_float(bias[i])" : "to_float(x_row[i])";
-            source.RowKernel(
+            source.RowTileKernel(
                 withBias ? KernelNames.ResidualAddBias : KernelNames.ResidualAdd, withBias ? "hidden += x + bias." : "hidden += x.",
-                parameters,
+                parameters, spec.Hidden,
                 $$"""
 float* hidden_row = hidden + (long long)blockIdx.x * HIDDEN;
 const elem_t* x_row = x + (long long)blockIdx.x * HIDDEN;
-for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x)
-    hidden_row[i] += {{sum}};
+{{RowTileLoop.Over("HIDDEN", $"hidden_row[i] += {sum};")}}
 """);
         }
     }

@@ -19,11 +19,13 @@ namespace Kvpr.Execution
             _spec = spec;
         }
 
-        /// <summary>Copies the stored activations X of tokens [start, end) of every sequence into an activation slot.</summary>
+        /// <summary>Copies the stored activations X of tokens [start, end) of every sequence into an activation slot, laid out as <see cref="ActivationChunk"/> says.</summary>
         public void LoadActivations(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, int start, int end)
         {
             var store = batch.Store;
-            var blocks = SameLayout(batch, store.ActivationOffset(0, start), store.ActivationOffset(1, 0), (long)(end - start) * _spec.Hidden);
+            var chunk = ActivationChunk.For(batch.Sequences, start, end, _spec.Hidden);
+            long elements = (long)chunk.Tokens * _spec.Hidden;
+            var blocks = new BlockCopy(store.ActivationOffset(0, start), store.ActivationOffset(1, 0), chunk.Offset, elements, elements, batch.Sequences);
             _device.CopyToDevice(stream, store.Activations(layer), slot, blocks);
             batch.HostToDeviceElements += blocks.TotalElements;
         }

@@ -46,7 +46,7 @@ namespace Kvpr.Execution
 
         public KvBuffer[] KvSlots { get; }
 
-        /// <summary>Stored activations X of the recomputed prefix, [batch][capacity][hidden] per slot.</summary>
+        /// <summary>Stored activations X of the recomputed prefix, batch × capacity × hidden per slot, chunk by chunk (<see cref="ActivationChunk"/>).</summary>
         public IDeviceBuffer[] ActivationSlots { get; }
 
         /// <summary>Per KV-resident layer, per micro-batch.</summary>

@@ -46,7 +46,8 @@ namespace Kvpr.Execution
         /// <inheritdoc/>
         public void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
         {
-            var x = new DeviceMatrix(slot, (long)start * _spec.Hidden, batch.Sequences, end - start, kv.Capacity, _spec.Hidden);
+            var chunk = ActivationChunk.For(batch.Sequences, start, end, _spec.Hidden);
+            var x = new DeviceMatrix(slot, chunk.Offset, chunk.Sequences, chunk.Tokens, chunk.Tokens, _spec.Hidden);
             ProjectKv(stream, batch, layer, x, kv, start);
         }
 

@@ -85,11 +85,10 @@ namespace Kvpr.Runtime.Cuda.Backend
                 return;
             var compute = CudaComputeStream.Of(stream);
             var weights = _model.Layers[layer];
-            var activations = CudaTensor.Of(slot);
-            // W_kv is the last 2·kvDim rows of W_qkv; the prefix [start, end) of every sequence is one strided batched GEMM.
-            Gemm(compute, activations.Address((long)start * h, ((long)(sequences - 1) * kv.Capacity + tokens) * h), (long)kv.Capacity * h,
-                weights.Qkv.Address((long)h * h, (long)kvWidth * h), _recomputed.Address(0, (long)sequences * tokens * kvWidth), (long)tokens * kvWidth,
-                sequences, tokens, kvWidth, h, _device.ElementType);
+            var chunk = ActivationChunk.For(sequences, start, end, h);
+            // W_kv is the last 2·kvDim rows of W_qkv; the chunk's rows of every sequence lie dense, so one GEMM does them all.
+            Gemm(compute, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
+                _recomputed.Address(0, (long)chunk.Rows * kvWidth), 0, 1, chunk.Rows, kvWidth, h, _device.ElementType);
             var bias = weights.QkvBias;
             Span<(string, KernelArgument)> arguments = [("kv", _recomputed.Address()), default, default, default, default, default, ("kv_bias", bias?.Address(h, kvWidth) ?? 0UL)];
             CacheArguments(arguments[1..6], kv, tokens, start);
