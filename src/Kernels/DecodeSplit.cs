@@ -11,8 +11,8 @@ namespace Kvpr.Kernels
     public sealed record DecodeSplit(int TokensPerSplit, int Splits)
     {
         /// <summary>
-        /// Blocks a launch aims to give each multiprocessor: 3 to 6 of them fit at once (by their registers), so this is several
-        /// waves, and the blocks of the last one finish early, each taking a larger share of the memory bandwidth.
+        /// Blocks a launch aims to give each multiprocessor: 3 to 6 of them fit at once (by their registers), so this
+        /// is several waves, and the blocks of the last one finish early, each taking a larger share of the bandwidth.
         /// </summary>
         private const int BlocksPerMultiprocessor = 16;
 
