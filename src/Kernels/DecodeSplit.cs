@@ -4,33 +4,67 @@ using Kvpr.Kernels.Emission;
 namespace Kvpr.Kernels
 {
     /// <summary>
-    /// How decode_attention splits a sequence (flash-decoding): enough splits that batch × head blocks × splits
-    /// fills the GPU about twice over, each split at least one attention tile long, so short contexts are not
-    /// split and long ones use every multiprocessor.
+    /// How decode_attention splits a sequence (flash-decoding): enough splits that batch × head blocks × splits makes
+    /// several waves of blocks on every multiprocessor, so no multiprocessor idles while the last blocks finish,
+    /// but no split shorter than <see cref="MinTokensPerSplit"/> tokens, whose fixed costs would then show.
     /// </summary>
     public sealed record DecodeSplit(int TokensPerSplit, int Splits)
     {
+        /// <summary>
+        /// Blocks a launch aims to give each multiprocessor: 3 to 6 of them fit at once (by their registers), so this
+        /// is several waves, and the blocks of the last one finish early, each taking a larger share of the bandwidth.
+        /// </summary>
+        private const int BlocksPerMultiprocessor = 16;
+
+        /// <summary>A split costs a block's start and final merge, and a partial result written and merged again.</summary>
+        private const int MinTokensPerSplit = 128;
+
+        /// <summary>Splits are whole multiples of this, a multiple of the tokens a block folds per step for head dims of 64 and up.</summary>
+        private const int TokenGranule = 64;
+
         /// <param name="length">Tokens attended to: s' + 1 in a decode step.</param>
         /// <param name="multiprocessors">The device's streaming multiprocessors.</param>
         public static DecodeSplit For(ModelSpec spec, int batch, int length, int multiprocessors)
         {
             if (length <= 0)
                 throw new ArgumentOutOfRangeException(nameof(length), length, "Decode attention needs at least one token.");
-            int wanted = MaxSplits(spec, batch, multiprocessors);
-            int tile = LaunchConstants.AttentionTile;
-            int tokens = CeilingDivide(CeilingDivide(length, wanted), tile) * tile;
+            Validate(batch, multiprocessors);
+            int wanted = WantedSplits(HeadBlocks(spec), batch, multiprocessors);
+            int tokens = Math.Max(MinTokensPerSplit, CeilingDivide(CeilingDivide(length, wanted), TokenGranule) * TokenGranule);
             return new DecodeSplit(tokens, CeilingDivide(length, tokens));
         }
 
-        /// <summary>The most splits <see cref="For"/> chooses for this batch at any length: the size of the partial buffers.</summary>
+        /// <summary>
+        /// Splits per (sequence, head) that the partial buffers (<c>[batch][HEADS][splits][HEAD_DIM]</c>,
+        /// <c>[batch][HEADS][splits]</c>) must provide: buffers of <paramref name="batch"/> × HEADS × MaxSplits
+        /// entries hold every split <see cref="For"/> picks at any length for any batch up to <paramref name="batch"/>.
+        /// </summary>
         public static int MaxSplits(ModelSpec spec, int batch, int multiprocessors)
+        {
+            Validate(batch, multiprocessors);
+            // A smaller batch takes more splits, and b × splits need not grow with b: bound it over every b.
+            int headBlocks = HeadBlocks(spec);
+            long most = 0;
+            for (int b = 1; b <= batch; b++)
+                most = Math.Max(most, (long)b * WantedSplits(headBlocks, b, multiprocessors));
+            return (int)((most + batch - 1) / batch);
+        }
+
+        /// <summary>The most splits <see cref="For"/> picks for this batch: enough for <see cref="BlocksPerMultiprocessor"/> blocks each.</summary>
+        private static int WantedSplits(int headBlocks, int batch, int multiprocessors)
+        {
+            long blocksPerSplit = (long)batch * headBlocks;
+            return (int)Math.Max(1, (BlocksPerMultiprocessor * (long)multiprocessors + blocksPerSplit - 1) / blocksPerSplit);
+        }
+
+        private static int HeadBlocks(ModelSpec spec) => AttentionTiling.For(spec).DecodeHeadBlocks;
+
+        private static void Validate(int batch, int multiprocessors)
         {
             if (batch <= 0)
                 throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one sequence.");
             if (multiprocessors <= 0)
                 throw new ArgumentOutOfRangeException(nameof(multiprocessors), multiprocessors, "The device must have at least one multiprocessor.");
-            int blocksPerSplit = batch * AttentionTiling.For(spec).HeadBlocks;
-            return Math.Max(1, CeilingDivide(2 * multiprocessors, blocksPerSplit));
         }
 
         private static int CeilingDivide(int a, int b) => (a + b - 1) / b;

@@ -48,6 +48,20 @@ public class LaunchShapeTests
         kernels[KernelNames.AttentionCombine].Launch.BlockThreads.ShouldBe(16);
     }
 
+    [Theory]
+    [InlineData(4, 4, 1)] // a group of 4 fits one decode block
+    [InlineData(4, 8, 2)] // 8 heads share a KV head: two blocks of 4
+    [InlineData(1, 6, 2)] // 6 heads: two blocks of 3, the largest divisor of 6 up to 4
+    [InlineData(7, 7, 7)] // 7 is prime: a block per head
+    public void Decode_blocks_take_at_most_four_heads_of_a_group_whose_state_lives_in_registers(int kvHeads, int group, int headBlocksPerKvHead)
+    {
+        var spec = ModelSpec.Llama("gqa", hidden: 64 * kvHeads * group, layers: 1, heads: kvHeads * group, kvHeads: kvHeads, ffnHidden: 256);
+        var kernels = KernelEmitter.Emit(spec);
+
+        kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 2, Splits = 5 }).ShouldBe(new Dim3(5, kvHeads * headBlocksPerKvHead, 2));
+        CudaDeclarations.IntConstants(kernels.Source)["DECODE_HEADS_PER_BLOCK"].ShouldBe(group / headBlocksPerKvHead);
+    }
+
     [Fact]
     public void Wide_query_groups_are_split_so_the_attention_state_fits_static_shared_memory()
     {

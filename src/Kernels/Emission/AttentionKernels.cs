@@ -3,10 +3,10 @@ using System.Collections.Generic;
 namespace Kvpr.Kernels.Emission
 {
     /// <summary>
-    /// Attention over the KV cache: flash-decoding for a decode step (each block folds one split of the sequence
-    /// into a partial softmax; a combine kernel merges the splits) and causal attention for prefill. One block
-    /// serves HEADS_PER_BLOCK query heads of one KV head (and, in prefill, PREFILL_QUERIES query tokens), so they
-    /// share each K and V load.
+    /// Attention over the KV cache: flash-decoding for a decode step (<see cref="DecodeAttentionKernels"/>) and
+    /// causal attention for prefill. A prefill block serves HEADS_PER_BLOCK query heads of one KV head and
+    /// PREFILL_QUERIES query tokens, so they share each K and V load, and scores the keys a tile at a time in
+    /// shared memory.
     /// </summary>
     internal static class AttentionKernels
     {
@@ -14,16 +14,21 @@ namespace Kvpr.Kernels.Emission
         {
             source.Section("Attention");
             source.Code($$"""
-// K and V rows are read in chunks of 8 elements (16 bytes): KEY_CHUNKS per head. A warp scores KEYS_PER_WARP
-// tokens at once, LANES_PER_KEY lanes (KEY_CHUNKS rounded up to a power of two) per token.
+// K and V rows are read in chunks of 8 elements (16 bytes): KEY_CHUNKS per head. LANES_PER_KEY lanes (KEY_CHUNKS
+// rounded up to a power of two) take one token, so a warp takes KEYS_PER_WARP tokens at once.
 constexpr int KEY_CHUNKS = HEAD_DIM / 8;
 constexpr int LANES_PER_KEY = {{CudaLiteral.Int(LanesPerKey(spec.HeadDim / 8))}};
 constexpr int KEYS_PER_WARP = 32 / LANES_PER_KEY;
 static_assert(HEAD_DIM % 8 == 0 && KEY_CHUNKS <= LANES_PER_KEY && LANES_PER_KEY <= 32, "a key's chunks fit its lanes");
+
+// Offset of sequence b's token 0 at the columns of KV head kv_head in a [batch][capacity][KV_DIM] cache.
+__device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cache_capacity)
+{
+    return (long long)b * cache_capacity * KV_DIM + kv_head * HEAD_DIM;
+}
 """);
+            DecodeAttentionKernels.Emit(spec, tiling, source);
             source.Code(StateAndLoop);
-            EmitDecode(tiling, source);
-            EmitCombine(spec, source);
             EmitPrefill(tiling, source);
         }
 
@@ -164,95 +169,13 @@ __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v
     }
 }
 
-// Offset of sequence b's token 0 at the columns of KV head kv_head in a [batch][capacity][KV_DIM] cache.
-__device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cache_capacity)
-{
-    return (long long)b * cache_capacity * KV_DIM + kv_head * HEAD_DIM;
-}
 """;
 
-        private static KernelParameter KCache(string tokens) => new("const elem_t*", "k_cache", $"[batch][cache_capacity][KV_DIM] K of tokens {tokens} (16-byte aligned)");
+        public static KernelParameter KCache(string tokens) => new("const elem_t*", "k_cache", $"[batch][cache_capacity][KV_DIM] K of tokens {tokens} (16-byte aligned)");
 
-        private static KernelParameter VCache(string tokens) => new("const elem_t*", "v_cache", $"[batch][cache_capacity][KV_DIM] V of tokens {tokens} (16-byte aligned)");
+        public static KernelParameter VCache(string tokens) => new("const elem_t*", "v_cache", $"[batch][cache_capacity][KV_DIM] V of tokens {tokens} (16-byte aligned)");
 
-        private static readonly KernelParameter CacheCapacity = new("int", "cache_capacity", "tokens per sequence in k_cache and v_cache");
-
-        private static void EmitDecode(AttentionTiling tiling, CudaSourceBuilder source)
-        {
-            var parameters = new List<KernelParameter>
-            {
-                new("const float*", "q", "[batch][HEADS][HEAD_DIM] queries from qkv_epilogue"),
-                KCache("[0, length): recomputed prefix, transferred rest, new token"),
-                VCache("[0, length)"),
-                new("float*", "partial_acc", "[batch][HEADS][splits][HEAD_DIM] out: sum of exp(score - max) * v per split"),
-                new("float*", "partial_max", "[batch][HEADS][splits] out: max score per split (-inf for an empty split)"),
-                new("float*", "partial_sum", "[batch][HEADS][splits] out: sum of exp(score - max) per split"),
-                new("int", "length", "tokens to attend to: s' + 1 in a decode step"),
-                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits past the last token stay empty"),
-                CacheCapacity,
-            };
-            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Splits), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
-            const string description = "Flash-decoding attention of one new token per sequence over its KV cache, split over the sequence: block (split, head block, b) folds tokens [split * tokens_per_split, +tokens_per_split) into a partial softmax of HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the splits.";
-            source.Kernel(new KernelSignature(KernelNames.DecodeAttention, description, parameters, launch), "ATTENTION_THREADS", """
-const int split = blockIdx.x, splits = gridDim.x, b = blockIdx.z;
-const int first_head = blockIdx.y * HEADS_PER_BLOCK;
-const int begin = split * tokens_per_split, end = min(length, begin + tokens_per_split);
-__shared__ AttentionState<HEADS_PER_BLOCK> s;
-for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
-    s.q[i / HEAD_DIM][i % HEAD_DIM] = q[((long long)b * HEADS + first_head) * HEAD_DIM + i];
-for (int h = threadIdx.x; h < HEADS_PER_BLOCK; h += blockDim.x)
-    s.end[h] = end;
-begin_attention(s);
-const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
-attend(s, k_cache + offset, v_cache + offset, begin, end);
-for (int i = threadIdx.x; i < HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
-{
-    const int h = i / HEAD_DIM, d = i % HEAD_DIM;
-    partial_acc[(((long long)b * HEADS + first_head + h) * splits + split) * HEAD_DIM + d] = s.acc[h][d];
-}
-for (int h = threadIdx.x; h < HEADS_PER_BLOCK; h += blockDim.x)
-{
-    const long long stat = ((long long)b * HEADS + first_head + h) * splits + split;
-    partial_max[stat] = s.max[h];
-    partial_sum[stat] = s.sum[h];
-}
-""");
-        }
-
-        private static void EmitCombine(ModelSpec spec, CudaSourceBuilder source)
-        {
-            var parameters = new List<KernelParameter>
-            {
-                new("const float*", "partial_acc", "[batch][HEADS][splits][HEAD_DIM] from decode_attention"),
-                new("const float*", "partial_max", "[batch][HEADS][splits] from decode_attention"),
-                new("const float*", "partial_sum", "[batch][HEADS][splits] from decode_attention"),
-                new("elem_t*", "out", "[batch][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
-                new("int", "splits", "splits of the decode_attention launch"),
-            };
-            // A thread per head dimension, a block per (head, sequence).
-            var launch = new LaunchShape(LaunchExtent.Of(spec.Heads), LaunchExtent.Of(LaunchVariable.Batch), LaunchExtent.Of(1), spec.HeadDim);
-            source.Kernel(
-                new KernelSignature(KernelNames.AttentionCombine, "Merges the splits of decode_attention: out = sum_s exp(max_s - M) acc_s / sum_s exp(max_s - M) sum_s with M the largest split max.", parameters, launch),
-                "HEAD_DIM",
-                """
-const int h = blockIdx.x, b = blockIdx.y, d = threadIdx.x;
-const long long stats = ((long long)b * HEADS + h) * splits;
-float overall_max = negative_infinity();
-for (int split = 0; split < splits; ++split)
-    overall_max = fmaxf(overall_max, partial_max[stats + split]);
-float numerator = 0.0f, denominator = 0.0f;
-for (int split = 0; split < splits; ++split)
-{
-    const float split_max = partial_max[stats + split];
-    if (split_max == negative_infinity())
-        continue;  // an empty split contributes nothing
-    const float weight = expf(split_max - overall_max);
-    numerator += weight * partial_acc[(stats + split) * HEAD_DIM + d];
-    denominator += weight * partial_sum[stats + split];
-}
-out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator);
-""");
-        }
+        public static readonly KernelParameter CacheCapacity = new("int", "cache_capacity", "tokens per sequence in k_cache and v_cache");
 
         private static void EmitPrefill(AttentionTiling tiling, CudaSourceBuilder source)
         {

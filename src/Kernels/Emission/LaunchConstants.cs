@@ -19,7 +19,7 @@ namespace Kvpr.Kernels.Emission
 
         public const int AttentionThreads = 128;
 
-        /// <summary>Tokens an attention block scores per pass before folding them into its running softmax.</summary>
+        /// <summary>Tokens a prefill attention block scores per pass before folding them into its running softmax.</summary>
         public const int AttentionTile = 64;
 
         /// <summary>Vocabulary scans (argmax, sampling) use the largest block so each thread reads few logits.</summary>

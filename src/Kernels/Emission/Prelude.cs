@@ -75,11 +75,13 @@ typedef {{pair}} elem2_t;
 __device__ __forceinline__ float to_float(elem_t x) { return {{toFloat}}(x); }
 __device__ __forceinline__ elem_t to_elem(float x) { return {{toElement}}(x); }
 
-// Eight adjacent elements as floats in one 16-byte load: p must be 16-byte aligned (a column that is a multiple
-// of 8, in a buffer whose rows are too).
-__device__ __forceinline__ void load_eight(const elem_t* p, float* out)
+// Eight adjacent elements in one 16-byte load: p must be 16-byte aligned (a column that is a multiple of 8, in a
+// buffer whose rows are too).
+__device__ __forceinline__ uint4 load_sixteen_bytes(const elem_t* p) { return *reinterpret_cast<const uint4*>(p); }
+
+// The eight elements of a 16-byte load as floats.
+__device__ __forceinline__ void unpack_eight(uint4 raw, float* out)
 {
-    const uint4 raw = *reinterpret_cast<const uint4*>(p);
     const elem2_t* pairs = reinterpret_cast<const elem2_t*>(&raw);
     for (int i = 0; i < 4; ++i)
     {
@@ -88,6 +90,8 @@ __device__ __forceinline__ void load_eight(const elem_t* p, float* out)
         out[2 * i + 1] = two.y;
     }
 }
+
+__device__ __forceinline__ void load_eight(const elem_t* p, float* out) { unpack_eight(load_sixteen_bytes(p), out); }
 """;
         }
 

@@ -199,7 +199,7 @@ def check_attention(k, rng, batch, length, tokens_per_split, bf16=False):
     k_dev, kc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
     v_dev, vc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
     splits = -(-length // tokens_per_split)
-    head_blocks = heads // c["HEADS_PER_BLOCK"]
+    head_blocks = heads // c["DECODE_HEADS_PER_BLOCK"]
     acc = poison((batch, heads, splits, d), np.float32)
     mx = poison((batch, heads, splits), np.float32)
     sm = poison((batch, heads, splits), np.float32)
@@ -419,7 +419,7 @@ class FixtureModel:
                 acc = poison((batch, c["HEADS"], splits, c["HEAD_DIM"]), cp.float32)
                 mx = poison((batch, c["HEADS"], splits), cp.float32)
                 sm = poison((batch, c["HEADS"], splits), cp.float32)
-                k.launch("decode_attention", (splits, c["HEADS"] // c["HEADS_PER_BLOCK"], batch), blk, q=q, k_cache=k_buf[i],
+                k.launch("decode_attention", (splits, c["HEADS"] // c["DECODE_HEADS_PER_BLOCK"], batch), blk, q=q, k_cache=k_buf[i],
                          v_cache=v_buf[i], partial_acc=acc, partial_max=mx, partial_sum=sm, length=np.int32(length + 1),
                          tokens_per_split=np.int32(tokens_per_split), cache_capacity=np.int32(capacity))
                 out = poison((batch, hidden_size), cp.float16)
@@ -460,9 +460,9 @@ def benchmark(k, batch=32, length=2048, multiprocessors=132):
     """Informational: decode attention's achieved bandwidth over the K and V bytes it must read; sampling's time."""
     c = k.c
     heads, kv_dim, d = c["HEADS"], c["KV_DIM"], c["HEAD_DIM"]
-    blocks = batch * heads // c["HEADS_PER_BLOCK"]
-    wanted = max(1, -(-2 * multiprocessors // blocks))
-    tokens_per_split = -(-(-(-length // wanted)) // 64) * 64  # DecodeSplit.For
+    blocks = batch * heads // c["DECODE_HEADS_PER_BLOCK"]
+    wanted = max(1, -(-16 * multiprocessors // blocks))
+    tokens_per_split = max(128, -(-(-(-length // wanted)) // 64) * 64)  # DecodeSplit.For
     splits = -(-length // tokens_per_split)
     kc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
     vc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
@@ -475,7 +475,7 @@ def benchmark(k, batch=32, length=2048, multiprocessors=132):
     combine = k.module.get_function("attention_combine")
 
     def step():
-        attention((splits, heads // c["HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
+        attention((splits, heads // c["DECODE_HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
                   (q, kc, vc, acc, mx, sm, np.int32(length), np.int32(tokens_per_split), np.int32(length)))
         combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(splits)))
     ms = time_ms(step)

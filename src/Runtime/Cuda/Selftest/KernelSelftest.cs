@@ -27,11 +27,16 @@ namespace Kvpr.Runtime.Cuda.Selftest
 
         public KernelSelftest(int deviceIndex = 0) => _deviceIndex = deviceIndex;
 
-        /// <summary>Two small models that between them reach every entry point: LayerNorm, biases, ReLU; RMSNorm, RoPE, GQA, SiLU gate.</summary>
+        /// <summary>
+        /// Small models that between them reach every entry point: LayerNorm, biases, ReLU; RMSNorm, RoPE, GQA, SiLU
+        /// gate; and a multi-query one with head dim 80 (10 chunks of 8 on 16 lanes) whose group of 8 query heads
+        /// takes two decode blocks.
+        /// </summary>
         public static IReadOnlyList<ModelSpec> Models { get; } = new[]
         {
             ModelSpec.Opt("kernel-check-opt", hidden: 256, layers: 1, heads: 4, ffnHidden: 1024, vocab: 1000, maxPositions: 4096),
             ModelSpec.Llama("kernel-check-llama-gqa", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 1376, vocab: 1000, maxPositions: 4096),
+            ModelSpec.Llama("kernel-check-llama-mqa-d80", hidden: 640, layers: 1, heads: 8, kvHeads: 1, ffnHidden: 1024, vocab: 1000, maxPositions: 4096),
         };
 
         public IEnumerable<SelftestCheck> Run()
@@ -68,8 +73,12 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     }
                     foreach (var (batch, tokens, first) in new[] { (1, 1, 0), (3, 1, 130), (2, 5, 3) })
                         yield return check.Guarded($"{spec.Name} projection epilogues, batch {batch}, {tokens} tokens from {first}", () => check.ProjectionEpilogues(batch, tokens, first));
-                    foreach (var (batch, length) in new[] { (1, 1), (2, 63), (3, 65), (4, 300), (2, 2049) })
-                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length));
+                    int multiprocessors = device!.Cuda.MultiprocessorCount;
+                    foreach (var (batch, length) in new[] { (1, 1), (2, 63), (3, 65), (4, 300), (2, 2049), (32, 1031) })
+                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length, DecodeSplit.For(spec, batch, length, multiprocessors)));
+                    // Splits of one token each, and a launch with two empty splits past the last token.
+                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token splits", () => check.DecodeAttention(2, 130, new DecodeSplit(1, 130)));
+                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 splits of 50", () => check.DecodeAttention(3, 100, new DecodeSplit(50, 4)));
                     foreach (var (batch, tokens) in new[] { (1, 1), (2, 17), (3, 100) })
                         yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens", () => check.PrefillAttention(batch, tokens));
                 }
@@ -242,13 +251,13 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 return (Math.Max(qkvError, recomputeError), Invariant($"; qkv_epilogue {qkvError:E2}, kv_recompute_epilogue {recomputeError:E2}"));
             }
 
-            public (double, string) DecodeAttention(int batch, int length)
+            /// <summary>decode_attention with the given split (empty splits allowed), then attention_combine.</summary>
+            public (double, string) DecodeAttention(int batch, int length, DecodeSplit split)
             {
                 int kvDim = spec.KvDim, capacity = length + 5;
                 var q = Random(batch * H, 1);
                 var keys = Random(batch * capacity * kvDim, 1);
                 var values = Random(batch * capacity * kvDim, 1);
-                var split = DecodeSplit.For(spec, batch, length, device.Cuda.MultiprocessorCount);
                 long partials = (long)batch * spec.Heads * split.Splits;
                 var acc = Poisoned(partials * spec.HeadDim, CudaElementType.Float32);
                 var max = Poisoned(partials, CudaElementType.Float32);

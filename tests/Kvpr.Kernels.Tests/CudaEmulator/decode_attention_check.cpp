@@ -1,0 +1,71 @@
+// decode_attention + attention_combine of an emitted model source (compiled in front of this file with
+// -include), emulated on the CPU, against attention in float64 on the same 16-bit inputs.
+// Usage: decode_attention_check BATCH LENGTH TOKENS_PER_SPLIT SPLITS. Prints the relative error
+// ||out - reference|| / ||reference||; exits 1 on a non-finite output.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+int main(int argc, char** argv)
+{
+    if (argc != 5)
+        return 2;
+    const int batch = atoi(argv[1]), length = atoi(argv[2]), tokens_per_split = atoi(argv[3]), splits = atoi(argv[4]);
+    const int capacity = length + 3;
+    std::mt19937 random(7);
+    std::normal_distribution<float> normal;
+    std::vector<float> q((size_t)batch * HEADS * HEAD_DIM);
+    std::vector<elem_t> keys((size_t)batch * capacity * KV_DIM), values(keys.size());
+    for (float& x : q)
+        x = normal(random) * 2 * Q_SCALE;  // scores of a few units: a peaked but not one-hot softmax
+    for (elem_t& x : keys)
+        x = to_elem(normal(random));
+    for (elem_t& x : values)
+        x = to_elem(normal(random));
+
+    const size_t partials = (size_t)batch * HEADS * splits;
+    std::vector<float> acc(partials * HEAD_DIM, NAN), max(partials, NAN), sum(partials, NAN);
+    std::vector<elem_t> out((size_t)batch * HEADS * HEAD_DIM, to_elem(NAN));
+    emulator::launch({(unsigned)splits, HEADS / DECODE_HEADS_PER_BLOCK, (unsigned)batch}, ATTENTION_THREADS, [&] {
+        decode_attention(q.data(), keys.data(), values.data(), acc.data(), max.data(), sum.data(), length, tokens_per_split, capacity);
+    });
+    emulator::launch({HEADS, (unsigned)batch, 1}, HEAD_DIM, [&] { attention_combine(acc.data(), max.data(), sum.data(), out.data(), splits); });
+
+    double error = 0, norm = 0;
+    for (int b = 0; b < batch; ++b)
+        for (int h = 0; h < HEADS; ++h)
+        {
+            const size_t head_column = (size_t)(h / GROUP_SIZE) * HEAD_DIM;
+            std::vector<double> weight(length);
+            double largest = -INFINITY, total = 0;
+            for (int t = 0; t < length; ++t)
+            {
+                double score = 0;
+                for (int e = 0; e < HEAD_DIM; ++e)
+                    score += (double)q[((size_t)b * HEADS + h) * HEAD_DIM + e] * to_float(keys[((size_t)b * capacity + t) * KV_DIM + head_column + e]);
+                weight[t] = score;
+                largest = std::fmax(largest, score);
+            }
+            for (double& w : weight)
+                total += w = std::exp(w - largest);
+            for (int e = 0; e < HEAD_DIM; ++e)
+            {
+                double expected = 0;
+                for (int t = 0; t < length; ++t)
+                    expected += weight[t] * to_float(values[((size_t)b * capacity + t) * KV_DIM + head_column + e]);
+                expected /= total;
+                const double actual = to_float(out[((size_t)b * HEADS + h) * HEAD_DIM + e]);
+                if (!std::isfinite(actual))
+                {
+                    printf("non-finite output at sequence %d, head %d, element %d\n", b, h, e);
+                    return 1;
+                }
+                error += (actual - expected) * (actual - expected);
+                norm += expected * expected;
+            }
+        }
+    printf("%.6e\n", std::sqrt(error / norm));
+    return 0;
+}
