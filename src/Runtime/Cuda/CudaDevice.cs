@@ -84,10 +84,15 @@ namespace Kvpr.Runtime.Cuda
             return new DeviceBuffer(new DeviceMemoryHandle(Context, address), bytes);
         }
 
-        /// <summary>Page-locked host memory: copies from it run at full PCIe speed and can overlap kernels.</summary>
+        /// <summary>
+        /// Page-locked host memory: copies from it run at full PCIe speed and can overlap kernels. Large blocks (the
+        /// host KV store) are huge-page memory where the system has it (<see cref="HugePageMemoryHandle"/>).
+        /// </summary>
         public PinnedBuffer AllocatePinned(long bytes)
         {
             RequirePositive(bytes);
+            if (bytes >= HugePageMemoryHandle.MinimumBytes && HugePageMemoryHandle.TryAllocate(Context, bytes) is HugePageMemoryHandle huge)
+                return new PinnedBuffer(huge, bytes);
             CuDriver.Check(CuDriver.cuMemHostAlloc(out var pointer, (nuint)bytes, 0), nameof(CuDriver.cuMemHostAlloc));
             return new PinnedBuffer(new PinnedMemoryHandle(Context, pointer), bytes);
         }

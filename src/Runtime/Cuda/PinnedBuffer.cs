@@ -5,13 +5,13 @@ namespace Kvpr.Runtime.Cuda
     /// <summary>A block of page-locked host memory, readable and writable from .NET as a span.</summary>
     public sealed unsafe class PinnedBuffer : IDisposable
     {
-        internal PinnedBuffer(PinnedMemoryHandle handle, long bytes)
+        internal PinnedBuffer(CudaResourceHandle handle, long bytes)
         {
             Handle = handle;
             Bytes = bytes;
         }
 
-        public PinnedMemoryHandle Handle { get; }
+        public CudaResourceHandle Handle { get; }
         public long Bytes { get; }
         public IntPtr Pointer => Handle.DangerousGetHandle();
 

@@ -52,6 +52,8 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemFree_v2(ulong devicePointer);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemHostAlloc(out IntPtr hostPointer, nuint bytes, uint flags);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemFreeHost(IntPtr hostPointer);
+        [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemHostRegister_v2(IntPtr hostPointer, nuint bytes, uint flags);
+        [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemHostUnregister(IntPtr hostPointer);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyHtoDAsync_v2(ulong destination, IntPtr source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyDtoHAsync_v2(IntPtr destination, ulong source, nuint bytes, IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuMemcpyDtoDAsync_v2(ulong destination, ulong source, nuint bytes, IntPtr stream);
