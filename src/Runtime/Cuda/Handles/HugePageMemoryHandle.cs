@@ -6,9 +6,9 @@ namespace Kvpr.Runtime.Cuda
 {
     /// <summary>
     /// Page-locked host memory in transparent huge pages: anonymous memory advised MADV_HUGEPAGE, 2 MiB aligned,
-    /// then registered with the driver. Copies from a host store of tens of GB in 4 KiB pages slowed down and varied
-    /// on the H100 box (bench/pcie_pages.py: 84 MB chunks spread over 32 GB ran at 40.9 GB/s on average, as low as
-    /// 22.8, from cuMemHostAlloc memory, 54.1 from huge pages), and faulting in 2 MiB pages pins the store faster.
+    /// then registered with the driver. Pinning the host store this way took half the time of cuMemHostAlloc on the
+    /// H100 box (OPT-6.7B batch 32: 6.5–7.2 s against 14.5–19.4 s from the start of a generation to its first token);
+    /// copies from it ran as fast (docs/performance.md).
     /// </summary>
     public sealed class HugePageMemoryHandle : CudaResourceHandle
     {
