@@ -32,7 +32,7 @@ namespace Kvpr.Cli
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
             var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
             var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
-            var traceDir = new Option<DirectoryInfo?>("--trace-dir") { Description = "Write each mode's first timed step, predicted and (unless a dry run) measured, there as Chrome traces and SVG timelines." };
+            var traceDir = new Option<DirectoryInfo?>("--trace-dir") { Description = "Write each mode's first recorded step (the last three decode steps record their device timeline), predicted and (unless a dry run) measured, there as Chrome traces and SVG timelines." };
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
@@ -91,7 +91,7 @@ namespace Kvpr.Cli
                         continue;
                     }
                     if (settings.TraceDir is { } folder)
-                        WriteTimeline(folder, plan, plan.Predicted[Math.Min(settings.Warmup, plan.Predicted.Count - 1)], "predicted");
+                        WriteTimeline(folder, plan, plan.Predicted[Math.Clamp(workload.DecodeSteps - BenchMeasurement.RecordedSteps, 0, plan.Predicted.Count - 1)], "predicted");
                     BenchMeasurement? measured = null;
                     if (!settings.DryRun)
                     {
@@ -108,7 +108,7 @@ namespace Kvpr.Cli
                         }
                     }
                     if (settings.TraceDir is { } measuredFolder && measured is not null)
-                        WriteTimeline(measuredFolder, plan, MeasuredStep.ToSimulated(measured.FirstTimedStep, plan.Costs), "measured");
+                        WriteTimeline(measuredFolder, plan, MeasuredStep.ToSimulated(measured.TracedStep, plan.Costs), "measured");
                     rows.Add(new BenchRow(plan, measured));
                     error.WriteLine($"{workload}: ({mode.Letter()}) done.");
                 }

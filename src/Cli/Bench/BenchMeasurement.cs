@@ -10,25 +10,29 @@ namespace Kvpr.Cli.Bench
     /// A mode's decode steps as measured: step times after the warm-up, bytes moved and where the time went.
     /// A step ends when its sampled tokens are back on the host (the engine reads the logits, which waits for
     /// every stream), so the wall-clock time between two steps' reports is the device's time for the step.
-    /// Every step records its device timeline: <see cref="StreamBusyMs"/> is, per stream, the mean time its
-    /// nodes ran; <see cref="DeviceStepMs"/> runs from the step's start to its last node's end.
-    /// <see cref="PrefillMs"/> runs from the call to Generate to the prefill's report, so it includes allocating
-    /// (pinning) the host store.
+    /// The last <see cref="RecordedSteps"/> steps record their device timeline (an event pair around every node,
+    /// read after the step, which costs host and device time), and are not among the timed ones:
+    /// <see cref="StreamBusyMs"/> is, per stream, the mean time its nodes ran in them, <see cref="RecordedStepMs"/>
+    /// their mean wall-clock time; <see cref="DeviceStepMs"/> runs from a recorded step's start to its last node's end. <see cref="PrefillMs"/> runs from the call to
+    /// Generate to the prefill's report, so it includes allocating (pinning) the host store.
     /// </summary>
-    /// <param name="FirstTimedStep">The first step after the warm-up, with its timeline, for the measured trace.</param>
+    /// <param name="TracedStep">The first recorded step, with its timeline, for the measured trace.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
-        double PrefillMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double DeviceStepMs, StepStatistics FirstTimedStep)
+        double PrefillMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep)
     {
-        /// <summary>The share of the mean step time <paramref name="stream"/> was busy.</summary>
-        public double BusyShare(StreamKind stream) => StreamBusyMs[stream] / Steps.MeanMs;
+        public const int RecordedSteps = 3;
+
+        /// <summary>The share of a recorded step's time <paramref name="stream"/> was busy.</summary>
+        public double BusyShare(StreamKind stream) => StreamBusyMs[stream] / RecordedStepMs;
 
 
         /// <summary>Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after <paramref name="warmupSteps"/>.</summary>
         public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed)
         {
             var workload = plan.Case;
-            if (workload.DecodeSteps <= warmupSteps)
-                throw new UsageException($"{workload} has {workload.DecodeSteps} decode steps, so none is left after {warmupSteps} warm-up steps; ask for more new tokens.");
+            if (workload.DecodeSteps <= warmupSteps + RecordedSteps)
+                throw new UsageException($"{workload} has {workload.DecodeSteps} decode steps, so none is left to time after {warmupSteps} warm-up and {RecordedSteps} recorded steps; ask for more new tokens.");
+            int firstRecorded = workload.NewTokens - RecordedSteps;
             var random = new Random(seed);
             var prompts = Enumerable.Range(0, workload.Batch)
                 .Select(_ => Enumerable.Range(0, workload.PromptLength).Select(_ => random.Next(workload.Spec.Vocab)).ToArray())
@@ -41,20 +45,22 @@ namespace Kvpr.Cli.Bench
             });
             var reports = new List<(StepStatistics Step, long Timestamp)>();
             long start = Stopwatch.GetTimestamp();
-            var result = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = workload.NewTokens, RecordTimeline = true },
+            var result = engine.Generate(prompts, new GenerationOptions { MaxNewTokens = workload.NewTokens, RecordTimeline = true, TimelineFirstStep = firstRecorded },
                 progress: new Synchronous<StepStatistics>(step => reports.Add((step, Stopwatch.GetTimestamp()))));
             if (result.Steps.Count != workload.NewTokens)
                 throw new InvalidOperationException($"The engine ran {result.Steps.Count} steps for {workload}, not {workload.NewTokens}.");
 
-            var timed = reports.Skip(1 + warmupSteps).ToArray();
-            var stepMs = reports.Zip(reports.Skip(1), (before, after) => Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalMilliseconds)
-                .Skip(warmupSteps).ToArray();
+            // Report i is step i (0 the prefill); step i took from report i - 1 to report i.
+            var timed = reports.Take(firstRecorded).Skip(1 + warmupSteps).ToArray();
+            var allStepMs = reports.Zip(reports.Skip(1), (before, after) => Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalMilliseconds).ToArray();
+            var stepMs = allStepMs.Take(firstRecorded - 1).Skip(warmupSteps).ToArray();
             var summary = StepTimeSummary.Of(stepMs);
-            var timelines = timed.Select(t => t.Step.Timeline!).ToArray();
+            var recorded = reports.Skip(firstRecorded).Select(r => r.Step).ToArray();
+            var timelines = recorded.Select(step => step.Timeline!).ToArray();
             var busyMs = timelines[0].Graph.Streams.ToDictionary(stream => stream, stream => timelines.Average(t => t.BusyMicroseconds(stream)) / 1e3);
             return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
                 timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds,
-                busyMs, timelines.Average(t => t.SpanMicroseconds) / 1e3, timed[0].Step);
+                busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0]);
         }
 
         /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>

@@ -28,7 +28,7 @@ namespace Kvpr.Cli.Bench
                 ["profile"] = ProfileName,
                 ["device"] = Device,
                 ["warmupSteps"] = WarmupSteps,
-                ["timing"] = "decode steps only, after the warm-up; a step is the wall-clock time between two steps' sampled tokens reaching the host; stream busy times and deviceStepMs come from device events around every graph node (Stopwatch on the CPU backend)",
+                ["timing"] = "decode steps only, after the warm-up; a step is the wall-clock time between two steps' sampled tokens reaching the host; the last 3 steps are not timed: they record device events around every graph node, which give the stream busy times and deviceStepMs (Stopwatch on the CPU backend)",
                 ["results"] = results,
             }.ToJsonString(Indented) + "\n";
         }
@@ -72,6 +72,7 @@ namespace Kvpr.Cli.Bench
                 json["streamBusyShare"] = StreamObject(m.StreamBusyMs.Keys, m.BusyShare);
                 json["streamBusyMs"] = StreamObject(m.StreamBusyMs.Keys, stream => m.StreamBusyMs[stream]);
                 json["deviceStepMs"] = m.DeviceStepMs;
+                json["recordedStepMs"] = m.RecordedStepMs;
             }
             return json;
         }
@@ -88,7 +89,7 @@ namespace Kvpr.Cli.Bench
         public string ToTable()
         {
             var text = new StringBuilder();
-            text.AppendLine(Invariant($"Machine: {Machine}; profile {ProfileName}; device {Device}; {WarmupSteps} warm-up steps, then every decode step timed."));
+            text.AppendLine(Invariant($"Machine: {Machine}; profile {ProfileName}; device {Device}; {WarmupSteps} warm-up steps, then every decode step timed but the last {BenchMeasurement.RecordedSteps} (their device timeline recorded)."));
             string header = Invariant($"{"workload",-34} {"mode",-26} {"ms/step",9} {"p50",9} {"p90",9} {"tok/s",8} {"pred ms",9} {"pred/meas",9} {"floor ms",9} {"meas/floor",10} {"l",7} {"H2D GB",7}");
             text.AppendLine(header).AppendLine(new string('-', header.Length));
             foreach (var row in Rows)

@@ -27,6 +27,12 @@ namespace Kvpr
         /// </summary>
         public bool RecordTimeline { get; init; }
 
+        /// <summary>
+        /// With <see cref="RecordTimeline"/>, the first step (0 is the prefill) to record: earlier steps run without
+        /// the events, so a benchmark can time them as they run uninstrumented and read the timeline of later ones.
+        /// </summary>
+        public int TimelineFirstStep { get; init; }
+
         public static GenerationOptions Default { get; } = new();
     }
 }

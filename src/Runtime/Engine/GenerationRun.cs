@@ -77,7 +77,7 @@ namespace Kvpr
         {
             foreach (var batch in _microBatches)
                 batch.HostToDeviceElements = batch.DeviceToHostElements = 0;
-            var (times, timeline) = _executor.Run(inputs);
+            var (times, timeline) = _executor.Run(inputs, record: step >= _options.TimelineFirstStep);
             long hostToDevice = 0, deviceToHost = 0;
             foreach (var batch in _microBatches)
             {

@@ -71,13 +71,14 @@ namespace Kvpr.Execution
 
         /// <summary>
         /// Queues every node of the step, then waits for all streams; returns where the (host) time went and,
-        /// when recording, the device's timeline of the step.
+        /// when the executor records and <paramref name="record"/> asks for it, the device's timeline of the step.
         /// </summary>
-        public (PhaseTimes Times, StepTimeline? Timeline) Run(StepInputs inputs)
+        public (PhaseTimes Times, StepTimeline? Timeline) Run(StepInputs inputs, bool record)
         {
+            var timer = record ? _timer : null;
             TimeSpan transfer = TimeSpan.Zero, recompute = TimeSpan.Zero, compute = TimeSpan.Zero;
             var clock = new Stopwatch();
-            _timer?.StartStep(_computeStream, _otherStreams);
+            timer?.StartStep(_computeStream, _otherStreams);
             foreach (var node in _graph.Nodes)
             {
                 var stream = _nodeStream[node.Id];
@@ -86,7 +87,7 @@ namespace Kvpr.Execution
 
                 bool works = DoesWork(node, inputs);
                 if (works)
-                    _timer?.BeforeNode(node, stream);
+                    timer?.BeforeNode(node, stream);
                 clock.Restart();
                 if (works)
                     Dispatch(node, stream, inputs);
@@ -103,7 +104,7 @@ namespace Kvpr.Execution
                         break;
                 }
                 if (works)
-                    _timer?.AfterNode(node, stream);
+                    timer?.AfterNode(node, stream);
 
                 if (_completed[node.Id] is IEvent completed)
                     stream.Record(completed);
@@ -113,7 +114,7 @@ namespace Kvpr.Execution
             foreach (var stream in _otherStreams)
                 stream.Synchronize();
             var times = new PhaseTimes(transfer, recompute, compute, TimeSpan.Zero) { DeviceWait = clock.Elapsed };
-            return (times, _timer?.Read());
+            return (times, timer?.Read());
         }
 
         /// <summary>The graph's new-token range is one token; a step here appends inputs.NewTokens (the prompt in prefill), so those nodes always work.</summary>
