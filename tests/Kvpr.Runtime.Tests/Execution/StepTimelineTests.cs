@@ -52,6 +52,15 @@ public class StepTimelineTests
     }
 
     [Fact]
+    public void Steps_before_the_first_recorded_one_run_without_a_timeline()
+    {
+        using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
+        var steps = engine.Generate(Prompts, new GenerationOptions { MaxNewTokens = 5, StopOnEos = false, RecordTimeline = true, TimelineFirstStep = 3 }).Steps;
+
+        steps.Select(s => s.Timeline is not null).ShouldBe(new[] { false, false, false, true, true });
+    }
+
+    [Fact]
     public void Without_the_option_no_step_has_a_timeline()
     {
         using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
