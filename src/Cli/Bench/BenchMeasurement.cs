@@ -13,8 +13,9 @@ namespace Kvpr.Cli.Bench
     /// The last <see cref="RecordedSteps"/> steps record their device timeline (an event pair around every node,
     /// read after the step, which costs host and device time), and are not among the timed ones:
     /// <see cref="StreamBusyMs"/> is, per stream, the mean time its nodes ran in them, <see cref="RecordedStepMs"/>
-    /// their mean wall-clock time; <see cref="DeviceStepMs"/> runs from a recorded step's start to its last node's end. <see cref="PrefillMs"/> runs from the call to
-    /// Generate to the prefill's report, so it includes allocating (pinning) the host store.
+    /// their mean wall-clock time; <see cref="DeviceStepMs"/> runs from a recorded step's start to its last node's
+    /// end. <see cref="PrefillMs"/> runs from the call to Generate to the prefill's report, so it includes allocating
+    /// (pinning) the host store.
     /// </summary>
     /// <param name="TracedStep">The first recorded step, with its timeline, for the measured trace.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
@@ -24,7 +25,6 @@ namespace Kvpr.Cli.Bench
 
         /// <summary>The share of a recorded step's time <paramref name="stream"/> was busy.</summary>
         public double BusyShare(StreamKind stream) => StreamBusyMs[stream] / RecordedStepMs;
-
 
         /// <summary>Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after <paramref name="warmupSteps"/>.</summary>
         public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed)

@@ -35,8 +35,8 @@ __device__ __forceinline__ void write_value(elem_t* p, float v) { *p = to_elem(v
 template <typename T>
 __device__ __forceinline__ void copy_pair(const elem_t* src{{biasParameter}}, T* dst, int t, float scale)
 {
-    write_value(dst + t, ({{first}}) * scale);
-    write_value(dst + t + HALF_HEAD, ({{second}}) * scale);
+    write_value(dst + t, {{Parenthesized(first, bias)}} * scale);
+    write_value(dst + t + HALF_HEAD, {{Parenthesized(second, bias)}} * scale);
 }
 """);
             if (rope)
@@ -99,6 +99,9 @@ const int head = blockIdx.y * EPILOGUE_HEADS + threadIdx.x / HALF_HEAD, t = thre
 if (threadIdx.x >= EPILOGUE_HEADS * HALF_HEAD || head >= {{heads}})
     return;
 """;
+
+        /// <summary>The projected value as a factor: in parentheses when the bias makes it a sum.</summary>
+        private static string Parenthesized(string value, bool bias) => bias ? $"({value})" : value;
 
         /// <summary>", name + offset" where the model has attention biases, else nothing.</summary>
         private static string BiasArgument(bool bias, string name, string offset) => !bias ? "" : $", {name} + {offset}";

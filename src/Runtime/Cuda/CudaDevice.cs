@@ -91,7 +91,7 @@ namespace Kvpr.Runtime.Cuda
         public PinnedBuffer AllocatePinned(long bytes)
         {
             RequirePositive(bytes);
-            if (bytes >= HugePageMemoryHandle.MinimumBytes && HugePageMemoryHandle.TryAllocate(Context, bytes) is HugePageMemoryHandle huge)
+            if (HugePageMemoryHandle.TryAllocate(Context, bytes) is HugePageMemoryHandle huge)
                 return new PinnedBuffer(huge, bytes);
             CuDriver.Check(CuDriver.cuMemHostAlloc(out var pointer, (nuint)bytes, 0), nameof(CuDriver.cuMemHostAlloc));
             return new PinnedBuffer(new PinnedMemoryHandle(Context, pointer), bytes);

@@ -14,7 +14,7 @@ namespace Kvpr.Runtime.Cuda
     public sealed class HugePageMemoryHandle : CudaResourceHandle
     {
         /// <summary>Smaller blocks (staging, token ids) stay cuMemHostAlloc memory: huge pages pay off over large regions.</summary>
-        public const long MinimumBytes = 64L << 20;
+        private const long MinimumBytes = 64L << 20;
 
         private const long HugePageBytes = 2L << 20;
         private readonly IntPtr _mapping;
@@ -27,12 +27,12 @@ namespace Kvpr.Runtime.Cuda
         }
 
         /// <summary>
-        /// <paramref name="bytes"/> of registered huge-page memory, or null where that is not possible (not Linux, no
-        /// mapping, the driver refuses to register it), so the caller falls back to cuMemHostAlloc.
+        /// <paramref name="bytes"/> of registered huge-page memory, or null where it does not pay or is not possible
+        /// (a small block, not Linux, no mapping, the driver refuses to register it), so the caller takes cuMemHostAlloc.
         /// </summary>
         internal static HugePageMemoryHandle? TryAllocate(CudaContextHandle context, long bytes)
         {
-            if (!OperatingSystem.IsLinux())
+            if (bytes < MinimumBytes || !OperatingSystem.IsLinux())
                 return null;
             // One extra huge page lets the registered range start on a 2 MiB boundary, where the kernel can back it with huge pages.
             var mappingBytes = (nuint)(bytes + HugePageBytes);
