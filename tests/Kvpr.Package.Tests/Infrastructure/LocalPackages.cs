@@ -5,20 +5,18 @@ using System.IO;
 namespace Kvpr.Package.Tests.Infrastructure;
 
 /// <summary>
-/// Kvpr and Kvpr.Cli packed from this build into a temporary folder, and a NuGet configuration that takes them from
-/// there only (everything else from nuget.org) into a package cache of its own: a package left in the user's cache by
-/// an earlier pack of the same version never stands in for the one under test.
+/// Kvpr and Kvpr.Cli packed from this build into a temporary folder (or the folder named by KVPR_PACKAGES, where .ci/run
+/// packs the Release packages), and a NuGet configuration that takes them from there only (everything else from
+/// nuget.org) into a package cache of its own: a package left in the user's cache by an earlier pack of the same
+/// version never stands in for the one under test.
 /// </summary>
 public sealed class LocalPackages : IDisposable
 {
     public LocalPackages()
     {
         Root = Directory.CreateTempSubdirectory("kvpr-packages-").FullName;
-        Source = Directory.CreateDirectory(Path.Combine(Root, "source")).FullName;
         Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(Root, "cache") };
-        foreach (string project in new[] { "src/Package/Kvpr.Package.csproj", "src/Cli/Kvpr.Cli.csproj" })
-            Dotnet.Run(Root, Environment, "pack", Path.Combine(BuildSettings.RepoRoot, project), "--no-build",
-                "--configuration", BuildSettings.Configuration, "--output", Source);
+        Source = System.Environment.GetEnvironmentVariable("KVPR_PACKAGES") is { Length: > 0 } packed ? Path.GetFullPath(packed) : PackThisBuild();
         File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -48,6 +46,15 @@ public sealed class LocalPackages : IDisposable
 
     /// <summary>Environment for every dotnet command run against these packages.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
+
+    private string PackThisBuild()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(Root, "source")).FullName;
+        foreach (string project in new[] { "src/Package/Kvpr.Package.csproj", "src/Cli/Kvpr.Cli.csproj" })
+            Dotnet.Run(Root, Environment, "pack", Path.Combine(BuildSettings.RepoRoot, project), "--no-build",
+                "--configuration", BuildSettings.Configuration, "--output", folder);
+        return folder;
+    }
 
     /// <summary>A new console project in a folder of its own whose Program.cs is <paramref name="program"/>, with the Kvpr package added.</summary>
     public string CreateConsoleProject(string name, string program)
