@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
@@ -39,7 +40,7 @@ public class ConsumerProjectTests(LocalPackages packages)
         Dotnet.Run(project, packages.Environment, "build", "--no-restore", "-p:KvprHardwareProfile=t4-pcie3");
         string prompts = string.Join(";", reference.Prompts.Select(prompt => string.Join(",", prompt)));
         string[] lines = Dotnet.Run(project, packages.Environment, Path.Combine("bin", "Debug", "net10.0", "OptTinyApp.dll"), fixture, prompts)
-            .Split('\n', System.StringSplitOptions.RemoveEmptyEntries | System.StringSplitOptions.TrimEntries);
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         lines[0].ShouldBe("profile t4-pcie3");
         lines.Skip(1).Select(line => line.Split(',').Select(int.Parse).ToArray()).ToArray().ShouldBe(reference.GeneratedTokens);
