@@ -25,6 +25,8 @@ public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs 
         ["gqa6-d128"] = ModelSpec.Llama("gqa6-d128", hidden: 1536, layers: 1, heads: 12, kvHeads: 2, ffnHidden: 256),
         // Head dim 256: a whole warp a token; 16 query heads in four blocks; bf16.
         ["mqa-d256-bf16"] = ModelSpec.Llama("mqa-d256-bf16", hidden: 4096, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 256) with { WeightType = WeightType.BFloat16 },
+        // A sliding window of 40 tokens, GQA: splits before the window stay empty, one starts inside it.
+        ["mistral-window-40"] = ModelSpec.Mistral("mistral-window-40", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 256, slidingWindow: 40),
     };
 
     public static IEnumerable<object[]> Cases()
@@ -44,6 +46,10 @@ public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs 
         yield return new object[] { "opt-tiny", 2, 130, 1, 130 };
         yield return new object[] { "mqa-d80", 3, 100, 50, 4 };
         yield return new object[] { "mqa-d256-bf16", 2, 37, 16, 3 };
+        // Sliding window: shorter than the window; the window inside one split; across splits of 16 with most of them empty.
+        yield return new object[] { "mistral-window-40", 2, 30, 128, 1 };
+        yield return new object[] { "mistral-window-40", 1, 300, 128, 3 };
+        yield return new object[] { "mistral-window-40", 2, 100, 16, 7 };
     }
 
     [GxxTheory]
@@ -53,7 +59,7 @@ public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs 
         var spec = Models[model];
         string program = programs.For(spec);
 
-        var (exitCode, output) = Gxx.RunProgram(program, Invariant($"{batch} {length} {tokensPerSplit} {splits}"));
+        var (exitCode, output) = Gxx.RunProgram(program, Invariant($"{batch} {length} {tokensPerSplit} {splits} {spec.SlidingWindow}"));
 
         exitCode.ShouldBe(0, output);
         // The output rounds to 16 bits: 2^-11 relative for fp16 (4.9e-4 at most), 2^-8 for bf16.
