@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 
 namespace Kvpr.Kernels.Tests;
 
@@ -11,22 +9,8 @@ namespace Kvpr.Kernels.Tests;
 /// barriers and warp shuffles as rendezvous) against attention in float64 on the same 16-bit inputs: the kernels'
 /// logic checked where there is no GPU. The selftest on a GPU (KernelSelftest) remains the check of the real thing.
 /// </summary>
-public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs programs) : IClassFixture<EmulatedDecodeAttentionTests.Programs>
+public class EmulatedDecodeAttentionTests(EmulatedPrograms programs) : IClassFixture<EmulatedPrograms>
 {
-    private static readonly Dictionary<string, ModelSpec> Models = new()
-    {
-        // Head dim 16: 2 lanes a token, 64 tokens in flight per step; multi-head.
-        ["opt-tiny"] = FixtureSpecs.OptTiny,
-        // bf16, 2 query heads a KV head in one block.
-        ["llama-tiny-gqa-bf16"] = FixtureSpecs.LlamaTinyGqa with { WeightType = WeightType.BFloat16 },
-        // Head dim 80: 10 chunks on 16 lanes (6 spare); 8 query heads a KV head, in two blocks of 4.
-        ["mqa-d80"] = ModelSpec.Llama("mqa-d80", hidden: 640, layers: 1, heads: 8, kvHeads: 1, ffnHidden: 256),
-        // Head dim 128, 6 query heads a KV head: two blocks of 3.
-        ["gqa6-d128"] = ModelSpec.Llama("gqa6-d128", hidden: 1536, layers: 1, heads: 12, kvHeads: 2, ffnHidden: 256),
-        // Head dim 256: a whole warp a token; 16 query heads in four blocks; bf16.
-        ["mqa-d256-bf16"] = ModelSpec.Llama("mqa-d256-bf16", hidden: 4096, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 256) with { WeightType = WeightType.BFloat16 },
-    };
-
     public static IEnumerable<object[]> Cases()
     {
         // (batch, length) split as DecodeSplit splits it on an H100 (132 multiprocessors).
@@ -36,7 +20,7 @@ public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs 
             ("llama-tiny-gqa-bf16", 3, 200), ("mqa-d256-bf16", 1, 150),
         })
         {
-            var split = DecodeSplit.For(Models[model], batch, length, multiprocessors: 132);
+            var split = DecodeSplit.For(EmulatedModels.ByName[model], batch, length, multiprocessors: 132);
             yield return new object[] { model, batch, length, split.TokensPerSplit, split.Splits };
         }
 
@@ -44,16 +28,20 @@ public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs 
         yield return new object[] { "opt-tiny", 2, 130, 1, 130 };
         yield return new object[] { "mqa-d80", 3, 100, 50, 4 };
         yield return new object[] { "mqa-d256-bf16", 2, 37, 16, 3 };
+        // Sliding window: shorter than the window; the window inside one split; across splits of 16 with most of them empty.
+        yield return new object[] { "mistral-window-40", 2, 30, 128, 1 };
+        yield return new object[] { "mistral-window-40", 1, 300, 128, 3 };
+        yield return new object[] { "mistral-window-40", 2, 100, 16, 7 };
     }
 
     [GxxTheory]
     [MemberData(nameof(Cases))]
     public void Decode_attention_and_combine_match_float64_attention(string model, int batch, int length, int tokensPerSplit, int splits)
     {
-        var spec = Models[model];
-        string program = programs.For(spec);
+        var spec = EmulatedModels.ByName[model];
+        string program = programs.For(spec, "decode_attention_check.cpp");
 
-        var (exitCode, output) = Gxx.RunProgram(program, Invariant($"{batch} {length} {tokensPerSplit} {splits}"));
+        var (exitCode, output) = Gxx.RunProgram(program, Invariant($"{batch} {length} {tokensPerSplit} {splits} {spec.SlidingWindow}"));
 
         exitCode.ShouldBe(0, output);
         // The output rounds to 16 bits: 2^-11 relative for fp16 (4.9e-4 at most), 2^-8 for bf16.
@@ -61,31 +49,4 @@ public class EmulatedDecodeAttentionTests(EmulatedDecodeAttentionTests.Programs 
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The check program of each model, compiled once per test run into a folder deleted afterwards.</summary>
-    public sealed class Programs : IDisposable
-    {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), $"kvpr-emulated-{Guid.NewGuid():N}");
-        private readonly ConcurrentDictionary<string, Lazy<string>> _programs = new();
-
-        public string For(ModelSpec spec) => _programs.GetOrAdd(spec.Name, _ => new Lazy<string>(() => Compile(spec))).Value;
-
-        public void Dispose()
-        {
-            if (Directory.Exists(_folder))
-                Directory.Delete(_folder, recursive: true);
-        }
-
-        private string Compile(ModelSpec spec)
-        {
-            Directory.CreateDirectory(_folder);
-            string source = Path.Combine(_folder, spec.Name + ".cu"), program = Path.Combine(_folder, spec.Name);
-            File.WriteAllText(source, KernelEmitter.Emit(spec).Source);
-            string emulator = Path.Combine(AppContext.BaseDirectory, "CudaEmulator");
-            // The model's kernels come first (-include), then the check that launches them.
-            var (exitCode, output) = Gxx.Run($"-std=c++17 -O1 -w -I \"{emulator}\" -include cuda_emulator.h -include \"{source}\" \"{Path.Combine(emulator, "decode_attention_check.cpp")}\" -o \"{program}\"");
-            exitCode.ShouldBe(0, output);
-            return program;
-        }
-    }
 }

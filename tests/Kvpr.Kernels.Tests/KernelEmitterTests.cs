@@ -32,6 +32,8 @@ public class KernelEmitterTests
     [InlineData("opt-6.7b", new[] { KernelNames.MlpActivation, KernelNames.ResidualAddBias })]
     [InlineData("llama-tiny", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
     [InlineData("llama-tiny-gqa", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("mistral-window", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("qwen2-llama3", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
     public void Each_needed_entry_point_is_declared_exactly_once_and_no_other(string model, string[] architectureEntryPoints)
     {
         var kernels = KernelEmitter.Emit(FixtureSpecs.Get(model));
@@ -77,10 +79,49 @@ public class KernelEmitterTests
         ints["VOCAB"].ShouldBe(spec.Vocab);
         ParseFloat(floats["NORM_EPS"]).ShouldBe((float)spec.NormEps);
         ParseFloat(floats["Q_SCALE"]).ShouldBe((float)(1 / Math.Sqrt(spec.Hidden / spec.Heads)));
-        if (spec.Architecture == Architecture.Llama)
-            ParseFloat(floats["ROPE_THETA"]).ShouldBe((float)spec.RopeTheta);
-        else
+        if (spec.Architecture == Architecture.Opt)
             ints["POSITION_OFFSET"].ShouldBe(2);
+        else
+            RopeTable(source).Length.ShouldBe(spec.HeadDim / 2);
+    }
+
+    [Fact]
+    public void Rope_table_holds_theta_powers_rounded_to_the_weight_type()
+    {
+        var spec = FixtureSpecs.LlamaTinyGqa;
+
+        var table = RopeTable(KernelEmitter.Emit(spec).Source);
+        var bf16Table = RopeTable(KernelEmitter.Emit(spec with { WeightType = WeightType.BFloat16 }).Source);
+
+        for (int i = 0; i < table.Length; i++)
+        {
+            double exact = Math.Pow(10000, -2.0 * i / spec.HeadDim);
+            table[i].ShouldBe((float)(Half)exact);
+            bf16Table[i].ShouldBe((float)exact, exact / 256);
+            (BitConverter.SingleToInt32Bits(bf16Table[i]) & 0xFFFF).ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public void Sliding_window_models_start_attention_at_the_window()
+    {
+        var spec = ModelSpec.Mistral("mistral", hidden: 64, layers: 1, heads: 4, kvHeads: 2, ffnHidden: 128, vocab: 512, maxPositions: 128, slidingWindow: 8);
+
+        string source = KernelEmitter.Emit(spec).Source;
+        string plain = KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa).Source;
+
+        CudaDeclarations.IntConstants(source)["SLIDING_WINDOW"].ShouldBe(8);
+        source.ShouldContain("int first_visible(int position) { return max(0, position - SLIDING_WINDOW + 1); }");
+        plain.ShouldContain("int first_visible(int /* position */) { return 0; }");
+        plain.ShouldNotContain("SLIDING_WINDOW");
+    }
+
+    /// <summary>The values of ROPE_INV_FREQ in an emitted source.</summary>
+    private static float[] RopeTable(string source)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(source, @"ROPE_INV_FREQ\[HALF_HEAD\] = \{([^}]*)\}");
+        match.Success.ShouldBeTrue("the source declares ROPE_INV_FREQ");
+        return match.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseFloat).ToArray();
     }
 
     [Fact]
@@ -91,7 +132,7 @@ public class KernelEmitterTests
         code.ShouldContain("position_table");
         code.ShouldContain("bias");
         code.ShouldContain("fmaxf(x, 0.0f)");
-        code.ShouldNotContain("ROPE_THETA");
+        code.ShouldNotContain("ROPE_INV_FREQ");
         code.ShouldNotContain("rotate_pair");
         code.ShouldNotContain("gate");
         code.ShouldNotContain("expf(-x)");
@@ -108,6 +149,16 @@ public class KernelEmitterTests
         code.ShouldNotContain("bias");
         code.ShouldNotContain("position_table");
         code.ShouldNotContain("mean");
+    }
+
+    [Fact]
+    public void Qwen2_kernels_add_q_k_v_biases_but_no_output_bias()
+    {
+        var kernels = KernelEmitter.Emit(FixtureSpecs.Qwen2Llama3);
+
+        kernels[KernelNames.QkvEpilogue].Parameters.Select(p => p.Name).ShouldContain("qkv_bias");
+        kernels[KernelNames.KvRecomputeEpilogue].Parameters.Select(p => p.Name).ShouldContain("kv_bias");
+        kernels.Kernels.Select(k => k.Name).ShouldNotContain(KernelNames.ResidualAddBias);
     }
 
     [Theory]

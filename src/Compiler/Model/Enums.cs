@@ -1,7 +1,21 @@
 namespace Kvpr
 {
-    /// <summary>Model families the toolkit compiles.</summary>
-    public enum Architecture { Opt, Llama }
+    /// <summary>
+    /// Model families the toolkit compiles: OPT, and the rotary families named after their Hugging Face classes
+    /// (Llama 2 and 3, Mistral, Qwen2 and 2.5), which differ in biases, sliding windows and their defaults.
+    /// </summary>
+    public enum Architecture { Opt, Llama, Mistral, Qwen2 }
+
+    /// <summary>How RoPE's frequencies are stretched for contexts longer than the training length (Hugging Face's rope_type).</summary>
+    public enum RopeScaling
+    {
+        /// <summary>Plain RoPE: pair i turns at theta^(−2i/d) per position.</summary>
+        None,
+        /// <summary>Every frequency divided by the factor (position interpolation).</summary>
+        Linear,
+        /// <summary>Llama 3.1's scaling: low frequencies divided by the factor, high ones kept, the band between blended.</summary>
+        Llama3,
+    }
 
     /// <summary>Normalisation applied before attention and before the MLP.</summary>
     public enum NormKind { LayerNorm, RmsNorm }

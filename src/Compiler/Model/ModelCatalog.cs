@@ -4,7 +4,7 @@ using System.Linq;
 
 namespace Kvpr
 {
-    /// <summary>Built-in model dimensions, by the names people use for them (opt-6.7b, llama-2-7b, …).</summary>
+    /// <summary>Built-in model dimensions, by the names people use for them (opt-6.7b, llama-2-7b, …), as in their config.json.</summary>
     public static class ModelCatalog
     {
         /// <summary>A small OPT-shaped model for the CPU demo run: seeded random weights, no download.</summary>
@@ -23,6 +23,11 @@ namespace Kvpr
             ModelSpec.Opt("opt-66b", 9216, 64, 72, 36864),
             ModelSpec.Llama("llama-2-7b", 4096, 32, 32, 32, 11008),
             ModelSpec.Llama("llama-2-13b", 5120, 40, 40, 40, 13824),
+            ModelSpec.Llama("llama-3-8b", 4096, 32, 32, 8, 14336, vocab: 128256, maxPositions: 8192, ropeTheta: 500000) with { WeightType = WeightType.BFloat16 },
+            ModelSpec.Llama("llama-3-70b", 8192, 80, 64, 8, 28672, vocab: 128256, maxPositions: 8192, ropeTheta: 500000) with { WeightType = WeightType.BFloat16 },
+            ModelSpec.Mistral("mistral-7b", 4096, 32, 32, 8, 14336, maxPositions: 32768, normEps: 1e-5, slidingWindow: 4096) with { WeightType = WeightType.BFloat16 },
+            ModelSpec.Qwen2("qwen2.5-7b", 3584, 28, 28, 4, 18944, vocab: 152064, maxPositions: 131072, normEps: 1e-6, ropeTheta: 1000000) with { WeightType = WeightType.BFloat16 },
+            ModelSpec.Qwen2("qwen2.5-14b", 5120, 48, 40, 8, 13824, vocab: 152064, maxPositions: 131072, normEps: 1e-5, ropeTheta: 1000000) with { WeightType = WeightType.BFloat16 },
         };
 
         public static IReadOnlyList<string> Names { get; } = Models.Select(m => m.Name).ToArray();

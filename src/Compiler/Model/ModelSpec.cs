@@ -5,8 +5,8 @@ namespace Kvpr
     /// <summary>
     /// The dimensions and numerics of a decoder-only transformer: everything the planner, the kernel
     /// emitters and the runtime need to know about a model, and nothing about its weights.
-    /// Build one with <see cref="Opt"/> or <see cref="Llama"/> so the family's conventions apply,
-    /// then call <see cref="Validate"/>.
+    /// Build one with <see cref="Opt"/>, <see cref="Llama"/>, <see cref="Mistral"/> or <see cref="Qwen2"/> so the
+    /// family's conventions apply, then call <see cref="Validate"/>.
     /// </summary>
     public sealed record ModelSpec
     {
@@ -26,7 +26,22 @@ namespace Kvpr
         public bool GatedMlp { get; init; }
         /// <summary>Rotary embedding base; 0 when the family uses learned positions (OPT).</summary>
         public double RopeTheta { get; init; }
+        /// <summary>How the rotary frequencies are scaled; the Rope* parameters below belong to it and are 0 where it does not use them.</summary>
+        public RopeScaling RopeScaling { get; init; }
+        /// <summary>Linear and Llama 3 scaling: how much longer the context is than the training length (frequencies divided by it).</summary>
+        public double RopeScalingFactor { get; init; }
+        /// <summary>Llama 3 scaling: wavelengths above OriginalMaxPositions / this are divided by the factor.</summary>
+        public double RopeLowFrequencyFactor { get; init; }
+        /// <summary>Llama 3 scaling: wavelengths below OriginalMaxPositions / this are kept.</summary>
+        public double RopeHighFrequencyFactor { get; init; }
+        /// <summary>Llama 3 scaling: the context length the model was trained with.</summary>
+        public int RopeOriginalMaxPositions { get; init; }
+        /// <summary>Tokens a query attends to, itself included: the last SlidingWindow positions (Mistral); 0 attends to the whole context.</summary>
+        public int SlidingWindow { get; init; }
+        /// <summary>Biases on the q, k and v projections.</summary>
         public bool AttentionBias { get; init; }
+        /// <summary>A bias on the attention's output projection (OPT; Qwen2 has q, k, v biases but none here).</summary>
+        public bool AttentionOutputBias { get; init; }
         public bool MlpBias { get; init; }
         public bool TiedEmbeddings { get; init; }
         public WeightType WeightType { get; init; } = WeightType.Float16;
@@ -49,7 +64,7 @@ namespace Kvpr
             get
             {
                 long h = Hidden, kv = KvDim, f = FfnHidden;
-                long attention = h * h * 2 + h * kv * 2 + (AttentionBias ? h * 2 + kv * 2 : 0);
+                long attention = h * h * 2 + h * kv * 2 + (AttentionBias ? h + kv * 2 : 0) + (AttentionOutputBias ? h : 0);
                 long mlp = (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0);
                 long norms = Norm == NormKind.LayerNorm ? 4 * h : 2 * h;
                 return attention + mlp + norms;
@@ -88,6 +103,7 @@ namespace Kvpr
             GatedMlp = false,
             RopeTheta = 0,
             AttentionBias = true,
+            AttentionOutputBias = true,
             MlpBias = true,
             TiedEmbeddings = true,
         };
@@ -111,9 +127,28 @@ namespace Kvpr
             GatedMlp = true,
             RopeTheta = ropeTheta,
             AttentionBias = false,
+            AttentionOutputBias = false,
             MlpBias = false,
             TiedEmbeddings = tiedEmbeddings,
         };
+
+        /// <summary>Mistral conventions: Llama's, with a sliding attention window (Hugging Face's MistralConfig defaults).</summary>
+        public static ModelSpec Mistral(string name, int hidden, int layers, int heads, int kvHeads, int ffnHidden, int vocab = 32000, int maxPositions = 131072,
+            double normEps = 1e-6, double ropeTheta = 10000, int slidingWindow = 4096) =>
+            Llama(name, hidden, layers, heads, kvHeads, ffnHidden, vocab, maxPositions, normEps, ropeTheta) with
+            {
+                Architecture = Architecture.Mistral,
+                SlidingWindow = slidingWindow,
+            };
+
+        /// <summary>Qwen2 conventions: Llama's, with biases on q, k and v (Hugging Face's Qwen2Config defaults; the smaller Qwen2.5 sizes tie the head).</summary>
+        public static ModelSpec Qwen2(string name, int hidden, int layers, int heads, int kvHeads, int ffnHidden, int vocab = 151936, int maxPositions = 32768,
+            double normEps = 1e-6, double ropeTheta = 10000, bool tiedEmbeddings = false) =>
+            Llama(name, hidden, layers, heads, kvHeads, ffnHidden, vocab, maxPositions, normEps, ropeTheta, tiedEmbeddings) with
+            {
+                Architecture = Architecture.Qwen2,
+                AttentionBias = true,
+            };
 
         /// <summary>Every problem with this spec; empty when the toolkit can compile it.</summary>
         public IReadOnlyList<SpecError> Validate()
@@ -144,11 +179,48 @@ namespace Kvpr
                     $"Head dimension Hidden / Heads = {HeadDim} is not supported by the attention kernels: use a multiple of {HeadDimMultiple} from {HeadDimMultiple} to {MaxHeadDim}."));
             if (!(NormEps > 0) || NormEps >= 1)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(NormEps), $"NormEps must be in (0, 1), but is {NormEps}."));
-            if (Architecture == Architecture.Llama && !(RopeTheta > 0))
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeTheta), $"RopeTheta must be positive for Llama models, but is {RopeTheta}."));
+            if (Architecture != Architecture.Opt && !(RopeTheta > 0))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeTheta), $"RopeTheta must be positive for {Architecture} models, but is {RopeTheta}."));
             if (Architecture == Architecture.Opt && KvHeads != Heads)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(KvHeads), $"OPT models use multi-head attention: KvHeads ({KvHeads}) must equal Heads ({Heads})."));
+            ValidateRopeScaling(errors);
+            if (SlidingWindow < 0)
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(SlidingWindow), $"SlidingWindow must be 0 (the whole context) or a positive number of tokens, but is {SlidingWindow}."));
+            else if (SlidingWindow > 0 && Architecture == Architecture.Opt)
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(SlidingWindow), "OPT models attend to the whole context: SlidingWindow must be 0."));
             return errors;
+        }
+
+        /// <summary>The scaling's parameters as Hugging Face checks them; a parameter the scaling does not use must stay 0.</summary>
+        private void ValidateRopeScaling(List<SpecError> errors)
+        {
+            void Unused(string field, double value)
+            {
+                if (value != 0)
+                    errors.Add(new SpecError(ErrorCodes.InvalidValue, field, $"{field} is {value}, but RopeScaling {RopeScaling} does not use it: leave it 0."));
+            }
+
+            if (RopeScaling != RopeScaling.None && Architecture == Architecture.Opt)
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeScaling), "OPT models use learned positions: RopeScaling must be None."));
+            if (RopeScaling == RopeScaling.None)
+                Unused(nameof(RopeScalingFactor), RopeScalingFactor);
+            else if (!(RopeScalingFactor >= 1))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeScalingFactor), $"RopeScalingFactor must be at least 1 for {RopeScaling} scaling, but is {RopeScalingFactor}."));
+
+            if (RopeScaling != RopeScaling.Llama3)
+            {
+                Unused(nameof(RopeLowFrequencyFactor), RopeLowFrequencyFactor);
+                Unused(nameof(RopeHighFrequencyFactor), RopeHighFrequencyFactor);
+                Unused(nameof(RopeOriginalMaxPositions), RopeOriginalMaxPositions);
+                return;
+            }
+            if (!(RopeLowFrequencyFactor > 0))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeLowFrequencyFactor), $"RopeLowFrequencyFactor must be positive, but is {RopeLowFrequencyFactor}."));
+            if (!(RopeHighFrequencyFactor > RopeLowFrequencyFactor))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeHighFrequencyFactor),
+                    $"RopeHighFrequencyFactor ({RopeHighFrequencyFactor}) must be greater than RopeLowFrequencyFactor ({RopeLowFrequencyFactor})."));
+            if (RopeOriginalMaxPositions <= 0)
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeOriginalMaxPositions), $"RopeOriginalMaxPositions must be a positive integer, but is {RopeOriginalMaxPositions}."));
         }
 
         /// <summary>Head dimensions the attention kernels are written for.</summary>

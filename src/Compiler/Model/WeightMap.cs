@@ -66,6 +66,7 @@ namespace Kvpr
             entries.Add(LmHead(spec, Model + "embed_tokens.weight"));
         }
 
+        /// <summary>Llama, Mistral and Qwen2 share Hugging Face's Llama tensor names.</summary>
         private static void AddLlama(ModelSpec spec, List<WeightMapEntry> entries)
         {
             int h = spec.Hidden, f = spec.FfnHidden;
@@ -96,21 +97,21 @@ namespace Kvpr
             entries.Add(LmHead(spec, Model + "embed_tokens.weight"));
         }
 
-        /// <summary>q, k, v and output projections: both families name them self_attn.{q,k,v}_proj.</summary>
+        /// <summary>q, k, v and output projections: every family names them self_attn.{q,k,v}_proj; biases as the spec says (Qwen2: q, k, v only).</summary>
         private static void AddAttention(ModelSpec spec, List<WeightMapEntry> entries, string layerPrefix, int layer, string outputName)
         {
             int h = spec.Hidden, kv = spec.KvDim;
             var projections = new[]
             {
-                ("q_proj", WeightMapRole.QueryWeight, WeightMapRole.QueryBias, h),
-                ("k_proj", WeightMapRole.KeyWeight, WeightMapRole.KeyBias, kv),
-                ("v_proj", WeightMapRole.ValueWeight, WeightMapRole.ValueBias, kv),
-                (outputName, WeightMapRole.AttentionOutputWeight, WeightMapRole.AttentionOutputBias, h),
+                ("q_proj", WeightMapRole.QueryWeight, WeightMapRole.QueryBias, h, spec.AttentionBias),
+                ("k_proj", WeightMapRole.KeyWeight, WeightMapRole.KeyBias, kv, spec.AttentionBias),
+                ("v_proj", WeightMapRole.ValueWeight, WeightMapRole.ValueBias, kv, spec.AttentionBias),
+                (outputName, WeightMapRole.AttentionOutputWeight, WeightMapRole.AttentionOutputBias, h, spec.AttentionOutputBias),
             };
-            foreach (var (name, weight, bias, outputs) in projections)
+            foreach (var (name, weight, bias, outputs, hasBias) in projections)
             {
                 entries.Add(new WeightMapEntry($"{layerPrefix}self_attn.{name}.weight", weight, layer, new[] { outputs, h }));
-                if (spec.AttentionBias)
+                if (hasBias)
                     entries.Add(new WeightMapEntry($"{layerPrefix}self_attn.{name}.bias", bias, layer, new[] { outputs }));
             }
         }

@@ -11,7 +11,7 @@ namespace Kvpr.Generators.Diagnostics
             "'{0}' must be declared partial so that Kvpr can add its engine, plan and kernels: write 'partial {1} {0}'");
 
         public static DiagnosticDescriptor UnknownArchitecture { get; } = Error(ErrorCodes.UnknownArchitecture, "Unknown architecture",
-            "{0} is not an architecture Kvpr compiles: use Architecture.Opt or Architecture.Llama");
+            "{0} is not an architecture Kvpr compiles: use Architecture.Opt, Architecture.Llama, Architecture.Mistral or Architecture.Qwen2");
 
         public static DiagnosticDescriptor HeadsDoNotDivideHidden { get; } = Error(ErrorCodes.HeadsDoNotDivideHidden, "Heads must divide Hidden", "{0}");
 

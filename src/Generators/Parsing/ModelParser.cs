@@ -114,9 +114,13 @@ namespace Kvpr.Generators.Parsing
             string name = arguments.Named(nameof(ModelSpec.Name), type.Name);
             int hidden = arguments.Named<int>(nameof(ModelSpec.Hidden)), layers = arguments.Named<int>(nameof(ModelSpec.Layers));
             int heads = arguments.Named<int>(nameof(ModelSpec.Heads)), ffnHidden = arguments.Named<int>(nameof(ModelSpec.FfnHidden));
-            var family = architecture == Architecture.Opt
-                ? ModelSpec.Opt(name, hidden, layers, heads, ffnHidden)
-                : ModelSpec.Llama(name, hidden, layers, heads, heads, ffnHidden);
+            var family = architecture switch
+            {
+                Architecture.Opt => ModelSpec.Opt(name, hidden, layers, heads, ffnHidden),
+                Architecture.Mistral => ModelSpec.Mistral(name, hidden, layers, heads, heads, ffnHidden),
+                Architecture.Qwen2 => ModelSpec.Qwen2(name, hidden, layers, heads, heads, ffnHidden),
+                _ => ModelSpec.Llama(name, hidden, layers, heads, heads, ffnHidden),
+            };
             var spec = family with
             {
                 KvHeads = arguments.Named(nameof(ModelSpec.KvHeads), heads),
@@ -124,6 +128,15 @@ namespace Kvpr.Generators.Parsing
                 MaxPositions = arguments.Named(nameof(ModelSpec.MaxPositions), family.MaxPositions),
                 NormEps = arguments.Named(nameof(ModelSpec.NormEps), family.NormEps),
                 RopeTheta = arguments.Named(nameof(ModelSpec.RopeTheta), family.RopeTheta),
+                RopeScaling = (RopeScaling)arguments.Named(nameof(ModelSpec.RopeScaling), (int)family.RopeScaling),
+                RopeScalingFactor = arguments.Named(nameof(ModelSpec.RopeScalingFactor), family.RopeScalingFactor),
+                RopeLowFrequencyFactor = arguments.Named(nameof(ModelSpec.RopeLowFrequencyFactor), family.RopeLowFrequencyFactor),
+                RopeHighFrequencyFactor = arguments.Named(nameof(ModelSpec.RopeHighFrequencyFactor), family.RopeHighFrequencyFactor),
+                RopeOriginalMaxPositions = arguments.Named(nameof(ModelSpec.RopeOriginalMaxPositions), family.RopeOriginalMaxPositions),
+                SlidingWindow = arguments.Named(nameof(ModelSpec.SlidingWindow), family.SlidingWindow),
+                AttentionBias = arguments.Named(nameof(ModelSpec.AttentionBias), family.AttentionBias),
+                AttentionOutputBias = arguments.Named(nameof(ModelSpec.AttentionOutputBias), family.AttentionOutputBias),
+                MlpBias = arguments.Named(nameof(ModelSpec.MlpBias), family.MlpBias),
                 TiedEmbeddings = arguments.Named(nameof(ModelSpec.TiedEmbeddings), family.TiedEmbeddings),
                 WeightType = (WeightType)arguments.Named(nameof(ModelSpec.WeightType), (int)family.WeightType),
             };
@@ -135,6 +148,9 @@ namespace Kvpr.Generators.Parsing
             if (architecture == Architecture.Opt && arguments.Has(nameof(ModelSpec.RopeTheta)))
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(ModelSpec.RopeTheta),
                     "RopeTheta applies to rotary (Llama) models; OPT uses learned positions: remove RopeTheta."));
+            if (!Enum.IsDefined(typeof(RopeScaling), spec.RopeScaling))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(ModelSpec.RopeScaling),
+                    $"RopeScaling value {(int)spec.RopeScaling} is not a scaling: use RopeScaling.None, RopeScaling.Linear or RopeScaling.Llama3."));
             if (!Enum.IsDefined(typeof(WeightType), spec.WeightType))
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(ModelSpec.WeightType),
                     $"WeightType value {(int)spec.WeightType} is not a weight type: use WeightType.Float16 or WeightType.BFloat16."));

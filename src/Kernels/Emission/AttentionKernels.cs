@@ -26,11 +26,25 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
 {
     return (long long)b * cache_capacity * KV_DIM + kv_head * HEAD_DIM;
 }
+
+{{FirstVisible(spec)}}
 """);
             DecodeAttentionKernels.Emit(spec, tiling, source);
             source.Code(StateAndLoop);
             EmitPrefill(tiling, source);
         }
+
+        /// <summary>The first token a query attends to: its sliding window's start, or token 0 where the model has no window.</summary>
+        private static string FirstVisible(ModelSpec spec) => spec.SlidingWindow > 0
+            ? """
+// A query at `position` attends to tokens [first_visible(position), position]: its last SLIDING_WINDOW positions
+// (Hugging Face's sliding window mask keeps key j where j > position - SLIDING_WINDOW).
+__device__ __forceinline__ int first_visible(int position) { return max(0, position - SLIDING_WINDOW + 1); }
+"""
+            : """
+// A query at `position` attends to tokens [first_visible(position), position]: the whole context.
+__device__ __forceinline__ int first_visible(int /* position */) { return 0; }
+""";
 
         private static int LanesPerKey(int chunks)
         {
@@ -43,8 +57,8 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
         private const string StateAndLoop = """
 // Softmax state of an attention block's ROWS query rows over the tokens folded in so far, in float: running max
 // of the scores, running sum of exp(score - max) and accumulator sum of exp(score - max) * v. Row i may attend
-// to tokens before end[i] (the causal limit in prefill). The tile's p * v products are summed in SLICES token
-// slices (so every thread has work) into partial, then folded into acc.
+// to tokens [start[i], end[i]) (its window and causal limit in prefill). The tile's p * v products are summed in
+// SLICES token slices (so every thread has work) into partial, then folded into acc.
 template <int ROWS>
 struct AttentionState
 {
@@ -56,10 +70,11 @@ struct AttentionState
     float max[ROWS];
     float sum[ROWS];
     float rescale[ROWS];
+    int start[ROWS];
     int end[ROWS];
 };
 
-// Clears the running softmax; the caller has filled q and end, which the barrier publishes too.
+// Clears the running softmax; the caller has filled q, start and end, which the barrier publishes too.
 template <int ROWS>
 __device__ void begin_attention(AttentionState<ROWS>& s)
 {
@@ -74,9 +89,9 @@ __device__ void begin_attention(AttentionState<ROWS>& s)
 }
 
 // Folds tokens [begin, end) of one sequence into the state, a tile of ATTENTION_TILE tokens at a time (online
-// softmax); tokens at or past a row's end[row] score -inf for it. Every row must attend to token `begin`, so the
-// first tile gives each row a finite max. k and v point at token 0 of the sequence, at the block's KV head's
-// columns; rows are KV_DIM apart.
+// softmax); tokens outside a row's [start[row], end[row]) score -inf for it. Every row's start must lie in the
+// first tile, so that tile gives each row a finite max. k and v point at token 0 of the sequence, at the block's KV
+// head's columns; rows are KV_DIM apart.
 template <int ROWS>
 __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v, int begin, int end)
 {
@@ -107,7 +122,7 @@ __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v
                 for (int offset = LANES_PER_KEY / 2; offset > 0; offset /= 2)
                     dot[row] += __shfl_xor_sync(FULL_WARP, dot[row], offset);
                 if (key_lane == 0 && t < count)
-                    s.scores[row][t] = tile + t < s.end[row] ? dot[row] : negative_infinity();
+                    s.scores[row][t] = tile + t >= s.start[row] && tile + t < s.end[row] ? dot[row] : negative_infinity();
             }
         }
         __syncthreads();
@@ -190,7 +205,7 @@ __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v
                 CacheCapacity,
             };
             var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Tokens, tiling.PrefillQueries), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
-            const string description = "Causal attention of prompt tokens already written to the cache by qkv_epilogue: block (x, head block, b) takes PREFILL_QUERIES query tokens of sequence b, each attending from its position p to tokens [0, p], and writes the normalised output. The block's HEADS_PER_BLOCK x PREFILL_QUERIES query rows share every K and V load.";
+            const string description = "Causal attention of prompt tokens already written to the cache by qkv_epilogue: block (x, head block, b) takes PREFILL_QUERIES query tokens of sequence b, each attending from its position p to tokens [first_visible(p), p], and writes the normalised output. The block's HEADS_PER_BLOCK x PREFILL_QUERIES query rows share every K and V load.";
             source.Kernel(new KernelSignature(KernelNames.PrefillAttention, description, parameters, launch), "ATTENTION_THREADS", """
 constexpr int ROWS = HEADS_PER_BLOCK * PREFILL_QUERIES;
 const int first_token = blockIdx.x * PREFILL_QUERIES, b = blockIdx.z;
@@ -205,10 +220,17 @@ for (int i = threadIdx.x; i < ROWS * HEAD_DIM; i += blockDim.x)
     s.q[row][i % HEAD_DIM] = q[(((long long)b * tokens + t) * HEADS + first_head + row % HEADS_PER_BLOCK) * HEAD_DIM + i % HEAD_DIM];
 }
 for (int row = threadIdx.x; row < ROWS; row += blockDim.x)
-    s.end[row] = first_position + first_token + min(row / HEADS_PER_BLOCK, count - 1) + 1;
+{
+    const int position = first_position + first_token + min(row / HEADS_PER_BLOCK, count - 1);
+    s.start[row] = first_visible(position);
+    s.end[row] = position + 1;
+}
 begin_attention(s);
 const long long offset = kv_head_offset(b, first_head / GROUP_SIZE, cache_capacity);
-attend(s, k_cache + offset, v_cache + offset, 0, first_position + first_token + count);
+// The block's first query sees the earliest token; the other rows' windows start fewer than PREFILL_QUERIES later,
+// within the first tile.
+static_assert(PREFILL_QUERIES <= ATTENTION_TILE, "every row's first visible token lies in the block's first tile");
+attend(s, k_cache + offset, v_cache + offset, first_visible(first_position + first_token), first_position + first_token + count);
 for (int i = threadIdx.x; i < count * HEADS_PER_BLOCK * HEAD_DIM; i += blockDim.x)
 {
     const int row = i / HEAD_DIM, d = i % HEAD_DIM;

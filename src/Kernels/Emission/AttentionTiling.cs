@@ -41,8 +41,8 @@ namespace Kvpr.Kernels.Emission
 
         /// <summary>
         /// Shared bytes of one query row of an AttentionState: q, accumulator and (at most) one slice of partial sums,
-        /// a tile of scores, max, sum, rescale and end. Several slices, where rows are few, add at most 4 KB.
+        /// a tile of scores, max, sum, rescale, start and end. Several slices, where rows are few, add at most 4 KB.
         /// </summary>
-        private static int RowBytes(int headDim) => 4 * (3 * headDim + LaunchConstants.AttentionTile + 4);
+        private static int RowBytes(int headDim) => 4 * (3 * headDim + LaunchConstants.AttentionTile + 5);
     }
 }

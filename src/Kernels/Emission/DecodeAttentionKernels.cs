@@ -102,11 +102,12 @@ __device__ __forceinline__ void fold_tokens(DecodeHead& head, const uint4* key, 
                 AttentionKernels.CacheCapacity,
             };
             var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Splits), LaunchExtent.Of(tiling.DecodeHeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
-            const string description = "Flash-decoding attention of one new token per sequence over its KV cache, split over the sequence: block (split, head block, b) folds tokens [split * tokens_per_split, +tokens_per_split) into a partial softmax of DECODE_HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the splits.";
+            const string description = "Flash-decoding attention of one new token per sequence over its KV cache, split over the sequence: block (split, head block, b) folds the tokens of [split * tokens_per_split, +tokens_per_split) the new token sees (first_visible) into a partial softmax of DECODE_HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the splits.";
             source.Kernel(new KernelSignature(KernelNames.DecodeAttention, description, parameters, launch), "ATTENTION_THREADS", """
 const int split = blockIdx.x, splits = gridDim.x, b = blockIdx.z;
 const int first_head = blockIdx.y * DECODE_HEADS_PER_BLOCK;
-const int begin = split * tokens_per_split, end = min(length, begin + tokens_per_split);
+// The split's tokens the new token (at position length - 1) sees; a split before its window stays empty.
+const int begin = max(split * tokens_per_split, first_visible(length - 1)), end = min(length, (split + 1) * tokens_per_split);
 const int key_lane = threadIdx.x % LANES_PER_KEY, group = threadIdx.x / LANES_PER_KEY;
 // Where HEAD_DIM / 8 is not a power of two, a group's spare lanes load its last chunk again (bytes a busy lane
 // loads too: no extra traffic) and dot it with a zero query, so they add nothing.

@@ -24,8 +24,8 @@ namespace Kvpr.Kernels.Emission
             Line($"constexpr float Q_SCALE = {CudaLiteral.Float(1 / Math.Sqrt(spec.HeadDim))};", "1 / sqrt(HEAD_DIM), applied to q");
             if (spec.UsesLearnedPositions())
                 Line($"constexpr int POSITION_OFFSET = {CudaLiteral.Int(spec.PositionOffset)};", "position p uses row p + POSITION_OFFSET of the learned table");
-            if (spec.UsesRope())
-                Line($"constexpr float ROPE_THETA = {CudaLiteral.Float(spec.RopeTheta)};", "RoPE base: pair i turns at ROPE_THETA^(-2i / HEAD_DIM) per position");
+            if (spec.SlidingWindow > 0)
+                Line($"constexpr int SLIDING_WINDOW = {CudaLiteral.Int(spec.SlidingWindow)};", "a query attends to the last SLIDING_WINDOW positions, its own included");
             text.Append('\n');
             Line($"constexpr int ROW_THREADS = {CudaLiteral.Int(LaunchConstants.RowThreads)};", "block of the kernels over token rows");
             Line($"constexpr int COLUMNS_PER_THREAD = {CudaLiteral.Int(LaunchConstants.ColumnsPerThread)};", "columns of a row a thread of an elementwise kernel handles");

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 
 namespace Kvpr.Kernels.Emission
@@ -41,16 +42,17 @@ __device__ __forceinline__ void copy_pair(const elem_t* src{{biasParameter}}, T*
 """);
             if (rope)
                 source.Code($$"""
+{{RopeTable(spec)}}
+
 // The same pair rotated to `position` (Hugging Face rotate_half: dimension t pairs with t + HALF_HEAD and turns by
-// position * ROPE_THETA^(-2t / HEAD_DIM)), times scale.
+// position * ROPE_INV_FREQ[t]), times scale.
 template <typename T>
 __device__ __forceinline__ void rotate_pair(const elem_t* src{{biasParameter}}, T* dst, int t, int position, float scale)
 {
     const float x = {{first}};
     const float y = {{second}};
-    const float inv_freq = 1.0f / powf(ROPE_THETA, (float)(2 * t) / (float)HEAD_DIM);
     float sin_angle, cos_angle;
-    sincosf((float)position * inv_freq, &sin_angle, &cos_angle);
+    sincosf((float)position * ROPE_INV_FREQ[t], &sin_angle, &cos_angle);
     write_value(dst + t, (x * cos_angle - y * sin_angle) * scale);
     write_value(dst + t + HALF_HEAD, (y * cos_angle + x * sin_angle) * scale);
 }
@@ -73,6 +75,30 @@ __device__ __forceinline__ void store_kv_pair(const elem_t* src{{biasParameter}}
 
             EmitQkvEpilogue(spec, source, rope, bias);
             EmitKvRecomputeEpilogue(spec, source, bias);
+        }
+
+        /// <summary>
+        /// RoPE's inverse frequencies as a table in the source: the very values the CPU ops use (<see cref="RotaryFrequencies"/>),
+        /// scaled and rounded as Hugging Face's inv_freq buffer, so the GPU turns K and q by the same angles.
+        /// </summary>
+        private static string RopeTable(ModelSpec spec)
+        {
+            string scaling = spec.RopeScaling switch
+            {
+                RopeScaling.Linear => $", divided by the linear scaling factor {spec.RopeScalingFactor.ToString(CultureInfo.InvariantCulture)}",
+                RopeScaling.Llama3 => string.Format(CultureInfo.InvariantCulture, ", with Llama 3 scaling (factor {0}, low_freq_factor {1}, high_freq_factor {2}, original_max_position_embeddings {3})",
+                    spec.RopeScalingFactor, spec.RopeLowFrequencyFactor, spec.RopeHighFrequencyFactor, spec.RopeOriginalMaxPositions),
+                _ => "",
+            };
+            var values = RotaryFrequencies.For(spec).Select(f => CudaLiteral.Float(f)).ToArray();
+            var lines = Enumerable.Range(0, (values.Length + 7) / 8).Select(line => "    " + string.Join(", ", values.Skip(line * 8).Take(8)) + ",");
+            return $$"""
+// RoPE inverse frequencies: pair t turns by position * ROPE_INV_FREQ[t] = theta^(-2t / HEAD_DIM) with theta = {{spec.RopeTheta.ToString(CultureInfo.InvariantCulture)}}{{scaling}},
+// rounded to elem_t as Hugging Face's inv_freq buffer is when the model is cast to its dtype.
+__device__ const float ROPE_INV_FREQ[HALF_HEAD] = {
+{{string.Join("\n", lines)}}
+};
+""";
         }
 
         /// <summary>The K and V caches the epilogues write, and where each row goes in them.</summary>

@@ -12,9 +12,9 @@ namespace Kvpr.Kernels.Emission
         public static void Emit(ModelSpec spec, CudaSourceBuilder source)
         {
             source.Section("Residual connections");
-            if (!spec.AttentionBias || !spec.MlpBias)
+            if (!spec.AttentionOutputBias || !spec.MlpBias)
                 EmitKernel(spec, source, withBias: false);
-            if (spec.AttentionBias || spec.MlpBias)
+            if (spec.AttentionOutputBias || spec.MlpBias)
                 EmitKernel(spec, source, withBias: true);
         }
 

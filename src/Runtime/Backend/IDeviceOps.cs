@@ -47,9 +47,10 @@ namespace Kvpr.Backend
         /// Scaled dot-product attention of each query row over the keys and values of its sequence. Query
         /// token t of q sits at position keys.Tokens − q.Tokens + t and sees keys [0, that position]: one query
         /// per sequence sees all keys (decode), as many queries as keys is causal attention (prefill).
-        /// Query head h uses KV head h / (heads / kvHeads); scores are scaled by 1/sqrt(headDim).
+        /// Query head h uses KV head h / (heads / kvHeads); scores are scaled by 1/sqrt(headDim). A positive
+        /// <paramref name="slidingWindow"/> W limits a query at position p to keys (p − W, p] (Mistral); 0 is no limit.
         /// </summary>
-        void Attention(IStream stream, DeviceMatrix q, DeviceMatrix keys, DeviceMatrix values, DeviceMatrix output, int heads, int kvHeads);
+        void Attention(IStream stream, DeviceMatrix q, DeviceMatrix keys, DeviceMatrix values, DeviceMatrix output, int heads, int kvHeads, int slidingWindow);
 
         /// <summary>
         /// output row (s, t) = tokenTable[tokenIds[s · output.Tokens + t]], plus positionTable[firstPosition + t +

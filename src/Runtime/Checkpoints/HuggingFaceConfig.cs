@@ -7,15 +7,22 @@ namespace Kvpr.Checkpoints
 {
     /// <summary>
     /// Reads a Hugging Face config.json into a <see cref="ModelSpec"/> for the families the toolkit runs
-    /// (OPTForCausalLM, LlamaForCausalLM). Anything the engines would compute differently (post-LayerNorm
-    /// OPT, embedding projections, scaled RoPE, other activations) is refused by name rather than approximated.
+    /// (OPTForCausalLM, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM). Anything the engines would compute
+    /// differently (post-LayerNorm OPT, embedding projections, RoPE scaling other than linear and llama3, an attention
+    /// window on some layers only, other activations) is refused by name rather than approximated.
     /// </summary>
     public static class HuggingFaceConfig
     {
         public const string FileName = "config.json";
 
-        private const string OptArchitecture = "OPTForCausalLM";
-        private const string LlamaArchitecture = "LlamaForCausalLM";
+        /// <summary>Each family by its Hugging Face class and model_type.</summary>
+        private static readonly (string Class, string ModelType, Architecture Architecture)[] Families =
+        {
+            ("OPTForCausalLM", "opt", Architecture.Opt),
+            ("LlamaForCausalLM", "llama", Architecture.Llama),
+            ("MistralForCausalLM", "mistral", Architecture.Mistral),
+            ("Qwen2ForCausalLM", "qwen2", Architecture.Qwen2),
+        };
 
         /// <summary>The spec described by <paramref name="configPath"/>, named after its folder.</summary>
         public static ModelSpec Read(string configPath)
@@ -27,7 +34,8 @@ namespace Kvpr.Checkpoints
             {
                 var root = JsonParser.Parse(File.ReadAllText(configPath), configPath);
                 string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
-                spec = IsOpt(root) ? ReadOpt(root, name) : ReadLlama(root, name);
+                var architecture = ReadArchitecture(root);
+                spec = architecture == Architecture.Opt ? ReadOpt(root, name) : ReadRotary(root, name, architecture);
                 spec = spec with { WeightType = ReadWeightType(root) };
             }
             catch (JsonFormatException e)
@@ -42,22 +50,26 @@ namespace Kvpr.Checkpoints
         }
 
         /// <summary>Which family: by <c>architectures</c>, else by <c>model_type</c>; others are refused by name.</summary>
-        private static bool IsOpt(JsonNode root)
+        private static Architecture ReadArchitecture(JsonNode root)
         {
             if (root.Get("architectures") is { Kind: not JsonKind.Null } architectures)
             {
                 var names = architectures.Items.Select(item => item.AsString()).ToArray();
-                if (names.Contains(OptArchitecture) || names.Contains(LlamaArchitecture))
-                    return names.Contains(OptArchitecture);
-                throw architectures.Invalid($"names architecture '{string.Join("', '", names)}', which is not supported; supported: {OptArchitecture}, {LlamaArchitecture}");
+                foreach (var family in Families)
+                {
+                    if (names.Contains(family.Class))
+                        return family.Architecture;
+                }
+                throw architectures.Invalid($"names architecture '{string.Join("', '", names)}', which is not supported; supported: {string.Join(", ", Families.Select(f => f.Class))}");
             }
             var modelType = root.Required("model_type");
-            return modelType.AsString() switch
+            string type = modelType.AsString();
+            foreach (var family in Families)
             {
-                "opt" => true,
-                "llama" => false,
-                var other => throw modelType.Invalid($"is '{other}', which is not supported; supported: opt, llama"),
-            };
+                if (family.ModelType == type)
+                    return family.Architecture;
+            }
+            throw modelType.Invalid($"is '{type}', which is not supported; supported: {string.Join(", ", Families.Select(f => f.ModelType))}");
         }
 
         private static ModelSpec ReadOpt(JsonNode root, string name)
@@ -85,43 +97,102 @@ namespace Kvpr.Checkpoints
             {
                 Activation = activation,
                 AttentionBias = bias,
+                AttentionOutputBias = bias,
                 MlpBias = bias,
                 TiedEmbeddings = Flag(root, "tie_word_embeddings", true),
             };
         }
 
-        private static ModelSpec ReadLlama(JsonNode root, string name)
+        /// <summary>
+        /// Llama, Mistral and Qwen2: one layout, with the family's biases (Llama's attention_bias and mlp_bias; Qwen2's
+        /// fixed q, k, v biases) and attention window (Mistral's sliding_window; Qwen2's with use_sliding_window).
+        /// </summary>
+        private static ModelSpec ReadRotary(JsonNode root, string name, Architecture architecture)
         {
             int hidden = Dimension(root, "hidden_size");
             int heads = Dimension(root, "num_attention_heads");
+            int layers = Dimension(root, "num_hidden_layers");
             if (Optional(root, "hidden_act") is { } act && act.AsString() != "silu")
-                throw act.Invalid($"is '{act.AsString()}', but Llama models are supported with silu only");
+                throw act.Invalid($"is '{act.AsString()}', but {architecture} models are supported with silu only");
             if (Optional(root, "head_dim") is { } headDim && headDim.AsInt() * heads != hidden)
                 throw headDim.Invalid($"is {headDim.AsInt()}, but the engines need hidden_size / num_attention_heads = {hidden / heads}");
             int kvHeads = Optional(root, "num_key_value_heads") is { } kv ? kv.AsInt() : heads;
             double eps = Optional(root, "rms_norm_eps")?.AsPositiveNumber() ?? 1e-6;
+            bool llamaAttentionBias = architecture == Architecture.Llama && Flag(root, "attention_bias", false);
 
-            return ModelSpec.Llama(name, hidden, Dimension(root, "num_hidden_layers"), heads, kvHeads, Dimension(root, "intermediate_size"),
-                Dimension(root, "vocab_size"), Dimension(root, "max_position_embeddings"), eps, RopeTheta(root),
-                Flag(root, "tie_word_embeddings", false)) with
+            var spec = ModelSpec.Llama(name, hidden, layers, heads, kvHeads, Dimension(root, "intermediate_size"),
+                Dimension(root, "vocab_size"), Dimension(root, "max_position_embeddings"), eps, tiedEmbeddings: Flag(root, "tie_word_embeddings", false)) with
             {
-                AttentionBias = Flag(root, "attention_bias", false),
-                MlpBias = Flag(root, "mlp_bias", false),
+                Architecture = architecture,
+                AttentionBias = llamaAttentionBias || architecture == Architecture.Qwen2,
+                AttentionOutputBias = llamaAttentionBias,
+                MlpBias = architecture == Architecture.Llama && Flag(root, "mlp_bias", false),
+                SlidingWindow = SlidingWindow(root, architecture, layers),
+            };
+            return ReadRope(root, spec);
+        }
+
+        /// <summary>
+        /// The RoPE base and scaling: rope_parameters (transformers 5: rope_type and rope_theta together) or rope_scaling
+        /// (rope_type, or type in older configs) beside a top-level rope_theta. Of the scalings only linear and llama3 are computed.
+        /// </summary>
+        private static ModelSpec ReadRope(JsonNode root, ModelSpec spec)
+        {
+            var parameters = Optional(root, "rope_parameters");
+            var scaling = parameters ?? Optional(root, "rope_scaling");
+            spec = spec with
+            {
+                RopeTheta = parameters is not null
+                    ? parameters.Required("rope_theta").AsPositiveNumber()
+                    : Optional(root, "rope_theta")?.AsPositiveNumber() ?? 10000,
+            };
+            if (scaling is null)
+                return spec;
+
+            var type = Optional(scaling, "rope_type") ?? scaling.Required("type");
+            return type.AsString() switch
+            {
+                "default" => spec,
+                "linear" => spec with { RopeScaling = RopeScaling.Linear, RopeScalingFactor = scaling.Required("factor").AsPositiveNumber() },
+                "llama3" => spec with
+                {
+                    RopeScaling = RopeScaling.Llama3,
+                    RopeScalingFactor = scaling.Required("factor").AsPositiveNumber(),
+                    RopeLowFrequencyFactor = scaling.Required("low_freq_factor").AsPositiveNumber(),
+                    RopeHighFrequencyFactor = scaling.Required("high_freq_factor").AsPositiveNumber(),
+                    RopeOriginalMaxPositions = Dimension(scaling, "original_max_position_embeddings"),
+                },
+                var other => throw type.Invalid($"is '{other}': {other} RoPE scaling is not supported; supported: default, linear, llama3"),
             };
         }
 
-        /// <summary>rope_theta, or rope_parameters.rope_theta in newer transformers; scaled variants are refused.</summary>
-        private static double RopeTheta(JsonNode root)
+        /// <summary>
+        /// The attention window of every layer, 0 for none: Mistral's sliding_window; Qwen2's when use_sliding_window,
+        /// on the layers from max_window_layers up; or what layer_types says (transformers 5). A window on some layers only is refused.
+        /// </summary>
+        private static int SlidingWindow(JsonNode root, Architecture architecture, int layers)
         {
-            if (Optional(root, "rope_scaling") is { } scaling)
-                throw scaling.Invalid("is set: scaled RoPE (linear, dynamic, yarn, llama3) is not supported");
-            if (Optional(root, "rope_parameters") is { } parameters)
+            bool sliding = architecture switch
             {
-                if (Optional(parameters, "rope_type") is { } type && type.AsString() != "default")
-                    throw type.Invalid($"is '{type.AsString()}': scaled RoPE is not supported, only 'default'");
-                return parameters.Required("rope_theta").AsPositiveNumber();
+                Architecture.Mistral => Optional(root, "sliding_window") is not null,
+                Architecture.Qwen2 => Flag(root, "use_sliding_window", false),
+                _ => false,
+            };
+            if (Optional(root, "layer_types") is { } layerTypes)
+            {
+                var types = layerTypes.Items.Select(item => item.AsString()).Distinct().ToArray();
+                if (types.Length > 1 || types.Any(t => t != "full_attention" && t != "sliding_attention"))
+                    throw layerTypes.Invalid($"holds '{string.Join("', '", types)}': only 'full_attention' on every layer or 'sliding_attention' on every layer is supported");
+                sliding = types.Contains("sliding_attention");
             }
-            return Optional(root, "rope_theta")?.AsPositiveNumber() ?? 10000;
+            else if (sliding && architecture == Architecture.Qwen2 && Optional(root, "max_window_layers") is { } windowLayers)
+            {
+                int full = windowLayers.AsInt();
+                if (full > 0 && full < layers)
+                    throw windowLayers.Invalid($"is {full}: a sliding window on layers {full} to {layers - 1} only is not supported (0 or num_hidden_layers is)");
+                sliding = full == 0;
+            }
+            return sliding ? Dimension(root, "sliding_window") : 0;
         }
 
         /// <summary>

@@ -92,7 +92,7 @@ namespace Kvpr.Cpu
         public void Add(IStream stream, DeviceMatrix target, DeviceMatrix addend) =>
             ForEachRowPair(addend, target, (a, t) => TensorPrimitives.Add(t, a, t));
 
-        public void Attention(IStream stream, DeviceMatrix q, DeviceMatrix keys, DeviceMatrix values, DeviceMatrix output, int heads, int kvHeads)
+        public void Attention(IStream stream, DeviceMatrix q, DeviceMatrix keys, DeviceMatrix values, DeviceMatrix output, int heads, int kvHeads, int slidingWindow)
         {
             if (q.IsEmpty)
                 return;
@@ -107,11 +107,13 @@ namespace Kvpr.Cpu
                 var scores = new float[keys.Tokens];
                 for (int t = 0; t < q.Tokens; t++)
                 {
-                    int visible = keys.Tokens - q.Tokens + t + 1;
+                    // Keys [first, position] are visible: the causal limit, and the window's start where there is one.
+                    int position = keys.Tokens - q.Tokens + t;
+                    int first = slidingWindow > 0 ? Math.Max(0, position - slidingWindow + 1) : 0;
                     var qHead = new ReadOnlySpan<float>(query, (int)q.RowOffset(s, t) + head * headDim, headDim);
-                    var weights = scores.AsSpan(0, visible);
-                    for (int j = 0; j < visible; j++)
-                        weights[j] = TensorPrimitives.Dot(qHead, new ReadOnlySpan<float>(key, (int)keys.RowOffset(s, j) + kvColumn, headDim)) * scale;
+                    var weights = scores.AsSpan(0, position + 1 - first);
+                    for (int j = 0; j < weights.Length; j++)
+                        weights[j] = TensorPrimitives.Dot(qHead, new ReadOnlySpan<float>(key, (int)keys.RowOffset(s, first + j) + kvColumn, headDim)) * scale;
                     float max = TensorPrimitives.Max(weights);
                     TensorPrimitives.Subtract(weights, max, weights);
                     TensorPrimitives.Exp(weights, weights);
@@ -119,8 +121,8 @@ namespace Kvpr.Cpu
 
                     var outHead = new Span<float>(result, (int)output.RowOffset(s, t) + head * headDim, headDim);
                     outHead.Clear();
-                    for (int j = 0; j < visible; j++)
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(value, (int)values.RowOffset(s, j) + kvColumn, headDim), weights[j], outHead, outHead);
+                    for (int j = 0; j < weights.Length; j++)
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(value, (int)values.RowOffset(s, first + j) + kvColumn, headDim), weights[j], outHead, outHead);
                 }
             }
 

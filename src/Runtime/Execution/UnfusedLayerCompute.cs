@@ -69,7 +69,7 @@ namespace Kvpr.Execution
             _ops.Attention(stream, query,
                 kv.Tokens(kv.Keys, batch.Sequences, 0, first + count, _spec.KvDim),
                 kv.Tokens(kv.Values, batch.Sequences, 0, first + count, _spec.KvDim),
-                context, _spec.Heads, _spec.KvHeads);
+                context, _spec.Heads, _spec.KvHeads, _spec.SlidingWindow);
             var projected = batch.Rows(_projected, count, h);
             _ops.Gemm(stream, context, _weights.Get(WeightMapRole.AttentionOutputWeight, layer), _weights.Find(WeightMapRole.AttentionOutputBias, layer), projected);
             _ops.Add(stream, hidden, projected);

@@ -21,6 +21,48 @@ public class ModelSpecTests
     }
 
     [Theory]
+    // Parameter counts of the Hugging Face checkpoints (model cards; untied heads, Qwen2's q, k, v biases).
+    [InlineData("llama-3-8b", 8.030)]
+    [InlineData("llama-3-70b", 70.554)]
+    [InlineData("mistral-7b", 7.242)]
+    [InlineData("qwen2.5-7b", 7.616)]
+    [InlineData("qwen2.5-14b", 14.770)]
+    public void Family_presets_have_the_published_parameter_counts(string name, double billions)
+    {
+        var spec = ModelCatalog.Get(name);
+        long parameters = spec.Layers * spec.LayerWeightElements + spec.OuterWeightElements;
+        (parameters / 1e9).ShouldBe(billions, 0.002);
+    }
+
+    [Theory]
+    [InlineData(RopeScaling.Linear, 0.5, 0, 0, 0, "RopeScalingFactor")]
+    [InlineData(RopeScaling.Llama3, 8, 4, 1, 8192, "RopeHighFrequencyFactor")]
+    [InlineData(RopeScaling.Llama3, 8, 0, 4, 8192, "RopeLowFrequencyFactor")]
+    [InlineData(RopeScaling.Llama3, 8, 1, 4, 0, "RopeOriginalMaxPositions")]
+    [InlineData(RopeScaling.Linear, 2, 1, 0, 0, "RopeLowFrequencyFactor")]
+    [InlineData(RopeScaling.None, 2, 0, 0, 0, "RopeScalingFactor")]
+    [InlineData(RopeScaling.None, 0, 0, 0, 8192, "RopeOriginalMaxPositions")]
+    public void Rope_scaling_parameters_are_checked_as_hugging_face_checks_them(RopeScaling scaling, double factor, double low, double high, int original, string field)
+    {
+        var spec = ModelSpec.Llama("scaled", 4096, 2, 32, 8, 1024) with
+        {
+            RopeScaling = scaling, RopeScalingFactor = factor, RopeLowFrequencyFactor = low, RopeHighFrequencyFactor = high, RopeOriginalMaxPositions = original,
+        };
+
+        spec.Validate().ShouldContain(e => e.Code == ErrorCodes.InvalidValue && e.Field == field, string.Join("; ", spec.Validate()));
+    }
+
+    [Fact]
+    public void Windows_and_rope_scaling_belong_to_rotary_models()
+    {
+        var opt = ModelCatalog.Get("opt-125m");
+
+        (opt with { SlidingWindow = 128 }).Validate().ShouldContain(e => e.Field == nameof(ModelSpec.SlidingWindow));
+        (opt with { RopeScaling = RopeScaling.Linear, RopeScalingFactor = 2 }).Validate().ShouldContain(e => e.Field == nameof(ModelSpec.RopeScaling));
+        (ModelCatalog.Get("mistral-7b") with { SlidingWindow = -1 }).Validate().ShouldContain(e => e.Field == nameof(ModelSpec.SlidingWindow));
+    }
+
+    [Theory]
     [InlineData(4096, 30, 30, ErrorCodes.HeadsDoNotDivideHidden, "Heads")]
     [InlineData(4096, 32, 5, ErrorCodes.KvHeadsDoNotDivideHeads, "KvHeads")]
     [InlineData(4100, 4, 4, ErrorCodes.UnsupportedHeadDim, "Heads")]

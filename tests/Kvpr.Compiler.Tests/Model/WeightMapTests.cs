@@ -45,13 +45,34 @@ public class WeightMapTests
     [Fact]
     public void Llama_biases_appear_only_when_the_spec_has_them()
     {
-        var spec = FixtureSpec("llama-tiny-gqa") with { AttentionBias = true, MlpBias = true };
+        var spec = FixtureSpec("llama-tiny-gqa") with { AttentionBias = true, AttentionOutputBias = true, MlpBias = true };
         var map = WeightMap.For(spec);
         map.Get(WeightMapRole.KeyBias, 1).ShouldBe(new WeightMapEntry("model.layers.1.self_attn.k_proj.bias", WeightMapRole.KeyBias, 1, new[] { 32 }));
         map.Get(WeightMapRole.AttentionOutputBias, 0).Shape.ShouldBe(new[] { 64 });
         map.Get(WeightMapRole.GateBias, 0).Shape.ShouldBe(new[] { 192 });
         map.Get(WeightMapRole.DownBias, 0).Shape.ShouldBe(new[] { 64 });
         WeightMap.For(FixtureSpec("llama-tiny-gqa")).TryGet(WeightMapRole.KeyBias, 1, out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Qwen2_has_q_k_v_biases_under_llama_names_and_no_output_bias()
+    {
+        var map = WeightMap.For(ModelSpec.Qwen2("qwen", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, tiedEmbeddings: true));
+
+        map.Get(WeightMapRole.QueryBias, 0).ShouldBe(new WeightMapEntry("model.layers.0.self_attn.q_proj.bias", WeightMapRole.QueryBias, 0, new[] { 64 }));
+        map.Get(WeightMapRole.KeyBias, 1).ShouldBe(new WeightMapEntry("model.layers.1.self_attn.k_proj.bias", WeightMapRole.KeyBias, 1, new[] { 32 }));
+        map.Get(WeightMapRole.ValueBias, 1).Name.ShouldBe("model.layers.1.self_attn.v_proj.bias");
+        map.TryGet(WeightMapRole.AttentionOutputBias, 0, out _).ShouldBeFalse();
+        map.Get(WeightMapRole.LmHead).TiedTo.ShouldBe("model.embed_tokens.weight");
+    }
+
+    [Fact]
+    public void Mistral_uses_the_llama_names_without_biases()
+    {
+        var mistral = ModelSpec.Mistral("mistral", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512);
+        var llama = ModelSpec.Llama("llama", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512);
+
+        WeightMap.For(mistral).ShouldBe(WeightMap.For(llama));
     }
 
     [Fact]

@@ -68,6 +68,12 @@ public class DiagnosticTests
     [InlineData("Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256, RopeTheta = 10000", "KVPR010", "RopeTheta = 10000")]
     [InlineData("Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, FfnHidden = 256", "KVPR010", "KvHeads = 2")]
     [InlineData("Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256, Name = \" \"", "KVPR010", "Name = \" \"")]
+    [InlineData("Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 256, SlidingWindow = 128", "KVPR010", "SlidingWindow = 128")]
+    [InlineData("Architecture.Mistral, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, SlidingWindow = -1", "KVPR010", "SlidingWindow = -1")]
+    [InlineData("Architecture.Llama, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, RopeScaling = RopeScaling.Linear, RopeScalingFactor = 0.5", "KVPR010", "RopeScalingFactor = 0.5")]
+    [InlineData("Architecture.Llama, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, RopeScaling = RopeScaling.Linear, RopeScalingFactor = 2, RopeLowFrequencyFactor = 1",
+        "KVPR010", "RopeLowFrequencyFactor = 1")]
+    [InlineData("Architecture.Qwen2, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, RopeScaling = (RopeScaling)9, RopeScalingFactor = 2", "KVPR010", "RopeScaling = (RopeScaling)9")]
     public void An_invalid_model_value_is_reported_at_its_argument(string arguments, string id, string at)
     {
         var (diagnostic, location) = Single(GeneratorRun.Run(Model(arguments)));
@@ -161,7 +167,7 @@ public class DiagnosticTests
     [Fact]
     public void Arguments_the_compiler_cannot_bind_are_left_to_the_compiler()
     {
-        var run = GeneratorRun.Run(Model("Architecture.Mistral, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192"));
+        var run = GeneratorRun.Run(Model("Architecture.Gemma, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192"));
         run.Result.Exception.ShouldBeNull();
         run.Diagnostics.ShouldBeEmpty();
         run.Output.GetDiagnostics().ShouldContain(d => d.Id == "CS0117");

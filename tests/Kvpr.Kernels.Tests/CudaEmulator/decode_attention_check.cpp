@@ -1,6 +1,7 @@
 // decode_attention + attention_combine of an emitted model source (compiled in front of this file with
 // -include), emulated on the CPU, against attention in float64 on the same 16-bit inputs.
-// Usage: decode_attention_check BATCH LENGTH TOKENS_PER_SPLIT SPLITS. Prints the relative error
+// Usage: decode_attention_check BATCH LENGTH TOKENS_PER_SPLIT SPLITS WINDOW (the model's sliding window, 0 for
+// none: the new token then sees the last WINDOW tokens only). Prints the relative error
 // ||out - reference|| / ||reference||; exits 1 on a non-finite output.
 #include <cmath>
 #include <cstdio>
@@ -10,9 +11,10 @@
 
 int main(int argc, char** argv)
 {
-    if (argc != 5)
+    if (argc != 6)
         return 2;
-    const int batch = atoi(argv[1]), length = atoi(argv[2]), tokens_per_split = atoi(argv[3]), splits = atoi(argv[4]);
+    const int batch = atoi(argv[1]), length = atoi(argv[2]), tokens_per_split = atoi(argv[3]), splits = atoi(argv[4]), window = atoi(argv[5]);
+    const int first_seen = window > 0 && length > window ? length - window : 0;
     const int capacity = length + 3;
     std::mt19937 random(7);
     std::normal_distribution<float> normal;
@@ -40,7 +42,7 @@ int main(int argc, char** argv)
             const size_t head_column = (size_t)(h / GROUP_SIZE) * HEAD_DIM;
             std::vector<double> weight(length);
             double largest = -INFINITY, total = 0;
-            for (int t = 0; t < length; ++t)
+            for (int t = first_seen; t < length; ++t)
             {
                 double score = 0;
                 for (int e = 0; e < HEAD_DIM; ++e)
@@ -48,12 +50,12 @@ int main(int argc, char** argv)
                 weight[t] = score;
                 largest = std::fmax(largest, score);
             }
-            for (double& w : weight)
-                total += w = std::exp(w - largest);
+            for (int t = first_seen; t < length; ++t)
+                total += weight[t] = std::exp(weight[t] - largest);
             for (int e = 0; e < HEAD_DIM; ++e)
             {
                 double expected = 0;
-                for (int t = 0; t < length; ++t)
+                for (int t = first_seen; t < length; ++t)
                     expected += weight[t] * to_float(values[((size_t)b * capacity + t) * KV_DIM + head_column + e]);
                 expected /= total;
                 const double actual = to_float(out[((size_t)b * HEADS + h) * HEAD_DIM + e]);

@@ -25,3 +25,4 @@ float __uint_as_float(unsigned x);
 float rsqrtf(float x);
 void sincosf(float x, float* sine, float* cosine);
 inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }

@@ -37,6 +37,59 @@ public class HuggingFaceConfigTests
         spec.KvHeads.ShouldBe(4);
         spec.TiedEmbeddings.ShouldBeTrue();
         spec.AttentionBias.ShouldBeTrue();
+        spec.AttentionOutputBias.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Older_rope_scaling_with_type_or_rope_type_beside_rope_theta_reads()
+    {
+        var llama3 = ReadEdited("llama-tiny", config =>
+        {
+            config.Remove("rope_parameters");
+            config["rope_theta"] = 500000.0;
+            config["rope_scaling"] = JsonNode.Parse("{\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 64}");
+        });
+        var linear = ReadEdited("llama-tiny", config =>
+        {
+            config.Remove("rope_parameters");
+            config["rope_scaling"] = JsonNode.Parse("{\"type\": \"linear\", \"factor\": 2.0}");
+        });
+
+        llama3.ShouldBe(Read("llama-tiny") with
+        {
+            Name = llama3.Name, RopeTheta = 500000, RopeScaling = RopeScaling.Llama3, RopeScalingFactor = 8, RopeLowFrequencyFactor = 1, RopeHighFrequencyFactor = 4,
+            RopeOriginalMaxPositions = 64,
+        });
+        linear.ShouldBe(Read("llama-tiny") with { Name = linear.Name, RopeScaling = RopeScaling.Linear, RopeScalingFactor = 2 });
+    }
+
+    [Fact]
+    public void Mistral_and_qwen2_windows_and_biases_follow_their_config_keys()
+    {
+        ModelSpec Family(string type, System.Action<JsonObject> edit) => ReadEdited("llama-tiny-gqa", config =>
+        {
+            config["architectures"] = new JsonArray(type);
+            config.Remove("attention_bias");
+            edit(config);
+        });
+
+        var mistral = Family("MistralForCausalLM", config => config["sliding_window"] = 8);
+        mistral.Architecture.ShouldBe(Architecture.Mistral);
+        mistral.SlidingWindow.ShouldBe(8);
+        (mistral.AttentionBias || mistral.AttentionOutputBias || mistral.MlpBias).ShouldBeFalse();
+        Family("MistralForCausalLM", config => config["sliding_window"] = null).SlidingWindow.ShouldBe(0);
+
+        var qwen = Family("Qwen2ForCausalLM", config => { config["sliding_window"] = 8; config["use_sliding_window"] = false; });
+        qwen.Architecture.ShouldBe(Architecture.Qwen2);
+        qwen.SlidingWindow.ShouldBe(0);
+        qwen.AttentionBias.ShouldBeTrue();
+        qwen.AttentionOutputBias.ShouldBeFalse();
+        Family("Qwen2ForCausalLM", config => { config["sliding_window"] = 8; config["use_sliding_window"] = true; config["max_window_layers"] = 0; }).SlidingWindow.ShouldBe(8);
+        Family("Qwen2ForCausalLM", config => { config["sliding_window"] = 8; config["use_sliding_window"] = true; config["max_window_layers"] = 2; }).SlidingWindow.ShouldBe(0);
+        Family("Qwen2ForCausalLM", config => { config["sliding_window"] = 8; config["layer_types"] = JsonNode.Parse("[\"sliding_attention\", \"sliding_attention\"]"); })
+            .SlidingWindow.ShouldBe(8);
+        Should.Throw<CheckpointException>(() => Family("Qwen2ForCausalLM", config => { config["sliding_window"] = 8; config["use_sliding_window"] = true; config["max_window_layers"] = 1; }))
+            .Message.ShouldContain("field 'max_window_layers' is 1: a sliding window on layers 1 to 1 only is not supported");
     }
 
     [Fact]
@@ -49,13 +102,23 @@ public class HuggingFaceConfigTests
         });
         spec.Activation.ShouldBe(Activation.Gelu);
         spec.AttentionBias.ShouldBeFalse();
+        spec.AttentionOutputBias.ShouldBeFalse();
         spec.MlpBias.ShouldBeFalse();
     }
 
     [Theory]
-    [InlineData("llama-tiny", "architectures", "[\"MistralForCausalLM\"]", "architecture 'MistralForCausalLM', which is not supported; supported: OPTForCausalLM, LlamaForCausalLM")]
-    [InlineData("llama-tiny", "rope_scaling", "{\"rope_type\": \"llama3\", \"factor\": 8.0}", "field 'rope_scaling' is set: scaled RoPE")]
-    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"yarn\", \"rope_theta\": 10000.0}", "field 'rope_parameters.rope_type' is 'yarn'")]
+    [InlineData("llama-tiny", "architectures", "[\"Qwen3ForCausalLM\"]",
+        "architecture 'Qwen3ForCausalLM', which is not supported; supported: OPTForCausalLM, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"yarn\", \"rope_theta\": 10000.0}", "field 'rope_parameters.rope_type' is 'yarn': yarn RoPE scaling is not supported; supported: default, linear, llama3")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"dynamic\", \"rope_theta\": 10000.0, \"factor\": 2.0}", "field 'rope_parameters.rope_type' is 'dynamic'")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"longrope\", \"rope_theta\": 10000.0}", "field 'rope_parameters.rope_type' is 'longrope'")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"llama3\", \"rope_theta\": 10000.0, \"factor\": 8.0}", "field 'rope_parameters.low_freq_factor' is missing")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"linear\", \"rope_theta\": 10000.0, \"factor\": 0.5}", "RopeScalingFactor must be at least 1")]
+    [InlineData("llama-tiny", "rope_parameters",
+        "{\"rope_type\": \"llama3\", \"rope_theta\": 10000.0, \"factor\": 8.0, \"low_freq_factor\": 4.0, \"high_freq_factor\": 1.0, \"original_max_position_embeddings\": 64}",
+        "RopeHighFrequencyFactor (1) must be greater than RopeLowFrequencyFactor (4)")]
+    [InlineData("llama-tiny", "layer_types", "[\"full_attention\", \"sliding_attention\"]",
+        "field 'layer_types' holds 'full_attention', 'sliding_attention': only 'full_attention' on every layer or 'sliding_attention' on every layer is supported")]
     [InlineData("llama-tiny", "head_dim", "32", "field 'head_dim' is 32, but the engines need hidden_size / num_attention_heads = 16")]
     [InlineData("llama-tiny", "hidden_act", "\"gelu\"", "field 'hidden_act' is 'gelu'")]
     [InlineData("llama-tiny", "hidden_size", "\"64\"", "field 'hidden_size' must be a number, but is the string \"64\"")]
@@ -81,7 +144,7 @@ public class HuggingFaceConfigTests
         Should.Throw<CheckpointException>(() => ReadEdited("opt-tiny", config => config.Remove("ffn_dim"))).Message
             .ShouldContain("field 'ffn_dim' is missing");
         Should.Throw<CheckpointException>(() => ReadEdited("opt-tiny", config => { config.Remove("architectures"); config["model_type"] = "gpt2"; })).Message
-            .ShouldContain("field 'model_type' is 'gpt2', which is not supported; supported: opt, llama");
+            .ShouldContain("field 'model_type' is 'gpt2', which is not supported; supported: opt, llama, mistral, qwen2");
         using var temp = new TempFolder();
         Should.Throw<CheckpointException>(() => HuggingFaceConfig.Read(temp.File("config.json"))).Message.ShouldContain("does not exist");
         File.WriteAllText(temp.File("config.json"), "{\"hidden_size\": 64,");

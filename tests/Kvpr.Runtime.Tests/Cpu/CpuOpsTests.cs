@@ -95,12 +95,17 @@ public class CpuOpsTests
 
     [Theory]
     // One query per sequence over all keys (decode), grouped-query heads.
-    [InlineData(1, 7, 4, 2)]
+    [InlineData(1, 7, 4, 2, 0)]
     // As many queries as keys: causal (prefill), multi-head.
-    [InlineData(5, 5, 2, 2)]
+    [InlineData(5, 5, 2, 2, 0)]
     // Large enough for the parallel path.
-    [InlineData(40, 40, 4, 1)]
-    public void Attention_is_softmax_of_scaled_scores_over_visible_keys(int queries, int keys, int heads, int kvHeads)
+    [InlineData(40, 40, 4, 1, 0)]
+    // A sliding window of 3: decode sees the last 3 keys, prefill queries from position 2 on lose their earliest keys.
+    [InlineData(1, 7, 4, 2, 3)]
+    [InlineData(5, 5, 2, 2, 3)]
+    [InlineData(6, 9, 2, 1, 4)]
+    [InlineData(40, 40, 4, 1, 16)]
+    public void Attention_is_softmax_of_scaled_scores_over_visible_keys(int queries, int keys, int heads, int kvHeads, int slidingWindow)
     {
         const int sequences = 2, headDim = 8;
         int capacity = keys + 2;
@@ -112,19 +117,21 @@ public class CpuOpsTests
         var kView = new DeviceMatrix(k, 0, sequences, keys, capacity, kvWidth);
         var vView = new DeviceMatrix(v, 0, sequences, keys, capacity, kvWidth);
 
-        Ops.Attention(_stream, DeviceMatrix.Dense(q, sequences, queries, width), kView, vView, DeviceMatrix.Dense(output, sequences, queries, width), heads, kvHeads);
+        Ops.Attention(_stream, DeviceMatrix.Dense(q, sequences, queries, width), kView, vView, DeviceMatrix.Dense(output, sequences, queries, width), heads, kvHeads, slidingWindow);
 
         for (int s = 0; s < sequences; s++)
             for (int t = 0; t < queries; t++)
                 for (int h = 0; h < heads; h++)
                 {
-                    int kvColumn = h / (heads / kvHeads) * headDim, visible = keys - queries + t + 1;
-                    var scores = Enumerable.Range(0, visible).Select(j => Enumerable.Range(0, headDim)
+                    // Query t sits at position p = keys − queries + t and sees keys j ≤ p, and j > p − W with a window W.
+                    int kvColumn = h / (heads / kvHeads) * headDim, position = keys - queries + t;
+                    var visible = Enumerable.Range(0, position + 1).Where(j => slidingWindow == 0 || j > position - slidingWindow).ToArray();
+                    var scores = visible.Select(j => Enumerable.Range(0, headDim)
                         .Sum(d => (double)q.Data[(s * queries + t) * width + h * headDim + d] * k.Data[kView.RowOffset(s, j) + kvColumn + d]) / Math.Sqrt(headDim)).ToArray();
                     var weights = scores.Select(score => Math.Exp(score - scores.Max())).ToArray();
                     for (int d = 0; d < headDim; d++)
                     {
-                        double expected = Enumerable.Range(0, visible).Sum(j => weights[j] * v.Data[vView.RowOffset(s, j) + kvColumn + d]) / weights.Sum();
+                        double expected = visible.Select((j, i) => weights[i] * v.Data[vView.RowOffset(s, j) + kvColumn + d]).Sum() / weights.Sum();
                         output.Data[(s * queries + t) * width + h * headDim + d].ShouldBe((float)expected, 1e-5);
                     }
                 }

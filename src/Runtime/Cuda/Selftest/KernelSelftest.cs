@@ -29,14 +29,21 @@ namespace Kvpr.Runtime.Cuda.Selftest
 
         /// <summary>
         /// Small models that between them reach every entry point: LayerNorm, biases, ReLU; RMSNorm, RoPE, GQA, SiLU
-        /// gate; and a multi-query one with head dim 80 (10 chunks of 8 on 16 lanes) whose group of 8 query heads
-        /// takes two decode blocks.
+        /// gate; a multi-query one with head dim 80 (10 chunks of 8 on 16 lanes) whose group of 8 query heads
+        /// takes two decode blocks; a Mistral-like one whose sliding window of 40 tokens is shorter than most checked
+        /// lengths (so whole splits and prefill tiles fall outside it); and a Qwen2-like one with q, k, v biases and
+        /// Llama 3 RoPE scaling.
         /// </summary>
         public static IReadOnlyList<ModelSpec> Models { get; } = new[]
         {
             ModelSpec.Opt("kernel-check-opt", hidden: 256, layers: 1, heads: 4, ffnHidden: 1024, vocab: 1000, maxPositions: 4096),
             ModelSpec.Llama("kernel-check-llama-gqa", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 1376, vocab: 1000, maxPositions: 4096),
             ModelSpec.Llama("kernel-check-llama-mqa-d80", hidden: 640, layers: 1, heads: 8, kvHeads: 1, ffnHidden: 1024, vocab: 1000, maxPositions: 4096),
+            ModelSpec.Mistral("kernel-check-mistral-window-40", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 1376, vocab: 1000, maxPositions: 4096, slidingWindow: 40),
+            ModelSpec.Qwen2("kernel-check-qwen2-llama3-rope", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 1376, vocab: 1000, maxPositions: 4096, ropeTheta: 500000) with
+            {
+                RopeScaling = RopeScaling.Llama3, RopeScalingFactor = 8, RopeLowFrequencyFactor = 1, RopeHighFrequencyFactor = 4, RopeOriginalMaxPositions = 256,
+            },
         };
 
         public IEnumerable<SelftestCheck> Run()
@@ -150,7 +157,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             {
                 var hidden = Random(rows * H, 2);
                 var x = Random(rows * H, 1);
-                var bias = spec.AttentionBias ? Random(H, 0.5) : null;
+                var bias = spec.AttentionOutputBias || spec.MlpBias ? Random(H, 0.5) : null;
                 var target = Upload(hidden, CudaElementType.Float32);
                 var arguments = new List<(string, KernelArgument)> { ("hidden", target.Address()), ("x", Upload(x, _element).Address()) };
                 if (bias is not null)
@@ -213,7 +220,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 arguments.AddRange(Cache(keys, values, tokens, first, capacity));
                 kernels.Launch(_stream.Stream, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, arguments.ToArray());
 
-                // Expected: bias added, RoPE (fp32 inverse frequencies, as the kernel computes them) on q and k, q scaled.
+                // Expected: bias added, RoPE (the model's inverse frequencies, scaled and rounded) on q and k, q scaled.
                 var expectedQ = new float[rows * H];
                 var expectedK = new float[rows * kvDim];
                 var expectedV = new float[rows * kvDim];
@@ -227,7 +234,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     }
                 if (spec.RopeTheta > 0)
                 {
-                    var frequencies = Cpu(Enumerable.Range(0, spec.HeadDim / 2).Select(i => 1f / MathF.Pow((float)spec.RopeTheta, 2f * i / spec.HeadDim)).ToArray());
+                    var frequencies = Cpu(RotaryFrequencies.For(spec));
                     owner._cpu.Rope(owner._cpuStream, Matrix(expectedQ, batch, tokens, H), spec.HeadDim, first, frequencies);
                     owner._cpu.Rope(owner._cpuStream, Matrix(expectedK, batch, tokens, kvDim), spec.HeadDim, first, frequencies);
                 }
@@ -272,7 +279,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()), ("out", output.Address()), ("splits", split.Splits));
                 var expected = new float[batch * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, 1, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
-                    new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, 1, H), spec.Heads, spec.KvHeads);
+                    new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, 1, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
                 return (Error(Download(output), expected), Invariant($"; {split.Splits} splits of {split.TokensPerSplit} tokens"));
             }
 
@@ -289,7 +296,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     ("out", output.Address()), ("tokens", tokens), ("first_position", 0), ("cache_capacity", capacity));
                 var expected = new float[batch * tokens * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, tokens, capacity, kvDim),
-                    new DeviceMatrix(new CpuBuffer(values), 0, batch, tokens, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads);
+                    new DeviceMatrix(new CpuBuffer(values), 0, batch, tokens, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
                 return (Error(Download(output), expected), "");
             }
 
