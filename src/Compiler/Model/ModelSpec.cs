@@ -49,10 +49,9 @@ namespace Kvpr
             get
             {
                 long h = Hidden, kv = KvDim, f = FfnHidden;
-                long attention = h * h * 2 + h * kv * 2 + (AttentionBias ? h * 2 + kv * 2 : 0);
-                long mlp = (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0);
-                long norms = Norm == NormKind.LayerNorm ? 4 * h : 2 * h;
-                return attention + mlp + norms;
+                return checked(h * h * 2 + h * kv * 2 + (AttentionBias ? h * 2 + kv * 2 : 0)
+                    + (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0)
+                    + (Norm == NormKind.LayerNorm ? 4 * h : 2 * h));
             }
         }
 
@@ -62,11 +61,10 @@ namespace Kvpr
             get
             {
                 long h = Hidden;
-                long embeddings = (long)Vocab * h;
-                long positions = Architecture == Architecture.Opt ? (long)(MaxPositions + PositionOffset) * h : 0;
-                long finalNorm = Norm == NormKind.LayerNorm ? 2 * h : h;
-                long head = TiedEmbeddings ? 0 : (long)Vocab * h;
-                return embeddings + positions + finalNorm + head;
+                return checked(Vocab * h
+                    + (Architecture == Architecture.Opt ? ((long)MaxPositions + PositionOffset) * h : 0)
+                    + (Norm == NormKind.LayerNorm ? 2 * h : h)
+                    + (TiedEmbeddings ? 0 : Vocab * h));
             }
         }
 
@@ -115,23 +113,30 @@ namespace Kvpr
             TiedEmbeddings = tiedEmbeddings,
         };
 
-        /// <summary>Every problem with this spec; empty when the toolkit can compile it.</summary>
+        /// <summary>
+        /// Every problem with this spec, each naming the field, its value and what is accepted (<see cref="ModelLimits"/>);
+        /// empty when the toolkit can compile it. Sizes derived from a valid spec fit a long; on an invalid one they throw
+        /// <see cref="System.OverflowException"/> rather than wrap around.
+        /// </summary>
         public IReadOnlyList<SpecError> Validate()
         {
             var errors = new List<SpecError>();
-            void Positive(string field, int value)
+            void InRange(string field, double value, ValueRange range, string code = ErrorCodes.InvalidDimension)
             {
-                if (value <= 0)
-                    errors.Add(new SpecError(ErrorCodes.InvalidDimension, field, $"{field} must be a positive integer, but is {value}."));
+                if (!range.Contains(value))
+                    errors.Add(new SpecError(code, field, $"{field} must be in {range}, but is {ValueRange.Format(value)}."));
             }
 
-            Positive(nameof(Hidden), Hidden);
-            Positive(nameof(Layers), Layers);
-            Positive(nameof(Heads), Heads);
-            Positive(nameof(KvHeads), KvHeads);
-            Positive(nameof(FfnHidden), FfnHidden);
-            Positive(nameof(Vocab), Vocab);
-            Positive(nameof(MaxPositions), MaxPositions);
+            InRange(nameof(Hidden), Hidden, ModelLimits.Hidden);
+            InRange(nameof(Layers), Layers, ModelLimits.Layers);
+            InRange(nameof(Heads), Heads, ModelLimits.Heads);
+            InRange(nameof(KvHeads), KvHeads, ModelLimits.Heads);
+            InRange(nameof(FfnHidden), FfnHidden, ModelLimits.FfnHidden);
+            InRange(nameof(Vocab), Vocab, ModelLimits.Vocab);
+            InRange(nameof(MaxPositions), MaxPositions, ModelLimits.MaxPositions);
+            InRange(nameof(NormEps), NormEps, ModelLimits.NormEps, ErrorCodes.InvalidValue);
+            if (Architecture == Architecture.Llama)
+                InRange(nameof(RopeTheta), RopeTheta, ModelLimits.RopeTheta, ErrorCodes.InvalidValue);
 
             if (Hidden > 0 && Heads > 0 && Hidden % Heads != 0)
                 errors.Add(new SpecError(ErrorCodes.HeadsDoNotDivideHidden, nameof(Heads),
@@ -142,10 +147,6 @@ namespace Kvpr
             if (Hidden > 0 && Heads > 0 && Hidden % Heads == 0 && !IsSupportedHeadDim(HeadDim))
                 errors.Add(new SpecError(ErrorCodes.UnsupportedHeadDim, nameof(Heads),
                     $"Head dimension Hidden / Heads = {HeadDim} is not supported by the attention kernels: use a multiple of {HeadDimMultiple} from {HeadDimMultiple} to {MaxHeadDim}."));
-            if (!(NormEps > 0) || NormEps >= 1)
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(NormEps), $"NormEps must be in (0, 1), but is {NormEps}."));
-            if (Architecture == Architecture.Llama && !(RopeTheta > 0))
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeTheta), $"RopeTheta must be positive for Llama models, but is {RopeTheta}."));
             if (Architecture == Architecture.Opt && KvHeads != Heads)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(KvHeads), $"OPT models use multi-head attention: KvHeads ({KvHeads}) must equal Heads ({Heads})."));
             return errors;

@@ -20,12 +20,10 @@ namespace Kvpr.Checkpoints
         /// <summary>The spec described by <paramref name="configPath"/>, named after its folder.</summary>
         public static ModelSpec Read(string configPath)
         {
-            if (!File.Exists(configPath))
-                throw new CheckpointException(ErrorCodes.UnsupportedModelConfig, configPath, "the file does not exist.");
             ModelSpec spec;
             try
             {
-                var root = JsonParser.Parse(File.ReadAllText(configPath), configPath);
+                var root = JsonParser.Parse(JsonFile.ReadText(configPath), configPath);
                 string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
                 spec = IsOpt(root) ? ReadOpt(root, name) : ReadLlama(root, name);
                 spec = spec with { WeightType = ReadWeightType(root) };
@@ -62,11 +60,11 @@ namespace Kvpr.Checkpoints
 
         private static ModelSpec ReadOpt(JsonNode root, string name)
         {
-            int hidden = Dimension(root, "hidden_size");
+            int hidden = Dimension(root, "hidden_size", ModelLimits.Hidden);
             if (!Flag(root, "do_layer_norm_before", true))
                 throw root.Required("do_layer_norm_before").Invalid("is false: post-LayerNorm OPT models (opt-350m) are not supported");
-            if (Optional(root, "word_embed_proj_dim") is { } projection && projection.AsInt() != hidden)
-                throw projection.Invalid($"is {projection.AsInt()}, not hidden_size ({hidden}): OPT models with embedding projections (opt-350m) are not supported");
+            if (Optional(root, "word_embed_proj_dim") is { } projection && projection.AsLong() != hidden)
+                throw projection.Invalid($"is {projection.AsLong()}, not hidden_size ({hidden}): OPT models with embedding projections (opt-350m) are not supported");
             if (!Flag(root, "layer_norm_elementwise_affine", true))
                 throw root.Required("layer_norm_elementwise_affine").Invalid("is false: layer norms without weights are not supported");
             if (Flag(root, "_remove_final_layer_norm", false))
@@ -80,8 +78,9 @@ namespace Kvpr.Checkpoints
                 var other => throw activationNode!.Invalid($"is '{other}', which is not supported; supported: relu, gelu"),
             };
             bool bias = Flag(root, "enable_bias", true);
-            return ModelSpec.Opt(name, hidden, Dimension(root, "num_hidden_layers"), Dimension(root, "num_attention_heads"),
-                Dimension(root, "ffn_dim"), Dimension(root, "vocab_size"), Dimension(root, "max_position_embeddings")) with
+            return ModelSpec.Opt(name, hidden, Dimension(root, "num_hidden_layers", ModelLimits.Layers), Dimension(root, "num_attention_heads", ModelLimits.Heads),
+                Dimension(root, "ffn_dim", ModelLimits.FfnHidden), Dimension(root, "vocab_size", ModelLimits.Vocab),
+                Dimension(root, "max_position_embeddings", ModelLimits.MaxPositions)) with
             {
                 Activation = activation,
                 AttentionBias = bias,
@@ -92,17 +91,18 @@ namespace Kvpr.Checkpoints
 
         private static ModelSpec ReadLlama(JsonNode root, string name)
         {
-            int hidden = Dimension(root, "hidden_size");
-            int heads = Dimension(root, "num_attention_heads");
+            int hidden = Dimension(root, "hidden_size", ModelLimits.Hidden);
+            int heads = Dimension(root, "num_attention_heads", ModelLimits.Heads);
             if (Optional(root, "hidden_act") is { } act && act.AsString() != "silu")
                 throw act.Invalid($"is '{act.AsString()}', but Llama models are supported with silu only");
-            if (Optional(root, "head_dim") is { } headDim && headDim.AsInt() * heads != hidden)
-                throw headDim.Invalid($"is {headDim.AsInt()}, but the engines need hidden_size / num_attention_heads = {hidden / heads}");
-            int kvHeads = Optional(root, "num_key_value_heads") is { } kv ? kv.AsInt() : heads;
-            double eps = Optional(root, "rms_norm_eps")?.AsPositiveNumber() ?? 1e-6;
+            if (Optional(root, "head_dim") is { } headDim && headDim.AsLong() * heads != hidden)
+                throw headDim.Invalid($"is {headDim.AsLong()}, but the engines need hidden_size / num_attention_heads = {hidden / heads}");
+            int kvHeads = Optional(root, "num_key_value_heads") is { } kv ? (int)kv.AsLongIn(ModelLimits.Heads) : heads;
+            double eps = Optional(root, "rms_norm_eps")?.AsNumberIn(ModelLimits.NormEps) ?? 1e-6;
 
-            return ModelSpec.Llama(name, hidden, Dimension(root, "num_hidden_layers"), heads, kvHeads, Dimension(root, "intermediate_size"),
-                Dimension(root, "vocab_size"), Dimension(root, "max_position_embeddings"), eps, RopeTheta(root),
+            return ModelSpec.Llama(name, hidden, Dimension(root, "num_hidden_layers", ModelLimits.Layers), heads, kvHeads,
+                Dimension(root, "intermediate_size", ModelLimits.FfnHidden), Dimension(root, "vocab_size", ModelLimits.Vocab),
+                Dimension(root, "max_position_embeddings", ModelLimits.MaxPositions), eps, RopeTheta(root),
                 Flag(root, "tie_word_embeddings", false)) with
             {
                 AttentionBias = Flag(root, "attention_bias", false),
@@ -119,9 +119,9 @@ namespace Kvpr.Checkpoints
             {
                 if (Optional(parameters, "rope_type") is { } type && type.AsString() != "default")
                     throw type.Invalid($"is '{type.AsString()}': scaled RoPE is not supported, only 'default'");
-                return parameters.Required("rope_theta").AsPositiveNumber();
+                return parameters.Required("rope_theta").AsNumberIn(ModelLimits.RopeTheta);
             }
-            return Optional(root, "rope_theta")?.AsPositiveNumber() ?? 10000;
+            return Optional(root, "rope_theta")?.AsNumberIn(ModelLimits.RopeTheta) ?? 10000;
         }
 
         /// <summary>
@@ -139,12 +139,8 @@ namespace Kvpr.Checkpoints
             };
         }
 
-        private static int Dimension(JsonNode root, string field)
-        {
-            var node = root.Required(field);
-            long value = node.AsPositiveLong();
-            return value <= int.MaxValue ? (int)value : throw node.Invalid($"is {value}, larger than the engines support");
-        }
+        /// <summary>An integer field checked against the spec's limit for it, so the error names the config's key.</summary>
+        private static int Dimension(JsonNode root, string field, ValueRange range) => (int)root.Required(field).AsLongIn(range);
 
         private static bool Flag(JsonNode root, string field, bool fallback) => Optional(root, field)?.AsBool() ?? fallback;
 

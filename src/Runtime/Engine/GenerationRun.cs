@@ -87,13 +87,13 @@ namespace Kvpr
             }
 
             long start = Stopwatch.GetTimestamp();
-            PickNextTokens(inputs);
+            PickNextTokens(step, inputs);
             return new StepStatistics(step, inputs.Length, _tokens.Length, inputs.RecomputeTokens,
                 hostToDevice * _device.ElementBytes, deviceToHost * _device.ElementBytes,
                 times with { Sampling = Stopwatch.GetElapsedTime(start) }) { Timeline = timeline };
         }
 
-        private void PickNextTokens(StepInputs inputs)
+        private void PickNextTokens(int step, StepInputs inputs)
         {
             int vocab = _spec.Vocab, rows = inputs.LogitsForAllNewTokens ? inputs.NewTokens : 1;
             for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
@@ -101,7 +101,16 @@ namespace Kvpr
                 var batch = _microBatches[m];
                 Span<float> logits = default;
                 if (_greedyOnDevice)
-                    _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
+                {
+                    try
+                    {
+                        _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
+                    }
+                    catch (ArgumentException e) when (e.ParamName == "logits")
+                    {
+                        throw NaNLogits(step, batch, sequence);
+                    }
+                }
                 else
                 {
                     logits = HostLogits(checked(batch.Sequences * rows * vocab));
@@ -122,12 +131,47 @@ namespace Kvpr
                         var last = logits.Slice((s * rows + rows - 1) * vocab, vocab);
                         if (_options.CaptureLogits)
                             _generatedLogits[sequence].Add(last.ToArray());
-                        token = _sampler.Next(_sequenceIds[sequence], last);
+                        token = Sample(step, sequence, last);
                     }
                     _tokens[sequence].Add(token);
                     _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
             }
+        }
+
+        private int Sample(int step, int sequence, ReadOnlySpan<float> logits)
+        {
+            try
+            {
+                return _sampler.Next(_sequenceIds[sequence], logits);
+            }
+            catch (ArgumentException e) when (e.ParamName == "logits")
+            {
+                throw new InvalidLogitsException(step, _sequenceIds[sequence], WhyNoToken(logits));
+            }
+        }
+
+        /// <summary>The device's greedy pick met a NaN somewhere in the micro-batch: its logits, read back, name the sequence.</summary>
+        private InvalidLogitsException NaNLogits(int step, MicroBatch batch, int firstSequence)
+        {
+            int vocab = _spec.Vocab;
+            var logits = HostLogits(checked(batch.Sequences * vocab));
+            _device.Read(_readStream, batch.Logits, 0, logits);
+            for (int s = 0; s < batch.Sequences; s++)
+                if (FirstNaN(logits.Slice(s * vocab, vocab)) >= 0)
+                    return new InvalidLogitsException(step, _sequenceIds[firstSequence + s], WhyNoToken(logits.Slice(s * vocab, vocab)));
+            return new InvalidLogitsException(step, _sequenceIds[firstSequence], "a logit is NaN.");
+        }
+
+        private static string WhyNoToken(ReadOnlySpan<float> logits) =>
+            FirstNaN(logits) is var index and >= 0 ? $"logit {index} is NaN." : "every logit is -infinity.";
+
+        private static int FirstNaN(ReadOnlySpan<float> logits)
+        {
+            for (int i = 0; i < logits.Length; i++)
+                if (float.IsNaN(logits[i]))
+                    return i;
+            return -1;
         }
 
         /// <summary>A host buffer for <paramref name="elements"/> logits, kept across steps (a step's logits are megabytes).</summary>
