@@ -38,6 +38,8 @@ namespace Kvpr.Cli
 
         private static int[][] ReadFile(string path)
         {
+            if (!File.Exists(path))
+                throw new UsageException($"The prompt file {path} does not exist.");
             string shape = "a JSON array of token-id arrays, one per sequence";
             try
             {

@@ -17,7 +17,7 @@ namespace Kvpr.Json
         {
             if (Directory.Exists(path))
                 throw new JsonFormatException(path, "", "the path is a directory, not a JSON file");
-            var info = new FileInfo(path);
+            var info = FinalTarget(new FileInfo(path));
             if (!info.Exists)
                 throw new JsonFormatException(path, "", "the file does not exist");
             // FIFOs, devices and sockets report no length: refusing empty files keeps them from being opened at all.
@@ -35,6 +35,19 @@ namespace Kvpr.Json
                 throw new JsonFormatException(path, "", "the file grew while it was read");
             using var reader = new StreamReader(new MemoryStream(bytes, 0, read), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return reader.ReadToEnd();
+        }
+
+        /// <summary>
+        /// The file at the end of a chain of symbolic links (a Hugging Face cache links its files), whose length tells
+        /// what it is: a link's own length is that of its target's path. FileSystemInfo.ResolveLinkTarget exists from
+        /// .NET 6 on and is looked up at run time, since this assembly targets netstandard2.0.
+        /// </summary>
+        private static FileInfo FinalTarget(FileInfo info)
+        {
+            if (!info.Exists || (info.Attributes & FileAttributes.ReparsePoint) == 0)
+                return info;
+            var resolve = typeof(FileSystemInfo).GetMethod("ResolveLinkTarget", new[] { typeof(bool) });
+            return resolve?.Invoke(info, new object[] { true }) as FileInfo ?? info;
         }
     }
 }
