@@ -151,25 +151,26 @@ namespace Kvpr
             }
         }
 
-        /// <summary>The device's greedy pick met a NaN somewhere in the micro-batch: its logits, read back, name the sequence.</summary>
+        /// <summary>The device's greedy pick met a NaN or +infinity in the micro-batch: its logits, read back, name the sequence.</summary>
         private InvalidLogitsException NaNLogits(int step, MicroBatch batch, int firstSequence)
         {
             int vocab = _spec.Vocab;
             var logits = HostLogits(checked(batch.Sequences * vocab));
             _device.Read(_readStream, batch.Logits, 0, logits);
             for (int s = 0; s < batch.Sequences; s++)
-                if (FirstNaN(logits.Slice(s * vocab, vocab)) >= 0)
+                if (FirstInvalid(logits.Slice(s * vocab, vocab)) >= 0)
                     return new InvalidLogitsException(step, _sequenceIds[firstSequence + s], WhyNoToken(logits.Slice(s * vocab, vocab)));
-            return new InvalidLogitsException(step, _sequenceIds[firstSequence], "a logit is NaN.");
+            return new InvalidLogitsException(step, _sequenceIds[firstSequence], "a logit is NaN or +infinity.");
         }
 
         private static string WhyNoToken(ReadOnlySpan<float> logits) =>
-            FirstNaN(logits) is var index and >= 0 ? $"logit {index} is NaN." : "every logit is -infinity.";
+            FirstInvalid(logits) is var index and >= 0 ? $"logit {index} is {logits[index]}." : "every logit is -infinity.";
 
-        private static int FirstNaN(ReadOnlySpan<float> logits)
+        /// <summary>The first NaN or +infinity: -infinity rules a token out, these leave no token to pick.</summary>
+        private static int FirstInvalid(ReadOnlySpan<float> logits)
         {
             for (int i = 0; i < logits.Length; i++)
-                if (float.IsNaN(logits[i]))
+                if (float.IsNaN(logits[i]) || float.IsPositiveInfinity(logits[i]))
                     return i;
             return -1;
         }

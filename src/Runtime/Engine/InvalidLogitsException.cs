@@ -3,7 +3,7 @@ using System;
 namespace Kvpr
 {
     /// <summary>
-    /// A step's logits hold no token to pick (a NaN): the weights or the numbers they produce are not finite. Names the
+    /// A step's logits hold no token to pick (a NaN or +infinity): the weights or the numbers they produce are not finite. Names the
     /// step and the sequence, and points at the scan that names the tensor (<see cref="CheckpointWeights.CheckFinite"/>).
     /// </summary>
     public sealed class InvalidLogitsException : Exception
