@@ -51,14 +51,8 @@ public sealed class CudaEngineTests
         using var cancellation = new CancellationTokenSource();
 
         Should.Throw<OperationCanceledException>(() => engine.Generate(prompts, new GenerationOptions { MaxNewTokens = 8 }, cancellation.Token,
-            new Progress(cancellation.Cancel)));
+            new SynchronousProgress(_ => cancellation.Cancel())));
 
         device.MemoryInfo().FreeBytes.ShouldBe(before);
-    }
-
-    /// <summary>Reports synchronously (System.Progress posts to the thread pool), so the cancellation lands before the next step.</summary>
-    private sealed class Progress(Action report) : IProgress<StepStatistics>
-    {
-        public void Report(StepStatistics value) => report();
     }
 }

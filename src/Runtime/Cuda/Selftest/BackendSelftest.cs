@@ -142,7 +142,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         private static string Describe(ScheduleKind schedule) => schedule == ScheduleKind.RowByRow ? "row-by-row" : "column-by-column (2 micro-batches, 2 activation chunks)";
 
         /// <summary>Runs one check; any exception is that check's failure, with its type and message, not the end of the report.</summary>
-        private static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
+        internal static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
         {
             try
             {
@@ -155,6 +155,6 @@ namespace Kvpr.Runtime.Cuda.Selftest
             }
         }
 
-        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
     }
 }
