@@ -5,6 +5,7 @@ using Kvpr.Graphs;
 using Kvpr.Runtime.Cuda;
 using Kvpr.Runtime.Cuda.Selftest;
 using Kvpr.Runtime.Tests.Checkpoints;
+using Kvpr.Runtime.Tests.Generation;
 
 namespace Kvpr.Runtime.Tests.Cuda;
 
