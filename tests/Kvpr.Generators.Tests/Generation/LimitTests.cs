@@ -11,16 +11,6 @@ namespace Kvpr.Generators.Tests.Generation;
 /// </summary>
 public class LimitTests(ITestOutputHelper output)
 {
-    private static string Model(string modelArguments, string? workloadArguments = null) => $$"""
-        using Kvpr;
-
-        namespace Tests;
-
-        [TransformerModel({{modelArguments}})]
-        {{(workloadArguments is null ? "" : $"[DecodeWorkload({workloadArguments})]")}}
-        public partial class Model { }
-        """;
-
     private const string Small = "Architecture.Opt, Hidden = 64, Heads = 4, FfnHidden = 256, Vocab = 512, MaxPositions = 128";
 
     [Theory]
@@ -36,7 +26,7 @@ public class LimitTests(ITestOutputHelper output)
         "NormEps must be in [1E-12, 0.1], but is NaN.")]
     public void A_value_out_of_range_is_reported_at_its_argument_with_the_range(string arguments, string id, string at, string message)
     {
-        var run = GeneratorRun.Run(Model(arguments));
+        var run = GeneratorRun.Run(ModelSources.Declaration(arguments));
         run.Result.Exception.ShouldBeNull();
         run.GeneratedSources.ShouldBeEmpty();
         var diagnostic = run.Diagnostics.ShouldHaveSingleItem();
@@ -48,7 +38,7 @@ public class LimitTests(ITestOutputHelper output)
     [Fact]
     public void A_workload_too_large_to_size_is_reported_at_the_workload_not_as_an_internal_error()
     {
-        var run = GeneratorRun.Run(Model("Architecture.Opt, Layers = 1024, Hidden = 65536, Heads = 256, FfnHidden = 1024, MaxPositions = 16777216",
+        var run = GeneratorRun.Run(ModelSources.Declaration("Architecture.Opt, Layers = 1024, Hidden = 65536, Heads = 256, FfnHidden = 1024, MaxPositions = 16777216",
             "Objective.Throughput, Batch = 65536, MicroBatches = 1024, PromptLength = 16777215, MaxNewTokens = 1"));
         var diagnostic = run.Diagnostics.ShouldHaveSingleItem();
         diagnostic.Id.ShouldBe("KVPR009");
@@ -68,7 +58,7 @@ public class LimitTests(ITestOutputHelper output)
         int at = text.IndexOf(original, System.StringComparison.Ordinal);
         at.ShouldBeGreaterThanOrEqualTo(0);
         string edited = text.Substring(0, at) + replacement + text.Substring(at + original.Length);
-        var run = GeneratorRun.Run(Model(Small.Replace("Architecture.Opt,", "Architecture.Opt, Layers = 2,")), "profiles/far.hwprofile.json", ("/project/profiles/far.hwprofile.json", edited));
+        var run = GeneratorRun.Run(ModelSources.Declaration(Small.Replace("Architecture.Opt,", "Architecture.Opt, Layers = 2,")), "profiles/far.hwprofile.json", ("/project/profiles/far.hwprofile.json", edited));
         var diagnostic = run.Diagnostics.ShouldHaveSingleItem();
         diagnostic.Id.ShouldBe("KVPR007");
         diagnostic.GetMessage().ShouldContain($"field '{field}' must be in [");
@@ -92,7 +82,7 @@ public class LimitTests(ITestOutputHelper output)
         growth.ShouldBe(500.0 / 400, 0.05);
 
         var watch = Stopwatch.StartNew();
-        var beyond = GeneratorRun.Run(Model(Small.Replace("Architecture.Opt,", "Architecture.Opt, Layers = 100000,")));
+        var beyond = GeneratorRun.Run(ModelSources.Declaration(Small.Replace("Architecture.Opt,", "Architecture.Opt, Layers = 100000,")));
         output.WriteLine($"100,000 layers: diagnostic in {watch.Elapsed.TotalSeconds:F2} s");
         beyond.Diagnostics.ShouldHaveSingleItem().GetMessage().ShouldBe("Layers must be in [1, 1,024], but is 100,000.");
         beyond.GeneratedSources.ShouldBeEmpty();
@@ -102,7 +92,7 @@ public class LimitTests(ITestOutputHelper output)
     private static (double Seconds, long Characters) Generate(int layers)
     {
         var watch = Stopwatch.StartNew();
-        var run = GeneratorRun.Run(Model(Small.Replace("Architecture.Opt,", $"Architecture.Opt, Layers = {layers},")));
+        var run = GeneratorRun.Run(ModelSources.Declaration(Small.Replace("Architecture.Opt,", $"Architecture.Opt, Layers = {layers},")));
         double seconds = watch.Elapsed.TotalSeconds;
         run.Diagnostics.ShouldBeEmpty();
         return (seconds, run.GeneratedSources.Sum(s => (long)s.SourceText.Length));
