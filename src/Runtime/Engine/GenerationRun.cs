@@ -102,14 +102,10 @@ namespace Kvpr
                 Span<float> logits = default;
                 if (_greedyOnDevice)
                 {
-                    try
-                    {
-                        _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
-                    }
-                    catch (ArgumentException e) when (e.ParamName == "logits")
-                    {
-                        throw NaNLogits(step, batch, sequence);
-                    }
+                    _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
+                    int unpickable = Array.IndexOf(_picked, -1, 0, batch.Sequences);
+                    if (unpickable >= 0)
+                        throw UnpickableLogits(step, batch, sequence, unpickable);
                 }
                 else
                 {
@@ -151,29 +147,17 @@ namespace Kvpr
             }
         }
 
-        /// <summary>The device's greedy pick met a NaN or +infinity in the micro-batch: its logits, read back, name the sequence.</summary>
-        private InvalidLogitsException NaNLogits(int step, MicroBatch batch, int firstSequence)
+        /// <summary>The device's greedy pick found no token in a sequence's row: the row, read back, names the logit.</summary>
+        private InvalidLogitsException UnpickableLogits(int step, MicroBatch batch, int firstSequence, int index)
         {
             int vocab = _spec.Vocab;
             var logits = HostLogits(checked(batch.Sequences * vocab));
             _device.Read(_readStream, batch.Logits, 0, logits);
-            for (int s = 0; s < batch.Sequences; s++)
-                if (FirstInvalid(logits.Slice(s * vocab, vocab)) >= 0)
-                    return new InvalidLogitsException(step, _sequenceIds[firstSequence + s], WhyNoToken(logits.Slice(s * vocab, vocab)));
-            return new InvalidLogitsException(step, _sequenceIds[firstSequence], "a logit is NaN or +infinity.");
+            return new InvalidLogitsException(step, _sequenceIds[firstSequence + index], WhyNoToken(logits.Slice(index * vocab, vocab)));
         }
 
         private static string WhyNoToken(ReadOnlySpan<float> logits) =>
-            FirstInvalid(logits) is var index and >= 0 ? $"logit {index} is {logits[index]}." : "every logit is -infinity.";
-
-        /// <summary>The first NaN or +infinity: -infinity rules a token out, these leave no token to pick.</summary>
-        private static int FirstInvalid(ReadOnlySpan<float> logits)
-        {
-            for (int i = 0; i < logits.Length; i++)
-                if (float.IsNaN(logits[i]) || float.IsPositiveInfinity(logits[i]))
-                    return i;
-            return -1;
-        }
+            TokenDistribution.FirstUnpickable(logits) is var index and >= 0 ? $"logit {index} is {logits[index]}." : "every logit is -infinity.";
 
         /// <summary>A host buffer for <paramref name="elements"/> logits, kept across steps (a step's logits are megabytes).</summary>
         private Span<float> HostLogits(int elements)

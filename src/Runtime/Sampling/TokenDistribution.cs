@@ -17,6 +17,15 @@ namespace Kvpr.Sampling
                 : best;
         }
 
+        /// <summary>The first logit that is NaN or +infinity, or -1: -infinity rules a token out, these leave none to pick.</summary>
+        public static int FirstUnpickable(ReadOnlySpan<float> logits)
+        {
+            for (int i = 0; i < logits.Length; i++)
+                if (float.IsNaN(logits[i]) || float.IsPositiveInfinity(logits[i]))
+                    return i;
+            return -1;
+        }
+
         /// <summary>
         /// Fills <paramref name="probabilities"/> with the distribution <paramref name="options"/> sample from:
         /// softmax(logits / temperature) over the tokens top-k and top-p keep, renormalised, 0 elsewhere.
