@@ -75,6 +75,7 @@ namespace Kvpr.Cli
                     var backend = new BackendSelftest(cuda.Ordinal);
                     checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
                     checks.Add(Report(backend.AgainstCpu(CpuComparisonModel), output));
+                    checks.Add(Report(backend.NonFiniteLogits(), output));
                     var lifetimes = new LifetimeSelftest(cuda.Ordinal);
                     checks.Add(Report(lifetimes.EngineLifetimes(), output));
                     checks.Add(Report(lifetimes.CancelThenGenerate(), output));
