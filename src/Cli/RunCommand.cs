@@ -62,10 +62,11 @@ namespace Kvpr.Cli
                 Description = "GPU memory (bytes) the auto split is planned for. Default: the profile's; for the built-in model, just enough for its weights, so its KV cache is offloaded.",
             };
             var json = new Option<bool>("--json") { Description = "Print the tokens, statistics and plan as JSON." };
+            var checkWeights = new Option<bool>("--check-weights") { Description = "Scan the checkpoint's weights for NaN and infinity before loading them; names each tensor holding one." };
 
             var command = new Command("run", "Generate tokens with the KV cache in host memory, partly recomputed; print the plan, the tokens and the statistics.")
             {
-                folder, device, promptIds, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, json,
+                folder, device, promptIds, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, json, checkWeights,
             };
             command.SetAction(parse =>
             {
@@ -85,6 +86,7 @@ namespace Kvpr.Cli
                     Profile = parse.GetValue(profile),
                     GpuMemory = parse.GetValue(gpuMemory),
                     Json = parse.GetValue(json),
+                    CheckWeights = parse.GetValue(checkWeights),
                 };
                 var output = parse.InvocationConfiguration.Output;
                 bool interactive = output == Console.Out && !Console.IsOutputRedirected;
@@ -127,7 +129,7 @@ namespace Kvpr.Cli
                     WriteText(output, spec, source, settings, plan, result, statistics);
                 return 0;
             }
-            catch (Exception e) when (e is UsageException or CheckpointException or JsonFormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is UsageException or CheckpointException or JsonFormatException or InvalidLogitsException or IOException or UnauthorizedAccessException)
             {
                 error.WriteLine(e.Message);
                 return 1;
@@ -153,6 +155,8 @@ namespace Kvpr.Cli
                 if (settings.Folder is null)
                     return new Engine(RandomWeights.Create(spec, settings.Seed), options);
                 using var checkpoint = Checkpoint.Open(settings.Folder);
+                if (settings.CheckWeights)
+                    CheckpointWeights.CheckFinite(checkpoint, spec);
                 return new Engine(CheckpointWeights.Load(checkpoint, spec), options);
             }
             catch (Exception e) when (e is NotSupportedException or CudaUnavailableException or InsufficientMemoryException)
@@ -170,7 +174,7 @@ namespace Kvpr.Cli
             catch (ArgumentException e)
             {
                 // The engine checks the prompts against the model before the first step.
-                throw new UsageException(e.Message);
+                throw UsageException.From(e);
             }
         }
 

@@ -75,6 +75,10 @@ namespace Kvpr.Cli
                     var backend = new BackendSelftest(cuda.Ordinal);
                     checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
                     checks.Add(Report(backend.AgainstCpu(CpuComparisonModel), output));
+                    checks.Add(Report(backend.NonFiniteLogits(), output));
+                    var lifetimes = new LifetimeSelftest(cuda.Ordinal);
+                    checks.Add(Report(lifetimes.EngineLifetimes(), output));
+                    checks.Add(Report(lifetimes.CancelThenGenerate(), output));
                     checks.Add(Report(backend.Timing(TimingModel, batch: 8, promptLength: 512, newTokens: 8), output));
                 }
                 int failed = checks.Count(c => !c.Passed), total = checks.Count(c => !c.Informational);

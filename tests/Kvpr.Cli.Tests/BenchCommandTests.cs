@@ -206,6 +206,8 @@ public class BenchCommandTests
     [InlineData("--new-tokens", "1", "2 new tokens")]
     [InlineData("--device", "tpu", "--device")]
     [InlineData("--model", "gpt-5", "'gpt-5'")]
+    [InlineData("--prompt", "4096", "PromptLength (4096) exceeds the model's MaxPositions (2048).")]
+    [InlineData("--batch", "100000", "Batch must be in [1, 65,536], but is 100,000.")]
     public void Bad_options_are_one_sentence_naming_the_value(string option, string value, string named)
     {
         var model = option == "--model" ? Array.Empty<string>() : new[] { "--model", "opt-1.3b" };

@@ -1,21 +1,29 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Kvpr.Cli.Bench
 {
     /// <summary>
     /// One benchmarked workload: a model's dimensions and a batch of equal prompts decoded for some new tokens.
-    /// The model's positions are widened to the workload's length where needed, since only its dimensions matter
-    /// to the timings (OPT's 2048 positions cannot hold a 2048-token prompt plus new tokens).
+    /// The model's positions are widened to the workload's length where only the new tokens run past them, since only
+    /// its dimensions matter to the timings (OPT's 2048 positions cannot hold a 2048-token prompt plus new tokens); a
+    /// prompt longer than the positions is refused.
     /// </summary>
     internal sealed record BenchCase(ModelSpec Spec, int Batch, int PromptLength, int NewTokens)
     {
         public static BenchCase Create(ModelSpec spec, int batch, int promptLength, int newTokens)
         {
-            if (batch < 1 || promptLength < 1 || newTokens < 2)
-                throw new UsageException($"A benchmark needs at least 1 sequence, 1 prompt token and 2 new tokens (the first comes from the prefill); got batch {batch}, prompt {promptLength}, new tokens {newTokens}.");
-            int length = promptLength + newTokens;
-            return new BenchCase(length > spec.MaxPositions ? spec with { MaxPositions = length } : spec, batch, promptLength, newTokens);
+            if (newTokens < 2)
+                throw new UsageException($"A benchmark needs at least 2 new tokens (the first comes from the prefill), but --new-tokens is {newTokens}.");
+            long length = (long)promptLength + newTokens;
+            var timed = promptLength <= spec.MaxPositions && length > spec.MaxPositions ? spec with { MaxPositions = (int)Math.Min(int.MaxValue, length) } : spec;
+            // The workload checks of plan and run: a prompt longer than the model's positions is refused here as there.
+            var errors = new DecodeWorkload { Batch = batch, PromptLength = promptLength, MaxNewTokens = newTokens }.Validate(timed)
+                .Concat(timed.Validate()).ToArray();
+            if (errors.Length > 0)
+                throw new UsageException($"{spec.Name} batch {batch} prompt {promptLength} +{newTokens}: {string.Join(" ", errors.Select(e => e.Message))}");
+            return new BenchCase(timed, batch, promptLength, newTokens);
         }
 
         /// <summary>The decode steps the engine runs after the prefill, which yields the first token.</summary>

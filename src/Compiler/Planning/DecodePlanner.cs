@@ -20,7 +20,10 @@ namespace Kvpr.Planning
             options ??= PlannerOptions.Default;
             options.Check();
 
-            var errors = spec.Validate().Concat(workload.Validate(spec)).ToArray();
+            // Nothing reaches the cost model or the linear programs unless every value is in range.
+            var errors = profile.Validate().Concat(spec.Validate()).ToArray();
+            if (errors.Length == 0)
+                errors = workload.Validate(spec).ToArray();
             if (errors.Length > 0)
                 return PlanResult.Failure(errors);
 

@@ -27,16 +27,16 @@ namespace Kvpr.Planning
         public long WeightBytesPerLayer => _cost.WeightBytesPerLayer;
 
         /// <summary>K and V of one layer for every sequence of every micro-batch at the longest length.</summary>
-        public long ResidentKvBytesPerLayer => _cost.KvBytes(_workload.Batch * _workload.MicroBatches, _workload.MaxLength);
+        public long ResidentKvBytesPerLayer => _cost.KvBytes(checked(_workload.Batch * _workload.MicroBatches), _workload.MaxLength);
 
         /// <summary>
         /// Double buffers for one offloaded layer of one micro-batch: its activations and its full K and V
         /// (recomputed and transferred parts), so the next layer's transfer lands while this one computes.
         /// </summary>
-        public long KvStagingBytes => 2 * (_cost.ActivationBytes(_workload.Batch, _workload.MaxLength) + _cost.KvBytes(_workload.Batch, _workload.MaxLength));
+        public long KvStagingBytes => checked(2 * (_cost.ActivationBytes(_workload.Batch, _workload.MaxLength) + _cost.KvBytes(_workload.Batch, _workload.MaxLength)));
 
         /// <summary>Double buffers for one streamed layer's weights.</summary>
-        public long WeightStagingBytes => 2 * WeightBytesPerLayer;
+        public long WeightStagingBytes => checked(2 * WeightBytesPerLayer);
 
         /// <summary>
         /// What every plan holds: embeddings, positions, final norm and head; the hidden states, MLP
@@ -47,11 +47,11 @@ namespace Kvpr.Planning
             get
             {
                 long b = _workload.Batch, p = Spec.ElementBytes;
-                long outerWeights = Spec.OuterWeightElements * p;
-                long activations = b * (4L * Spec.Hidden + 2L * Spec.FfnHidden) * p;
-                long scores = b * Spec.Heads * (long)_workload.MaxLength * sizeof(float);
-                long logits = b * Spec.Vocab * sizeof(float);
-                return outerWeights + activations + scores + logits + RuntimeReserveBytes;
+                return checked(Spec.OuterWeightElements * p
+                    + b * (4L * Spec.Hidden + 2L * Spec.FfnHidden) * p // activations
+                    + b * Spec.Heads * _workload.MaxLength * sizeof(float) // attention scores
+                    + b * Spec.Vocab * sizeof(float) // logits
+                    + RuntimeReserveBytes);
             }
         }
 
@@ -62,12 +62,9 @@ namespace Kvpr.Planning
         public long BytesFor(Residency residency)
         {
             int layers = Spec.Layers;
-            long bytes = FixedBytes + residency.WeightResidentLayers * WeightBytesPerLayer + residency.KvResidentLayers * ResidentKvBytesPerLayer;
-            if (residency.KvResidentLayers < layers)
-                bytes += KvStagingBytes;
-            if (residency.WeightResidentLayers < layers)
-                bytes += WeightStagingBytes;
-            return bytes;
+            return checked(FixedBytes + residency.WeightResidentLayers * WeightBytesPerLayer + residency.KvResidentLayers * ResidentKvBytesPerLayer
+                + (residency.KvResidentLayers < layers ? KvStagingBytes : 0)
+                + (residency.WeightResidentLayers < layers ? WeightStagingBytes : 0));
         }
 
         public bool Fits(Residency residency) => BytesFor(residency) <= BudgetBytes;
@@ -79,9 +76,9 @@ namespace Kvpr.Planning
         public long HostBytesFor(Residency residency)
         {
             int offloaded = Spec.Layers - residency.KvResidentLayers, streamed = Spec.Layers - residency.WeightResidentLayers;
-            int sequences = _workload.Batch * _workload.MicroBatches;
-            return offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + _cost.KvBytes(sequences, _workload.MaxLength))
-                + streamed * WeightBytesPerLayer;
+            int sequences = checked(_workload.Batch * _workload.MicroBatches);
+            return checked(offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + _cost.KvBytes(sequences, _workload.MaxLength))
+                + streamed * WeightBytesPerLayer);
         }
     }
 }

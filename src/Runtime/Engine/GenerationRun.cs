@@ -87,13 +87,13 @@ namespace Kvpr
             }
 
             long start = Stopwatch.GetTimestamp();
-            PickNextTokens(inputs);
+            PickNextTokens(step, inputs);
             return new StepStatistics(step, inputs.Length, _tokens.Length, inputs.RecomputeTokens,
                 hostToDevice * _device.ElementBytes, deviceToHost * _device.ElementBytes,
                 times with { Sampling = Stopwatch.GetElapsedTime(start) }) { Timeline = timeline };
         }
 
-        private void PickNextTokens(StepInputs inputs)
+        private void PickNextTokens(int step, StepInputs inputs)
         {
             int vocab = _spec.Vocab, rows = inputs.LogitsForAllNewTokens ? inputs.NewTokens : 1;
             for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
@@ -101,7 +101,12 @@ namespace Kvpr
                 var batch = _microBatches[m];
                 Span<float> logits = default;
                 if (_greedyOnDevice)
+                {
                     _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
+                    int unpickable = Array.IndexOf(_picked, -1, 0, batch.Sequences);
+                    if (unpickable >= 0)
+                        throw UnpickableLogits(step, batch, sequence, unpickable);
+                }
                 else
                 {
                     logits = HostLogits(checked(batch.Sequences * rows * vocab));
@@ -122,13 +127,37 @@ namespace Kvpr
                         var last = logits.Slice((s * rows + rows - 1) * vocab, vocab);
                         if (_options.CaptureLogits)
                             _generatedLogits[sequence].Add(last.ToArray());
-                        token = _sampler.Next(_sequenceIds[sequence], last);
+                        token = Sample(step, sequence, last);
                     }
                     _tokens[sequence].Add(token);
                     _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
             }
         }
+
+        private int Sample(int step, int sequence, ReadOnlySpan<float> logits)
+        {
+            try
+            {
+                return _sampler.Next(_sequenceIds[sequence], logits);
+            }
+            catch (ArgumentException e) when (e.ParamName == "logits")
+            {
+                throw new InvalidLogitsException(step, _sequenceIds[sequence], WhyNoToken(logits));
+            }
+        }
+
+        /// <summary>The device's greedy pick found no token in a sequence's row: the row, read back, names the logit.</summary>
+        private InvalidLogitsException UnpickableLogits(int step, MicroBatch batch, int firstSequence, int index)
+        {
+            int vocab = _spec.Vocab;
+            var logits = HostLogits(checked(batch.Sequences * vocab));
+            _device.Read(_readStream, batch.Logits, 0, logits);
+            return new InvalidLogitsException(step, _sequenceIds[firstSequence + index], WhyNoToken(logits.Slice(index * vocab, vocab)));
+        }
+
+        private static string WhyNoToken(ReadOnlySpan<float> logits) =>
+            TokenDistribution.FirstUnpickable(logits) is var index and >= 0 ? $"logit {index} is {logits[index]}." : "every logit is -infinity.";
 
         /// <summary>A host buffer for <paramref name="elements"/> logits, kept across steps (a step's logits are megabytes).</summary>
         private Span<float> HostLogits(int elements)

@@ -37,6 +37,7 @@ namespace Kvpr.Execution
         /// <summary>
         /// Each sequence's greedy next token (the first index of its largest last-token logit) into
         /// <paramref name="tokens"/>, once <see cref="FinalNormAndHead"/> has run; waits for <paramref name="stream"/>.
+        /// A row holding a NaN or +infinity has no token to pick and gets -1.
         /// </summary>
         void PickGreedy(IStream stream, MicroBatch batch, Span<int> tokens);
     }

@@ -117,7 +117,7 @@ namespace Kvpr.Execution
             for (int s = 0; s < tokens.Length; s++)
             {
                 _device.Read(stream, batch.Logits, (long)s * _spec.Vocab, _logitsRow);
-                tokens[s] = TokenDistribution.ArgMax(_logitsRow);
+                tokens[s] = TokenDistribution.FirstUnpickable(_logitsRow) < 0 ? TokenDistribution.ArgMax(_logitsRow) : -1;
             }
         }
 

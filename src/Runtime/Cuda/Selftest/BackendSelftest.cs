@@ -80,6 +80,49 @@ namespace Kvpr.Runtime.Cuda.Selftest
             });
 
         /// <summary>
+        /// A random <see cref="ModelCatalog.TinyName"/> whose final norm weight holds a NaN, so every logit is NaN: greedy
+        /// decoding (the argmax kernel reports the row as -1) and sampling (the logits read to the host) must both fail
+        /// with <see cref="InvalidLogitsException"/> naming the prefill and the first sequence.
+        /// </summary>
+        public SelftestCheck NonFiniteLogits() => Guarded("NaN weights: greedy on the GPU and sampling both name the step and sequence", () =>
+        {
+            var spec = ModelCatalog.Get(ModelCatalog.TinyName);
+            var random = RandomWeights.Create(spec, seed: 4);
+            var tensors = WeightMap.For(spec).Entries.Where(e => e.TiedTo is null).ToDictionary(e => e.Name, e =>
+                e.Role == WeightMapRole.FinalNormWeight ? new PoisonedTensor(random.Get(e.Role, e.Layer), 3) : random.Get(e.Role, e.Layer));
+            using var engine = new Engine(ModelWeights.Create(spec, tensors), new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Split = SplitPolicy.Fraction(0.5) });
+            var prompts = new[] { new[] { 1, 2, 3 }, new[] { 4, 5, 6 } };
+            var messages = new[] { 0.0, 1.0 }.Select(temperature =>
+            {
+                try
+                {
+                    engine.Generate(prompts, new GenerationOptions { MaxNewTokens = 2, Sampling = new Sampling.SamplingOptions { Temperature = temperature } });
+                    return "no error";
+                }
+                catch (InvalidLogitsException e)
+                {
+                    return e.Step == 0 && e.Sequence == 0 && e.Message.Contains("logit 0 is NaN.", StringComparison.Ordinal) ? "" : e.Message;
+                }
+            }).ToArray();
+            bool passed = messages.All(m => m.Length == 0);
+            return (passed, passed ? "greedy and sampled: InvalidLogitsException at the prefill, sequence 0, logit 0 is NaN" : $"greedy: {messages[0]}; sampled: {messages[1]}");
+        });
+
+        /// <summary>A tensor with a NaN written over one element, for <see cref="NonFiniteLogits"/>.</summary>
+        private sealed class PoisonedTensor(IWeightTensor inner, int index) : IWeightTensor
+        {
+            public string Name => inner.Name;
+
+            public IReadOnlyList<long> Shape => inner.Shape;
+
+            public void CopyToSingle(Span<float> destination)
+            {
+                inner.CopyToSingle(destination);
+                destination[index] = float.NaN;
+            }
+        }
+
+        /// <summary>
         /// Informational: a random <paramref name="model"/> decoded on the GPU with every layer's KV offloaded and half of
         /// it recomputed; engine build time, step times and bytes moved, as a smoke test at full size.
         /// </summary>
@@ -146,7 +189,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         private static string Describe(ScheduleKind schedule) => schedule == ScheduleKind.RowByRow ? "row-by-row" : "column-by-column (2 micro-batches, 2 activation chunks)";
 
         /// <summary>Runs one check; any exception is that check's failure, with its type and message, not the end of the report.</summary>
-        private static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
+        internal static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
         {
             try
             {
@@ -159,6 +202,6 @@ namespace Kvpr.Runtime.Cuda.Selftest
             }
         }
 
-        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
     }
 }
