@@ -205,7 +205,7 @@ namespace Kvpr.Cli
                 MicroBatches = groups,
             };
             workload = workload with { GpuMemoryBytes = settings.GpuMemory ?? DemoMemoryCap(settings, spec, profile, workload) };
-            var result = DecodePlanner.Plan(spec, profile, workload, SplitPolicy.ForEngines);
+            var result = DecodePlanner.Plan(spec, profile, workload);
             return result.Plan ?? throw new UsageException(string.Join(" ", result.Errors.Select(e => e.Message)));
         }
 

@@ -101,7 +101,7 @@ namespace Kvpr.Planning
         }
 
         /// <summary>"batch 32", or "4 micro-batches of 32" when several share the weights.</summary>
-        internal static string DescribeBatch(DecodeWorkload workload) =>
+        public static string DescribeBatch(DecodeWorkload workload) =>
             workload.MicroBatches > 1 ? $"{workload.MicroBatches} micro-batches of {workload.Batch}" : $"batch {workload.Batch}";
 
         /// <summary>Powers of two below the workload's batch, and the batch itself: smaller batches run when sequences finish early.</summary>

@@ -22,9 +22,14 @@ namespace Kvpr
     {
         private readonly IDevice _device;
         private readonly IDeviceModel _model;
+        private readonly HostWeights _hostWeights;
         private bool _disposed;
 
-        /// <summary>Uploads <paramref name="weights"/> to the device; the weights' source may be closed afterwards.</summary>
+        /// <summary>
+        /// Uploads <paramref name="weights"/>' embeddings and head to the device and converts every layer's weights into
+        /// copy-ready host memory (pinned on CUDA), from which each generation uploads the layers its plan keeps resident
+        /// and streams the others; the weights' source may be closed afterwards.
+        /// </summary>
         /// <exception cref="Kvpr.Runtime.Cuda.CudaUnavailableException">CUDA was asked for and this machine cannot provide it (one sentence saying why).</exception>
         public Engine(ModelWeights weights, EngineOptions? options = null)
         {
@@ -33,10 +38,22 @@ namespace Kvpr
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
             (_device, _model) = Options.Device switch
             {
-                ComputeDevice.Cpu => OpenCpu(weights),
+                ComputeDevice.Cpu => OpenCpu(new CpuDevice(), weights),
                 ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Device, "Unknown compute device."),
             };
+            _hostWeights = HostWeightsOrDispose(weights);
+        }
+
+        /// <summary>An engine on a device of the caller's that computes with the CPU's unfused ops (tests count what it allocates).</summary>
+        internal Engine(ModelWeights weights, EngineOptions options, IDevice device, IDeviceOps ops)
+        {
+            Options = options;
+            Options.Check();
+            Spec = weights.Spec;
+            _device = device;
+            _model = new DeviceWeights(device, ops, weights);
+            _hostWeights = HostWeightsOrDispose(weights);
         }
 
         public ModelSpec Spec { get; }
@@ -105,18 +122,22 @@ namespace Kvpr
                 PromptLength = promptLength,
                 MaxNewTokens = options.MaxNewTokens,
                 MicroBatches = sizes.Length,
+                GpuMemoryBytes = Options.GpuMemoryBytes,
             };
             var (split, residency) = Options.Split.Resolve(Spec, workload);
+            residency = Options.Residency ?? residency;
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, promptLength, options.CaptureLogits ? promptLength : 1);
+            var planned = DeviceBufferList.For(Spec, shape, residency);
+            CheckGpuMemory(planned, residency, workload);
             var graph = Options.Schedule == ScheduleKind.RowByRow
                 ? ExecutionGraphBuilder.RowByRow(Spec, residency, Options.ActivationChunks)
                 : ExecutionGraphBuilder.ColumnByColumn(Spec, residency, sizes.Length, Options.ActivationChunks);
 
-            int capacity = workload.MaxLength;
             using var allocations = _device.AllocationScope();
-            var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
-            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+            var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
+            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, shape.Capacity), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
             var compute = _model.CreateCompute(buffers);
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, options.RecordTimeline);
+            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
 
             var statistics = new List<StepStatistics>();
@@ -158,10 +179,34 @@ namespace Kvpr
             }
         }
 
-        private static (IDevice, IDeviceModel) OpenCpu(ModelWeights weights)
+        private static (IDevice, IDeviceModel) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
+
+        private HostWeights HostWeightsOrDispose(ModelWeights weights)
         {
-            var cpu = new CpuDevice();
-            return (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
+            try
+            {
+                return new HostWeights(_device, weights, _model.Layout);
+            }
+            catch
+            {
+                _device.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// <see cref="EngineOptions.GpuMemoryBytes"/> is a hard cap: a generation whose buffers (and the runtime reserve)
+        /// exceed it fails here, before anything is allocated, naming the budget that would fit.
+        /// </summary>
+        private void CheckGpuMemory(IReadOnlyList<PlannedBuffer> planned, Residency residency, DecodeWorkload workload)
+        {
+            if (Options.GpuMemoryBytes is not long cap)
+                return;
+            long needed = DeviceBufferList.Bytes(planned) + MemoryModel.RuntimeReserveBytes;
+            if (needed > cap)
+                throw new InsufficientMemoryException($"{ErrorCodes.WorkloadDoesNotFit}: {Spec.Name} with {DecodePlanner.DescribeBatch(workload)} at length {workload.MaxLength} " +
+                    $"(KV of {residency.KvResidentLayers} and weights of {residency.WeightResidentLayers} of {Spec.Layers} layers on the GPU) needs {needed:N0} bytes of GPU memory, " +
+                    $"but the cap is {cap:N0} bytes: a budget of at least {needed:N0} bytes would fit.");
         }
 
         /// <summary>Sequences per micro-batch: one group for row-by-row, otherwise as even as possible.</summary>

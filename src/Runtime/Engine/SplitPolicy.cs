@@ -100,27 +100,24 @@ namespace Kvpr
             public override string ToString() => "custom";
         }
 
-        /// <summary>Planner options for plans an engine runs: engines upload every layer's weights when built.</summary>
-        public static PlannerOptions ForEngines { get; } = new() { ResidentWeights = true };
-
         /// <summary>
         /// The policy a generation of <paramref name="workload"/> runs with, and the residency that goes with it:
-        /// <see cref="Auto"/> becomes a plan for the workload on the default profile. Every layer's weights count
-        /// as resident because an engine uploads them all when it is built.
+        /// <see cref="Auto"/> becomes a plan for the workload on the default profile, whose residency (KV and weights)
+        /// runs as planned; a fixed split keeps every layer's weights on the device and its KV on the host.
         /// </summary>
         internal (SplitPolicy Policy, Residency Residency) Resolve(ModelSpec spec, DecodeWorkload workload)
         {
             var plan = this switch
             {
-                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload, ForEngines).GetPlanOrThrow(),
+                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload).GetPlanOrThrow(),
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };
             if (plan is null)
                 return (this, new Residency(0, spec.Layers));
-            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers)
-                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
-            return (new PlanPolicy(plan), plan.Residency with { WeightResidentLayers = spec.Layers });
+            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers || plan.Residency.WeightResidentLayers > spec.Layers)
+                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident, {plan.Residency.WeightResidentLayers} weight-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
+            return (new PlanPolicy(plan), plan.Residency);
         }
     }
 }
