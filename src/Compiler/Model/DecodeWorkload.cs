@@ -19,6 +19,9 @@ namespace Kvpr
         /// <summary>GPU memory the plan may use; null for the profile's whole memory.</summary>
         public long? GpuMemoryBytes { get; init; }
 
+        /// <summary>Caps the host memory for the weights' host copies and the KV store (default: the profile's host memory).</summary>
+        public long? HostMemoryBytes { get; init; }
+
         /// <summary>Longest sequence the workload reaches: prompt plus all new tokens.</summary>
         public int MaxLength => PromptLength + MaxNewTokens;
 
@@ -44,6 +47,8 @@ namespace Kvpr
             Positive(nameof(MicroBatches), MicroBatches);
             if (GpuMemoryBytes is long cap)
                 Positive(nameof(GpuMemoryBytes), cap);
+            if (HostMemoryBytes is long hostCap)
+                Positive(nameof(HostMemoryBytes), hostCap);
             if (Objective == Objective.Latency && MicroBatches != 1)
                 errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(MicroBatches),
                     $"A latency workload decodes one batch (MicroBatches = 1), but MicroBatches is {MicroBatches}; use Objective.Throughput for micro-batches."));

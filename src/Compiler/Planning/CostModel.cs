@@ -197,6 +197,29 @@ namespace Kvpr.Planning
         }
 
         /// <summary>
+        /// The prefill of <paramref name="microBatches"/> micro-batches of <paramref name="batch"/> prompts of
+        /// <paramref name="prompt"/> tokens: each layer's GEMMs over every prompt token, causal attention, the head on
+        /// the last tokens; streamed layers' weights cross once; offloaded layers write X, K and V of every prompt token
+        /// back. Engines overlap the three, so the busiest one lasts.
+        /// </summary>
+        public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1)
+        {
+            int layers = Spec.Layers, h = Spec.Hidden, f = Spec.FfnHidden;
+            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
+            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            double rows = (double)batch * prompt;
+            double layer = GemmSeconds(rows, h, h + 2.0 * Spec.KvDim) + GemmSeconds(rows, h, h)
+                + GemmSeconds(rows, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(rows, f, h)
+                // Causal attention: scores and context, each half of a prompt × prompt product per head.
+                + GemmSeconds((double)batch * Spec.Heads * prompt, Spec.HeadDim, prompt)
+                + ElementwiseKernelsPerLayer * LaunchSeconds;
+            double gpu = microBatches * (layers * layer + OuterComputeSeconds(batch));
+            double link = streamed * TransferSeconds(WeightBytesPerLayer);
+            double writeBack = microBatches * offloaded * DeviceToHostSeconds(ActivationBytes(batch, prompt) + KvBytes(batch, prompt));
+            return Math.Max(gpu, Math.Max(link, writeBack));
+        }
+
+        /// <summary>
         /// What follows the link's last byte of a step: the last offloaded layer recomputes its last chunk and
         /// runs its own compute.
         /// </summary>

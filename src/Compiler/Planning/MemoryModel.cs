@@ -56,16 +56,20 @@ namespace Kvpr.Planning
 
         public bool Fits(Residency residency) => BytesFor(residency) <= BudgetBytes;
 
+        /// <summary>Host memory the plan may use: the profile's, or less where the workload caps it.</summary>
+        public long HostBudgetBytes => Math.Min(_workload.HostMemoryBytes ?? long.MaxValue, _cost.Profile.HostMemoryBytes);
+
         /// <summary>
-        /// Host memory for the offloaded layers' store: X and K, V of every sequence at the longest length,
-        /// plus the streamed layers' weights.
+        /// Host memory: a copy of every layer's weights (resident layers are uploaded from it, streamed ones cross from
+        /// it at every step) and the host store of the offloaded layers for every sequence at the longest length: X,
+        /// and K and V unless <paramref name="keepsKv"/> is false because every step recomputes every stored token.
         /// </summary>
-        public long HostBytesFor(Residency residency)
+        public long HostBytesFor(Residency residency, bool keepsKv)
         {
-            int offloaded = Spec.Layers - residency.KvResidentLayers, streamed = Spec.Layers - residency.WeightResidentLayers;
+            int offloaded = Spec.Layers - residency.KvResidentLayers;
             int sequences = _workload.Batch * _workload.MicroBatches;
-            return offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + _cost.KvBytes(sequences, _workload.MaxLength))
-                + streamed * WeightBytesPerLayer;
+            return offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + (keepsKv ? _cost.KvBytes(sequences, _workload.MaxLength) : 0))
+                + Spec.Layers * WeightBytesPerLayer;
         }
     }
 }

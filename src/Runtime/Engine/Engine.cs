@@ -135,7 +135,8 @@ namespace Kvpr
 
             using var allocations = _device.AllocationScope();
             var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
-            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, shape.Capacity), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
+            var microBatches = sizes.Select((size, m) => new MicroBatch(
+                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv: !split.RecomputesEverything), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
             var compute = _model.CreateCompute(buffers);
             var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);

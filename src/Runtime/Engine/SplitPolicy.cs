@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Kvpr.Planning;
 
 namespace Kvpr
@@ -46,6 +47,9 @@ namespace Kvpr
 
         protected abstract int Choose(SplitRequest request);
 
+        /// <summary>Whether every step recomputes every stored token, so the host store need keep no K and V.</summary>
+        internal virtual bool RecomputesEverything => false;
+
         private sealed class FractionPolicy : SplitPolicy
         {
             private readonly double _fraction;
@@ -61,6 +65,8 @@ namespace Kvpr
 
             protected override int Choose(SplitRequest request) => (int)Math.Round(_fraction * request.Length, MidpointRounding.AwayFromZero);
 
+            internal override bool RecomputesEverything => _fraction == 1;
+
             public override string ToString() => _name;
         }
 
@@ -71,6 +77,8 @@ namespace Kvpr
             public DecodePlan Plan { get; }
 
             protected override int Choose(SplitRequest request) => Plan.Table.Lookup(request.Batch, request.Length).RecomputeTokens;
+
+            internal override bool RecomputesEverything => Plan.Table.Rows.All(row => row.RecomputeFraction >= 1);
 
             public override string ToString() => $"plan for {Plan.ModelName} on {Plan.ProfileName}";
         }

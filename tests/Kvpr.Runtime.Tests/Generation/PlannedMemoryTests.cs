@@ -74,6 +74,22 @@ public class PlannedMemoryTests
         device.DeviceBytes.ShouldBe(engineBytes);
     }
 
+    [Fact]
+    public void Recomputing_every_token_keeps_no_kv_on_the_host_and_writes_back_only_activations()
+    {
+        var reference = FixtureReference.Get("opt-tiny");
+        var spec = reference.Spec;
+        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.All, Residency = new Residency(1, spec.Layers) });
+
+        var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false });
+
+        for (int s = 0; s < reference.Prompts.Length; s++)
+            result.Tokens[s].ShouldBe(reference.GeneratedTokens[s], $"sequence {s}");
+        // Only the offloaded layers write back, and only X (4-byte elements on the CPU backend).
+        foreach (var step in result.Steps.Skip(1))
+            step.DeviceToHostBytes.ShouldBe(4L * reference.Prompts.Length * spec.Hidden * (spec.Layers - 1));
+    }
+
     private static int[][] Prompts(ModelSpec spec, int sequences, int length) =>
         Enumerable.Range(0, sequences).Select(s => Enumerable.Range(0, length).Select(t => (s * 7 + t * 3) % spec.Vocab).ToArray()).ToArray();
 }
