@@ -8,7 +8,6 @@ built on the meta device from its config and each tensor is materialised where t
 Timings as bench/hf_offloaded.py (same measure()); the result line adds the cap and where the layers went.
 """
 import argparse
-import json
 import time
 
 import torch
@@ -16,7 +15,7 @@ from accelerate import dispatch_model, infer_auto_device_map, init_empty_weights
 from accelerate.utils import set_module_tensor_to_device
 from transformers import OPTForCausalLM
 
-from hf_offloaded import DIMENSIONS, measure, opt_config
+from hf_offloaded import DIMENSIONS, emit, measure_or_error, opt_config
 
 
 def build_offloaded_model(dims, gpu_bytes, host_bytes, activation_reserve):
@@ -53,20 +52,12 @@ def main():
     model, device_map = build_offloaded_model(DIMENSIONS[args.model_dims], int(args.gpu_memory), int(args.host_memory), int(args.activation_reserve))
     build_s = time.perf_counter() - started
     placement = list(device_map.values())
-    try:
-        result = measure(model, args, "offloaded")
-    except torch.OutOfMemoryError as error:
-        result = {"mode": "d", "cache": "offloaded", "model": args.model_dims, "batch": args.batch, "prompt": args.prompt,
-                  "error": f"out of GPU memory: {str(error).splitlines()[0]}"}
+    result = measure_or_error(model, args, "offloaded")
     result.update({"offload": "accelerate device_map", "gpu_memory_cap": args.gpu_memory,
                    "modules_on_gpu": placement.count(0), "modules_on_cpu": placement.count("cpu"), "build_s": build_s})
     if "ms_per_step" in result:
         result["generation_tokens_per_s"] = args.batch * args.new_tokens * 1e3 / (result["prefill_ms"] + result["ms_per_step"] * (args.new_tokens - 1))
-    line = json.dumps(result)
-    print(line, flush=True)
-    if args.out:
-        with open(args.out, "a") as f:
-            f.write(line + "\n")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

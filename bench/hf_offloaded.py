@@ -88,6 +88,24 @@ def measure(model, args, cache):
     }
 
 
+def measure_or_error(model, args, cache):
+    """measure(), or a result line saying the GPU ran out of memory."""
+    try:
+        return measure(model, args, cache)
+    except torch.OutOfMemoryError as error:
+        return {"mode": "d", "cache": cache, "model": args.model_dims, "batch": args.batch, "prompt": args.prompt,
+                "error": f"out of GPU memory: {str(error).splitlines()[0]}"}
+
+
+def emit(result, out):
+    """Prints the result as one JSON line, and appends it to the file out if given."""
+    line = json.dumps(result)
+    print(line, flush=True)
+    if out:
+        with open(out, "a") as f:
+            f.write(line + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-dims", choices=sorted(DIMENSIONS), default="opt-6.7b")
@@ -102,18 +120,10 @@ def main():
         parser.error("--new-tokens must be at least 2: the first token comes from the prefill")
     model = build_model(DIMENSIONS[args.model_dims])
     for cache in args.cache:
-        try:
-            result = measure(model, args, cache)
-        except torch.OutOfMemoryError as error:
-            result = {"mode": "d", "cache": cache, "model": args.model_dims, "batch": args.batch, "prompt": args.prompt,
-                      "error": f"out of GPU memory: {str(error).splitlines()[0]}"}
+        result = measure_or_error(model, args, cache)
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
-        line = json.dumps(result)
-        print(line, flush=True)
-        if args.out:
-            with open(args.out, "a") as f:
-                f.write(line + "\n")
+        emit(result, args.out)
 
 
 if __name__ == "__main__":
