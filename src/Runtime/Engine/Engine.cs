@@ -36,6 +36,7 @@ namespace Kvpr
             Options = options ?? EngineOptions.Default;
             Options.Check();
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
+            CheckResidency();
             (_device, _model) = Options.Device switch
             {
                 ComputeDevice.Cpu => OpenCpu(new CpuDevice(), weights),
@@ -51,6 +52,7 @@ namespace Kvpr
             Options = options;
             Options.Check();
             Spec = weights.Spec;
+            CheckResidency();
             _device = device;
             _model = new DeviceWeights(device, ops, weights);
             _hostWeights = HostWeightsOrDispose(weights);
@@ -181,6 +183,14 @@ namespace Kvpr
         }
 
         private static (IDevice, IDeviceModel) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
+
+        private void CheckResidency()
+        {
+            if (Options.Residency is { } residency && (residency.KvResidentLayers is < 0 || residency.KvResidentLayers > Spec.Layers
+                    || residency.WeightResidentLayers is < 0 || residency.WeightResidentLayers > Spec.Layers))
+                throw new ArgumentOutOfRangeException(nameof(EngineOptions.Residency), residency,
+                    $"{ErrorCodes.InvalidValue}: the residency must keep between 0 and {Spec.Layers} layers' KV and weights of model '{Spec.Name}' on the device.");
+        }
 
         private HostWeights HostWeightsOrDispose(ModelWeights weights)
         {

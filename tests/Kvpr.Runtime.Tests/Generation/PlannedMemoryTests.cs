@@ -75,6 +75,15 @@ public class PlannedMemoryTests
     }
 
     [Fact]
+    public void A_residency_beyond_the_models_layers_is_refused_naming_it()
+    {
+        var error = Should.Throw<ArgumentOutOfRangeException>(() => new Engine(RandomWeights.Create(Opt, seed: 2), new EngineOptions { Residency = new Residency(0, Opt.Layers + 1) }));
+
+        error.ParamName.ShouldBe(nameof(EngineOptions.Residency));
+        error.Message.ShouldContain($"between 0 and {Opt.Layers}");
+    }
+
+    [Fact]
     public void Recomputing_every_token_keeps_no_kv_on_the_host_and_writes_back_only_activations()
     {
         var reference = FixtureReference.Get("opt-tiny");
