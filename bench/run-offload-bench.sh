@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Models and batches bigger than the GPU (issue 10), on the GPU box in one call of at most 10 minutes: kvpr bench with
-# a GPU memory cap (weights streamed as planned), FlexGen (FlexLLMGen, its best policy of a small sweep under the cap)
-# and Hugging Face transformers with accelerate offloading, random fp16 weights everywhere.
+# Models and batches bigger than the GPU (issue 10), on the GPU box in device calls of at most 10 minutes: kvpr bench
+# with a GPU memory cap (weights streamed as planned), FlexGen (FlexLLMGen, a policy chosen to fit each cap) and Hugging
+# Face transformers with accelerate offloading, random fp16 weights everywhere.
 #   bench/run-offload-bench.sh KVPR OUT_DIR
 # Workloads: OPT-30B dimensions, prompt 512, 32 new tokens, 64 sequences, capped at 40 GB (the paper's A100) and 24 GB;
 # OPT-6.7B at batch 32, prompt 1024, capped at 20 GB. kvpr runs first (the results that matter most), then the peers at
 # 40 GB, then at 24 GB, each case under `timeout` of what is left of BENCH_SECONDS (default 560).
-# BENCH_PARTS (default "kvpr peers40 peers24"): which parts run, so that one device call can take the kvpr cases and
-# another the peers. FLEXGEN_TARBALL: FlexLLMGen's tarball (default: shared/peers/flexgen/flexgen.tar.gz next to or inside the checkout).
+# BENCH_PARTS (default "kvpr peers40 peers24"): which parts run, so that each device call (10 minutes) can take one part:
+# the kvpr cases, the peers at 40 GB, the peers at 24 GB. FLEXGEN_TARBALL: FlexLLMGen's tarball (default:
+# shared/peers/flexgen/flexgen.tar.gz next to or inside the checkout).
 set -uo pipefail
 kvpr="$1"
 out="$2"
@@ -50,11 +51,11 @@ flexgen() {  # flexgen NAME PERCENT CASES
   if [ -z "$tarball" ]; then echo "$1: skipped, no FlexGen tarball" | tee -a "$out/skipped.txt"; return; fi
   local dir="/tmp/fg-$1"
   mkdir -p "$dir" && tar -xzf "$tarball" -C "$dir"
-  FLEXGEN_PERCENT="$2" FLEXGEN_CASES="$3" PROMPT_LEN=512 GEN_LEN=32 FLEXGEN_EXTRA_ARGS="--cut-gen-len 8" FLEXGEN_TIMEOUT=150 \
-    bounded 160 "$1" bash "$dir/run_flexgen.sh" "$out/$1"
+  FLEXGEN_PERCENT="$2" FLEXGEN_CASES="$3" PROMPT_LEN=512 GEN_LEN=32 FLEXGEN_EXTRA_ARGS="--cut-gen-len 8" FLEXGEN_TIMEOUT=240 \
+    bounded 250 "$1" bash "$dir/run_flexgen.sh" "$out/$1"
 }
 hf() {  # hf NAME CAP
-  bounded 170 "$1" python3 "$here/hf_accelerate.py" --model-dims opt-30b --batch 64 --prompt 512 --new-tokens 4 \
+  bounded 250 "$1" python3 "$here/hf_accelerate.py" --model-dims opt-30b --batch 64 --prompt 512 --new-tokens 4 \
     --gpu-memory "$2" --out "$out/hf-accelerate.jsonl"
 }
 # 40 GB: half of the 60 GB of weights on the GPU (30 GB) leaves 10 GB for activations of 16-sequence micro-batches.
