@@ -128,7 +128,8 @@ namespace Kvpr
             };
             var (split, residency) = Options.Split.Resolve(Spec, workload);
             residency = Options.Residency ?? residency;
-            var shape = new DeviceBufferShape(sizes, workload.MaxLength, promptLength, options.CaptureLogits ? promptLength : 1);
+            int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
             var planned = DeviceBufferList.For(Spec, shape, residency);
             CheckGpuMemory(planned, residency, workload);
             var graph = Options.Schedule == ScheduleKind.RowByRow
@@ -137,16 +138,14 @@ namespace Kvpr
 
             using var allocations = _device.AllocationScope();
             var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
+            bool keepsKv = !split.RecomputesEverything;
             var microBatches = sizes.Select((size, m) => new MicroBatch(
-                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv: !split.RecomputesEverything), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
+                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
             var compute = _model.CreateCompute(buffers);
             var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
 
-            var statistics = new List<StepStatistics>();
-            var prefillIds = IdsPerMicroBatch(prompts, sizes);
-            var recomputeNothing = new int[Spec.Layers];
-            statistics.Add(run.Step(0, new StepInputs(0, promptLength, recomputeNothing, prefillIds, options.CaptureLogits)));
+            var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
             progress?.Report(statistics[^1]);
 
             for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
@@ -227,11 +226,32 @@ namespace Kvpr
             return Enumerable.Range(0, groups).Select(g => sequences / groups + (g < sequences % groups ? 1 : 0)).ToArray();
         }
 
-        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes)
+        /// <summary>
+        /// The prefill as chunks of <paramref name="chunk"/> prompt tokens: each stores its tokens' X, K, V and attends to
+        /// the chunks before it, which offloaded layers bring back as planned for the generation (their K and V, or their
+        /// X to recompute from when the store keeps no K and V).
+        /// </summary>
+        private StepInputs[] PrefillChunks(IReadOnlyList<int[]> prompts, int[] sizes, int chunk, Residency residency, bool keepsKv, bool captureLogits)
+        {
+            int promptLength = prompts[0].Length;
+            var chunks = new StepInputs[(promptLength + chunk - 1) / chunk];
+            for (int c = 0; c < chunks.Length; c++)
+            {
+                int first = c * chunk, count = Math.Min(chunk, promptLength - first);
+                var recompute = new int[Spec.Layers];
+                for (int layer = residency.KvResidentLayers; layer < Spec.Layers && !keepsKv; layer++)
+                    recompute[layer] = first;
+                chunks[c] = new StepInputs(first, count, recompute, IdsPerMicroBatch(prompts, sizes, first, count), captureLogits);
+            }
+            return chunks;
+        }
+
+        /// <summary>Tokens [first, first + count) of each prompt, per micro-batch, sequence after sequence.</summary>
+        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes, int first, int count)
         {
             var result = new IReadOnlyList<int>[sizes.Length];
-            for (int m = 0, first = 0; m < sizes.Length; first += sizes[m], m++)
-                result[m] = prompts.Skip(first).Take(sizes[m]).SelectMany(p => p).ToArray();
+            for (int m = 0, sequence = 0; m < sizes.Length; sequence += sizes[m], m++)
+                result[m] = prompts.Skip(sequence).Take(sizes[m]).SelectMany(p => p.Skip(first).Take(count)).ToArray();
             return result;
         }
     }

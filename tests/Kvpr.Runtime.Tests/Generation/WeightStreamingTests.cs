@@ -44,8 +44,8 @@ public class WeightStreamingTests
         for (int s = 0; s < reference.Prompts.Length; s++)
         {
             result.Tokens[s].ShouldBe(reference.GeneratedTokens[s], $"sequence {s}");
-            Worst(result.Logits!.Prefill[s], reference.PrefillLogits[s]).ShouldBeLessThan(Tolerance, $"prefill logits of sequence {s}");
-            Worst(result.Logits.Generated[s], reference.StepLogits[s]).ShouldBeLessThan(Tolerance, $"step logits of sequence {s}");
+            FixtureReference.WorstDifference(result.Logits!.Prefill[s], reference.PrefillLogits[s]).ShouldBeLessThan(Tolerance, $"prefill logits of sequence {s}");
+            FixtureReference.WorstDifference(result.Logits.Generated[s], reference.StepLogits[s]).ShouldBeLessThan(Tolerance, $"step logits of sequence {s}");
         }
         // Every decode step copies each streamed layer's weights once, whatever the micro-batches.
         int layers = reference.Spec.Layers;
@@ -69,16 +69,5 @@ public class WeightStreamingTests
         for (int s = 0; s < reference.Prompts.Length; s++)
             result.Tokens[s].ShouldBe(reference.GeneratedTokens[s], $"sequence {s}");
         result.Steps.ShouldAllBe(step => step.HostToDeviceBytes >= 4L * spec.Layers * spec.LayerWeightElements);
-    }
-
-    private static float Worst(System.Collections.Generic.IReadOnlyList<float[]> actual, float[] expected)
-    {
-        int vocab = actual[0].Length;
-        actual.Count.ShouldBe(expected.Length / vocab);
-        float worst = 0;
-        for (int row = 0; row < actual.Count; row++)
-            for (int i = 0; i < vocab; i++)
-                worst = Math.Max(worst, Math.Abs(actual[row][i] - expected[row * vocab + i]));
-        return worst;
     }
 }

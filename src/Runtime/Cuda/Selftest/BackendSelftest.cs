@@ -65,7 +65,15 @@ namespace Kvpr.Runtime.Cuda.Selftest
                         yield return Guarded($"fixture {Path.GetFileName(folder)}, weights of {residency.WeightResidentLayers} layers resident (the rest streamed), " +
                             $"KV of {residency.KvResidentLayers}, split changing, {(schedule == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column ({microBatches} micro-batches)")}",
                             () => CheckFixture(folder, FixtureOptions(schedule, microBatches) with { Split = Splits[^1].Policy, Residency = residency }));
+            foreach (string folder in folders)
+                foreach (var (splitName, policy) in new[] { Splits[1], Splits[^1] })
+                    foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
+                        yield return Guarded($"fixture {Path.GetFileName(folder)}, prompt prefilled in chunks of {ChunkedPrefillRows} rows, weights streamed, split {splitName}, {Describe(schedule)}",
+                            () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy, Residency = StreamedResidencies[0], PrefillRows = ChunkedPrefillRows }));
         }
+
+        /// <summary>Rows of a prefill chunk in the chunked-prefill checks: 2 to 8 tokens of the fixtures' prompts a chunk, so later chunks attend to earlier ones.</summary>
+        private const int ChunkedPrefillRows = 8;
 
         /// <summary>Weights streamed through the two slots: every layer's, and all but the first layer's with its KV resident too.</summary>
         public static IReadOnlyList<Residency> StreamedResidencies { get; } = [new Residency(0, 0), new Residency(1, 1)];
