@@ -19,6 +19,9 @@ namespace Kvpr
         /// <summary>GPU memory the plan may use; null for the profile's whole memory.</summary>
         public long? GpuMemoryBytes { get; init; }
 
+        /// <summary>Caps the host memory for the weights' host copies and the KV store (default: the profile's host memory).</summary>
+        public long? HostMemoryBytes { get; init; }
+
         /// <summary>Longest sequence the workload reaches: prompt plus all new tokens.</summary>
         public int MaxLength => PromptLength + MaxNewTokens;
 
@@ -44,6 +47,8 @@ namespace Kvpr
             InRange(nameof(MicroBatches), MicroBatches, ModelLimits.MicroBatches);
             if (GpuMemoryBytes is long cap && cap <= 0)
                 errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(GpuMemoryBytes), $"GpuMemoryBytes must be positive, but is {cap}."));
+            if (HostMemoryBytes is long hostCap && hostCap <= 0)
+                errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(HostMemoryBytes), $"HostMemoryBytes must be positive, but is {hostCap}."));
             if (Objective == Objective.Latency && MicroBatches != 1)
                 errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(MicroBatches),
                     $"A latency workload decodes one batch (MicroBatches = 1), but MicroBatches is {MicroBatches}; use Objective.Throughput for micro-batches."));

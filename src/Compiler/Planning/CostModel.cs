@@ -198,6 +198,34 @@ namespace Kvpr.Planning
         }
 
         /// <summary>
+        /// The prefill of <paramref name="microBatches"/> micro-batches of <paramref name="batch"/> prompts of
+        /// <paramref name="prompt"/> tokens, in chunks of <see cref="DeviceBufferShape.PrefillTokens"/>: each layer's
+        /// GEMMs over every prompt token, causal attention, the head on each chunk's last tokens; streamed layers'
+        /// weights cross once a chunk; offloaded layers write X, K and V of every prompt token back and bring back the
+        /// earlier chunks' tokens for each later chunk (priced as X crossing and recomputed, the cheaper way on a GPU
+        /// that recomputes faster than the link moves K and V). Engines overlap the three, so the busiest one lasts.
+        /// </summary>
+        public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1)
+        {
+            int layers = Spec.Layers, h = Spec.Hidden, f = Spec.FfnHidden;
+            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
+            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            double rows = (double)batch * prompt;
+            int chunk = DeviceBufferShape.PrefillTokens(batch, prompt, DeviceBufferShape.DefaultPrefillRows), chunks = (prompt + chunk - 1) / chunk;
+            // Tokens of earlier chunks each later chunk brings back: chunk · (0 + 1 + … + chunks − 1).
+            int reloaded = chunk * (chunks * (chunks - 1) / 2);
+            double layer = GemmSeconds(rows, h, h + 2.0 * Spec.KvDim) + GemmSeconds(rows, h, h)
+                + GemmSeconds(rows, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(rows, f, h)
+                // Causal attention: scores and context, each half of a prompt × prompt product per head.
+                + GemmSeconds((double)batch * Spec.Heads * prompt, Spec.HeadDim, prompt)
+                + chunks * ElementwiseKernelsPerLayer * LaunchSeconds;
+            double gpu = microBatches * (layers * layer + offloaded * RecomputeSeconds(batch, reloaded) + chunks * OuterComputeSeconds(batch));
+            double link = chunks * streamed * TransferSeconds(WeightBytesPerLayer) + microBatches * offloaded * TransferSeconds(ActivationBytes(batch, reloaded));
+            double writeBack = microBatches * offloaded * DeviceToHostSeconds(ActivationBytes(batch, prompt) + KvBytes(batch, prompt));
+            return Math.Max(gpu, Math.Max(link, writeBack));
+        }
+
+        /// <summary>
         /// What follows the link's last byte of a step: the last offloaded layer recomputes its last chunk and
         /// runs its own compute.
         /// </summary>
