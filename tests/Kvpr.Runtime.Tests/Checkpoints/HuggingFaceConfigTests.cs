@@ -113,7 +113,7 @@ public class HuggingFaceConfigTests
     [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"dynamic\", \"rope_theta\": 10000.0, \"factor\": 2.0}", "field 'rope_parameters.rope_type' is 'dynamic'")]
     [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"longrope\", \"rope_theta\": 10000.0}", "field 'rope_parameters.rope_type' is 'longrope'")]
     [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"llama3\", \"rope_theta\": 10000.0, \"factor\": 8.0}", "field 'rope_parameters.low_freq_factor' is missing")]
-    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"linear\", \"rope_theta\": 10000.0, \"factor\": 0.5}", "RopeScalingFactor must be at least 1")]
+    [InlineData("llama-tiny", "rope_parameters", "{\"rope_type\": \"linear\", \"rope_theta\": 10000.0, \"factor\": 0.5}", "RopeScalingFactor must be in [1, 10,000]")]
     [InlineData("llama-tiny", "rope_parameters",
         "{\"rope_type\": \"llama3\", \"rope_theta\": 10000.0, \"factor\": 8.0, \"low_freq_factor\": 4.0, \"high_freq_factor\": 1.0, \"original_max_position_embeddings\": 64}",
         "RopeHighFrequencyFactor (1) must be greater than RopeLowFrequencyFactor (4)")]

@@ -24,6 +24,9 @@ public class EngineLifetimeTests(ITestOutputHelper output)
     /// <summary>Retained-heap growth allowed over the measured lifetimes: a leaked KV store per lifetime would be ~40 MB.</summary>
     private const long AllowedGrowthBytes = 4 << 20;
 
+    /// <summary>Handles the runtime's own thread pool may open or close between two readings; a handle leaked per lifetime would be 50 by the first.</summary>
+    private const int AllowedHandleGrowth = 8;
+
     [Fact]
     public void Two_hundred_engine_lifetimes_return_memory_handles_and_threads_to_their_start()
     {
@@ -38,7 +41,7 @@ public class EngineLifetimeTests(ITestOutputHelper output)
                 var now = Usage.Now();
                 output.WriteLine($"after {lifetime} lifetimes: {now} (start {start})");
                 now.HeapBytes.ShouldBeLessThan(start.HeapBytes + AllowedGrowthBytes, $"after {lifetime} lifetimes");
-                now.Handles.ShouldBeLessThanOrEqualTo(start.Handles + 2, $"after {lifetime} lifetimes");
+                now.Handles.ShouldBeLessThanOrEqualTo(start.Handles + AllowedHandleGrowth, $"after {lifetime} lifetimes");
                 now.Threads.ShouldBeLessThanOrEqualTo(start.Threads + 4, $"after {lifetime} lifetimes");
             }
         }
@@ -82,7 +85,7 @@ public class EngineLifetimeTests(ITestOutputHelper output)
         output.WriteLine($"{cancelled} of 50 generations cancelled; {end} (start {start})");
         cancelled.ShouldBeGreaterThan(0);
         end.HeapBytes.ShouldBeLessThan(start.HeapBytes + AllowedGrowthBytes);
-        end.Handles.ShouldBeLessThanOrEqualTo(start.Handles + 2);
+        end.Handles.ShouldBeLessThanOrEqualTo(start.Handles + AllowedHandleGrowth);
     }
 
     private static void Lifetime()
