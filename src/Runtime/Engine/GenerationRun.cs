@@ -125,7 +125,8 @@ namespace Kvpr
                         token = _sampler.Next(_sequenceIds[sequence], last);
                     }
                     _tokens[sequence].Add(token);
-                    _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
+                    bool stopHere = _options.OnToken?.Invoke(_sequenceIds[sequence], token) ?? false;
+                    _stopped[sequence] = stopHere || _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
             }
         }
