@@ -37,8 +37,8 @@ namespace Kvpr.Text
             for (int id = 0; id < pieces.Length; id++)
             {
                 string piece = pieces[id];
-                int type = added.TryGetValue(id, out var token) ? (token.Special ? Control : UserDefined)
-                    : piece == unknownToken ? Unknown
+                int type = piece == unknownToken ? Unknown
+                    : added.TryGetValue(id, out var token) ? (token.Special ? Control : UserDefined)
                     : byteFallback && IsBytePiece(piece) ? Byte
                     : Normal;
                 float score = rank.TryGetValue(piece, out int r) ? -r : -(merges.Count + id);

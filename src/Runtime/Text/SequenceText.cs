@@ -14,17 +14,21 @@ namespace Kvpr.Text
         private readonly IReadOnlyList<string> _stop;
         private readonly HashSet<int> _eos;
         private readonly int _maxNewTokens;
+        private readonly bool _decodeEachToken;
         private readonly List<int> _ids = new();
         private string _text = "";
+        private int _decodedIds;
         private int _streamed;
 
         /// <param name="tokenizer">Null for ids only: the text stays empty.</param>
-        public SequenceText(TextTokenizer? tokenizer, IReadOnlyList<string> stop, IReadOnlyCollection<int> eos, int maxNewTokens)
+        /// <param name="streamed">Whether <see cref="TakeSettled"/> will be asked as tokens arrive; otherwise, without stop strings, the text is decoded once at the end.</param>
+        public SequenceText(TextTokenizer? tokenizer, IReadOnlyList<string> stop, IReadOnlyCollection<int> eos, int maxNewTokens, bool streamed)
         {
             _tokenizer = tokenizer;
             _stop = stop.Where(s => s.Length > 0).ToArray();
             _eos = new HashSet<int>(eos);
             _maxNewTokens = maxNewTokens;
+            _decodeEachToken = streamed || _stop.Count > 0;
         }
 
         /// <summary>Why it stopped; null while it runs.</summary>
@@ -34,8 +38,8 @@ namespace Kvpr.Text
         public bool Add(int token)
         {
             _ids.Add(token);
-            if (_tokenizer is not null)
-                _text = _tokenizer.Decode(_ids, skipSpecialTokens: true);
+            if (_decodeEachToken)
+                Decode();
             int stopAt = _stop.Select(stop => _text.IndexOf(stop, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
             if (stopAt >= 0)
             {
@@ -60,8 +64,21 @@ namespace Kvpr.Text
             return delta;
         }
 
-        public TextCompletion ToCompletion(int index, int promptTokens) =>
-            new(index, promptTokens, _ids.ToArray(), _text, Finish ?? FinishReason.Length);
+        public TextCompletion ToCompletion(int index, int promptTokens)
+        {
+            if (Finish != FinishReason.Stop)
+                Decode();
+            return new(index, promptTokens, _ids.ToArray(), _text, Finish ?? FinishReason.Length);
+        }
+
+        /// <summary>The text of every id so far (a stop string's cut, once made, stays).</summary>
+        private void Decode()
+        {
+            if (_tokenizer is null || _decodedIds == _ids.Count)
+                return;
+            _text = _tokenizer.Decode(_ids, skipSpecialTokens: true);
+            _decodedIds = _ids.Count;
+        }
 
         /// <summary>
         /// Text up to a trailing replacement character (the first bytes of a character whose rest is to come) or

@@ -52,7 +52,7 @@ namespace Kvpr.Text
             if (requests.FirstOrDefault(request => (request.MaxNewTokens ?? options.MaxNewTokens) < 1) is { } tooShort)
                 throw new ArgumentOutOfRangeException(nameof(requests), tooShort.MaxNewTokens ?? options.MaxNewTokens, "Every request must generate at least 1 token.");
             var sequences = requests.Select(request => new SequenceText(Tokenizer, options.StopStrings.Concat(request.Stop).ToArray(), EosTokenIds,
-                request.MaxNewTokens ?? options.MaxNewTokens)).ToArray();
+                request.MaxNewTokens ?? options.MaxNewTokens, streamed: onText is not null)).ToArray();
             var generation = new GenerationOptions
             {
                 MaxNewTokens = requests.Count == 0 ? options.MaxNewTokens : requests.Max(request => request.MaxNewTokens ?? options.MaxNewTokens),
