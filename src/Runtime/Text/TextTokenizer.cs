@@ -20,19 +20,25 @@ namespace Kvpr.Text
         public const string MergesFile = "merges.txt";
         public const string SentencePieceFile = "tokenizer.model";
 
-        private readonly Tokenizer _model;
         private readonly Func<string, IReadOnlyList<int>> _encode;
+        private readonly Func<IEnumerable<int>, string> _decode;
         private readonly int[] _prefix, _suffix;
         private readonly HashSet<int> _specialIds;
         private readonly bool _cleanUpSpaces;
 
-        /// <param name="encode">How to encode a text when not simply by <paramref name="model"/> (ignore_merges).</param>
+        /// <param name="encode">How to encode a text when not simply by <paramref name="model"/> (ignore_merges, a prefix on every piece).</param>
+        /// <param name="decode">How to decode ids, special tokens written out, when not simply by <paramref name="model"/>.</param>
         internal TextTokenizer(string source, Tokenizer model, TokenAffixes affixes, IEnumerable<AddedToken> addedTokens, int? endOfSequenceId, bool cleanUpSpaces,
-            Func<string, IReadOnlyList<int>>? encode = null)
+            Func<string, IReadOnlyList<int>>? encode = null, Func<IEnumerable<int>, string>? decode = null)
         {
             Source = source;
-            _model = model;
             _encode = encode ?? (text => model.EncodeToIds(text));
+            _decode = decode ?? (ids => model switch
+            {
+                BpeTokenizer bpe => bpe.Decode(ids, considerSpecialTokens: true),
+                SentencePieceTokenizer sentencePiece => sentencePiece.Decode(ids, considerSpecialTokens: true),
+                _ => model.Decode(ids),
+            });
             _prefix = affixes.Prefix.ToArray();
             _suffix = affixes.Suffix.ToArray();
             _specialIds = new HashSet<int>(addedTokens.Where(token => token.Special).Select(token => token.Id).Concat(affixes.Prefix).Concat(affixes.Suffix));
@@ -103,12 +109,7 @@ namespace Kvpr.Text
             ArgumentNullException.ThrowIfNull(ids);
             if (skipSpecialTokens)
                 ids = ids.Where(id => !_specialIds.Contains(id));
-            string text = _model switch
-            {
-                BpeTokenizer bpe => bpe.Decode(ids, considerSpecialTokens: true),
-                SentencePieceTokenizer sentencePiece => sentencePiece.Decode(ids, considerSpecialTokens: true),
-                _ => _model.Decode(ids),
-            };
+            string text = _decode(ids);
             return _cleanUpSpaces ? CleanUpSpaces(text) : text;
         }
 

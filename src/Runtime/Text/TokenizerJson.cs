@@ -33,10 +33,11 @@ namespace Kvpr.Text
                     var bpe = IsByteLevel(root) ? ByteLevelBpe(root, model, addedTokens) : throw ignoreMerges.Invalid("is true for a BPE that is not byte-level; not supported");
                     return new TextTokenizer(path, bpe, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, new WholeWordBpe(bpe).Encode);
                 }
+                if (type == "BPE" && !IsByteLevel(root))
+                    return SentencePieceBpe(root, model, addedTokens, config, affixes, eos);
                 Tokenizer tokenizer = type switch
                 {
-                    "BPE" when IsByteLevel(root) => ByteLevelBpe(root, model, addedTokens),
-                    "BPE" => SentencePieceBpe(root, model, addedTokens),
+                    "BPE" => ByteLevelBpe(root, model, addedTokens),
                     "Unigram" => SentencePieceTokenizer.CreateFromTokenizerJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), addBeginningOfSentence: false, addEndOfSentence: false),
                     _ => throw model.Required("type").Invalid($"is '{type}'; supported: BPE (byte-level or SentencePiece-style), Unigram"),
                 };
@@ -140,17 +141,25 @@ namespace Kvpr.Text
             return pattern.Get("Regex") is { } regex ? regex.AsString() : System.Text.RegularExpressions.Regex.Escape(pattern.Required("String").AsString());
         }
 
-        /// <summary>SentencePiece-style BPE: ▁ for spaces (a Metaspace step or a normalizer that prepends and replaces), byte fallback.</summary>
-        private static SentencePieceTokenizer SentencePieceBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens)
+        /// <summary>
+        /// SentencePiece-style BPE: ▁ for spaces (a Metaspace step, or normalizers that prepend it and replace spaces by
+        /// it), byte fallback. Hugging Face prepends ▁ to every piece between added tokens (a Prepend normalizer,
+        /// prepend_scheme "always") or to the text's start only ("first"); its decoder strips one leading space of the
+        /// whole text. The SentencePiece model does the "first" and strips the first piece's ▁, so the other cases
+        /// encode piece by piece and decode behind a leading ▁ piece.
+        /// </summary>
+        private static TextTokenizer SentencePieceBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
+            TokenAffixes affixes, int? eos)
         {
             RefuseModelOptions(model, "continuing_subword_prefix", "end_of_word_suffix");
-            bool prependSpace = false, escapeSpaces = false;
+            string prepend = "never";
+            bool escapeSpaces = false;
             foreach (var step in Steps(root.Get("normalizer"), "normalizers"))
             {
                 switch (TypeOf(step))
                 {
                     case "Prepend" when step.Required("prepend").AsString() == SentencePieceBpeModel.Space:
-                        prependSpace = true;
+                        prepend = "always";
                         break;
                     case "Replace" when step.Required("pattern").Get("String")?.AsString() == " " && step.Required("content").AsString() == SentencePieceBpeModel.Space:
                         escapeSpaces = true;
@@ -164,16 +173,43 @@ namespace Kvpr.Text
                 if (TypeOf(step) != "Metaspace")
                     throw step.Invalid($"is a {TypeOf(step)} step; a SentencePiece-style tokenizer's pre-tokenizer may only be Metaspace");
                 escapeSpaces = true;
-                string scheme = step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always");
-                prependSpace |= scheme != "never";
+                prepend = step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always");
             }
             if (!escapeSpaces)
                 throw new JsonFormatException(root.Source, "model", "is BPE without a byte-level step or SentencePiece's '▁' for spaces (a Metaspace pre-tokenizer or a Replace normalizer); this kind of BPE is not supported");
-            var proto = SentencePieceBpeModel.Write(model.Required("vocab"), Vocabulary(model.Required("vocab")), Merges(model), addedTokens, UnknownToken(model),
-                model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), prependSpace);
-            return SentencePieceTokenizer.Create(new MemoryStream(proto), addBeginningOfSentence: false, addEndOfSentence: false,
+            var vocabulary = Vocabulary(model.Required("vocab"));
+            var proto = SentencePieceBpeModel.Write(model.Required("vocab"), vocabulary, Merges(model), addedTokens, UnknownToken(model),
+                model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), addDummyPrefix: prepend != "never");
+            var sentencePiece = SentencePieceTokenizer.Create(new MemoryStream(proto), addBeginningOfSentence: false, addEndOfSentence: false,
                 Text.ByteLevelBpe.AddedTokenMap(addedTokens));
+
+            Func<string, IReadOnlyList<int>>? encode = null;
+            if (prepend == "always" && addedTokens.Count > 0)
+            {
+                var splitter = new AddedTokenSplitter(addedTokens);
+                encode = text => splitter.Split(text).SelectMany(piece => piece.AddedId is { } id ? new[] { id } : sentencePiece.EncodeToIds(piece.Text)).ToArray();
+            }
+            Func<IEnumerable<int>, string>? decode = null;
+            if (vocabulary.TryGetValue(SentencePieceBpeModel.Space, out int space))
+            {
+                bool strip = LeadingSpaceStripped(root.Get("decoder"));
+                decode = ids =>
+                {
+                    // The leading ▁ piece takes the library's strip; then the decoder's own, of the whole text.
+                    string text = sentencePiece.Decode(ids.Prepend(space), considerSpecialTokens: true);
+                    return strip && text.StartsWith(' ') ? text[1..] : text;
+                };
+            }
+            return new TextTokenizer(root.Source, sentencePiece, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, encode, decode);
         }
+
+        /// <summary>Whether the decoder drops one space at the start of the text: a Strip step, or Metaspace that prepends.</summary>
+        private static bool LeadingSpaceStripped(JsonNode? decoder) => Steps(decoder, "decoders").Any(step => TypeOf(step) switch
+        {
+            "Strip" => step.Get("start") is { Kind: JsonKind.Number } start && start.AsInt() > 0,
+            "Metaspace" => (step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always")) != "never",
+            _ => false,
+        });
 
         private static string? UnknownToken(JsonNode model) => model.Get("unk_token") is { Kind: JsonKind.String } unk ? unk.AsString() : null;
 
