@@ -35,11 +35,11 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     private (int ExitCode, string Output, string Error) Generate(string input, string output, CancellationToken cancellationToken = default,
-        TextWriter? error = null, int maxBatch = 32)
+        TextWriter? error = null, int maxBatch = 32, string? checkpoint = null)
     {
         var console = new StringWriter();
         error ??= new StringWriter();
-        var settings = new GenerateSettings { Folder = Checkpoint, Input = PathOf(input), Output = PathOf(output), MaxNewTokens = 4, MaxBatch = maxBatch };
+        var settings = new GenerateSettings { Folder = checkpoint ?? Checkpoint, Input = PathOf(input), Output = PathOf(output), MaxNewTokens = 4, MaxBatch = maxBatch };
         int exitCode = GenerateCommand.Run(settings, console, error, interactive: false, cancellationToken);
         return (exitCode, console.ToString(), error.ToString() ?? "");
     }
@@ -153,6 +153,41 @@ public sealed class GenerateCommandTests : IDisposable
         first.GetProperty("finish_reason").GetString().ShouldBeOneOf("length", "eos");
         first.GetProperty("prompt_tokens").GetInt32().ShouldBe(5);
         first.TryGetProperty("text", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Text_prompts_get_text_results_and_a_killed_text_job_resumes_to_the_same_results()
+    {
+        // opt-tiny's weights with the gpt2-style fixture tokenizer (512 ids, EOS 2).
+        string checkpoint = PathOf("with-tokenizer");
+        Directory.CreateDirectory(checkpoint);
+        foreach (string file in Directory.GetFiles(Checkpoint))
+            File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
+        foreach (string file in new[] { "tokenizer.json", "tokenizer_config.json" })
+            File.Copy(Path.Combine(Checkpoint, "..", "tokenizers", "gpt2", file), Path.Combine(checkpoint, file));
+        var prompts = new[] { "Hello world", "The quick brown fox", "Hello there", "naïve café", "def f(x): return x", "1234567890" };
+        File.WriteAllLines(PathOf("text.jsonl"), prompts.Select((prompt, i) => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = i,
+            ["prompt"] = prompt,
+            ["max_new_tokens"] = 6,
+            ["stop"] = new[] { "zzz" },
+        })));
+
+        var (exitCode, _, error) = Generate("text.jsonl", "text-expected.jsonl", checkpoint: checkpoint);
+        exitCode.ShouldBe(0, error);
+        var expected = Records("text-expected.jsonl");
+        expected.Count.ShouldBe(prompts.Length);
+        var hello = JsonDocument.Parse(expected["0"]).RootElement;
+        // AutoTokenizer gives "Hello world" 9 ids with the </s> BOS (tests/fixtures/tokenizers/gpt2/cases.json).
+        hello.GetProperty("prompt_tokens").GetInt32().ShouldBe(9);
+        hello.GetProperty("text").ValueKind.ShouldBe(JsonValueKind.String);
+
+        var lines = File.ReadAllLines(PathOf("text-expected.jsonl"));
+        File.WriteAllText(PathOf("text-killed.jsonl"), lines[0] + "\n" + lines[1][..5]);
+        var (resumed, _, resumeError) = Generate("text.jsonl", "text-killed.jsonl", checkpoint: checkpoint);
+        resumed.ShouldBe(0, resumeError);
+        Records("text-killed.jsonl").ShouldBe(expected);
     }
 
     private static string Error(string record) => JsonDocument.Parse(record).RootElement.GetProperty("error").GetString()!;
