@@ -37,7 +37,7 @@ namespace Kvpr.Cli
             {
                 folder, input, output, device, maxNewTokens, schedule, microBatches, maxBatch, profile, stop,
             };
-            command.SetAction((parse, _) =>
+            command.SetAction(parse =>
             {
                 var settings = new GenerateSettings
                 {
@@ -64,7 +64,7 @@ namespace Kvpr.Cli
                 Console.CancelKeyPress += onCancel;
                 try
                 {
-                    return System.Threading.Tasks.Task.FromResult(Run(settings, console, parse.InvocationConfiguration.Error, interactive, interrupt.Token));
+                    return Run(settings, console, parse.InvocationConfiguration.Error, interactive, interrupt.Token);
                 }
                 finally
                 {

@@ -28,8 +28,11 @@ namespace Kvpr.Text
                 : config.AddedTokens.FirstOrDefault(token => token.Content == content)?.Id;
             var affixes = PostProcessor.FromConfig(config with { BosToken = config.BosToken ?? tokenizer.BeginningOfSentenceToken, EosToken = config.EosToken ?? tokenizer.EndOfSentenceToken },
                 IdOf, defaultAddBos: true);
-            var special = config.AddedTokens.Concat(new[] { tokenizer.BeginningOfSentenceId, tokenizer.EndOfSentenceId }
-                .Select(id => new AddedToken(id, tokenizer.Vocabulary.First(pair => pair.Value == id).Key, Special: true)));
+            var special = config.AddedTokens.Concat(new[]
+            {
+                new AddedToken(tokenizer.BeginningOfSentenceId, tokenizer.BeginningOfSentenceToken, Special: true),
+                new AddedToken(tokenizer.EndOfSentenceId, tokenizer.EndOfSentenceToken, Special: true),
+            });
             int? eos = IdOf(config.EosToken ?? tokenizer.EndOfSentenceToken);
             return new TextTokenizer(path, tokenizer, affixes, special, eos, config.CleanUpTokenizationSpaces);
         }

@@ -74,12 +74,6 @@ namespace Kvpr.Text
             return null;
         }
 
-        /// <summary>
-        /// The tokenizer of a tokenizer.json held in memory (a built-in one), without a tokenizer_config.json;
-        /// <paramref name="source"/> names it in errors.
-        /// </summary>
-        public static TextTokenizer FromTokenizerJson(string json, string source) => TokenizerJson.Parse(json, source, TokenizerConfig.None(source));
-
         private static string ReadText(string path)
         {
             try
@@ -112,9 +106,6 @@ namespace Kvpr.Text
             string text = _decode(ids);
             return _cleanUpSpaces ? CleanUpSpaces(text) : text;
         }
-
-        /// <summary>Whether <paramref name="id"/> is a special token (BOS, EOS, a chat marker), which skipSpecialTokens drops.</summary>
-        public bool IsSpecial(int id) => _specialIds.Contains(id);
 
         /// <summary>transformers' clean_up_tokenization: no space before punctuation and English contractions.</summary>
         private static string CleanUpSpaces(string text) => new StringBuilder(text)

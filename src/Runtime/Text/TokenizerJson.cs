@@ -28,20 +28,14 @@ namespace Kvpr.Text
                 var affixes = PostProcessor.Affixes(root.Get("post_processor"), config, addedTokens);
                 int? eos = EndOfSequenceId(config, addedTokens, model);
                 string type = model.Get("type") is { Kind: JsonKind.String } typeNode ? typeNode.AsString() : "BPE";
-                if (type == "BPE" && model.Get("ignore_merges") is { Kind: JsonKind.Boolean } ignoreMerges && ignoreMerges.AsBool())
+                return type switch
                 {
-                    var bpe = IsByteLevel(root) ? ByteLevelBpe(root, model, addedTokens) : throw ignoreMerges.Invalid("is true for a BPE that is not byte-level; not supported");
-                    return new TextTokenizer(path, bpe, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, new WholeWordBpe(bpe).Encode);
-                }
-                if (type == "BPE" && !IsByteLevel(root))
-                    return SentencePieceBpe(root, model, addedTokens, config, affixes, eos);
-                Tokenizer tokenizer = type switch
-                {
-                    "BPE" => ByteLevelBpe(root, model, addedTokens),
-                    "Unigram" => SentencePieceTokenizer.CreateFromTokenizerJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), addBeginningOfSentence: false, addEndOfSentence: false),
+                    "BPE" when IsByteLevel(root) => ByteLevel(root, model, addedTokens, config, affixes, eos),
+                    "BPE" => SentencePieceBpe(root, model, addedTokens, config, affixes, eos),
+                    "Unigram" => new TextTokenizer(path, SentencePieceTokenizer.CreateFromTokenizerJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)),
+                        addBeginningOfSentence: false, addEndOfSentence: false), affixes, addedTokens, eos, config.CleanUpTokenizationSpaces),
                     _ => throw model.Required("type").Invalid($"is '{type}'; supported: BPE (byte-level or SentencePiece-style), Unigram"),
                 };
-                return new TextTokenizer(path, tokenizer, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces);
             }
             catch (JsonFormatException e)
             {
@@ -105,7 +99,12 @@ namespace Kvpr.Text
         private static bool IsByteLevel(JsonNode root) => Steps(root.Get("pre_tokenizer"), "pretokenizers").Concat(Steps(root.Get("decoder"), "decoders"))
             .Any(step => TypeOf(step) == "ByteLevel");
 
-        private static BpeTokenizer ByteLevelBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens)
+        /// <summary>
+        /// Byte-level BPE on the library's <see cref="BpeTokenizer"/>; with ignore_merges (Llama 3) a pre-token found whole
+        /// in the vocabulary is one token (<see cref="WholeWordBpe"/>).
+        /// </summary>
+        private static TextTokenizer ByteLevel(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
+            TokenAffixes affixes, int? eos)
         {
             RefuseModelOptions(model, "byte_fallback", "continuing_subword_prefix", "end_of_word_suffix");
             string? pattern = null;
@@ -117,7 +116,7 @@ namespace Kvpr.Text
                         if (step.Get("add_prefix_space") is { Kind: JsonKind.Boolean } prefix && prefix.AsBool())
                             throw prefix.Invalid("is true; a byte-level pre-tokenizer that adds a leading space is not supported");
                         if (step.Get("use_regex") is not { Kind: JsonKind.Boolean } useRegex || useRegex.AsBool())
-                            pattern ??= Text.ByteLevelBpe.Gpt2Pattern;
+                            pattern ??= ByteLevelBpe.Gpt2Pattern;
                         break;
                     case "Split" when pattern is null:
                         pattern = SplitPattern(step);
@@ -127,7 +126,9 @@ namespace Kvpr.Text
                 }
             }
             var normalizer = UnicodeNormalizer.From(root.Get("normalizer"));
-            return Text.ByteLevelBpe.Create(Vocabulary(model.Required("vocab")), Merges(model), pattern ?? Text.ByteLevelBpe.Gpt2Pattern, addedTokens, normalizer, UnknownToken(model));
+            var bpe = ByteLevelBpe.Create(Vocabulary(model.Required("vocab")), Merges(model), pattern ?? ByteLevelBpe.Gpt2Pattern, addedTokens, normalizer, UnknownToken(model));
+            bool ignoreMerges = model.Get("ignore_merges") is { Kind: JsonKind.Boolean } flag && flag.AsBool();
+            return new TextTokenizer(root.Source, bpe, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, ignoreMerges ? new WholeWordBpe(bpe).Encode : null);
         }
 
         /// <summary>A Split step that isolates each match of its regex (or literal string).</summary>
@@ -151,7 +152,7 @@ namespace Kvpr.Text
         private static TextTokenizer SentencePieceBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
             TokenAffixes affixes, int? eos)
         {
-            RefuseModelOptions(model, "continuing_subword_prefix", "end_of_word_suffix");
+            RefuseModelOptions(model, "continuing_subword_prefix", "end_of_word_suffix", "ignore_merges");
             string prepend = "never";
             bool escapeSpaces = false;
             foreach (var step in Steps(root.Get("normalizer"), "normalizers"))
@@ -181,7 +182,7 @@ namespace Kvpr.Text
             var proto = SentencePieceBpeModel.Write(model.Required("vocab"), vocabulary, Merges(model), addedTokens, UnknownToken(model),
                 model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), addDummyPrefix: prepend != "never");
             var sentencePiece = SentencePieceTokenizer.Create(new MemoryStream(proto), addBeginningOfSentence: false, addEndOfSentence: false,
-                Text.ByteLevelBpe.AddedTokenMap(addedTokens));
+                ByteLevelBpe.AddedTokenMap(addedTokens));
 
             Func<string, IReadOnlyList<int>>? encode = null;
             if (prepend == "always" && addedTokens.Count > 0)
