@@ -14,9 +14,10 @@ using Kvpr.Text;
 namespace Kvpr.Cli
 {
     /// <summary>
-    /// <c>kvpr run [checkpoint]</c>: generates tokens with the KV cache in host memory, partly recomputed, and
-    /// prints the plan, the generated ids and the statistics (or all of it as JSON with --json). Without a
-    /// checkpoint it runs the built-in <see cref="ModelCatalog.TinyName"/> with seeded random weights.
+    /// <c>kvpr run [checkpoint]</c>: generates with the KV cache in host memory, partly recomputed, and prints the
+    /// plan, the generated text (ids where the checkpoint has no tokenizer) and the statistics, or all of it as JSON
+    /// with --json. Without a checkpoint it runs the built-in <see cref="ModelCatalog.TinyName"/> with seeded random
+    /// weights and the built-in tokenizer on <see cref="DemoPrompts"/>.
     /// </summary>
     internal static class RunCommand
     {
