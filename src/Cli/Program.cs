@@ -12,6 +12,8 @@ namespace Kvpr.Cli
             var root = new RootCommand("Kvpr: LLM decoding with the KV cache offloaded to host memory and partly recomputed on the GPU.");
             root.Subcommands.Add(PlanCommand.Create());
             root.Subcommands.Add(RunCommand.Create());
+            root.Subcommands.Add(GenerateCommand.Create());
+            root.Subcommands.Add(TokenizeCommand.Create());
             root.Subcommands.Add(ProfileCommand.Create());
             root.Subcommands.Add(SelftestCommand.Create());
             root.Subcommands.Add(BenchCommand.Create());

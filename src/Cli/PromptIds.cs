@@ -8,33 +8,33 @@ using System.Text.Json;
 namespace Kvpr.Cli
 {
     /// <summary>
-    /// The token ids of <c>--prompt-ids</c>: inline as <c>1,2,3;4,5,6</c> (sequences separated by ';'), or a JSON
+    /// Token ids as given to <c>--prompt-ids</c> (or <c>kvpr tokenize --decode</c>): inline as <c>1,2,3;4,5,6</c> (sequences separated by ';'), or a JSON
     /// file holding an array of id arrays, one per sequence. Errors are one sentence naming the value at fault;
     /// the engine checks the ids against the model.
     /// </summary>
     internal static class PromptIds
     {
-        public static int[][] Parse(string value)
+        public static int[][] Parse(string value, string option = "--prompt-ids")
         {
             bool isFile = File.Exists(value) || value.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-            var prompts = isFile ? ReadFile(value) : ParseInline(value);
+            var prompts = isFile ? ReadFile(value) : ParseInline(value, option);
             if (prompts.Length == 0)
-                throw new UsageException($"--prompt-ids '{value}' holds no sequence.");
+                throw new UsageException($"{option} '{value}' holds no sequence.");
             int empty = Array.FindIndex(prompts, prompt => prompt.Length == 0);
             if (empty >= 0)
-                throw new UsageException($"Sequence {empty} of --prompt-ids is empty.");
+                throw new UsageException($"Sequence {empty} of {option} is empty.");
             return prompts;
         }
 
-        private static int[][] ParseInline(string value) =>
+        private static int[][] ParseInline(string value, string option) =>
             value.Split(';').Select(sequence => sequence.Trim()).Select(sequence => sequence.Length == 0
                 ? Array.Empty<int>()
-                : sequence.Split(',').Select(id => ParseId(id.Trim(), value)).ToArray()).ToArray();
+                : sequence.Split(',').Select(id => ParseId(id.Trim(), value, option)).ToArray()).ToArray();
 
-        private static int ParseId(string id, string value) =>
+        private static int ParseId(string id, string value, string option) =>
             int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
                 ? parsed
-                : throw new UsageException($"'{id}' in --prompt-ids '{value}' is not a token id (a non-negative integer).");
+                : throw new UsageException($"'{id}' in {option} '{value}' is not a token id (a non-negative integer).");
 
         private static int[][] ReadFile(string path)
         {

@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using Kvpr.Graphs;
+using Kvpr.Planning;
 using Kvpr.Sampling;
 
 namespace Kvpr.Cli
@@ -16,13 +19,20 @@ namespace Kvpr.Cli
         public string? Folder { get; init; }
         public string Device { get; init; } = "cpu";
         public string? PromptIds { get; init; }
+        /// <summary>Text prompts from --prompt, one sequence each.</summary>
+        public IReadOnlyList<string> Prompts { get; init; } = Array.Empty<string>();
+        /// <summary>A text file of prompts (--prompts), one sequence a non-empty line.</summary>
+        public string? PromptsFile { get; init; }
+        /// <summary>Stop strings (--stop), besides generation_config.json's stop_strings.</summary>
+        public IReadOnlyList<string> Stop { get; init; } = Array.Empty<string>();
         public int MaxNewTokens { get; init; } = 32;
         public double Temperature { get; init; }
         public int TopK { get; init; }
         public double TopP { get; init; } = 1;
         public int Seed { get; init; }
         public string Split { get; init; } = "auto";
-        public string Schedule { get; init; } = "row";
+        /// <summary>row or column; null for the default: column for the built-in model's demo (its plan then recomputes part of the KV), row otherwise.</summary>
+        public string? Schedule { get; init; }
         public int MicroBatches { get; init; } = 2;
         public string? Profile { get; init; }
         /// <summary>GPU memory the auto plan may use; null for the profile's (or, for the built-in model, just enough to offload the KV).</summary>
@@ -38,7 +48,7 @@ namespace Kvpr.Cli
             _ => throw new UsageException($"--device must be cpu or cuda, but is '{Device}'."),
         };
 
-        public ScheduleKind ScheduleKind => Schedule switch
+        public ScheduleKind ScheduleKind => (Schedule ?? (Folder is null ? "column" : "row")) switch
         {
             "row" => ScheduleKind.RowByRow,
             "column" => ScheduleKind.ColumnByColumn,
@@ -46,6 +56,22 @@ namespace Kvpr.Cli
         };
 
         public bool PlansSplit => Split == "auto";
+
+        /// <summary>The --profile named (a stored name or a file), else the default one.</summary>
+        public HardwareProfile HardwareProfile
+        {
+            get
+            {
+                try
+                {
+                    return Profile is null ? HardwareProfiles.Default : HardwareProfiles.Resolve(Profile);
+                }
+                catch (FileNotFoundException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+            }
+        }
 
         /// <summary>The fixed split of none, all or a fraction; null for auto, which is planned per run.</summary>
         public SplitPolicy? FixedSplit => Split switch
@@ -81,6 +107,8 @@ namespace Kvpr.Cli
             _ = ScheduleKind;
             _ = FixedSplit;
             _ = Sampling;
+            if (new[] { PromptIds is not null, Prompts.Count > 0, PromptsFile is not null }.Count(given => given) > 1)
+                throw new UsageException("Give prompts one way: --prompt, --prompts or --prompt-ids.");
             if (MaxNewTokens < 1)
                 throw new UsageException($"--max-new-tokens must be at least 1, but is {MaxNewTokens}.");
             if (MicroBatches < 1)

@@ -23,6 +23,7 @@ namespace Kvpr
         public const string InvalidWeights = "KVPR015";
         public const string InvalidPrompt = "KVPR016";
         public const string InvalidCheckpoint = "KVPR017";
+        public const string InvalidTokenizer = "KVPR018";
         /// <summary>The consuming project's C# version is older than the generated code needs; numbered apart from the model errors.</summary>
         public const string LanguageVersionTooOld = "KVPR098";
         /// <summary>A failure inside Kvpr itself (a bug), reported instead of crashing the compiler; numbered apart from the input errors.</summary>

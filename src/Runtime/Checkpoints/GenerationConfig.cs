@@ -5,7 +5,7 @@ using Kvpr.Json;
 
 namespace Kvpr.Checkpoints
 {
-    /// <summary>The end-of-sequence tokens of a checkpoint folder.</summary>
+    /// <summary>The end-of-sequence tokens and stop strings of a checkpoint folder.</summary>
     public static class GenerationConfig
     {
         public const string FileName = "generation_config.json";
@@ -40,6 +40,28 @@ namespace Kvpr.Checkpoints
                 }
             }
             return Array.Empty<int>();
+        }
+
+        /// <summary>stop_strings (a string or a list of them) from generation_config.json; empty when it states none.</summary>
+        public static string[] ReadStopStrings(string folder)
+        {
+            string path = Path.Combine(folder, FileName);
+            if (!File.Exists(path))
+                return Array.Empty<string>();
+            try
+            {
+                var stop = JsonParser.Parse(File.ReadAllText(path), path).Get("stop_strings");
+                return stop?.Kind switch
+                {
+                    null or JsonKind.Null => Array.Empty<string>(),
+                    JsonKind.Array => stop.Items.Select(item => item.AsString()).ToArray(),
+                    _ => new[] { stop.AsString() },
+                };
+            }
+            catch (JsonFormatException e)
+            {
+                throw CheckpointException.FromJson(ErrorCodes.UnsupportedModelConfig, e);
+            }
         }
     }
 }

@@ -18,6 +18,12 @@ namespace Kvpr
 
         public IReadOnlyList<int> EosTokenIds { get; init; } = Array.Empty<int>();
 
+        /// <summary>
+        /// Told each token as it is picked, before the next step; a sequence whose call returns true stops there.
+        /// Lets a caller stream text and end sequences on conditions the engine cannot judge (stop strings, per-request limits).
+        /// </summary>
+        public TokenCallback? OnToken { get; init; }
+
         /// <summary>Keep every prefill logit and the logits each token was chosen from (tests, analysis).</summary>
         public bool CaptureLogits { get; init; }
 

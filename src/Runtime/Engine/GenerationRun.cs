@@ -172,7 +172,8 @@ namespace Kvpr
                         token = Sample(step, sequence, last);
                     }
                     _tokens[sequence].Add(token);
-                    _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
+                    bool stopHere = _options.OnToken?.Invoke(_sequenceIds[sequence], token) ?? false;
+                    _stopped[sequence] = stopHere || _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
             }
         }

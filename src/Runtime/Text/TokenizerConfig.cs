@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Kvpr.Checkpoints;
+using Kvpr.Json;
+
+namespace Kvpr.Text
+{
+    /// <summary>
+    /// What tokenizer_config.json says about the special tokens and decoding; every field is optional and the
+    /// file itself may be missing (then nothing is added and nothing cleaned up). <see cref="Source"/> is its path either way.
+    /// </summary>
+    internal sealed record TokenizerConfig(string Source, string? BosToken, string? EosToken, bool? AddBosToken, bool? AddEosToken,
+        bool CleanUpTokenizationSpaces, IReadOnlyList<AddedToken> AddedTokens, IReadOnlyList<string> SpecialTokenNames)
+    {
+        public const string FileName = "tokenizer_config.json";
+
+        
+        /// <summary>No tokenizer_config.json (expected at <paramref name="source"/>): nothing added, nothing cleaned up.</summary>
+        public static TokenizerConfig None(string source) => new(source, null, null, null, null, false, new AddedToken[0], new string[0]);
+
+        public static TokenizerConfig Read(string folder)
+        {
+            string path = Path.Combine(folder, FileName);
+            if (!File.Exists(path))
+                return None(path);
+            try
+            {
+                var root = JsonParser.Parse(File.ReadAllText(path), path);
+                return new TokenizerConfig(path,
+                    TokenContent(root.Get("bos_token")),
+                    TokenContent(root.Get("eos_token")),
+                    OptionalBool(root.Get("add_bos_token")),
+                    OptionalBool(root.Get("add_eos_token")),
+                    OptionalBool(root.Get("clean_up_tokenization_spaces")) ?? false,
+                    AddedTokensDecoder(root.Get("added_tokens_decoder")),
+                    SpecialTokenNamesOf(root));
+            }
+            catch (JsonFormatException e)
+            {
+                throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
+            }
+        }
+
+        /// <summary>A special token is written as its text or as an AddedToken object with a content field.</summary>
+        internal static string? TokenContent(JsonNode? node) => node?.Kind switch
+        {
+            null or JsonKind.Null => null,
+            JsonKind.Object => node.Required("content").AsString(),
+            _ => node.AsString(),
+        };
+
+        /// <summary>bos, eos, unk and pad tokens and additional_special_tokens: transformers treats each as a special token.</summary>
+        private static IReadOnlyList<string> SpecialTokenNamesOf(JsonNode root)
+        {
+            var names = new[] { "bos_token", "eos_token", "unk_token", "pad_token" }.Select(field => TokenContent(root.Get(field)));
+            var additional = root.Get("additional_special_tokens") is { Kind: JsonKind.Array } list ? list.Items.Select(TokenContent) : Enumerable.Empty<string?>();
+            return names.Concat(additional).OfType<string>().Distinct().ToArray();
+        }
+
+        private static bool? OptionalBool(JsonNode? node) => node is null || node.Kind == JsonKind.Null ? null : node.AsBool();
+
+        /// <summary>added_tokens_decoder maps each id (as a string) to its token.</summary>
+        private static IReadOnlyList<AddedToken> AddedTokensDecoder(JsonNode? node)
+        {
+            if (node is null || node.Kind == JsonKind.Null)
+                return new AddedToken[0];
+            return node.Properties.Select(property => new AddedToken(
+                int.TryParse(property.Key, out int id) && id >= 0 ? id : throw property.Value.Invalid($"is listed under '{property.Key}', which is not a token id"),
+                property.Value.Required("content").AsString(),
+                property.Value.Get("special") is { Kind: JsonKind.Boolean } special && special.AsBool())).ToArray();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Kvpr.Checkpoints;
+using Kvpr.Json;
+using Microsoft.ML.Tokenizers;
+
+namespace Kvpr.Text
+{
+    /// <summary>
+    /// Maps a Hugging Face tokenizer.json onto Microsoft.ML.Tokenizers, which does not read the file itself:
+    /// byte-level BPE (GPT-2/OPT, Llama 3, Qwen2: the pre-tokenizer's regex, added tokens) onto
+    /// <see cref="BpeTokenizer"/>; SentencePiece-style BPE with byte fallback (Llama 2, Mistral) onto a
+    /// SentencePiece model; Unigram onto the library's own tokenizer.json reader. Parts of the pipeline it
+    /// cannot express are refused by name rather than approximated.
+    /// </summary>
+    internal static class TokenizerJson
+    {
+        /// <summary>The tokenizer of a tokenizer.json's <paramref name="json"/>; <paramref name="path"/> names it in errors.</summary>
+        public static TextTokenizer Parse(string json, string path, TokenizerConfig config)
+        {
+            try
+            {
+                var root = JsonParser.Parse(json, path);
+                var model = root.Required("model");
+                var addedTokens = ReadAddedTokens(root.Get("added_tokens"));
+                var affixes = PostProcessor.Affixes(root.Get("post_processor"), config, addedTokens);
+                int? eos = EndOfSequenceId(config, addedTokens, model);
+                string type = model.Get("type") is { Kind: JsonKind.String } typeNode ? typeNode.AsString() : "BPE";
+                return type switch
+                {
+                    "BPE" when IsByteLevel(root) => ByteLevel(root, model, addedTokens, config, affixes, eos),
+                    "BPE" => SentencePieceBpe(root, model, addedTokens, config, affixes, eos),
+                    "Unigram" => new TextTokenizer(path, SentencePieceTokenizer.CreateFromTokenizerJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)),
+                        addBeginningOfSentence: false, addEndOfSentence: false), affixes, addedTokens, eos, config.CleanUpTokenizationSpaces),
+                    _ => throw model.Required("type").Invalid($"is '{type}'; supported: BPE (byte-level or SentencePiece-style), Unigram"),
+                };
+            }
+            catch (JsonFormatException e)
+            {
+                throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
+            }
+            catch (Exception e) when (e is InvalidOperationException or InvalidDataException or NotSupportedException or ArgumentException)
+            {
+                // The library's own checks (a merge of tokens outside the vocabulary, a malformed Unigram model).
+                throw new CheckpointException(ErrorCodes.InvalidTokenizer, path, e.Message, e);
+            }
+        }
+
+        /// <summary>A vocabulary object (model.vocab, vocab.json): each token to its id.</summary>
+        public static Dictionary<string, int> Vocabulary(JsonNode vocab)
+        {
+            var result = new Dictionary<string, int>(vocab.Properties.Count, StringComparer.Ordinal);
+            foreach (var (token, id) in vocab.Properties)
+            {
+                int value = id.AsInt();
+                if (value < 0)
+                    throw id.Invalid($"is {value}, which is not a token id");
+                result[token] = value;
+            }
+            return result;
+        }
+
+        /// <summary>model.merges: "left right" strings (older files) or [left, right] pairs (newer ones).</summary>
+        public static IReadOnlyList<(string Left, string Right)> Merges(JsonNode model) => model.Required("merges").Items.Select(merge =>
+        {
+            if (merge.Kind == JsonKind.Array)
+                return merge.Items.Count == 2 ? (merge.Items[0].AsString(), merge.Items[1].AsString()) : throw merge.Invalid("must be a pair of tokens");
+            string text = merge.AsString();
+            int space = text.IndexOf(' ', 1);
+            return space > 0 && space < text.Length - 1 && text.IndexOf(' ', space + 1) < 0
+                ? (text[..space], text[(space + 1)..])
+                : throw merge.Invalid($"is \"{text}\", not two tokens separated by one space");
+        }).ToArray();
+
+        private static IReadOnlyList<AddedToken> ReadAddedTokens(JsonNode? node) => node is null || node.Kind == JsonKind.Null
+            ? new AddedToken[0]
+            : node.Items.Select(token =>
+            {
+                foreach (string flag in new[] { "lstrip", "rstrip", "single_word" })
+                    if (token.Get(flag) is { Kind: JsonKind.Boolean } value && value.AsBool())
+                        throw value.Invalid("is true; added tokens that absorb whitespace or match whole words only are not supported");
+                return new AddedToken(token.Required("id").AsInt(), token.Required("content").AsString(),
+                    token.Get("special") is { Kind: JsonKind.Boolean } special && special.AsBool());
+            }).ToArray();
+
+        /// <summary>tokenizer_config.json's eos_token, looked up among the added tokens and the vocabulary.</summary>
+        private static int? EndOfSequenceId(TokenizerConfig config, IReadOnlyList<AddedToken> addedTokens, JsonNode model)
+        {
+            if (config.EosToken is not { } eos)
+                return null;
+            if (addedTokens.FirstOrDefault(token => token.Content == eos) is { } added)
+                return added.Id;
+            return model.Get("vocab") is { Kind: JsonKind.Object } vocab && vocab.Get(eos) is { } id ? id.AsInt() : null;
+        }
+
+        /// <summary>GPT-2-style byte-level BPE: a ByteLevel step in the pre-tokenizer or the decoder.</summary>
+        private static bool IsByteLevel(JsonNode root) => Steps(root.Get("pre_tokenizer"), "pretokenizers").Concat(Steps(root.Get("decoder"), "decoders"))
+            .Any(step => TypeOf(step) == "ByteLevel");
+
+        /// <summary>
+        /// Byte-level BPE on the library's <see cref="BpeTokenizer"/>; with ignore_merges (Llama 3) a pre-token found whole
+        /// in the vocabulary is one token (<see cref="WholeWordBpe"/>).
+        /// </summary>
+        private static TextTokenizer ByteLevel(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
+            TokenAffixes affixes, int? eos)
+        {
+            RefuseModelOptions(model, "byte_fallback", "continuing_subword_prefix", "end_of_word_suffix");
+            string? pattern = null;
+            foreach (var step in Steps(root.Get("pre_tokenizer"), "pretokenizers"))
+            {
+                switch (TypeOf(step))
+                {
+                    case "ByteLevel":
+                        if (step.Get("add_prefix_space") is { Kind: JsonKind.Boolean } prefix && prefix.AsBool())
+                            throw prefix.Invalid("is true; a byte-level pre-tokenizer that adds a leading space is not supported");
+                        if (step.Get("use_regex") is not { Kind: JsonKind.Boolean } useRegex || useRegex.AsBool())
+                            pattern ??= ByteLevelBpe.Gpt2Pattern;
+                        break;
+                    case "Split" when pattern is null:
+                        pattern = SplitPattern(step);
+                        break;
+                    default:
+                        throw step.Invalid($"is a {TypeOf(step)} step; a byte-level tokenizer's pre-tokenizer may hold a ByteLevel step and one Split regex");
+                }
+            }
+            var normalizer = UnicodeNormalizer.From(root.Get("normalizer"));
+            var bpe = ByteLevelBpe.Create(Vocabulary(model.Required("vocab")), Merges(model), pattern ?? ByteLevelBpe.Gpt2Pattern, addedTokens, normalizer, UnknownToken(model));
+            bool ignoreMerges = model.Get("ignore_merges") is { Kind: JsonKind.Boolean } flag && flag.AsBool();
+            return new TextTokenizer(root.Source, bpe, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, ignoreMerges ? new WholeWordBpe(bpe).Encode : null);
+        }
+
+        /// <summary>A Split step that isolates each match of its regex (or literal string).</summary>
+        private static string SplitPattern(JsonNode split)
+        {
+            if (split.Get("behavior") is { } behavior && behavior.AsString() != "Isolated")
+                throw behavior.Invalid($"is '{behavior.AsString()}'; only Isolated splits are supported");
+            if (split.Get("invert") is { Kind: JsonKind.Boolean } invert && invert.AsBool())
+                throw invert.Invalid("is true; inverted splits are not supported");
+            var pattern = split.Required("pattern");
+            return pattern.Get("Regex") is { } regex ? regex.AsString() : System.Text.RegularExpressions.Regex.Escape(pattern.Required("String").AsString());
+        }
+
+        /// <summary>
+        /// SentencePiece-style BPE: ▁ for spaces (a Metaspace step, or normalizers that prepend it and replace spaces by
+        /// it), byte fallback. Hugging Face prepends ▁ to every piece between added tokens (a Prepend normalizer,
+        /// prepend_scheme "always") or to the text's start only ("first"); its decoder strips one leading space of the
+        /// whole text. The SentencePiece model does the "first" and strips the first piece's ▁, so the other cases
+        /// encode piece by piece and decode behind a leading ▁ piece.
+        /// </summary>
+        private static TextTokenizer SentencePieceBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
+            TokenAffixes affixes, int? eos)
+        {
+            RefuseModelOptions(model, "continuing_subword_prefix", "end_of_word_suffix", "ignore_merges");
+            string prepend = "never";
+            bool escapeSpaces = false;
+            foreach (var step in Steps(root.Get("normalizer"), "normalizers"))
+            {
+                switch (TypeOf(step))
+                {
+                    case "Prepend" when step.Required("prepend").AsString() == SentencePieceBpeModel.Space:
+                        prepend = "always";
+                        break;
+                    case "Replace" when step.Required("pattern").Get("String")?.AsString() == " " && step.Required("content").AsString() == SentencePieceBpeModel.Space:
+                        escapeSpaces = true;
+                        break;
+                    default:
+                        throw step.Invalid($"is a {TypeOf(step)} step; a SentencePiece-style normalizer may only prepend '▁' and replace spaces by it");
+                }
+            }
+            foreach (var step in Steps(root.Get("pre_tokenizer"), "pretokenizers"))
+            {
+                if (TypeOf(step) != "Metaspace")
+                    throw step.Invalid($"is a {TypeOf(step)} step; a SentencePiece-style tokenizer's pre-tokenizer may only be Metaspace");
+                escapeSpaces = true;
+                prepend = step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always");
+            }
+            if (!escapeSpaces)
+                throw new JsonFormatException(root.Source, "model", "is BPE without a byte-level step or SentencePiece's '▁' for spaces (a Metaspace pre-tokenizer or a Replace normalizer); this kind of BPE is not supported");
+            var vocabulary = Vocabulary(model.Required("vocab"));
+            var proto = SentencePieceBpeModel.Write(model.Required("vocab"), vocabulary, Merges(model), addedTokens, UnknownToken(model),
+                model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), addDummyPrefix: prepend != "never");
+            var sentencePiece = SentencePieceTokenizer.Create(new MemoryStream(proto), addBeginningOfSentence: false, addEndOfSentence: false,
+                ByteLevelBpe.AddedTokenMap(addedTokens));
+
+            Func<string, IReadOnlyList<int>>? encode = null;
+            if (prepend == "always" && addedTokens.Count > 0)
+            {
+                var splitter = new AddedTokenSplitter(addedTokens);
+                encode = text => splitter.Split(text).SelectMany(piece => piece.AddedId is { } id ? new[] { id } : sentencePiece.EncodeToIds(piece.Text)).ToArray();
+            }
+            Func<IEnumerable<int>, string>? decode = null;
+            if (vocabulary.TryGetValue(SentencePieceBpeModel.Space, out int space))
+            {
+                bool strip = LeadingSpaceStripped(root.Get("decoder"));
+                decode = ids =>
+                {
+                    // The leading ▁ piece takes the library's strip; then the decoder's own, of the whole text.
+                    string text = sentencePiece.Decode(ids.Prepend(space), considerSpecialTokens: true);
+                    return strip && text.StartsWith(' ') ? text[1..] : text;
+                };
+            }
+            return new TextTokenizer(root.Source, sentencePiece, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, encode, decode);
+        }
+
+        /// <summary>Whether the decoder drops one space at the start of the text: a Strip step, or Metaspace that prepends.</summary>
+        private static bool LeadingSpaceStripped(JsonNode? decoder) => Steps(decoder, "decoders").Any(step => TypeOf(step) switch
+        {
+            "Strip" => step.Get("start") is { Kind: JsonKind.Number } start && start.AsInt() > 0,
+            "Metaspace" => (step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always")) != "never",
+            _ => false,
+        });
+
+        private static string? UnknownToken(JsonNode model) => model.Get("unk_token") is { Kind: JsonKind.String } unk ? unk.AsString() : null;
+
+        private static void RefuseModelOptions(JsonNode model, params string[] names)
+        {
+            foreach (string name in names)
+                if (model.Get(name) is { Kind: not JsonKind.Null } value && !(value.Kind == JsonKind.Boolean && !value.AsBool()) && !(value.Kind == JsonKind.String && value.AsString().Length == 0))
+                    throw value.Invalid("is set; this BPE option is not supported for this kind of tokenizer");
+        }
+
+        /// <summary>A pipeline part as its list of steps: none for null, the members of a Sequence, else the part itself.</summary>
+        internal static IEnumerable<JsonNode> Steps(JsonNode? part, string sequenceField) => part is null || part.Kind == JsonKind.Null
+            ? Enumerable.Empty<JsonNode>()
+            : TypeOf(part) == "Sequence" ? part.Required(sequenceField).Items : new[] { part };
+
+        internal static string TypeOf(JsonNode step) => step.Required("type").AsString();
+    }
+}
