@@ -44,7 +44,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             _mlp = device.Allocate(rows * f, element);
             _gateUp = _spec.GatedMlp ? device.Allocate(rows * 2 * f, element) : null;
             _recomputed = device.Allocate((long)buffers.MaxBatch * buffers.Capacity * 2 * _spec.KvDim, element);
-            long partials = (long)buffers.MaxBatch * _spec.Heads * DecodeSplit.MaxSplits(_spec, buffers.MaxBatch, device.Cuda.MultiprocessorCount);
+            long partials = (long)buffers.MaxBatch * _spec.Heads * DecodePartitions.MaxPartitions(_spec, buffers.MaxBatch, device.Cuda.MultiprocessorCount);
             _partialAcc = device.Allocate(partials * _spec.HeadDim, CudaElementType.Float32);
             _partialMax = device.Allocate(partials, CudaElementType.Float32);
             _partialSum = device.Allocate(partials, CudaElementType.Float32);
@@ -113,16 +113,16 @@ namespace Kvpr.Runtime.Cuda.Backend
             var values = CudaTensor.Of(kv.Values).Address();
             if (count == 1)
             {
-                // Decode: the new token attends to the s' stored tokens and itself, split over the sequence (flash-decoding).
+                // Decode: the new token attends to the s' stored tokens and itself, in partitions of the sequence (flash-decoding).
                 int length = first + 1;
-                var split = DecodeSplit.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
-                _kernels.Launch(cuda, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = sequences },
+                var partitions = DecodePartitions.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
+                _kernels.Launch(cuda, KernelNames.DecodeAttention, new LaunchSizes { Partitions = partitions.Count, Batch = sequences },
                     ("q", _query.Address()), ("k_cache", keys), ("v_cache", values),
                     ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
-                    ("length", length), ("tokens_per_split", split.TokensPerSplit), ("cache_capacity", kv.Capacity));
+                    ("length", length), ("tokens_per_partition", partitions.TokensPerPartition), ("cache_capacity", kv.Capacity));
                 _kernels.Launch(cuda, KernelNames.AttentionCombine, new LaunchSizes { Batch = sequences },
                     ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
-                    ("out", _context.Address()), ("splits", split.Splits));
+                    ("out", _context.Address()), ("partitions", partitions.Count));
             }
             else
             {

@@ -31,7 +31,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         /// Small models that between them reach every entry point: LayerNorm, biases, ReLU; RMSNorm, RoPE, GQA, SiLU
         /// gate; a multi-query one with head dim 80 (10 chunks of 8 on 16 lanes) whose group of 8 query heads
         /// takes two decode blocks; a Mistral-like one whose sliding window of 40 tokens is shorter than most checked
-        /// lengths (so whole splits and prefill tiles fall outside it); and a Qwen2-like one with q, k, v biases and
+        /// lengths (so whole partitions and prefill tiles fall outside it); and a Qwen2-like one with q, k, v biases and
         /// Llama 3 RoPE scaling.
         /// </summary>
         public static IReadOnlyList<ModelSpec> Models { get; } = new[]
@@ -82,10 +82,10 @@ namespace Kvpr.Runtime.Cuda.Selftest
                         yield return check.Guarded($"{spec.Name} projection epilogues, batch {batch}, {tokens} tokens from {first}", () => check.ProjectionEpilogues(batch, tokens, first));
                     int multiprocessors = device!.Cuda.MultiprocessorCount;
                     foreach (var (batch, length) in new[] { (1, 1), (2, 63), (3, 65), (4, 300), (2, 2049), (32, 1031) })
-                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length, DecodeSplit.For(spec, batch, length, multiprocessors)));
-                    // Splits of one token each, and a launch with two empty splits past the last token.
-                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token splits", () => check.DecodeAttention(2, 130, new DecodeSplit(1, 130)));
-                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 splits of 50", () => check.DecodeAttention(3, 100, new DecodeSplit(50, 4)));
+                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length, DecodePartitions.For(spec, batch, length, multiprocessors)));
+                    // Partitions of one token each, and a launch with two empty partitions past the last token.
+                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token partitions", () => check.DecodeAttention(2, 130, new DecodePartitions(1, 130)));
+                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 partitions of 50", () => check.DecodeAttention(3, 100, new DecodePartitions(50, 4)));
                     foreach (var (batch, tokens) in new[] { (1, 1), (2, 17), (3, 100) })
                         yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens", () => check.PrefillAttention(batch, tokens));
                 }
@@ -258,29 +258,29 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 return (Math.Max(qkvError, recomputeError), Invariant($"; qkv_epilogue {qkvError:E2}, kv_recompute_epilogue {recomputeError:E2}"));
             }
 
-            /// <summary>decode_attention with the given split (empty splits allowed), then attention_combine.</summary>
-            public (double, string) DecodeAttention(int batch, int length, DecodeSplit split)
+            /// <summary>decode_attention with the given partitions (empty partitions allowed), then attention_combine.</summary>
+            public (double, string) DecodeAttention(int batch, int length, DecodePartitions partitions)
             {
                 int kvDim = spec.KvDim, capacity = length + 5;
                 var q = Random(batch * H, 1);
                 var keys = Random(batch * capacity * kvDim, 1);
                 var values = Random(batch * capacity * kvDim, 1);
-                long partials = (long)batch * spec.Heads * split.Splits;
+                long partials = (long)batch * spec.Heads * partitions.Count;
                 var acc = Poisoned(partials * spec.HeadDim, CudaElementType.Float32);
                 var max = Poisoned(partials, CudaElementType.Float32);
                 var sum = Poisoned(partials, CudaElementType.Float32);
                 var output = Poisoned(batch * H, _element);
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
-                kernels.Launch(_stream.Stream, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = batch },
+                kernels.Launch(_stream.Stream, KernelNames.DecodeAttention, new LaunchSizes { Partitions = partitions.Count, Batch = batch },
                     ("q", Upload(scaledQ, CudaElementType.Float32).Address()), ("k_cache", Upload(keys, _element).Address()), ("v_cache", Upload(values, _element).Address()),
                     ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()),
-                    ("length", length), ("tokens_per_split", split.TokensPerSplit), ("cache_capacity", capacity));
+                    ("length", length), ("tokens_per_partition", partitions.TokensPerPartition), ("cache_capacity", capacity));
                 kernels.Launch(_stream.Stream, KernelNames.AttentionCombine, new LaunchSizes { Batch = batch },
-                    ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()), ("out", output.Address()), ("splits", split.Splits));
+                    ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()), ("out", output.Address()), ("partitions", partitions.Count));
                 var expected = new float[batch * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, 1, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
                     new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, 1, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
-                return (Error(Download(output), expected), Invariant($"; {split.Splits} splits of {split.TokensPerSplit} tokens"));
+                return (Error(Download(output), expected), Invariant($"; {partitions.Count} partitions of {partitions.TokensPerPartition} tokens"));
             }
 
             public (double, string) PrefillAttention(int batch, int tokens)
