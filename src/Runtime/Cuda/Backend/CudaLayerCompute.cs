@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Kvpr.Backend;
 using Kvpr.Execution;
 using Kvpr.Kernels;
+using Kvpr.Runtime.Cuda.Launchers;
 
 namespace Kvpr.Runtime.Cuda.Backend
 {
@@ -68,14 +69,11 @@ namespace Kvpr.Runtime.Cuda.Backend
                 staged[i] = tokenIds[i];
             cuda.CopyAsync(ids.Device.Address(0, rows), ids.Host.Address, (long)rows * sizeof(int));
 
+            // Without learned positions (Llama) the kernel takes no position table and no row mapping.
             var positions = _model.PositionEmbedding;
-            Span<(string, KernelArgument)> arguments =
-            [
-                ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)),
-                ("position_table", positions?.Address() ?? 0UL), ("row_tokens", count), ("first_position", first),
-            ];
-            // Without learned positions (Llama) the kernel takes only the first three.
-            _kernels.Launch(cuda, KernelNames.Embed, new LaunchSizes { Rows = rows }, positions is null ? arguments[..3] : arguments);
+            _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new EmbedLaunch(
+                TokenIds: ids.Device.Address(), TokenTable: _model.TokenEmbedding.Address(), Hidden: Hidden(batch, rows),
+                PositionTable: positions?.Address(), RowTokens: positions is null ? null : count, FirstPosition: positions is null ? null : first));
         }
 
         public void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
@@ -89,10 +87,9 @@ namespace Kvpr.Runtime.Cuda.Backend
             // W_kv is the last 2·kvDim rows of W_qkv; the chunk's rows of every sequence lie dense, so one GEMM does them all.
             Gemm(compute, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
                 _recomputed.Address(0, (long)chunk.Rows * kvWidth), 0, 1, chunk.Rows, kvWidth, h, _device.ElementType);
-            var bias = weights.QkvBias;
-            Span<(string, KernelArgument)> arguments = [("kv", _recomputed.Address()), default, default, default, default, default, ("kv_bias", bias?.Address(h, kvWidth) ?? 0UL)];
-            CacheArguments(arguments[1..6], kv, tokens, start);
-            _kernels.Launch(compute.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = sequences * tokens }, WithOptionalLast(arguments, bias));
+            _kernels.Launch(compute.Stream, new LaunchSizes { Rows = sequences * tokens }, new KvRecomputeEpilogueLaunch(
+                Kv: _recomputed.Address(), KCache: CudaTensor.Of(kv.Keys).Address(), VCache: CudaTensor.Of(kv.Values).Address(),
+                RowTokens: tokens, FirstPosition: start, CacheCapacity: kv.Capacity, KvBias: weights.QkvBias?.Address(h, kvWidth)));
         }
 
         public void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
@@ -105,30 +102,30 @@ namespace Kvpr.Runtime.Cuda.Backend
             Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
             Gemm(compute, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
 
-            Span<(string, KernelArgument)> epilogue = [("qkv", _qkv.Address()), ("q", _query.Address()), default, default, default, default, default, ("qkv_bias", weights.QkvBias?.Address() ?? 0UL)];
-            CacheArguments(epilogue[2..7], kv, count, first);
-            _kernels.Launch(cuda, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, WithOptionalLast(epilogue, weights.QkvBias));
-
             var keys = CudaTensor.Of(kv.Keys).Address();
             var values = CudaTensor.Of(kv.Values).Address();
+            _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
+                Qkv: _qkv.Address(), Q: _query.Address(), KCache: keys, VCache: values,
+                RowTokens: count, FirstPosition: first, CacheCapacity: kv.Capacity, QkvBias: weights.QkvBias?.Address()));
+
             if (count == 1)
             {
                 // Decode: the new token attends to the s' stored tokens and itself, in partitions of the sequence (flash-decoding).
                 int length = first + 1;
                 var partitions = DecodePartitions.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
-                _kernels.Launch(cuda, KernelNames.DecodeAttention, new LaunchSizes { Partitions = partitions.Count, Batch = sequences },
-                    ("q", _query.Address()), ("k_cache", keys), ("v_cache", values),
-                    ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
-                    ("length", length), ("tokens_per_partition", partitions.TokensPerPartition), ("cache_capacity", kv.Capacity));
-                _kernels.Launch(cuda, KernelNames.AttentionCombine, new LaunchSizes { Batch = sequences },
-                    ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
-                    ("out", _context.Address()), ("partitions", partitions.Count));
+                _kernels.Launch(cuda, new LaunchSizes { Partitions = partitions.Count, Batch = sequences }, new DecodeAttentionLaunch(
+                    Q: _query.Address(), KCache: keys, VCache: values,
+                    PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
+                    Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: kv.Capacity));
+                _kernels.Launch(cuda, new LaunchSizes { Batch = sequences }, new AttentionCombineLaunch(
+                    PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
+                    Out: _context.Address(), Partitions: partitions.Count));
             }
             else
             {
-                _kernels.Launch(cuda, KernelNames.PrefillAttention, new LaunchSizes { Tokens = count, Batch = sequences },
-                    ("q", _query.Address()), ("k_cache", keys), ("v_cache", values), ("out", _context.Address()),
-                    ("tokens", count), ("first_position", first), ("cache_capacity", kv.Capacity));
+                _kernels.Launch(cuda, new LaunchSizes { Tokens = count, Batch = sequences }, new PrefillAttentionLaunch(
+                    Q: _query.Address(), KCache: keys, VCache: values, Out: _context.Address(),
+                    Tokens: count, FirstPosition: first, CacheCapacity: kv.Capacity));
             }
             Gemm(compute, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.OutputBias);
@@ -144,14 +141,13 @@ namespace Kvpr.Runtime.Cuda.Backend
             if (_gateUp is CudaTensor gateUp)
             {
                 Gemm(compute, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
-                Span<(string, KernelArgument)> arguments = [("gate_up", gateUp.Address()), ("out", _mlp.Address(0, (long)rows * f)), ("gate_up_bias", weights.UpBias?.Address() ?? 0UL)];
-                _kernels.Launch(cuda, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, weights.UpBias));
+                _kernels.Launch(cuda, new LaunchSizes { Rows = rows },
+                    new MlpGatedActivationLaunch(GateUp: gateUp.Address(), Out: _mlp.Address(0, (long)rows * f), GateUpBias: weights.UpBias?.Address()));
             }
             else
             {
                 Gemm(compute, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
-                Span<(string, KernelArgument)> arguments = [("x", _mlp.Address()), ("bias", weights.UpBias?.Address() ?? 0UL)];
-                _kernels.Launch(cuda, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, weights.UpBias));
+                _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new MlpActivationLaunch(X: _mlp.Address(), Bias: weights.UpBias?.Address()));
             }
             Gemm(compute, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.DownBias);
@@ -180,8 +176,8 @@ namespace Kvpr.Runtime.Cuda.Backend
             if (tokens.Length != sequences)
                 throw new ArgumentException($"Picking {sequences} tokens into {tokens.Length} slots.", nameof(tokens));
             var cuda = CudaComputeStream.Of(stream).Stream;
-            _kernels.Launch(cuda, KernelNames.Argmax, new LaunchSizes { Rows = sequences },
-                ("logits", CudaTensor.Of(batch.Logits).Address(0, (long)sequences * _spec.Vocab)), ("tokens", _greedyDevice.Address(0, sequences)));
+            _kernels.Launch(cuda, new LaunchSizes { Rows = sequences }, new ArgmaxLaunch(
+                Logits: CudaTensor.Of(batch.Logits).Address(0, (long)sequences * _spec.Vocab), Tokens: _greedyDevice.Address(0, sequences)));
             cuda.CopyAsync(_greedyHost.Address, _greedyDevice.Address(0, sequences), (long)sequences * sizeof(int));
             cuda.Synchronize();
             _greedyHost.AsSpan<int>()[..sequences].CopyTo(tokens);
@@ -189,28 +185,11 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         private ulong Hidden(MicroBatch batch, int rows) => CudaTensor.Of(batch.Hidden).Address(0, (long)rows * _spec.Hidden);
 
-        /// <summary>K and V cache outputs of the projection epilogues, rows being tokens [first, first + tokens) of every sequence.</summary>
-        private static void CacheArguments(Span<(string, KernelArgument)> into, KvBuffer kv, int tokens, int first)
-        {
-            into[0] = ("k_cache", CudaTensor.Of(kv.Keys).Address());
-            into[1] = ("v_cache", CudaTensor.Of(kv.Values).Address());
-            into[2] = ("row_tokens", tokens);
-            into[3] = ("first_position", first);
-            into[4] = ("cache_capacity", kv.Capacity);
-        }
-
-        /// <summary>A bias is the kernel's last parameter when the model has one; the kernel emitted without it takes the rest.</summary>
-        private static ReadOnlySpan<(string, KernelArgument)> WithOptionalLast(Span<(string, KernelArgument)> arguments, CudaTensor? bias) =>
-            bias is null ? arguments[..^1] : arguments;
-
         private void Normalize(CudaStream stream, ulong hidden, CudaTensor weight, CudaTensor? bias, ulong output, int rows, int rowTokens, int firstPosition)
         {
-            Span<(string, KernelArgument)> arguments =
-            [
-                ("hidden", hidden), ("weight", weight.Address()), ("out", output), ("activation_store", 0UL),
-                ("row_tokens", rowTokens), ("first_position", firstPosition), ("store_capacity", 0), ("bias", bias?.Address() ?? 0UL),
-            ];
-            _kernels.Launch(stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, bias));
+            _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new NormalizeLaunch(
+                Hidden: hidden, Weight: weight.Address(), Out: output, ActivationStore: 0,
+                RowTokens: rowTokens, FirstPosition: firstPosition, StoreCapacity: 0, Bias: bias?.Address()));
         }
 
         private void AddResidual(CudaStream stream, MicroBatch batch, int rows, CudaTensor? bias)
@@ -218,9 +197,9 @@ namespace Kvpr.Runtime.Cuda.Backend
             var hidden = Hidden(batch, rows);
             var x = _projected.Address(0, (long)rows * _spec.Hidden);
             if (bias is null)
-                _kernels.Launch(stream, KernelNames.ResidualAdd, new LaunchSizes { Rows = rows }, ("hidden", hidden), ("x", x));
+                _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new ResidualAddLaunch(Hidden: hidden, X: x));
             else
-                _kernels.Launch(stream, KernelNames.ResidualAddBias, new LaunchSizes { Rows = rows }, ("hidden", hidden), ("x", x), ("bias", bias.Address()));
+                _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new ResidualAddBiasLaunch(Hidden: hidden, X: x, Bias: bias.Address()));
         }
 
         private void Gemm(CudaComputeStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
