@@ -104,11 +104,11 @@ namespace Kvpr
         public static PlannerOptions ForEngines { get; } = new() { ResidentWeights = true };
 
         /// <summary>
-        /// The policy a generation of <paramref name="workload"/> runs with, and the residency that goes with it:
-        /// <see cref="Auto"/> becomes a plan for the workload on the default profile. Every layer's weights count
-        /// as resident because an engine uploads them all when it is built.
+        /// The plan a generation of <paramref name="workload"/> follows: <see cref="Auto"/> plans one for it on its
+        /// profile (every layer's weights resident, as an engine uploads them all when it is built), a plan's policy
+        /// has its plan, and a fixed split has none.
         /// </summary>
-        internal (SplitPolicy Policy, Residency Residency) Resolve(ModelSpec spec, DecodeWorkload workload)
+        internal DecodePlan? PlanFor(ModelSpec spec, DecodeWorkload workload)
         {
             var plan = this switch
             {
@@ -116,11 +116,12 @@ namespace Kvpr
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };
-            if (plan is null)
-                return (this, new Residency(0, spec.Layers));
-            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers)
+            if (plan is not null && (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers))
                 throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
-            return (new PlanPolicy(plan), plan.Residency with { WeightResidentLayers = spec.Layers });
+            return plan;
         }
+
+        /// <summary>Whether this policy looks its splits up in <paramref name="plan"/>.</summary>
+        internal bool Follows(DecodePlan plan) => this is PlanPolicy planned && planned.Plan.Equals(plan);
     }
 }

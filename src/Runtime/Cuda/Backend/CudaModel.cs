@@ -7,8 +7,8 @@ using Kvpr.Kernels;
 namespace Kvpr.Runtime.Cuda.Backend
 {
     /// <summary>
-    /// A model on the GPU: its weights converted once to the kernels' layout (<see cref="CudaLayerWeights"/>) and its
-    /// generated kernels compiled and loaded. Memory belongs to the device.
+    /// A model on the GPU: its weights converted once to the kernels' layout (<see cref="CudaLayerWeights"/>) and the
+    /// kernels it was given (a blueprint's, or the ones emitted for its spec) compiled and loaded. Memory belongs to the device.
     /// </summary>
     internal sealed class CudaModel : IDeviceModel
     {
@@ -16,11 +16,11 @@ namespace Kvpr.Runtime.Cuda.Backend
         private readonly WeightUploader _uploader;
         private readonly Dictionary<IWeightTensor, CudaTensor> _single = new();
 
-        public CudaModel(CudaComputeDevice device, ModelWeights weights)
+        public CudaModel(CudaComputeDevice device, ModelWeights weights, KernelSet kernels)
         {
             _device = device;
             Spec = weights.Spec;
-            Kernels = new EmittedKernels(device, KernelEmitter.Emit(Spec));
+            Kernels = new EmittedKernels(device, kernels);
             using (_uploader = new WeightUploader(device.Cuda))
             {
                 TokenEmbedding = Single(weights.Get(WeightMapRole.TokenEmbedding));
