@@ -59,7 +59,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             int rows = batch.Sequences * count;
             if (tokenIds.Count != rows)
                 throw new ArgumentException($"Embedding {tokenIds.Count} token ids into {rows} rows.", nameof(tokenIds));
-            var cuda = CudaComputeStream.Of(stream).Stream;
+            var cuda = CudaStream.Of(stream);
             // Each micro-batch stages its ids in its own pinned block: the step's copies finish before the next step writes it.
             // The device side is a buffer of 4-byte elements holding the int32 ids.
             if (!_tokenIds.TryGetValue(batch, out var ids))
@@ -81,13 +81,13 @@ namespace Kvpr.Runtime.Cuda.Backend
             int tokens = end - start, sequences = batch.Sequences, h = _spec.Hidden, kvWidth = 2 * _spec.KvDim;
             if (tokens <= 0)
                 return;
-            var compute = CudaComputeStream.Of(stream);
+            var cuda = CudaStream.Of(stream);
             var weights = _model.Layers[layer];
             var chunk = ActivationChunk.For(sequences, start, end, h);
             // W_kv is the last 2·kvDim rows of W_qkv; the chunk's rows of every sequence lie dense, so one GEMM does them all.
-            Gemm(compute, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
+            Gemm(cuda, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
                 _recomputed.Address(0, (long)chunk.Rows * kvWidth), 0, 1, chunk.Rows, kvWidth, h, _device.ElementType);
-            _kernels.Launch(compute.Stream, new LaunchSizes { Rows = sequences * tokens }, new KvRecomputeEpilogueLaunch(
+            _kernels.Launch(cuda, new LaunchSizes { Rows = sequences * tokens }, new KvRecomputeEpilogueLaunch(
                 Kv: _recomputed.Address(), KCache: CudaTensor.Of(kv.Keys).Address(), VCache: CudaTensor.Of(kv.Values).Address(),
                 RowTokens: tokens, FirstPosition: start, CacheCapacity: kv.Capacity, KvBias: weights.QkvBias?.Address(h, kvWidth)));
         }
@@ -95,12 +95,11 @@ namespace Kvpr.Runtime.Cuda.Backend
         public void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
         {
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, qkvWidth = h + 2 * _spec.KvDim;
-            var compute = CudaComputeStream.Of(stream);
-            var cuda = compute.Stream;
+            var cuda = CudaStream.Of(stream);
             var weights = _model.Layers[layer];
             var normed = CudaTensor.Of(kv.NewActivations);
             Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
-            Gemm(compute, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
+            Gemm(cuda, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
 
             var keys = CudaTensor.Of(kv.Keys).Address();
             var values = CudaTensor.Of(kv.Values).Address();
@@ -127,45 +126,44 @@ namespace Kvpr.Runtime.Cuda.Backend
                     Q: _query.Address(), KCache: keys, VCache: values, Out: _context.Address(),
                     Tokens: count, FirstPosition: first, CacheCapacity: kv.Capacity));
             }
-            Gemm(compute, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
+            Gemm(cuda, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.OutputBias);
         }
 
         public void MlpBlock(IStream stream, MicroBatch batch, int layer, int count)
         {
             int rows = batch.Sequences * count, h = _spec.Hidden, f = _spec.FfnHidden;
-            var compute = CudaComputeStream.Of(stream);
-            var cuda = compute.Stream;
+            var cuda = CudaStream.Of(stream);
             var weights = _model.Layers[layer];
             Normalize(cuda, Hidden(batch, rows), weights.MlpNorm, weights.MlpNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
             if (_gateUp is CudaTensor gateUp)
             {
-                Gemm(compute, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
+                Gemm(cuda, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
                 _kernels.Launch(cuda, new LaunchSizes { Rows = rows },
                     new MlpGatedActivationLaunch(GateUp: gateUp.Address(), Out: _mlp.Address(0, (long)rows * f), GateUpBias: weights.UpBias?.Address()));
             }
             else
             {
-                Gemm(compute, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
+                Gemm(cuda, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
                 _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new MlpActivationLaunch(X: _mlp.Address(), Bias: weights.UpBias?.Address()));
             }
-            Gemm(compute, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
+            Gemm(cuda, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.DownBias);
         }
 
         public void FinalNormAndHead(IStream stream, MicroBatch batch, int count, bool allTokens)
         {
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, vocab = _spec.Vocab;
-            var compute = CudaComputeStream.Of(stream);
-            Normalize(compute.Stream, Hidden(batch, rows), _model.FinalNorm, _model.FinalNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
+            var cuda = CudaStream.Of(stream);
+            Normalize(cuda, Hidden(batch, rows), _model.FinalNorm, _model.FinalNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
             var logits = CudaTensor.Of(batch.Logits);
             if (allTokens || count == 1)
             {
-                Gemm(compute, _normed.Address(), 0, _model.LmHead.Address(), logits.Address(0, (long)rows * vocab), 0, 1, rows, vocab, h, CudaElementType.Float32);
+                Gemm(cuda, _normed.Address(), 0, _model.LmHead.Address(), logits.Address(0, (long)rows * vocab), 0, 1, rows, vocab, h, CudaElementType.Float32);
                 return;
             }
             // Only each sequence's last token: one row per sequence, count rows apart.
-            Gemm(compute, _normed.Address((long)(count - 1) * h, (long)(rows - count + 1) * h), (long)count * h, _model.LmHead.Address(),
+            Gemm(cuda, _normed.Address((long)(count - 1) * h, (long)(rows - count + 1) * h), (long)count * h, _model.LmHead.Address(),
                 logits.Address(0, (long)sequences * vocab), vocab, sequences, 1, vocab, h, CudaElementType.Float32);
         }
 
@@ -175,7 +173,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             int sequences = batch.Sequences;
             if (tokens.Length != sequences)
                 throw new ArgumentException($"Picking {sequences} tokens into {tokens.Length} slots.", nameof(tokens));
-            var cuda = CudaComputeStream.Of(stream).Stream;
+            var cuda = CudaStream.Of(stream);
             _kernels.Launch(cuda, new LaunchSizes { Rows = sequences }, new ArgmaxLaunch(
                 Logits: CudaTensor.Of(batch.Logits).Address(0, (long)sequences * _spec.Vocab), Tokens: _greedyDevice.Address(0, sequences)));
             cuda.CopyAsync(_greedyHost.Address, _greedyDevice.Address(0, sequences), (long)sequences * sizeof(int));
@@ -202,7 +200,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new ResidualAddBiasLaunch(Hidden: hidden, X: x, Bias: bias.Address()));
         }
 
-        private void Gemm(CudaComputeStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
+        private void Gemm(CudaStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
             stream.Gemm.Multiply(x, xStride, weight, y, yStride, batches, m, n, k, _device.ElementType.CublasType(), output.CublasType());
     }
 }

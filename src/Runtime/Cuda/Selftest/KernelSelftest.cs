@@ -97,7 +97,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         private sealed class Checker(CudaComputeDevice device, EmittedKernels kernels, ModelSpec spec, KernelSelftest owner)
         {
             private const byte Poison = 0xFF;
-            private readonly CudaComputeStream _stream = (CudaComputeStream)device.CreateStream();
+            private readonly CudaStream _stream = CudaStream.Of(device.CreateStream());
             private readonly CudaElementType _element = device.ElementType;
             private int H => spec.Hidden;
 
@@ -120,7 +120,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var weight = Random(H, 0.5, 1);
                 var bias = spec.Norm == NormKind.LayerNorm ? Random(H, 0.5) : null;
                 var output = Poisoned(rows * H, _element);
-                kernels.Launch(_stream.Stream, new LaunchSizes { Rows = rows }, new NormalizeLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new NormalizeLaunch(
                     Hidden: Upload(hidden, CudaElementType.Float32).Address(), Weight: Upload(weight, _element).Address(), Out: output.Address(),
                     ActivationStore: 0, RowTokens: 1, FirstPosition: 0, StoreCapacity: 0, Bias: bias is null ? null : Upload(bias, _element).Address()));
                 var expected = new float[rows * H];
@@ -140,7 +140,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var output = Poisoned(rows * H, CudaElementType.Float32);
                 var idBuffer = Upload(ids.Select(i => BitConverter.Int32BitsToSingle(i)).ToArray(), CudaElementType.Float32);
                 const int first = 5;
-                kernels.Launch(_stream.Stream, new LaunchSizes { Rows = rows }, new EmbedLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new EmbedLaunch(
                     TokenIds: idBuffer.Address(), TokenTable: Upload(table, _element).Address(), Hidden: output.Address(),
                     PositionTable: positionTable is null ? null : Upload(positionTable, _element).Address(),
                     RowTokens: positions ? rows : null, FirstPosition: positions ? first : null));
@@ -157,9 +157,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var target = Upload(hidden, CudaElementType.Float32);
                 var sizes = new LaunchSizes { Rows = rows };
                 if (bias is null)
-                    kernels.Launch(_stream.Stream, sizes, new ResidualAddLaunch(Hidden: target.Address(), X: Upload(x, _element).Address()));
+                    kernels.Launch(_stream, sizes, new ResidualAddLaunch(Hidden: target.Address(), X: Upload(x, _element).Address()));
                 else
-                    kernels.Launch(_stream.Stream, sizes, new ResidualAddBiasLaunch(Hidden: target.Address(), X: Upload(x, _element).Address(), Bias: Upload(bias, _element).Address()));
+                    kernels.Launch(_stream, sizes, new ResidualAddBiasLaunch(Hidden: target.Address(), X: Upload(x, _element).Address(), Bias: Upload(bias, _element).Address()));
                 var expected = (float[])hidden.Clone();
                 owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, H), Matrix(x, rows, H));
                 if (bias is not null)
@@ -174,7 +174,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 {
                     var gateUp = Random(rows * 2 * f, 2);
                     var output = Poisoned(rows * f, _element);
-                    kernels.Launch(_stream.Stream, new LaunchSizes { Rows = rows }, new MlpGatedActivationLaunch(GateUp: Upload(gateUp, _element).Address(), Out: output.Address()));
+                    kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new MlpGatedActivationLaunch(GateUp: Upload(gateUp, _element).Address(), Out: output.Address()));
                     var gate = new float[rows * f];
                     var up = new float[rows * f];
                     for (int r = 0; r < rows; r++)
@@ -188,7 +188,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var x = Random(rows * f, 2);
                 var bias = spec.MlpBias ? Random(f, 0.5) : null;
                 var buffer = Upload(x, _element);
-                kernels.Launch(_stream.Stream, new LaunchSizes { Rows = rows }, new MlpActivationLaunch(X: buffer.Address(), Bias: bias is null ? null : Upload(bias, _element).Address()));
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new MlpActivationLaunch(X: buffer.Address(), Bias: bias is null ? null : Upload(bias, _element).Address()));
                 var expected = (float[])x.Clone();
                 if (bias is not null)
                     owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, f), Matrix(Enumerable.Range(0, rows).SelectMany(_ => bias).ToArray(), rows, f));
@@ -208,7 +208,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var values = Poisoned((long)batch * capacity * kvDim, _element);
                 var biasBuffer = bias is null ? null : Upload(bias, _element);
                 var qkvBuffer = Upload(qkv, _element);
-                kernels.Launch(_stream.Stream, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
                     Qkv: qkvBuffer.Address(), Q: query.Address(), KCache: keys.Address(), VCache: values.Address(),
                     RowTokens: tokens, FirstPosition: first, CacheCapacity: capacity, QkvBias: biasBuffer?.Address()));
 
@@ -240,7 +240,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     Array.Copy(qkv, r * width + H, kv, r * 2 * kvDim, 2 * kvDim);
                 var recomputedKeys = Poisoned((long)batch * capacity * kvDim, _element);
                 var recomputedValues = Poisoned((long)batch * capacity * kvDim, _element);
-                kernels.Launch(_stream.Stream, new LaunchSizes { Rows = rows }, new KvRecomputeEpilogueLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new KvRecomputeEpilogueLaunch(
                     Kv: Upload(kv, _element).Address(), KCache: recomputedKeys.Address(), VCache: recomputedValues.Address(),
                     RowTokens: tokens, FirstPosition: first, CacheCapacity: capacity, KvBias: biasBuffer?.Address(H, 2 * kvDim)));
                 double recomputeError = Math.Max(Error(Slots(Download(recomputedKeys), batch, tokens, first, capacity, kvDim), expectedK),
@@ -261,11 +261,11 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var sum = Poisoned(partials, CudaElementType.Float32);
                 var output = Poisoned(batch * H, _element);
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
-                kernels.Launch(_stream.Stream, new LaunchSizes { Partitions = partitions.Count, Batch = batch }, new DecodeAttentionLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Partitions = partitions.Count, Batch = batch }, new DecodeAttentionLaunch(
                     Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
                     PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(),
                     Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: capacity));
-                kernels.Launch(_stream.Stream, new LaunchSizes { Batch = batch }, new AttentionCombineLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Batch = batch }, new AttentionCombineLaunch(
                     PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(), Out: output.Address(), Partitions: partitions.Count));
                 var expected = new float[batch * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, 1, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
@@ -281,7 +281,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var values = Random(batch * capacity * kvDim, 1);
                 var output = Poisoned(batch * tokens * H, _element);
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
-                kernels.Launch(_stream.Stream, new LaunchSizes { Tokens = tokens, Batch = batch }, new PrefillAttentionLaunch(
+                kernels.Launch(_stream, new LaunchSizes { Tokens = tokens, Batch = batch }, new PrefillAttentionLaunch(
                     Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
                     Out: output.Address(), Tokens: tokens, FirstPosition: 0, CacheCapacity: capacity));
                 var expected = new float[batch * tokens * H];
@@ -313,7 +313,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>());
                 else
                     BFloat16.Round(values, staging.AsSpan<ushort>());
-                _stream.Stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
+                _stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
                 _stream.Synchronize();
                 return tensor;
             }
@@ -321,7 +321,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             private CudaTensor Poisoned(long elements, CudaElementType type)
             {
                 var tensor = device.Allocate(elements, type);
-                _stream.Stream.FillAsync(tensor.Memory, Poison);
+                _stream.FillAsync(tensor.Memory, Poison);
                 return tensor;
             }
 
