@@ -17,7 +17,7 @@ namespace Kvpr.Kernels
         private const int BlocksPerMultiprocessor = 16;
 
         /// <summary>A partition costs a block's start and final merge, and a partial result written and merged again.</summary>
-        private const int MinTokensPerPartition = 128;
+        private const int MinTokensPerPartition = Kvpr.Planning.DeviceBufferList.MinTokensPerPartition;
 
         /// <summary>Partitions are whole multiples of this, a multiple of the tokens a block folds per step for head dims of 64 and up.</summary>
         private const int TokenGranule = 64;

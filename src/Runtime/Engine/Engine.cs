@@ -23,12 +23,15 @@ namespace Kvpr
     {
         private readonly IDevice _device;
         private readonly IDeviceModel _model;
+        private readonly HostWeights _hostWeights;
         private bool _disposed;
 
         /// <summary>
-        /// Uploads <paramref name="weights"/> to the device; the weights' source may be closed afterwards. Without a
-        /// blueprint, each generation compiles one for its workload from <see cref="EngineOptions.Split"/> (a fixed
-        /// split, which has no plan, runs the schedule's graph with every layer's KV offloaded).
+        /// Uploads <paramref name="weights"/>' embeddings and head to the device and converts every layer's weights into
+        /// copy-ready host memory (pinned on CUDA), from which each generation uploads the layers its plan keeps resident
+        /// and streams the others; the weights' source may be closed afterwards. Without a blueprint, each generation
+        /// compiles one for its workload from <see cref="EngineOptions.Split"/> (a fixed split, which has no plan, runs
+        /// the schedule's graph with every layer's KV offloaded).
         /// </summary>
         /// <exception cref="Kvpr.Runtime.Cuda.CudaUnavailableException">CUDA was asked for and this machine cannot provide it (one sentence saying why).</exception>
         public Engine(ModelWeights weights, EngineOptions? options = null)
@@ -42,13 +45,27 @@ namespace Kvpr
             Options = options ?? EngineOptions.Default;
             Options.Check();
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
+            CheckResidency();
             Blueprint = blueprint;
             (_device, _model, KernelSourceHash) = Options.Device switch
             {
-                ComputeDevice.Cpu => OpenCpu(weights),
+                ComputeDevice.Cpu => OpenCpu(new CpuDevice(), weights),
                 ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex, kernels ?? KernelEmitter.Emit(Spec)),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Device, "Unknown compute device."),
             };
+            _hostWeights = HostWeightsOrDispose(weights);
+        }
+
+        /// <summary>An engine on a device of the caller's that computes with the CPU's unfused ops (tests count what it allocates).</summary>
+        internal Engine(ModelWeights weights, EngineOptions options, IDevice device, IDeviceOps ops)
+        {
+            Options = options;
+            Options.Check();
+            Spec = weights.Spec;
+            CheckResidency();
+            _device = device;
+            _model = new DeviceWeights(device, ops, weights);
+            _hostWeights = HostWeightsOrDispose(weights);
         }
 
         public ModelSpec Spec { get; }
@@ -116,21 +133,24 @@ namespace Kvpr
             int promptLength = prompts[0].Length;
             int[] sizes = MicroBatching.Sizes(Options.Schedule, Options.MicroBatches, prompts.Count);
             int maxBatch = sizes.Max();
-            var workload = MicroBatching.Workload(Options.Schedule, Options.MicroBatches, prompts.Count, promptLength, options.MaxNewTokens);
+            var workload = MicroBatching.Workload(Options.Schedule, Options.MicroBatches, prompts.Count, promptLength, options.MaxNewTokens)
+                with { GpuMemoryBytes = Options.GpuMemoryBytes };
             var (split, residency, graph) = Program(workload);
+            int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
+            var planned = DeviceBufferList.For(Spec, shape, residency);
+            CheckGpuMemory(planned, residency, workload);
 
-            int capacity = workload.MaxLength;
             using var allocations = _device.AllocationScope();
-            var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
-            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+            var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
+            bool keepsKv = !split.RecomputesEverything;
+            var microBatches = sizes.Select((size, m) => new MicroBatch(
+                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
             var compute = _model.CreateCompute(buffers);
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, options.RecordTimeline);
+            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
 
-            var statistics = new List<StepStatistics>();
-            var prefillIds = IdsPerMicroBatch(prompts, sizes);
-            var recomputeNothing = new int[Spec.Layers];
-            statistics.Add(run.Step(0, new StepInputs(0, promptLength, recomputeNothing, prefillIds, options.CaptureLogits)));
+            var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
             progress?.Report(statistics[^1]);
 
             for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
@@ -166,24 +186,22 @@ namespace Kvpr
             }
         }
 
-        private static (IDevice, IDeviceModel, string?) OpenCpu(ModelWeights weights)
-        {
-            var cpu = new CpuDevice();
-            return (cpu, new DeviceWeights(cpu, cpu.Ops, weights), null);
-        }
+        private static (IDevice, IDeviceModel, string?) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights), null);
 
         /// <summary>
         /// What a generation of <paramref name="workload"/> runs: the blueprint's split, residency and graph — this
         /// engine's, or one compiled for the workload from a planned split. Only a group with fewer sequences than the
-        /// planned micro-batches gets the blueprint's graph rebuilt for the groups it has.
+        /// planned micro-batches gets the blueprint's graph rebuilt for the groups it has. A fixed split (no plan) or an
+        /// explicit <see cref="EngineOptions.Residency"/> runs the schedule's graph for that residency.
         /// </summary>
         private (SplitPolicy Split, Residency Residency, ExecutionGraph Graph) Program(DecodeWorkload workload)
         {
             var blueprint = Blueprint ?? (Options.Split.PlanFor(Spec, workload) is { } plan ? EngineBlueprint.ForPlan(Spec, plan, Options.ActivationChunks) : null);
-            if (blueprint is null)
+            if (blueprint is null || Options.Residency is not null)
             {
-                var offloaded = new Residency(0, Spec.Layers);
-                return (Options.Split, offloaded, ExecutionGraphBuilder.Build(Options.Schedule, Spec, offloaded, workload.MicroBatches, Options.ActivationChunks));
+                var residency = Options.Residency ?? new Residency(0, Spec.Layers);
+                var split = blueprint is null ? Options.Split : SplitPolicy.FromPlan(blueprint.Plan);
+                return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks));
             }
             var graph = blueprint.Graph(Options.Schedule);
             if (graph.MicroBatches != workload.MicroBatches)
@@ -191,11 +209,69 @@ namespace Kvpr
             return (SplitPolicy.FromPlan(blueprint.Plan), blueprint.Plan.Residency, graph);
         }
 
-        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes)
+        private void CheckResidency()
+        {
+            if (Options.Residency is { } residency && (residency.KvResidentLayers is < 0 || residency.KvResidentLayers > Spec.Layers
+                    || residency.WeightResidentLayers is < 0 || residency.WeightResidentLayers > Spec.Layers))
+                throw new ArgumentOutOfRangeException(nameof(EngineOptions.Residency), residency,
+                    $"{ErrorCodes.InvalidValue}: the residency must keep between 0 and {Spec.Layers} layers' KV and weights of model '{Spec.Name}' on the device.");
+        }
+
+        private HostWeights HostWeightsOrDispose(ModelWeights weights)
+        {
+            try
+            {
+                return new HostWeights(_device, weights, _model.Layout);
+            }
+            catch
+            {
+                _device.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// <see cref="EngineOptions.GpuMemoryBytes"/> is a hard cap: a generation whose buffers (and the runtime reserve)
+        /// exceed it fails here, before anything is allocated, naming the budget that would fit.
+        /// </summary>
+        private void CheckGpuMemory(IReadOnlyList<PlannedBuffer> planned, Residency residency, DecodeWorkload workload)
+        {
+            if (Options.GpuMemoryBytes is not long cap)
+                return;
+            long needed = DeviceBufferList.Bytes(planned) + MemoryModel.RuntimeReserveBytes;
+            if (needed > cap)
+                throw new InsufficientMemoryException($"{ErrorCodes.WorkloadDoesNotFit}: {Spec.Name} with {DecodePlanner.DescribeBatch(workload)} at length {workload.MaxLength} " +
+                    $"(KV of {residency.KvResidentLayers} and weights of {residency.WeightResidentLayers} of {Spec.Layers} layers on the GPU) needs {needed:N0} bytes of GPU memory, " +
+                    $"but the cap is {cap:N0} bytes: a budget of at least {needed:N0} bytes would fit.");
+        }
+
+
+        /// <summary>
+        /// The prefill as chunks of <paramref name="chunk"/> prompt tokens: each stores its tokens' X, K, V and attends to
+        /// the chunks before it, which offloaded layers bring back as planned for the generation (their K and V, or their
+        /// X to recompute from when the store keeps no K and V).
+        /// </summary>
+        private StepInputs[] PrefillChunks(IReadOnlyList<int[]> prompts, int[] sizes, int chunk, Residency residency, bool keepsKv, bool captureLogits)
+        {
+            int promptLength = prompts[0].Length;
+            var chunks = new StepInputs[(promptLength + chunk - 1) / chunk];
+            for (int c = 0; c < chunks.Length; c++)
+            {
+                int first = c * chunk, count = Math.Min(chunk, promptLength - first);
+                var recompute = new int[Spec.Layers];
+                for (int layer = residency.KvResidentLayers; layer < Spec.Layers && !keepsKv; layer++)
+                    recompute[layer] = first;
+                chunks[c] = new StepInputs(first, count, recompute, IdsPerMicroBatch(prompts, sizes, first, count), captureLogits);
+            }
+            return chunks;
+        }
+
+        /// <summary>Tokens [first, first + count) of each prompt, per micro-batch, sequence after sequence.</summary>
+        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes, int first, int count)
         {
             var result = new IReadOnlyList<int>[sizes.Length];
-            for (int m = 0, first = 0; m < sizes.Length; first += sizes[m], m++)
-                result[m] = prompts.Skip(first).Take(sizes[m]).SelectMany(p => p).ToArray();
+            for (int m = 0, sequence = 0; m < sizes.Length; sequence += sizes[m], m++)
+                result[m] = prompts.Skip(sequence).Take(sizes[m]).SelectMany(p => p.Skip(first).Take(count)).ToArray();
             return result;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Kvpr.Planning;
 
 namespace Kvpr
@@ -46,6 +47,9 @@ namespace Kvpr
 
         protected abstract int Choose(SplitRequest request);
 
+        /// <summary>Whether every step recomputes every stored token, so the host store need keep no K and V.</summary>
+        internal virtual bool RecomputesEverything => false;
+
         private sealed class FractionPolicy : SplitPolicy
         {
             private readonly double _fraction;
@@ -61,6 +65,8 @@ namespace Kvpr
 
             protected override int Choose(SplitRequest request) => (int)Math.Round(_fraction * request.Length, MidpointRounding.AwayFromZero);
 
+            internal override bool RecomputesEverything => _fraction == 1;
+
             public override string ToString() => _name;
         }
 
@@ -72,6 +78,8 @@ namespace Kvpr
 
             protected override int Choose(SplitRequest request) => Plan.Table.Lookup(request.Batch, request.Length).RecomputeTokens;
 
+            internal override bool RecomputesEverything => Plan.Table.Rows.All(row => row.RecomputeFraction >= 1);
+
             public override string ToString() => $"plan for {Plan.ModelName} on {Plan.ProfileName}";
         }
 
@@ -82,7 +90,7 @@ namespace Kvpr
             /// <summary>The profile to plan for; null for the default one.</summary>
             public HardwareProfile? Profile { get; }
 
-            // Resolve replaces this policy by the generation's plan before any step asks.
+            // The engine looks splits up in the plan PlanFor makes for each generation, never here.
             protected override int Choose(SplitRequest request) =>
                 throw new InvalidOperationException("The automatic split is planned per generation; plan one and use SplitPolicy.FromPlan to look splits up directly.");
 
@@ -100,24 +108,21 @@ namespace Kvpr
             public override string ToString() => "custom";
         }
 
-        /// <summary>Planner options for plans an engine runs: engines upload every layer's weights when built.</summary>
-        public static PlannerOptions ForEngines { get; } = new() { ResidentWeights = true };
-
         /// <summary>
         /// The plan a generation of <paramref name="workload"/> follows: <see cref="Auto"/> plans one for it on its
-        /// profile (every layer's weights resident, as an engine uploads them all when it is built), a plan's policy
-        /// has its plan, and a fixed split has none.
+        /// profile, whose residency (KV and weights) runs as planned, a plan's policy has its plan, and a fixed split
+        /// has none (it keeps every layer's weights on the device and its KV on the host).
         /// </summary>
         internal DecodePlan? PlanFor(ModelSpec spec, DecodeWorkload workload)
         {
             var plan = this switch
             {
-                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload, ForEngines).GetPlanOrThrow(),
+                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload).GetPlanOrThrow(),
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };
-            if (plan is not null && (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers))
-                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
+            if (plan is not null && (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers || plan.Residency.WeightResidentLayers > spec.Layers))
+                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident, {plan.Residency.WeightResidentLayers} weight-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
             return plan;
         }
 

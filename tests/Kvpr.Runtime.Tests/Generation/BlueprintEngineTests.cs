@@ -22,7 +22,7 @@ public class BlueprintEngineTests
             MicroBatches = microBatches,
             PromptLength = Reference.PromptLength,
             MaxNewTokens = Reference.NewTokens,
-        }, SplitPolicy.ForEngines);
+        });
 
     private static GenerationResult Generate(Engine engine) => engine.Generate(Reference.Prompts,
         new GenerationOptions { MaxNewTokens = Reference.NewTokens, StopOnEos = false, CaptureLogits = true, RecordTimeline = true });
