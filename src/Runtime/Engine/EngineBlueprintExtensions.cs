@@ -19,7 +19,7 @@ namespace Kvpr
         /// An engine running <paramref name="weights"/> with the blueprint's kernels, and with <see cref="PlannedOptions"/>
         /// unless <paramref name="options"/> are given. While the options follow the plan's split, the engine runs the
         /// blueprint's plan and graphs as they are (graphs rebuilt here, once, where the options ask for other
-        /// micro-batches or chunks); another split runs as an engine without a blueprint would.
+        /// micro-batches or chunks); another split, or an explicit residency, runs as an engine without a blueprint would.
         /// </summary>
         /// <exception cref="ArgumentException">The weights are for another model than the blueprint's.</exception>
         public static Engine CreateEngine(this EngineBlueprint blueprint, ModelWeights weights, EngineOptions? options = null)
@@ -31,7 +31,7 @@ namespace Kvpr
             // Same dimensions under another name (a checkpoint's spec is named after its folder): the plan's model.
             weights = weights.Named(blueprint.Spec.Name);
             options ??= blueprint.PlannedOptions();
-            var runs = options.Split.Follows(blueprint.Plan) ? blueprint.WithGraphs(options.MicroBatches, options.ActivationChunks) : null;
+            var runs = options.Split.Follows(blueprint.Plan) && options.Residency is null ? blueprint.WithGraphs(options.MicroBatches, options.ActivationChunks) : null;
             return new Engine(weights, options, blueprint.Kernels, runs);
         }
     }
