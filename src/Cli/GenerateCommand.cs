@@ -109,7 +109,7 @@ namespace Kvpr.Cli
                 var planner = new BatchPlanner(spec, profile, run.ScheduleKind, settings.MicroBatches, settings.MaxBatch);
                 bool stopped = BatchProgress.Show(interactive, pending.Count, error, progress =>
                 {
-                    using var engine = RunCommand.BuildEngine(run, spec, new EngineOptions
+                    using var engine = RunCommand.BuildEngine(run, spec, null, new EngineOptions
                     {
                         Device = run.ComputeDevice,
                         Schedule = run.ScheduleKind,

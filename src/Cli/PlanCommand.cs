@@ -113,8 +113,7 @@ namespace Kvpr.Cli
         private static IReadOnlyList<SimulatedStep> Simulate(ModelSpec spec, HardwareProfile profile, DecodePlan plan)
         {
             var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
-            var schedule = plan.Workload.Objective == Objective.Latency ? ScheduleKind.RowByRow : ScheduleKind.ColumnByColumn;
-            var graph = ExecutionGraphBuilder.Build(schedule, spec, plan.Residency, plan.Workload.MicroBatches, costs.Settings.ActivationChunks);
+            var graph = ExecutionGraphBuilder.Build(MicroBatching.ScheduleFor(plan.Workload.Objective), spec, plan.Residency, plan.Workload.MicroBatches, costs.Settings.ActivationChunks);
             return plan.Steps.Select(step => GraphSimulator.Run(graph, step.Shape, costs)).ToArray();
         }
 

@@ -117,15 +117,13 @@ namespace Kvpr.Cli
                 int longestPrompt = prompts.Ids.Max(p => p.Length);
                 if (longestPrompt + settings.MaxNewTokens > spec.MaxPositions)
                     throw new UsageException($"A prompt of {longestPrompt} tokens plus --max-new-tokens {settings.MaxNewTokens} exceeds the {spec.MaxPositions} positions of {spec.Name}.");
-                var plan = settings.PlansSplit ? Plan(settings, spec, prompts.Ids) : null;
-                var engineOptions = new EngineOptions
-                {
-                    Device = settings.ComputeDevice,
-                    Schedule = settings.ScheduleKind,
-                    MicroBatches = settings.MicroBatches,
-                    Split = plan is null ? settings.FixedSplit! : SplitPolicy.FromPlan(plan),
-                    GpuMemoryBytes = settings.GpuMemory,
-                };
+                // A planned split runs the blueprint compiled here, in memory, as a generated model's runs its own.
+                var blueprint = settings.PlansSplit ? Compile(settings, spec, prompts.Ids) : null;
+                var plan = blueprint?.Plan;
+                var engineOptions = blueprint is null
+                    ? new EngineOptions { Schedule = settings.ScheduleKind, MicroBatches = settings.MicroBatches, Split = settings.FixedSplit! }
+                    : blueprint.PlannedOptions() with { Schedule = settings.ScheduleKind };
+                engineOptions = engineOptions with { Device = settings.ComputeDevice, GpuMemoryBytes = settings.GpuMemory };
                 var generation = new TextGenerationOptions
                 {
                     MaxNewTokens = settings.MaxNewTokens,
@@ -143,7 +141,7 @@ namespace Kvpr.Cli
 
                 var (run, prefill, total) = RunProgress.Show(interactive && !stream, progress =>
                 {
-                    using var engine = progress.Load($"Loading {spec.Name}", () => BuildEngine(settings, spec, engineOptions));
+                    using var engine = progress.Load($"Loading {spec.Name}", () => BuildEngine(settings, spec, blueprint, engineOptions));
                     return progress.Generate(settings.MaxNewTokens, steps => Generate(engine, model, prompts.Ids, generation, steps, stream ? output : null));
                 });
                 var statistics = RunStatistics.From(run.Result, spec, prompts.Ids.Sum(p => p.Length), prefill, total);
@@ -218,16 +216,17 @@ namespace Kvpr.Cli
         }
 
         /// <summary>Uploads the weights; the checkpoint's mapping is released once the engine holds its own copy.</summary>
-        internal static Engine BuildEngine(RunSettings settings, ModelSpec spec, EngineOptions options)
+        internal static Engine BuildEngine(RunSettings settings, ModelSpec spec, EngineBlueprint? blueprint, EngineOptions options)
         {
+            Engine Create(ModelWeights weights) => blueprint is null ? new Engine(weights, options) : blueprint.CreateEngine(weights, options);
             try
             {
                 if (settings.Folder is null)
-                    return new Engine(RandomWeights.Create(spec, settings.Seed), options);
+                    return Create(RandomWeights.Create(spec, settings.Seed));
                 using var checkpoint = Checkpoint.Open(settings.Folder);
                 if (settings.CheckWeights)
                     CheckpointWeights.CheckFinite(checkpoint, spec);
-                return new Engine(CheckpointWeights.Load(checkpoint, spec), options);
+                return Create(CheckpointWeights.Load(checkpoint, spec));
             }
             catch (Exception e) when (e is NotSupportedException or CudaUnavailableException or InsufficientMemoryException)
             {
@@ -259,23 +258,21 @@ namespace Kvpr.Cli
                 .ToArray();
         }
 
-        /// <summary>The plan of the auto split, for the workload the engine will run: its micro-batches as the schedule groups the prompts.</summary>
-        private static DecodePlan Plan(RunSettings settings, ModelSpec spec, int[][] prompts)
+        /// <summary>The blueprint of the auto split, for the workload the engine will run: its micro-batches as the schedule groups the prompts.</summary>
+        private static EngineBlueprint Compile(RunSettings settings, ModelSpec spec, int[][] prompts)
         {
             var profile = settings.HardwareProfile;
-            int groups = settings.ScheduleKind == ScheduleKind.RowByRow ? 1 : Math.Min(settings.MicroBatches, prompts.Length);
-            var workload = new DecodeWorkload
+            // Prompts may differ in length: the table spans the shortest prompt to the longest sequence.
+            var workload = MicroBatching.Workload(settings.ScheduleKind, settings.MicroBatches, prompts.Length, prompts.Min(p => p.Length),
+                settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length)) with { GpuMemoryBytes = settings.GpuMemory };
+            try
             {
-                Objective = groups > 1 ? Objective.Throughput : Objective.Latency,
-                Batch = (prompts.Length + groups - 1) / groups,
-                // Prompts may differ in length: the table spans the shortest prompt to the longest sequence.
-                PromptLength = prompts.Min(p => p.Length),
-                MaxNewTokens = settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length),
-                MicroBatches = groups,
-            };
-            workload = workload with { GpuMemoryBytes = settings.GpuMemory };
-            var result = DecodePlanner.Plan(spec, profile, workload, DemoOptions(settings, spec));
-            return result.Plan ?? throw new UsageException(string.Join(" ", result.Errors.Select(e => e.Message)));
+                return EngineBlueprint.Compile(spec, profile, workload, DemoOptions(settings, spec));
+            }
+            catch (SpecException e)
+            {
+                throw new UsageException(string.Join(" ", e.Errors.Select(error => error.Message)));
+            }
         }
 
         /// <summary>

@@ -8,7 +8,7 @@ namespace Kvpr.Kernels
         public int Rows { get; init; }
         public int Batch { get; init; }
         public int Tokens { get; init; }
-        public int Splits { get; init; }
+        public int Partitions { get; init; }
 
         /// <summary>The value of <paramref name="variable"/>; throws when it was not set (or is not positive).</summary>
         public int Get(LaunchVariable variable, string kernel)
@@ -18,7 +18,7 @@ namespace Kvpr.Kernels
                 LaunchVariable.Rows => Rows,
                 LaunchVariable.Batch => Batch,
                 LaunchVariable.Tokens => Tokens,
-                LaunchVariable.Splits => Splits,
+                LaunchVariable.Partitions => Partitions,
                 _ => throw new ArgumentOutOfRangeException(nameof(variable), variable, null),
             };
             if (value <= 0)

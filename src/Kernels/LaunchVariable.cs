@@ -9,7 +9,7 @@ namespace Kvpr.Kernels
         Batch,
         /// <summary>Tokens per sequence in a prefill call (the prompt, or one chunk of it).</summary>
         Tokens,
-        /// <summary>Parts the sequence is split into by decode attention (see <see cref="DecodeSplit"/>).</summary>
-        Splits,
+        /// <summary>Partitions of the sequence in decode attention (see <see cref="DecodePartitions"/>).</summary>
+        Partitions,
     }
 }

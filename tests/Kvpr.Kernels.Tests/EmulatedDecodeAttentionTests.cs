@@ -13,22 +13,22 @@ public class EmulatedDecodeAttentionTests(EmulatedPrograms programs) : IClassFix
 {
     public static IEnumerable<object[]> Cases()
     {
-        // (batch, length) split as DecodeSplit splits it on an H100 (132 multiprocessors).
+        // (batch, length) in partitions as DecodePartitions.For picks them on an H100 (132 multiprocessors).
         foreach (var (model, batch, length) in new[]
         {
             ("opt-tiny", 1, 1), ("opt-tiny", 2, 300), ("mqa-d80", 1, 1), ("mqa-d80", 2, 300), ("gqa6-d128", 2, 259),
             ("llama-tiny-gqa-bf16", 3, 200), ("mqa-d256-bf16", 1, 150),
         })
         {
-            var split = DecodeSplit.For(EmulatedModels.ByName[model], batch, length, multiprocessors: 132);
-            yield return new object[] { model, batch, length, split.TokensPerSplit, split.Splits };
+            var partitions = DecodePartitions.For(EmulatedModels.ByName[model], batch, length, multiprocessors: 132);
+            yield return new object[] { model, batch, length, partitions.TokensPerPartition, partitions.Count };
         }
 
-        // Splits of one token; splits of 50 with two empty ones past the end; a split shorter than a step.
+        // Partitions of one token; partitions of 50 with two empty ones past the end; a partition shorter than a step.
         yield return new object[] { "opt-tiny", 2, 130, 1, 130 };
         yield return new object[] { "mqa-d80", 3, 100, 50, 4 };
         yield return new object[] { "mqa-d256-bf16", 2, 37, 16, 3 };
-        // Sliding window: shorter than the window; the window inside one split; across splits of 16 with most of them empty.
+        // Sliding window: shorter than the window; the window inside one partition; across partitions of 16 with most of them empty.
         yield return new object[] { "mistral-window-40", 2, 30, 128, 1 };
         yield return new object[] { "mistral-window-40", 1, 300, 128, 3 };
         yield return new object[] { "mistral-window-40", 2, 100, 16, 7 };
@@ -36,12 +36,12 @@ public class EmulatedDecodeAttentionTests(EmulatedPrograms programs) : IClassFix
 
     [GxxTheory]
     [MemberData(nameof(Cases))]
-    public void Decode_attention_and_combine_match_float64_attention(string model, int batch, int length, int tokensPerSplit, int splits)
+    public void Decode_attention_and_combine_match_float64_attention(string model, int batch, int length, int tokensPerPartition, int partitions)
     {
         var spec = EmulatedModels.ByName[model];
         string program = programs.For(spec, "decode_attention_check.cpp");
 
-        var (exitCode, output) = Gxx.RunProgram(program, Invariant($"{batch} {length} {tokensPerSplit} {splits} {spec.SlidingWindow}"));
+        var (exitCode, output) = Gxx.RunProgram(program, Invariant($"{batch} {length} {tokensPerPartition} {partitions} {spec.SlidingWindow}"));
 
         exitCode.ShouldBe(0, output);
         // The output rounds to 16 bits: 2^-11 relative for fp16 (4.9e-4 at most), 2^-8 for bf16.

@@ -17,7 +17,7 @@ internal static class EmulatedModels
         ["gqa6-d128"] = ModelSpec.Llama("gqa6-d128", hidden: 1536, layers: 1, heads: 12, kvHeads: 2, ffnHidden: 256),
         // Head dim 256: a whole warp a token; 16 query heads in four blocks; bf16.
         ["mqa-d256-bf16"] = ModelSpec.Llama("mqa-d256-bf16", hidden: 4096, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 256) with { WeightType = WeightType.BFloat16 },
-        // A sliding window of 40 tokens, GQA: splits before the window stay empty, one starts inside it.
+        // A sliding window of 40 tokens, GQA: partitions before the window stay empty, one starts inside it.
         ["mistral-window-40"] = ModelSpec.Mistral("mistral-window-40", hidden: 512, layers: 1, heads: 8, kvHeads: 2, ffnHidden: 256, slidingWindow: 40),
     };
 }

@@ -39,7 +39,7 @@ public class LaunchShapeTests
         // llama-tiny-gqa: 4 query heads over 2 KV heads, so a block takes the 2 query heads of one KV head.
         var kernels = KernelEmitter.Emit(FixtureSpecs.LlamaTinyGqa);
 
-        kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 8, Splits = 3 }).ShouldBe(new Dim3(3, 2, 8));
+        kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 8, Partitions = 3 }).ShouldBe(new Dim3(3, 2, 8));
         // Prefill blocks also take 16 query tokens each: 40 tokens need 3 blocks.
         CudaDeclarations.IntConstants(kernels.Source)["PREFILL_QUERIES"].ShouldBe(16);
         kernels[KernelNames.PrefillAttention].Grid(new LaunchSizes { Batch = 2, Tokens = 40 }).ShouldBe(new Dim3(3, 2, 2));
@@ -58,7 +58,7 @@ public class LaunchShapeTests
         var spec = ModelSpec.Llama("gqa", hidden: 64 * kvHeads * group, layers: 1, heads: kvHeads * group, kvHeads: kvHeads, ffnHidden: 256);
         var kernels = KernelEmitter.Emit(spec);
 
-        kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 2, Splits = 5 }).ShouldBe(new Dim3(5, kvHeads * headBlocksPerKvHead, 2));
+        kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 2, Partitions = 5 }).ShouldBe(new Dim3(5, kvHeads * headBlocksPerKvHead, 2));
         CudaDeclarations.IntConstants(kernels.Source)["DECODE_HEADS_PER_BLOCK"].ShouldBe(group / headBlocksPerKvHead);
     }
 
@@ -86,14 +86,14 @@ public class LaunchShapeTests
         var error = Should.Throw<ArgumentException>(() => kernels[KernelNames.DecodeAttention].Grid(new LaunchSizes { Batch = 4 }));
 
         error.Message.ShouldContain("decode_attention");
-        error.Message.ShouldContain("Splits");
+        error.Message.ShouldContain("Partitions");
     }
 
     [Fact]
     public void Launch_shape_reads_as_the_grid_and_block()
     {
         var kernels = KernelEmitter.Emit(FixtureSpecs.Opt6_7B);
-        kernels[KernelNames.DecodeAttention].Launch.ToString().ShouldBe("grid (splits, 32, batch), block 128 threads");
+        kernels[KernelNames.DecodeAttention].Launch.ToString().ShouldBe("grid (partitions, 32, batch), block 128 threads");
     }
 
     [Fact]

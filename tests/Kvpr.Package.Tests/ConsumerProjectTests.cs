@@ -44,7 +44,7 @@ public class ConsumerProjectTests(LocalPackages packages)
 
         lines[0].ShouldBe("profile t4-pcie3");
         lines.Skip(1).Select(line => line.Split(',').Select(int.Parse).ToArray()).ToArray().ShouldBe(reference.GeneratedTokens);
-        Directory.EnumerateFiles(Path.Combine(project, "obj"), "OptTiny.Engine.g.cs", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Path.Combine(project, "obj"), "OptTiny.EntryPoints.g.cs", SearchOption.AllDirectories)
             .ShouldNotBeEmpty("the package's build/Kvpr.props asks for the generated files to be written");
     }
 

@@ -35,17 +35,7 @@ namespace Kvpr.Cli.Batch
         }
 
         /// <summary>The workload the engine plans for <paramref name="batch"/> sequences: its micro-batches as the schedule splits them.</summary>
-        private DecodeWorkload Workload(int batch, int promptLength, int maxNewTokens)
-        {
-            int groups = _schedule == ScheduleKind.RowByRow ? 1 : Math.Min(_microBatches, batch);
-            return new DecodeWorkload
-            {
-                Objective = groups > 1 ? Objective.Throughput : Objective.Latency,
-                Batch = (batch + groups - 1) / groups,
-                PromptLength = promptLength,
-                MaxNewTokens = maxNewTokens,
-                MicroBatches = groups,
-            };
-        }
+        private DecodeWorkload Workload(int batch, int promptLength, int maxNewTokens) =>
+            MicroBatching.Workload(_schedule, _microBatches, batch, promptLength, maxNewTokens);
     }
 }

@@ -12,10 +12,10 @@ namespace Kvpr.Planning
     public static class DeviceBufferList
     {
         /// <summary>
-        /// Decode attention never splits a sequence into parts shorter than this (the kernels' <c>DecodeSplit</c>), so
-        /// ⌈capacity / this⌉ splits bound its partial buffers on any GPU.
+        /// Decode attention never partitions a sequence into parts shorter than this (the kernels' <c>DecodePartitions</c>), so
+        /// ⌈capacity / this⌉ partitions bound its partial buffers on any GPU.
         /// </summary>
-        public const int MinTokensPerSplit = 128;
+        public const int MinTokensPerPartition = 128;
 
         /// <summary>Everything, in allocation order, for <paramref name="residency"/>.</summary>
         public static IReadOnlyList<PlannedBuffer> For(ModelSpec spec, DeviceBufferShape shape, Residency residency)
@@ -55,7 +55,7 @@ namespace Kvpr.Planning
             yield return new(DeviceBufferRole.Mlp, 0, checked(rows * f), p);
             if (spec.GatedMlp)
                 yield return new(DeviceBufferRole.GateUp, 0, checked(rows * 2 * f), p);
-            long partials = checked((long)shape.MaxBatch * spec.Heads * ((shape.Capacity + MinTokensPerSplit - 1) / MinTokensPerSplit));
+            long partials = checked((long)shape.MaxBatch * spec.Heads * ((shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition));
             yield return new(DeviceBufferRole.PartialAccumulators, 0, checked(partials * spec.HeadDim), single);
             yield return new(DeviceBufferRole.PartialMaxima, 0, partials, single);
             yield return new(DeviceBufferRole.PartialSums, 0, partials, single);

@@ -11,7 +11,7 @@ namespace Kvpr.Generators.Emitting
     internal static class EntryPointEmitter
     {
         public static GeneratedFile Emit(ModelDeclaration model, EngineBlueprint blueprint, ProfileSource profile, bool hasRuntime) =>
-            PartialTypeWriter.Write(model, "Engine", "engine entry points", Header(model, profile), writer =>
+            PartialTypeWriter.Write(model, "EntryPoints", "the entry points (Blueprint, Spec, CreateEngine)", Header(model, profile), writer =>
             {
                 writer.Line("/// <summary>Everything Kvpr compiled for this model: spec, workload, weight map, plan, execution graphs and kernels.</summary>")
                     .Line("public static global::Kvpr.EngineBlueprint Blueprint { get; } = new(")

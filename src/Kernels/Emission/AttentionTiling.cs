@@ -13,7 +13,7 @@ namespace Kvpr.Kernels.Emission
         /// <summary>
         /// A decode head costs each thread 18 registers (8 query and 8 accumulator elements, max and sum); four keep
         /// the kernel near 128 registers, so several blocks stay resident per multiprocessor. A larger group reads
-        /// its K and V once per head block, mostly from L2, as the head blocks of a split run side by side.
+        /// its K and V once per head block, mostly from L2, as the head blocks of a partition run side by side.
         /// </summary>
         private const int MaxDecodeHeads = 4;
 

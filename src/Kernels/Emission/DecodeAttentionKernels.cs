@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace Kvpr.Kernels.Emission
 {
     /// <summary>
-    /// Flash-decoding attention of one new token per sequence: decode_attention folds each split of the sequence into
-    /// a partial softmax, attention_combine merges the splits. A block's lane groups each own whole tokens and keep
+    /// Flash-decoding attention of one new token per sequence: decode_attention folds each partition of the sequence into
+    /// a partial softmax, attention_combine merges the partitions. A block's lane groups each own whole tokens and keep
     /// their softmax state in registers, so the token loop streams K and V with many loads in flight and no barrier.
     /// </summary>
     internal static class DecodeAttentionKernels
@@ -44,7 +44,7 @@ struct DecodeHead
 // folded yet), so that 2^(-inf - shift) gives 0 rather than 2^(-inf + inf) = NaN.
 __device__ __forceinline__ float softmax_shift(float max) { return max == negative_infinity() ? 0.0f : max; }
 
-// Folds DECODE_UNROLL tokens (K and V as loaded; invalid ones past the split's end) into one head's state: each
+// Folds DECODE_UNROLL tokens (K and V as loaded; invalid ones past the partition's end) into one head's state: each
 // score is this lane's 8-element dot summed over the group's lanes; the old sum and accumulator are rescaled by
 // 2^(old max - new max).
 __device__ __forceinline__ void fold_tokens(DecodeHead& head, const uint4* key, const uint4* value, const bool* valid)
@@ -94,20 +94,20 @@ __device__ __forceinline__ void fold_tokens(DecodeHead& head, const uint4* key, 
                 new("const float*", "q", "[batch][HEADS][HEAD_DIM] queries from qkv_epilogue"),
                 AttentionKernels.KCache("[0, length): recomputed prefix, transferred rest, new token"),
                 AttentionKernels.VCache("[0, length)"),
-                new("float*", "partial_acc", "[batch][HEADS][splits][HEAD_DIM] out: sum of exp(score - max) * v per split"),
-                new("float*", "partial_max", "[batch][HEADS][splits] out: max score per split (-inf for an empty split)"),
-                new("float*", "partial_sum", "[batch][HEADS][splits] out: sum of exp(score - max) per split"),
+                new("float*", "partial_acc", "[batch][HEADS][partitions][HEAD_DIM] out: sum of exp(score - max) * v per partition"),
+                new("float*", "partial_max", "[batch][HEADS][partitions] out: max score per partition (-inf for an empty partition)"),
+                new("float*", "partial_sum", "[batch][HEADS][partitions] out: sum of exp(score - max) per partition"),
                 new("int", "length", "tokens to attend to: s' + 1 in a decode step"),
-                new("int", "tokens_per_split", "tokens per split (DecodeSplit); splits past the last token stay empty"),
+                new("int", "tokens_per_partition", "tokens per partition (DecodePartitions); partitions past the last token stay empty"),
                 AttentionKernels.CacheCapacity,
             };
-            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Splits), LaunchExtent.Of(tiling.DecodeHeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
-            const string description = "Flash-decoding attention of one new token per sequence over its KV cache, split over the sequence: block (split, head block, b) folds the tokens of [split * tokens_per_split, +tokens_per_split) the new token sees (first_visible) into a partial softmax of DECODE_HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the splits.";
+            var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Partitions), LaunchExtent.Of(tiling.DecodeHeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
+            const string description = "Flash-decoding attention of one new token per sequence over its KV cache, in partitions of the sequence: block (partition, head block, b) folds the tokens of [partition * tokens_per_partition, +tokens_per_partition) the new token sees (first_visible) into a partial softmax of DECODE_HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the partitions.";
             source.Kernel(new KernelSignature(KernelNames.DecodeAttention, description, parameters, launch), "ATTENTION_THREADS", """
-const int split = blockIdx.x, splits = gridDim.x, b = blockIdx.z;
+const int partition = blockIdx.x, partitions = gridDim.x, b = blockIdx.z;
 const int first_head = blockIdx.y * DECODE_HEADS_PER_BLOCK;
-// The split's tokens the new token (at position length - 1) sees; a split before its window stays empty.
-const int begin = max(split * tokens_per_split, first_visible(length - 1)), end = min(length, (split + 1) * tokens_per_split);
+// The partition's tokens the new token (at position length - 1) sees; a partition before its window stays empty.
+const int begin = max(partition * tokens_per_partition, first_visible(length - 1)), end = min(length, (partition + 1) * tokens_per_partition);
 const int key_lane = threadIdx.x % LANES_PER_KEY, group = threadIdx.x / LANES_PER_KEY;
 // Where HEAD_DIM / 8 is not a power of two, a group's spare lanes load its last chunk again (bytes a busy lane
 // loads too: no extra traffic) and dot it with a zero query, so they add nothing.
@@ -153,7 +153,7 @@ for (int step = begin; step < end; step += DECODE_STEP)
 }
 
 // Merge the lane groups: each publishes its state, then a thread per (head, dimension) rescales every group to
-// the block's max. An empty split ends with max -inf and sum 0, which attention_combine skips.
+// the block's max. An empty partition ends with max -inf and sum 0, which attention_combine skips.
 __shared__ float group_acc[DECODE_GROUPS][DECODE_HEADS_PER_BLOCK][HEAD_DIM];
 __shared__ float group_max[DECODE_GROUPS][DECODE_HEADS_PER_BLOCK];
 __shared__ float group_sum[DECODE_GROUPS][DECODE_HEADS_PER_BLOCK];
@@ -187,7 +187,7 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
         acc += weight * group_acc[g][h][d];
         sum += weight * group_sum[g][h];
     }
-    const long long stat = ((long long)b * HEADS + first_head + h) * splits + split;
+    const long long stat = ((long long)b * HEADS + first_head + h) * partitions + partition;
     partial_acc[stat * HEAD_DIM + d] = acc;
     if (d == 0)
     {
@@ -202,32 +202,32 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
         {
             var parameters = new List<KernelParameter>
             {
-                new("const float*", "partial_acc", "[batch][HEADS][splits][HEAD_DIM] from decode_attention"),
-                new("const float*", "partial_max", "[batch][HEADS][splits] from decode_attention"),
-                new("const float*", "partial_sum", "[batch][HEADS][splits] from decode_attention"),
+                new("const float*", "partial_acc", "[batch][HEADS][partitions][HEAD_DIM] from decode_attention"),
+                new("const float*", "partial_max", "[batch][HEADS][partitions] from decode_attention"),
+                new("const float*", "partial_sum", "[batch][HEADS][partitions] from decode_attention"),
                 new("elem_t*", "out", "[batch][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
-                new("int", "splits", "splits of the decode_attention launch"),
+                new("int", "partitions", "partitions of the decode_attention launch"),
             };
             // A thread per head dimension, a block per (head, sequence).
             var launch = new LaunchShape(LaunchExtent.Of(spec.Heads), LaunchExtent.Of(LaunchVariable.Batch), LaunchExtent.Of(1), spec.HeadDim);
             source.Kernel(
-                new KernelSignature(KernelNames.AttentionCombine, "Merges the splits of decode_attention: out = sum_s exp(max_s - M) acc_s / sum_s exp(max_s - M) sum_s with M the largest split max.", parameters, launch),
+                new KernelSignature(KernelNames.AttentionCombine, "Merges the partitions of decode_attention: out = sum_s exp(max_s - M) acc_s / sum_s exp(max_s - M) sum_s with M the largest partition max.", parameters, launch),
                 "HEAD_DIM",
                 """
 const int h = blockIdx.x, b = blockIdx.y, d = threadIdx.x;
-const long long stats = ((long long)b * HEADS + h) * splits;
+const long long stats = ((long long)b * HEADS + h) * partitions;
 float overall_max = negative_infinity();
-for (int split = 0; split < splits; ++split)
-    overall_max = fmaxf(overall_max, partial_max[stats + split]);
+for (int partition = 0; partition < partitions; ++partition)
+    overall_max = fmaxf(overall_max, partial_max[stats + partition]);
 float numerator = 0.0f, denominator = 0.0f;
-for (int split = 0; split < splits; ++split)
+for (int partition = 0; partition < partitions; ++partition)
 {
-    const float split_max = partial_max[stats + split];
-    if (split_max == negative_infinity())
-        continue;  // an empty split contributes nothing
-    const float weight = expf(split_max - overall_max);
-    numerator += weight * partial_acc[(stats + split) * HEAD_DIM + d];
-    denominator += weight * partial_sum[stats + split];
+    const float partition_max = partial_max[stats + partition];
+    if (partition_max == negative_infinity())
+        continue;  // an empty partition contributes nothing
+    const float weight = expf(partition_max - overall_max);
+    numerator += weight * partial_acc[(stats + partition) * HEAD_DIM + d];
+    denominator += weight * partial_sum[stats + partition];
 }
 out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator);
 """);

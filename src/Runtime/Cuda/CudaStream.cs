@@ -1,15 +1,46 @@
 using System;
+using Kvpr.Backend;
+using Kvpr.Runtime.Cuda.Backend;
 using Kvpr.Runtime.Cuda.Native;
 
 namespace Kvpr.Runtime.Cuda
 {
-    /// <summary>An ordered queue of device work; copies between pinned host memory and the device run asynchronously on it.</summary>
-    public sealed class CudaStream : IDisposable
+    /// <summary>
+    /// An ordered queue of device work, and the CUDA backend's graph stream (<see cref="IStream"/>): copies between
+    /// pinned host memory and the device run asynchronously on it, and its own cuBLAS handle (created on the first
+    /// GEMM, bound to this stream once) keeps GEMMs on different streams from serialising or sharing a workspace.
+    /// </summary>
+    public sealed class CudaStream : IStream, IDisposable
     {
-        internal CudaStream(CudaStreamHandle handle) => Handle = handle;
+        private readonly CudaDevice _device;
+        private CublasGemm? _gemm;
+
+        internal CudaStream(CudaDevice device, CudaStreamHandle handle)
+        {
+            _device = device;
+            Handle = handle;
+        }
 
         public CudaStreamHandle Handle { get; }
         internal IntPtr Raw => Handle.DangerousGetHandle();
+
+        /// <summary>This stream's cuBLAS handle.</summary>
+        public CublasGemm Gemm
+        {
+            get
+            {
+                if (_gemm is null)
+                {
+                    _gemm = new CublasGemm(_device);
+                    _gemm.SetStream(this);
+                }
+                return _gemm;
+            }
+        }
+
+        /// <summary>The stream behind a backend stream; only streams the CUDA device created are.</summary>
+        internal static CudaStream Of(IStream stream) => stream as CudaStream
+            ?? throw new ArgumentException($"The CUDA backend cannot queue work on a {stream.GetType().Name}; create streams on the CUDA device.");
 
         public void CopyAsync(DeviceBuffer destination, PinnedBuffer source, long bytes)
         {
@@ -67,8 +98,16 @@ namespace Kvpr.Runtime.Cuda
         public void Wait(CudaEvent cudaEvent) =>
             CuDriver.Check(CuDriver.cuStreamWaitEvent(Raw, cudaEvent.Raw, 0), nameof(CuDriver.cuStreamWaitEvent));
 
+        public void Record(IEvent completed) => Record(CudaComputeEvent.Of(completed).Event);
+
+        public void Wait(IEvent completed) => Wait(CudaComputeEvent.Of(completed).Event);
+
         public void Synchronize() => CuDriver.Check(CuDriver.cuStreamSynchronize(Raw), nameof(CuDriver.cuStreamSynchronize));
 
-        public void Dispose() => Handle.Dispose();
+        public void Dispose()
+        {
+            _gemm?.Dispose();
+            Handle.Dispose();
+        }
     }
 }

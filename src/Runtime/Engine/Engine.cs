@@ -6,6 +6,7 @@ using Kvpr.Backend;
 using Kvpr.Cpu;
 using Kvpr.Execution;
 using Kvpr.Graphs;
+using Kvpr.Kernels;
 using Kvpr.Planning;
 using Kvpr.Runtime.Cuda.Backend;
 using Kvpr.Sampling;
@@ -28,19 +29,28 @@ namespace Kvpr
         /// <summary>
         /// Uploads <paramref name="weights"/>' embeddings and head to the device and converts every layer's weights into
         /// copy-ready host memory (pinned on CUDA), from which each generation uploads the layers its plan keeps resident
-        /// and streams the others; the weights' source may be closed afterwards.
+        /// and streams the others; the weights' source may be closed afterwards. Without a blueprint, each generation
+        /// compiles one for its workload from <see cref="EngineOptions.Split"/> (a fixed split, which has no plan, runs
+        /// the schedule's graph with every layer's KV offloaded).
         /// </summary>
         /// <exception cref="Kvpr.Runtime.Cuda.CudaUnavailableException">CUDA was asked for and this machine cannot provide it (one sentence saying why).</exception>
         public Engine(ModelWeights weights, EngineOptions? options = null)
+            : this(weights, options, kernels: null, blueprint: null)
+        {
+        }
+
+        /// <summary>An engine that runs <paramref name="blueprint"/>'s plan and graphs, and launches <paramref name="kernels"/>.</summary>
+        internal Engine(ModelWeights weights, EngineOptions? options, KernelSet? kernels, EngineBlueprint? blueprint)
         {
             Options = options ?? EngineOptions.Default;
             Options.Check();
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
             CheckResidency();
-            (_device, _model) = Options.Device switch
+            Blueprint = blueprint;
+            (_device, _model, KernelSourceHash) = Options.Device switch
             {
                 ComputeDevice.Cpu => OpenCpu(new CpuDevice(), weights),
-                ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex),
+                ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex, kernels ?? KernelEmitter.Emit(Spec)),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Device, "Unknown compute device."),
             };
             _hostWeights = HostWeightsOrDispose(weights);
@@ -61,6 +71,12 @@ namespace Kvpr
         public ModelSpec Spec { get; }
 
         public EngineOptions Options { get; }
+
+        /// <summary>The blueprint whose plan and graphs every generation runs as they are; null when each generation compiles its own.</summary>
+        public EngineBlueprint? Blueprint { get; }
+
+        /// <summary>SHA-256 of the CUDA source this engine compiled and launches (<see cref="KernelSet.ContentHash"/>); null on the CPU, which runs no generated kernels.</summary>
+        public string? KernelSourceHash { get; }
 
         /// <summary>
         /// Continues every prompt by up to <see cref="GenerationOptions.MaxNewTokens"/> tokens, picked as
@@ -115,26 +131,15 @@ namespace Kvpr
             CancellationToken cancellationToken, IProgress<StepStatistics>? progress)
         {
             int promptLength = prompts[0].Length;
-            int[] sizes = MicroBatchSizes(prompts.Count);
+            int[] sizes = MicroBatching.Sizes(Options.Schedule, Options.MicroBatches, prompts.Count);
             int maxBatch = sizes.Max();
-            var workload = new DecodeWorkload
-            {
-                Objective = sizes.Length > 1 ? Objective.Throughput : Objective.Latency,
-                Batch = maxBatch,
-                PromptLength = promptLength,
-                MaxNewTokens = options.MaxNewTokens,
-                MicroBatches = sizes.Length,
-                GpuMemoryBytes = Options.GpuMemoryBytes,
-            };
-            var (split, residency) = Options.Split.Resolve(Spec, workload);
-            residency = Options.Residency ?? residency;
+            var workload = MicroBatching.Workload(Options.Schedule, Options.MicroBatches, prompts.Count, promptLength, options.MaxNewTokens)
+                with { GpuMemoryBytes = Options.GpuMemoryBytes };
+            var (split, residency, graph) = Program(workload);
             int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
             var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
             var planned = DeviceBufferList.For(Spec, shape, residency);
             CheckGpuMemory(planned, residency, workload);
-            var graph = Options.Schedule == ScheduleKind.RowByRow
-                ? ExecutionGraphBuilder.RowByRow(Spec, residency, Options.ActivationChunks)
-                : ExecutionGraphBuilder.ColumnByColumn(Spec, residency, sizes.Length, Options.ActivationChunks);
 
             using var allocations = _device.AllocationScope();
             var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
@@ -181,7 +186,28 @@ namespace Kvpr
             }
         }
 
-        private static (IDevice, IDeviceModel) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
+        private static (IDevice, IDeviceModel, string?) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights), null);
+
+        /// <summary>
+        /// What a generation of <paramref name="workload"/> runs: the blueprint's split, residency and graph — this
+        /// engine's, or one compiled for the workload from a planned split. Only a group with fewer sequences than the
+        /// planned micro-batches gets the blueprint's graph rebuilt for the groups it has. A fixed split (no plan) or an
+        /// explicit <see cref="EngineOptions.Residency"/> runs the schedule's graph for that residency.
+        /// </summary>
+        private (SplitPolicy Split, Residency Residency, ExecutionGraph Graph) Program(DecodeWorkload workload)
+        {
+            var blueprint = Blueprint ?? (Options.Split.PlanFor(Spec, workload) is { } plan ? EngineBlueprint.ForPlan(Spec, plan, Options.ActivationChunks) : null);
+            if (blueprint is null || Options.Residency is not null)
+            {
+                var residency = Options.Residency ?? new Residency(0, Spec.Layers);
+                var split = blueprint is null ? Options.Split : SplitPolicy.FromPlan(blueprint.Plan);
+                return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks));
+            }
+            var graph = blueprint.Graph(Options.Schedule);
+            if (graph.MicroBatches != workload.MicroBatches)
+                graph = blueprint.WithGraphs(workload.MicroBatches, graph.ActivationChunks).Graph(Options.Schedule);
+            return (SplitPolicy.FromPlan(blueprint.Plan), blueprint.Plan.Residency, graph);
+        }
 
         private void CheckResidency()
         {
@@ -219,12 +245,6 @@ namespace Kvpr
                     $"but the cap is {cap:N0} bytes: a budget of at least {needed:N0} bytes would fit.");
         }
 
-        /// <summary>Sequences per micro-batch: one group for row-by-row, otherwise as even as possible.</summary>
-        private int[] MicroBatchSizes(int sequences)
-        {
-            int groups = Options.Schedule == ScheduleKind.RowByRow ? 1 : Math.Min(Options.MicroBatches, sequences);
-            return Enumerable.Range(0, groups).Select(g => sequences / groups + (g < sequences % groups ? 1 : 0)).ToArray();
-        }
 
         /// <summary>
         /// The prefill as chunks of <paramref name="chunk"/> prompt tokens: each stores its tokens' X, K, V and attends to

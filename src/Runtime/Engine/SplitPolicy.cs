@@ -90,7 +90,7 @@ namespace Kvpr
             /// <summary>The profile to plan for; null for the default one.</summary>
             public HardwareProfile? Profile { get; }
 
-            // Resolve replaces this policy by the generation's plan before any step asks.
+            // The engine looks splits up in the plan PlanFor makes for each generation, never here.
             protected override int Choose(SplitRequest request) =>
                 throw new InvalidOperationException("The automatic split is planned per generation; plan one and use SplitPolicy.FromPlan to look splits up directly.");
 
@@ -109,11 +109,11 @@ namespace Kvpr
         }
 
         /// <summary>
-        /// The policy a generation of <paramref name="workload"/> runs with, and the residency that goes with it:
-        /// <see cref="Auto"/> becomes a plan for the workload on the default profile, whose residency (KV and weights)
-        /// runs as planned; a fixed split keeps every layer's weights on the device and its KV on the host.
+        /// The plan a generation of <paramref name="workload"/> follows: <see cref="Auto"/> plans one for it on its
+        /// profile, whose residency (KV and weights) runs as planned, a plan's policy has its plan, and a fixed split
+        /// has none (it keeps every layer's weights on the device and its KV on the host).
         /// </summary>
-        internal (SplitPolicy Policy, Residency Residency) Resolve(ModelSpec spec, DecodeWorkload workload)
+        internal DecodePlan? PlanFor(ModelSpec spec, DecodeWorkload workload)
         {
             var plan = this switch
             {
@@ -121,11 +121,12 @@ namespace Kvpr
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };
-            if (plan is null)
-                return (this, new Residency(0, spec.Layers));
-            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers || plan.Residency.WeightResidentLayers > spec.Layers)
+            if (plan is not null && (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers || plan.Residency.WeightResidentLayers > spec.Layers))
                 throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident, {plan.Residency.WeightResidentLayers} weight-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
-            return (new PlanPolicy(plan), plan.Residency);
+            return plan;
         }
+
+        /// <summary>Whether this policy looks its splits up in <paramref name="plan"/>.</summary>
+        internal bool Follows(DecodePlan plan) => this is PlanPolicy planned && planned.Plan.Equals(plan);
     }
 }

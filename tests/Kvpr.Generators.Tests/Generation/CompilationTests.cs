@@ -41,6 +41,6 @@ public class CompilationTests
         var run = GeneratorRun.Run(source);
         run.Diagnostics.ShouldBeEmpty();
         run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ShouldBeEmpty();
-        run.GeneratedSources.Select(s => s.HintName).ShouldContain("Models.Small.Engine.g.cs");
+        run.GeneratedSources.Select(s => s.HintName).ShouldContain("Models.Small.EntryPoints.g.cs");
     }
 }

@@ -46,6 +46,6 @@ public class IncrementalityTests
         var result = first.Driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         result.TrackedSteps[TrackingNames.Models].SelectMany(step => step.Outputs).ShouldContain(o => o.Reason == IncrementalStepRunReason.Modified);
-        result.GeneratedSources.Single(s => s.HintName.EndsWith(".Engine.g.cs")).SourceText.ToString().ShouldContain("Layers = 3,");
+        result.GeneratedSources.Single(s => s.HintName.EndsWith(".EntryPoints.g.cs")).SourceText.ToString().ShouldContain("Layers = 3,");
     }
 }

@@ -5,14 +5,14 @@ namespace Kvpr.Generators.Tests.Generation;
 
 public class ProfileTests
 {
-    private static string EngineFile(GeneratorRun run) => run.GeneratedSources.Single(s => s.HintName.EndsWith(".Engine.g.cs")).SourceText.ToString();
+    private static string EntryPointsFile(GeneratorRun run) => run.GeneratedSources.Single(s => s.HintName.EndsWith(".EntryPoints.g.cs")).SourceText.ToString();
 
     [Fact]
     public void Without_a_profile_the_embedded_default_is_used_and_the_output_says_so()
     {
         var run = GeneratorRun.Run(ModelSources.OptTiny);
         run.Diagnostics.ShouldBeEmpty();
-        EngineFile(run).ShouldContain($"Planned with the default hardware profile '{HardwareProfiles.DefaultName}' (embedded in Kvpr)");
+        EntryPointsFile(run).ShouldContain($"Planned with the default hardware profile '{HardwareProfiles.DefaultName}' (embedded in Kvpr)");
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public class ProfileTests
     {
         var run = GeneratorRun.Run(ModelSources.OptTiny, "a100-pcie4");
         run.Diagnostics.ShouldBeEmpty();
-        EngineFile(run).ShouldContain("Planned with the stored hardware profile 'a100-pcie4'.");
+        EntryPointsFile(run).ShouldContain("Planned with the stored hardware profile 'a100-pcie4'.");
     }
 
     [Fact]
@@ -28,6 +28,6 @@ public class ProfileTests
     {
         var run = GeneratorRun.Run(ModelSources.OptTiny, "my.hwprofile.json", ("/project/my.hwprofile.json", HardwareProfiles.StoredText("t4-pcie3")));
         run.Diagnostics.ShouldBeEmpty();
-        EngineFile(run).ShouldContain("Planned with the hardware profile /project/my.hwprofile.json.");
+        EntryPointsFile(run).ShouldContain("Planned with the hardware profile /project/my.hwprofile.json.");
     }
 }

@@ -1,6 +1,6 @@
 // decode_attention + attention_combine of an emitted model source (compiled in front of this file with
 // -include), emulated on the CPU, against attention in float64 on the same 16-bit inputs.
-// Usage: decode_attention_check BATCH LENGTH TOKENS_PER_SPLIT SPLITS WINDOW (the model's sliding window, 0 for
+// Usage: decode_attention_check BATCH LENGTH TOKENS_PER_PARTITION PARTITIONS WINDOW (the model's sliding window, 0 for
 // none: the new token then sees the last WINDOW tokens only). Prints the relative error
 // ||out - reference|| / ||reference||; exits 1 on a non-finite output.
 #include <cmath>
@@ -13,7 +13,7 @@ int main(int argc, char** argv)
 {
     if (argc != 6)
         return 2;
-    const int batch = atoi(argv[1]), length = atoi(argv[2]), tokens_per_split = atoi(argv[3]), splits = atoi(argv[4]), window = atoi(argv[5]);
+    const int batch = atoi(argv[1]), length = atoi(argv[2]), tokens_per_partition = atoi(argv[3]), partitions = atoi(argv[4]), window = atoi(argv[5]);
     const int first_seen = window > 0 && length > window ? length - window : 0;
     const int capacity = length + 3;
     std::mt19937 random(7);
@@ -27,13 +27,13 @@ int main(int argc, char** argv)
     for (elem_t& x : values)
         x = to_elem(normal(random));
 
-    const size_t partials = (size_t)batch * HEADS * splits;
+    const size_t partials = (size_t)batch * HEADS * partitions;
     std::vector<float> acc(partials * HEAD_DIM, NAN), max(partials, NAN), sum(partials, NAN);
     std::vector<elem_t> out((size_t)batch * HEADS * HEAD_DIM, to_elem(NAN));
-    emulator::launch({(unsigned)splits, HEADS / DECODE_HEADS_PER_BLOCK, (unsigned)batch}, ATTENTION_THREADS, [&] {
-        decode_attention(q.data(), keys.data(), values.data(), acc.data(), max.data(), sum.data(), length, tokens_per_split, capacity);
+    emulator::launch({(unsigned)partitions, HEADS / DECODE_HEADS_PER_BLOCK, (unsigned)batch}, ATTENTION_THREADS, [&] {
+        decode_attention(q.data(), keys.data(), values.data(), acc.data(), max.data(), sum.data(), length, tokens_per_partition, capacity);
     });
-    emulator::launch({HEADS, (unsigned)batch, 1}, HEAD_DIM, [&] { attention_combine(acc.data(), max.data(), sum.data(), out.data(), splits); });
+    emulator::launch({HEADS, (unsigned)batch, 1}, HEAD_DIM, [&] { attention_combine(acc.data(), max.data(), sum.data(), out.data(), partitions); });
 
     double error = 0, norm = 0;
     for (int b = 0; b < batch; ++b)

@@ -10,7 +10,7 @@ them (fixture names match tests/fixtures folders, which adds the end-to-end chec
 as the runtime does (-std=c++17, the device's architecture, -I the CUDA include folder). Entry points are called by
 the parameter names parsed from the source's extern "C" declarations, so a reordered signature fails here too.
 Checks: each kernel against a float64 reference on random inputs (outputs poisoned first); decode attention with
-many splits and grouped-query heads; sampling against a sort-based top-k/top-p reference; and, for each fixture
+many partitions and grouped-query heads; sampling against a sort-based top-k/top-p reference; and, for each fixture
 model, prefill plus 20 greedy decode steps in which a varying prefix of the KV cache is recomputed from stored
 activations and the rest copied, compared with the Hugging Face logits and tokens.
 """
@@ -192,25 +192,25 @@ def element_values(out, bf16):
     return (result.astype(np.uint32) << 16).view(np.float32) if bf16 else result.astype(np.float32)
 
 
-def check_attention(k, rng, batch, length, tokens_per_split, bf16=False):
+def check_attention(k, rng, batch, length, tokens_per_partition, bf16=False):
     c = k.c
     heads, kv_heads, d, capacity = c["HEADS"], c["KV_HEADS"], c["HEAD_DIM"], length + 3
     q = rng.standard_normal((batch, heads, d)) * c["Q_SCALE"] * 2
     k_dev, kc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
     v_dev, vc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
-    splits = -(-length // tokens_per_split)
+    partitions = -(-length // tokens_per_partition)
     head_blocks = heads // c["DECODE_HEADS_PER_BLOCK"]
-    acc = poison((batch, heads, splits, d), np.float32)
-    mx = poison((batch, heads, splits), np.float32)
-    sm = poison((batch, heads, splits), np.float32)
+    acc = poison((batch, heads, partitions, d), np.float32)
+    mx = poison((batch, heads, partitions), np.float32)
+    sm = poison((batch, heads, partitions), np.float32)
     out = element_output((batch, heads, d), bf16)
-    k.launch("decode_attention", (splits, head_blocks, batch), (c["ATTENTION_THREADS"],),
+    k.launch("decode_attention", (partitions, head_blocks, batch), (c["ATTENTION_THREADS"],),
              q=f32(q), k_cache=k_dev, v_cache=v_dev, partial_acc=acc, partial_max=mx, partial_sum=sm,
-             length=np.int32(length), tokens_per_split=np.int32(tokens_per_split), cache_capacity=np.int32(capacity))
+             length=np.int32(length), tokens_per_partition=np.int32(tokens_per_partition), cache_capacity=np.int32(capacity))
     k.launch("attention_combine", (heads, batch), (d,), partial_acc=acc, partial_max=mx, partial_sum=sm, out=out,
-             splits=np.int32(splits))
+             partitions=np.int32(partitions))
     err = rel_error(element_values(out, bf16), attention_ref(q, kc, vc, [length] * batch))
-    check(f"{k.name}: decode attention b={batch} len={length} split={tokens_per_split} ({splits} splits)",
+    check(f"{k.name}: decode attention b={batch} len={length} partition={tokens_per_partition} ({partitions} partitions)",
           err < (1e-2 if bf16 else 2e-3), f"rel err {err:.2e}")
 
 
@@ -292,7 +292,7 @@ class FixtureModel:
     def stacked(self, i, names, suffix):
         return cp.concatenate([self.layer(i, n + suffix) for n in names])
 
-    def run(self, ids, steps, splits_for_step):
+    def run(self, ids, steps, partitions_for_step):
         c, k = self.c, self.k
         batch, prompt = ids.shape
         capacity = prompt + steps + 1
@@ -391,7 +391,7 @@ class FixtureModel:
                 break
             length = prompt + step  # s': tokens in the store
             recompute = [0, length, length // 2, length // 3][step % 4]
-            tokens_per_split = splits_for_step(step)
+            tokens_per_partition = partitions_for_step(step)
             hidden = embed(tokens.get(), 1, length)
             for i in range(layers):
                 # The device buffer: poison, transferred suffix [l, s'), recomputed prefix [0, l).
@@ -415,16 +415,16 @@ class FixtureModel:
                 q = qkv_epilogue(i, x, batch, 1, length)
                 store_k[i][:, length] = k_buf[i][:, length]
                 store_v[i][:, length] = v_buf[i][:, length]
-                splits = -(-(length + 1) // tokens_per_split)
-                acc = poison((batch, c["HEADS"], splits, c["HEAD_DIM"]), cp.float32)
-                mx = poison((batch, c["HEADS"], splits), cp.float32)
-                sm = poison((batch, c["HEADS"], splits), cp.float32)
-                k.launch("decode_attention", (splits, c["HEADS"] // c["DECODE_HEADS_PER_BLOCK"], batch), blk, q=q, k_cache=k_buf[i],
+                partitions = -(-(length + 1) // tokens_per_partition)
+                acc = poison((batch, c["HEADS"], partitions, c["HEAD_DIM"]), cp.float32)
+                mx = poison((batch, c["HEADS"], partitions), cp.float32)
+                sm = poison((batch, c["HEADS"], partitions), cp.float32)
+                k.launch("decode_attention", (partitions, c["HEADS"] // c["DECODE_HEADS_PER_BLOCK"], batch), blk, q=q, k_cache=k_buf[i],
                          v_cache=v_buf[i], partial_acc=acc, partial_max=mx, partial_sum=sm, length=np.int32(length + 1),
-                         tokens_per_split=np.int32(tokens_per_split), cache_capacity=np.int32(capacity))
+                         tokens_per_partition=np.int32(tokens_per_partition), cache_capacity=np.int32(capacity))
                 out = poison((batch, hidden_size), cp.float16)
                 k.launch("attention_combine", (c["HEADS"], batch), (c["HEAD_DIM"],), partial_acc=acc, partial_max=mx,
-                         partial_sum=sm, out=out, splits=np.int32(splits))
+                         partial_sum=sm, out=out, partitions=np.int32(partitions))
                 w_o, b_o = o_proj(i)
                 residual(hidden, self.gemm(out, w_o), b_o)
                 mlp(hidden, i, batch)
@@ -440,7 +440,7 @@ def check_fixture(k, folder):
     err = np.abs(prefill - ref["prefill_logits"]).max()
     check(f"{k.name}: prefill logits match Hugging Face", err < 2e-2, f"max abs err {err:.2e}")
     err = np.abs(step_logits - ref["step_logits"]).max()
-    check(f"{k.name}: every step's logits match Hugging Face (recompute prefix and attention splits vary)", err < 2e-2, f"max abs err {err:.2e}")
+    check(f"{k.name}: every step's logits match Hugging Face (recompute prefix and attention partitions vary)", err < 2e-2, f"max abs err {err:.2e}")
     check(f"{k.name}: greedy tokens match Hugging Face", np.array_equal(generated, ref["generated_ids"]),
           f"{generated.tolist()} vs {ref['generated_ids'].tolist()}")
 
@@ -462,24 +462,24 @@ def benchmark(k, batch=32, length=2048, multiprocessors=132):
     heads, kv_dim, d = c["HEADS"], c["KV_DIM"], c["HEAD_DIM"]
     blocks = batch * heads // c["DECODE_HEADS_PER_BLOCK"]
     wanted = max(1, -(-16 * multiprocessors // blocks))
-    tokens_per_split = max(128, -(-(-(-length // wanted)) // 64) * 64)  # DecodeSplit.For
-    splits = -(-length // tokens_per_split)
+    tokens_per_partition = max(128, -(-(-(-length // wanted)) // 64) * 64)  # DecodePartitions.For
+    partitions = -(-length // tokens_per_partition)
     kc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
     vc = cp.random.standard_normal((batch, length, kv_dim), dtype=cp.float32).astype(cp.float16)
     q = cp.random.standard_normal((batch, heads, d), dtype=cp.float32)
-    acc = cp.empty((batch, heads, splits, d), cp.float32)
-    mx = cp.empty((batch, heads, splits), cp.float32)
-    sm = cp.empty((batch, heads, splits), cp.float32)
+    acc = cp.empty((batch, heads, partitions, d), cp.float32)
+    mx = cp.empty((batch, heads, partitions), cp.float32)
+    sm = cp.empty((batch, heads, partitions), cp.float32)
     out = cp.empty((batch, heads, d), cp.float16)
     attention = k.module.get_function("decode_attention")
     combine = k.module.get_function("attention_combine")
 
     def step():
-        attention((splits, heads // c["DECODE_HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
-                  (q, kc, vc, acc, mx, sm, np.int32(length), np.int32(tokens_per_split), np.int32(length)))
-        combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(splits)))
+        attention((partitions, heads // c["DECODE_HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
+                  (q, kc, vc, acc, mx, sm, np.int32(length), np.int32(tokens_per_partition), np.int32(length)))
+        combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(partitions)))
     ms = time_ms(step)
-    print(f"INFO {k.name}: decode attention batch {batch}, {length} tokens, {splits} splits: {ms:.3f} ms, "
+    print(f"INFO {k.name}: decode attention batch {batch}, {length} tokens, {partitions} partitions: {ms:.3f} ms, "
           f"{2 * kc.nbytes / ms / 1e6:.0f} GB/s of K and V")
     prompt, prompt_batch = 1024, 8
     qp = cp.random.standard_normal((prompt_batch, prompt, heads, d), dtype=cp.float32)
@@ -505,9 +505,9 @@ def main():
         if k.module is None:
             continue
         bf16 = "__nv_bfloat16 elem_t" in k.source
-        check_attention(k, rng, batch=2, length=37, tokens_per_split=64, bf16=bf16)
-        check_attention(k, rng, batch=3, length=1000, tokens_per_split=96, bf16=bf16)
-        check_attention(k, rng, batch=1, length=130, tokens_per_split=1, bf16=bf16)
+        check_attention(k, rng, batch=2, length=37, tokens_per_partition=64, bf16=bf16)
+        check_attention(k, rng, batch=3, length=1000, tokens_per_partition=96, bf16=bf16)
+        check_attention(k, rng, batch=1, length=130, tokens_per_partition=1, bf16=bf16)
         check_prefill_attention(k, rng, batch=2, tokens=100, first_position=0, bf16=bf16)
         check_prefill_attention(k, rng, batch=3, tokens=37, first_position=70, bf16=bf16)
         if not bf16:

@@ -95,7 +95,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             return tensor;
         }
 
-        public IStream CreateStream() => _resources.Track(new CudaComputeStream(Cuda, Cuda.CreateStream()));
+        public IStream CreateStream() => _resources.Track(Cuda.CreateStream());
 
         public IEvent CreateEvent() => new CudaComputeEvent(_resources.Track(Cuda.CreateOrderingEvent()));
 
@@ -131,7 +131,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination)
         {
             var origin = CudaTensor.Of(source);
-            var cudaStream = CudaComputeStream.Of(stream).Stream;
+            var cudaStream = CudaStream.Of(stream);
             long bytes = (long)destination.Length * origin.ElementType.Bytes();
             if (_readStaging is null || _readStaging.Bytes < bytes)
             {
@@ -176,7 +176,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         private void Copy(IStream stream, BlockCopy blocks, ulong destination, ulong source)
         {
             if (blocks.TotalElements > 0)
-                CudaComputeStream.Of(stream).Stream.CopyAsync(destination, blocks.DestinationStride * ElementBytes, source, blocks.SourceStride * ElementBytes,
+                CudaStream.Of(stream).CopyAsync(destination, blocks.DestinationStride * ElementBytes, source, blocks.SourceStride * ElementBytes,
                     blocks.Elements * ElementBytes, blocks.Blocks);
         }
     }

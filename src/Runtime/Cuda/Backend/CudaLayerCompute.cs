@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Kvpr.Backend;
 using Kvpr.Execution;
 using Kvpr.Kernels;
+using Kvpr.Runtime.Cuda.Launchers;
 using Kvpr.Planning;
 
 namespace Kvpr.Runtime.Cuda.Backend
@@ -59,7 +60,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             int rows = batch.Sequences * count;
             if (tokenIds.Count != rows)
                 throw new ArgumentException($"Embedding {tokenIds.Count} token ids into {rows} rows.", nameof(tokenIds));
-            var cuda = CudaComputeStream.Of(stream).Stream;
+            var cuda = CudaStream.Of(stream);
             // Each micro-batch stages its ids in its own pinned block: the step's copies finish before the next step writes it.
             // The device side is the micro-batch's planned buffer of 4-byte elements holding the int32 ids.
             if (!_tokenIds.TryGetValue(batch, out var host))
@@ -70,14 +71,11 @@ namespace Kvpr.Runtime.Cuda.Backend
                 staged[i] = tokenIds[i];
             cuda.CopyAsync(device.Address(0, rows), host.Address, (long)rows * sizeof(int));
 
+            // Without learned positions (Llama) the kernel takes no position table and no row mapping.
             var positions = _model.PositionEmbedding;
-            Span<(string, KernelArgument)> arguments =
-            [
-                ("token_ids", device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)),
-                ("position_table", positions?.Address() ?? 0UL), ("row_tokens", count), ("first_position", first),
-            ];
-            // Without learned positions (Llama) the kernel takes only the first three.
-            _kernels.Launch(cuda, KernelNames.Embed, new LaunchSizes { Rows = rows }, positions is null ? arguments[..3] : arguments);
+            _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new EmbedLaunch(
+                TokenIds: device.Address(), TokenTable: _model.TokenEmbedding.Address(), Hidden: Hidden(batch, rows),
+                PositionTable: positions?.Address(), RowTokens: positions is null ? null : count, FirstPosition: positions is null ? null : first));
         }
 
         public void RecomputeKv(IStream stream, MicroBatch batch, LayerWeights layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
@@ -85,95 +83,91 @@ namespace Kvpr.Runtime.Cuda.Backend
             int tokens = end - start, sequences = batch.Sequences, h = _spec.Hidden, kvWidth = 2 * _spec.KvDim;
             if (tokens <= 0)
                 return;
-            var compute = CudaComputeStream.Of(stream);
+            var cuda = CudaStream.Of(stream);
             var weights = new CudaLayerWeights(layer);
             var recomputed = _recomputed ?? throw new InvalidOperationException("The generation's buffers have no recompute output: every layer's KV was planned resident.");
             var chunk = ActivationChunk.For(sequences, start, end, h);
             // W_kv is the last 2·kvDim rows of W_qkv; the chunk's rows of every sequence lie dense, so one GEMM does them all.
-            Gemm(compute, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
+            Gemm(cuda, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
                 recomputed.Address(0, (long)chunk.Rows * kvWidth), 0, 1, chunk.Rows, kvWidth, h, _device.ElementType);
-            var bias = weights.QkvBias;
-            Span<(string, KernelArgument)> arguments = [("kv", recomputed.Address()), default, default, default, default, default, ("kv_bias", bias?.Address(h, kvWidth) ?? 0UL)];
-            CacheArguments(arguments[1..6], kv, tokens, start);
-            _kernels.Launch(compute.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = sequences * tokens }, WithOptionalLast(arguments, bias));
+            _kernels.Launch(cuda, new LaunchSizes { Rows = sequences * tokens }, new KvRecomputeEpilogueLaunch(
+                Kv: recomputed.Address(), KCache: CudaTensor.Of(kv.Keys).Address(), VCache: CudaTensor.Of(kv.Values).Address(),
+                RowTokens: tokens, FirstPosition: start, CacheCapacity: kv.Capacity, KvBias: weights.QkvBias?.Address(h, kvWidth)));
         }
 
         public void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights layer, KvBuffer kv, int first, int count)
         {
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, qkvWidth = h + 2 * _spec.KvDim;
-            var compute = CudaComputeStream.Of(stream);
-            var cuda = compute.Stream;
+            var cuda = CudaStream.Of(stream);
             var weights = new CudaLayerWeights(layer);
             var normed = CudaTensor.Of(kv.NewActivations);
             Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
-            Gemm(compute, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
-
-            Span<(string, KernelArgument)> epilogue = [("qkv", _qkv.Address()), ("q", _query.Address()), default, default, default, default, default, ("qkv_bias", weights.QkvBias?.Address() ?? 0UL)];
-            CacheArguments(epilogue[2..7], kv, count, first);
-            _kernels.Launch(cuda, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, WithOptionalLast(epilogue, weights.QkvBias));
+            Gemm(cuda, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
 
             var keys = CudaTensor.Of(kv.Keys).Address();
             var values = CudaTensor.Of(kv.Values).Address();
+            _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
+                Qkv: _qkv.Address(), Q: _query.Address(), KCache: keys, VCache: values,
+                RowTokens: count, FirstPosition: first, CacheCapacity: kv.Capacity, QkvBias: weights.QkvBias?.Address()));
+
             if (count == 1)
             {
-                // Decode: the new token attends to the s' stored tokens and itself, split over the sequence (flash-decoding).
+                // Decode: the new token attends to the s' stored tokens and itself, in partitions of the sequence (flash-decoding).
                 int length = first + 1;
-                var split = DecodeSplit.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
-                BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * split.Splits * sizeof(float), "decode attention partials");
-                _kernels.Launch(cuda, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = sequences },
-                    ("q", _query.Address()), ("k_cache", keys), ("v_cache", values),
-                    ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
-                    ("length", length), ("tokens_per_split", split.TokensPerSplit), ("cache_capacity", kv.Capacity));
-                _kernels.Launch(cuda, KernelNames.AttentionCombine, new LaunchSizes { Batch = sequences },
-                    ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
-                    ("out", _context.Address()), ("splits", split.Splits));
+                var partitions = DecodePartitions.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
+                BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * partitions.Count * sizeof(float), "decode attention partials");
+                _kernels.Launch(cuda, new LaunchSizes { Partitions = partitions.Count, Batch = sequences }, new DecodeAttentionLaunch(
+                    Q: _query.Address(), KCache: keys, VCache: values,
+                    PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
+                    Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: kv.Capacity));
+                _kernels.Launch(cuda, new LaunchSizes { Batch = sequences }, new AttentionCombineLaunch(
+                    PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
+                    Out: _context.Address(), Partitions: partitions.Count));
             }
             else
             {
-                _kernels.Launch(cuda, KernelNames.PrefillAttention, new LaunchSizes { Tokens = count, Batch = sequences },
-                    ("q", _query.Address()), ("k_cache", keys), ("v_cache", values), ("out", _context.Address()),
-                    ("tokens", count), ("first_position", first), ("cache_capacity", kv.Capacity));
+                _kernels.Launch(cuda, new LaunchSizes { Tokens = count, Batch = sequences }, new PrefillAttentionLaunch(
+                    Q: _query.Address(), KCache: keys, VCache: values, Out: _context.Address(),
+                    Tokens: count, FirstPosition: first, CacheCapacity: kv.Capacity));
             }
-            Gemm(compute, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
+            Gemm(cuda, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.OutputBias);
         }
 
         public void MlpBlock(IStream stream, MicroBatch batch, LayerWeights layer, int count)
         {
             int rows = batch.Sequences * count, h = _spec.Hidden, f = _spec.FfnHidden;
-            var compute = CudaComputeStream.Of(stream);
-            var cuda = compute.Stream;
+            var cuda = CudaStream.Of(stream);
             var weights = new CudaLayerWeights(layer);
             Normalize(cuda, Hidden(batch, rows), weights.MlpNorm, weights.MlpNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
             if (_gateUp is CudaTensor gateUp)
             {
-                Gemm(compute, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
-                Span<(string, KernelArgument)> arguments = [("gate_up", gateUp.Address()), ("out", _mlp.Address(0, (long)rows * f)), ("gate_up_bias", weights.UpBias?.Address() ?? 0UL)];
-                _kernels.Launch(cuda, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, weights.UpBias));
+                Gemm(cuda, _normed.Address(), 0, weights.Up.Address(), gateUp.Address(0, (long)rows * 2 * f), 0, 1, rows, 2 * f, h, _device.ElementType);
+                _kernels.Launch(cuda, new LaunchSizes { Rows = rows },
+                    new MlpGatedActivationLaunch(GateUp: gateUp.Address(), Out: _mlp.Address(0, (long)rows * f), GateUpBias: weights.UpBias?.Address()));
             }
             else
             {
-                Gemm(compute, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
-                Span<(string, KernelArgument)> arguments = [("x", _mlp.Address()), ("bias", weights.UpBias?.Address() ?? 0UL)];
-                _kernels.Launch(cuda, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, weights.UpBias));
+                Gemm(cuda, _normed.Address(), 0, weights.Up.Address(), _mlp.Address(0, (long)rows * f), 0, 1, rows, f, h, _device.ElementType);
+                _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new MlpActivationLaunch(X: _mlp.Address(), Bias: weights.UpBias?.Address()));
             }
-            Gemm(compute, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
+            Gemm(cuda, _mlp.Address(0, (long)rows * f), 0, weights.Down.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, f, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.DownBias);
         }
 
         public void FinalNormAndHead(IStream stream, MicroBatch batch, int count, bool allTokens)
         {
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, vocab = _spec.Vocab;
-            var compute = CudaComputeStream.Of(stream);
-            Normalize(compute.Stream, Hidden(batch, rows), _model.FinalNorm, _model.FinalNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
+            var cuda = CudaStream.Of(stream);
+            Normalize(cuda, Hidden(batch, rows), _model.FinalNorm, _model.FinalNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
             var logits = CudaTensor.Of(batch.Logits);
             if (allTokens || count == 1)
             {
-                Gemm(compute, _normed.Address(), 0, _model.LmHead.Address(), logits.Address(0, (long)rows * vocab), 0, 1, rows, vocab, h, CudaElementType.Float32);
+                Gemm(cuda, _normed.Address(), 0, _model.LmHead.Address(), logits.Address(0, (long)rows * vocab), 0, 1, rows, vocab, h, CudaElementType.Float32);
                 return;
             }
             // Only each sequence's last token: one row per sequence, count rows apart.
-            Gemm(compute, _normed.Address((long)(count - 1) * h, (long)(rows - count + 1) * h), (long)count * h, _model.LmHead.Address(),
+            Gemm(cuda, _normed.Address((long)(count - 1) * h, (long)(rows - count + 1) * h), (long)count * h, _model.LmHead.Address(),
                 logits.Address(0, (long)sequences * vocab), vocab, sequences, 1, vocab, h, CudaElementType.Float32);
         }
 
@@ -183,9 +177,9 @@ namespace Kvpr.Runtime.Cuda.Backend
             int sequences = batch.Sequences;
             if (tokens.Length != sequences)
                 throw new ArgumentException($"Picking {sequences} tokens into {tokens.Length} slots.", nameof(tokens));
-            var cuda = CudaComputeStream.Of(stream).Stream;
-            _kernels.Launch(cuda, KernelNames.Argmax, new LaunchSizes { Rows = sequences },
-                ("logits", CudaTensor.Of(batch.Logits).Address(0, (long)sequences * _spec.Vocab)), ("tokens", _greedyDevice.Address(0, sequences)));
+            var cuda = CudaStream.Of(stream);
+            _kernels.Launch(cuda, new LaunchSizes { Rows = sequences }, new ArgmaxLaunch(
+                Logits: CudaTensor.Of(batch.Logits).Address(0, (long)sequences * _spec.Vocab), Tokens: _greedyDevice.Address(0, sequences)));
             cuda.CopyAsync(_greedyHost.Address, _greedyDevice.Address(0, sequences), (long)sequences * sizeof(int));
             cuda.Synchronize();
             _greedyHost.AsSpan<int>()[..sequences].CopyTo(tokens);
@@ -195,28 +189,11 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         private ulong Hidden(MicroBatch batch, int rows) => CudaTensor.Of(batch.Hidden).Address(0, (long)rows * _spec.Hidden);
 
-        /// <summary>K and V cache outputs of the projection epilogues, rows being tokens [first, first + tokens) of every sequence.</summary>
-        private static void CacheArguments(Span<(string, KernelArgument)> into, KvBuffer kv, int tokens, int first)
-        {
-            into[0] = ("k_cache", CudaTensor.Of(kv.Keys).Address());
-            into[1] = ("v_cache", CudaTensor.Of(kv.Values).Address());
-            into[2] = ("row_tokens", tokens);
-            into[3] = ("first_position", first);
-            into[4] = ("cache_capacity", kv.Capacity);
-        }
-
-        /// <summary>A bias is the kernel's last parameter when the model has one; the kernel emitted without it takes the rest.</summary>
-        private static ReadOnlySpan<(string, KernelArgument)> WithOptionalLast(Span<(string, KernelArgument)> arguments, CudaTensor? bias) =>
-            bias is null ? arguments[..^1] : arguments;
-
         private void Normalize(CudaStream stream, ulong hidden, CudaTensor weight, CudaTensor? bias, ulong output, int rows, int rowTokens, int firstPosition)
         {
-            Span<(string, KernelArgument)> arguments =
-            [
-                ("hidden", hidden), ("weight", weight.Address()), ("out", output), ("activation_store", 0UL),
-                ("row_tokens", rowTokens), ("first_position", firstPosition), ("store_capacity", 0), ("bias", bias?.Address() ?? 0UL),
-            ];
-            _kernels.Launch(stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, WithOptionalLast(arguments, bias));
+            _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new NormalizeLaunch(
+                Hidden: hidden, Weight: weight.Address(), Out: output, ActivationStore: 0,
+                RowTokens: rowTokens, FirstPosition: firstPosition, StoreCapacity: 0, Bias: bias?.Address()));
         }
 
         private void AddResidual(CudaStream stream, MicroBatch batch, int rows, CudaTensor? bias)
@@ -224,12 +201,12 @@ namespace Kvpr.Runtime.Cuda.Backend
             var hidden = Hidden(batch, rows);
             var x = _projected.Address(0, (long)rows * _spec.Hidden);
             if (bias is null)
-                _kernels.Launch(stream, KernelNames.ResidualAdd, new LaunchSizes { Rows = rows }, ("hidden", hidden), ("x", x));
+                _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new ResidualAddLaunch(Hidden: hidden, X: x));
             else
-                _kernels.Launch(stream, KernelNames.ResidualAddBias, new LaunchSizes { Rows = rows }, ("hidden", hidden), ("x", x), ("bias", bias.Address()));
+                _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new ResidualAddBiasLaunch(Hidden: hidden, X: x, Bias: bias.Address()));
         }
 
-        private void Gemm(CudaComputeStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
+        private void Gemm(CudaStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
             stream.Gemm.Multiply(x, xStride, weight, y, yStride, batches, m, n, k, _device.ElementType.CublasType(), output.CublasType());
     }
 }

@@ -6,19 +6,19 @@ namespace Kvpr.Runtime.Cuda.Backend
 {
     /// <summary>
     /// A model on the GPU: its outer weights uploaded once, its layers' layout (<see cref="CudaLayerWeights"/>: the
-    /// host copies, resident layers and weight slots follow it) and its generated kernels compiled and loaded.
-    /// Memory belongs to the device.
+    /// host copies, resident layers and weight slots follow it) and the kernels it was given (a blueprint's, or the
+    /// ones emitted for its spec) compiled and loaded. Memory belongs to the device.
     /// </summary>
     internal sealed class CudaModel : IDeviceModel
     {
         private readonly CudaComputeDevice _device;
         private readonly Dictionary<IWeightTensor, CudaTensor> _single = new();
 
-        public CudaModel(CudaComputeDevice device, ModelWeights weights)
+        public CudaModel(CudaComputeDevice device, ModelWeights weights, KernelSet kernels)
         {
             _device = device;
             Spec = weights.Spec;
-            Kernels = new EmittedKernels(device, KernelEmitter.Emit(Spec));
+            Kernels = new EmittedKernels(device, kernels);
             Layout = CudaLayerWeights.Layout(Spec);
             TokenEmbedding = Single(weights.Get(WeightMapRole.TokenEmbedding));
             PositionEmbedding = Optional(weights.Find(WeightMapRole.PositionEmbedding));

@@ -73,6 +73,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
                         yield return Guarded($"fixture {Path.GetFileName(folder)}, prompt prefilled in chunks of {ChunkedPrefillRows} rows, weights streamed, split {splitName}, {Describe(schedule)}",
                             () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy, Residency = StreamedResidencies[0], PrefillRows = ChunkedPrefillRows }));
+            foreach (string folder in folders)
+                yield return Guarded($"fixture {Path.GetFileName(folder)}, engine from its blueprint with a marked kernel source", () => CheckBlueprint(folder));
         }
 
         /// <summary>Rows of a prefill chunk in the chunked-prefill checks: 2 to 8 tokens of the fixtures' prompts a chunk, so later chunks attend to earlier ones.</summary>
@@ -220,6 +222,30 @@ namespace Kvpr.Runtime.Cuda.Selftest
             int sameOnDevice = result.Tokens.Zip(onDevice.Tokens).Sum(pair => pair.First.Zip(pair.Second).Count(token => token.First == token.Second));
             bool passed = comparison.WorstAbsolute <= tolerance && comparison.ClearMismatches == 0 && sameOnDevice == tokens;
             return (passed, Invariant($"worst |Δlogit| {comparison.WorstAbsolute:E2} (limit {tolerance:E0}) over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical; greedy on the GPU {sameOnDevice}/{tokens} tokens as picked on the host"));
+        }
+
+        /// <summary>
+        /// An engine created from a compiled blueprint whose kernel source carries a marker comment: it must report
+        /// the marked source's hash (so it compiled the blueprint's kernels, not ones emitted again), run the
+        /// blueprint's graph, and still match Hugging Face.
+        /// </summary>
+        private (bool, string) CheckBlueprint(string folder)
+        {
+            var reference = ReferenceOutputs.Read(folder);
+            var spec = HuggingFaceConfig.Read(Path.Combine(folder, HuggingFaceConfig.FileName));
+            var workload = new DecodeWorkload { Batch = reference.Prompts.Length, PromptLength = reference.Prompts[0].Length, MaxNewTokens = reference.NewTokens };
+            var compiled = EngineBlueprint.Compile(spec, HardwareProfiles.Default, workload);
+            var kernels = compiled.Kernels;
+            var blueprint = compiled with { Kernels = new Kernels.KernelSet(kernels.ModelName, kernels.Source + "// marked by the blueprint selftest\n", kernels.Kernels) };
+            using var checkpoint = Checkpoint.Open(folder);
+            using var engine = blueprint.CreateEngine(CheckpointWeights.Load(checkpoint, spec), blueprint.PlannedOptions() with { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex });
+            var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false, CaptureLogits = true, RecordTimeline = true });
+            double tolerance = spec.WeightType == WeightType.BFloat16 ? BFloat16FixtureTolerance : FixtureTolerance;
+            var comparison = Compare(result, reference.GeneratedTokens, new CapturedLogits(reference.PrefillLogits, reference.StepLogits), tolerance);
+            bool sameHash = engine.KernelSourceHash == blueprint.Kernels.ContentHash && blueprint.Kernels.ContentHash != kernels.ContentHash;
+            bool sameGraph = result.Steps.All(step => ReferenceEquals(step.Timeline?.Graph, blueprint.RowByRowGraph));
+            bool passed = sameHash && sameGraph && comparison.WorstAbsolute <= tolerance && comparison.ClearMismatches == 0;
+            return (passed, Invariant($"launched source sha256 {engine.KernelSourceHash?[..12]} (marked blueprint {blueprint.Kernels.ContentHash[..12]}, as emitted {kernels.ContentHash[..12]}); every step ran the blueprint's row-by-row graph: {sameGraph}; worst |Δlogit| {comparison.WorstAbsolute:E2} (limit {tolerance:E0}); {comparison.MatchingTokens}/{comparison.Tokens} tokens identical"));
         }
 
         private static (GenerationResult Result, double Seconds) Generate(ModelWeights weights, EngineOptions options, int[][] prompts, GenerationOptions generation)

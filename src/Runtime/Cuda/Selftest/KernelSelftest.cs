@@ -7,6 +7,7 @@ using Kvpr.Backend;
 using Kvpr.Cpu;
 using Kvpr.Kernels;
 using Kvpr.Runtime.Cuda.Backend;
+using Kvpr.Runtime.Cuda.Launchers;
 
 namespace Kvpr.Runtime.Cuda.Selftest
 {
@@ -31,7 +32,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         /// Small models that between them reach every entry point: LayerNorm, biases, ReLU; RMSNorm, RoPE, GQA, SiLU
         /// gate; a multi-query one with head dim 80 (10 chunks of 8 on 16 lanes) whose group of 8 query heads
         /// takes two decode blocks; a Mistral-like one whose sliding window of 40 tokens is shorter than most checked
-        /// lengths (so whole splits and prefill tiles fall outside it); and a Qwen2-like one with q, k, v biases and
+        /// lengths (so whole partitions and prefill tiles fall outside it); and a Qwen2-like one with q, k, v biases and
         /// Llama 3 RoPE scaling.
         /// </summary>
         public static IReadOnlyList<ModelSpec> Models { get; } = new[]
@@ -82,10 +83,10 @@ namespace Kvpr.Runtime.Cuda.Selftest
                         yield return check.Guarded($"{spec.Name} projection epilogues, batch {batch}, {tokens} tokens from {first}", () => check.ProjectionEpilogues(batch, tokens, first));
                     int multiprocessors = device!.Cuda.MultiprocessorCount;
                     foreach (var (batch, length) in new[] { (1, 1), (2, 63), (3, 65), (4, 300), (2, 2049), (32, 1031) })
-                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length, DecodeSplit.For(spec, batch, length, multiprocessors)));
-                    // Splits of one token each, and a launch with two empty splits past the last token.
-                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token splits", () => check.DecodeAttention(2, 130, new DecodeSplit(1, 130)));
-                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 splits of 50", () => check.DecodeAttention(3, 100, new DecodeSplit(50, 4)));
+                        yield return check.Guarded($"{spec.Name} decode attention + combine, batch {batch}, {length} tokens", () => check.DecodeAttention(batch, length, DecodePartitions.For(spec, batch, length, multiprocessors)));
+                    // Partitions of one token each, and a launch with two empty partitions past the last token.
+                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token partitions", () => check.DecodeAttention(2, 130, new DecodePartitions(1, 130)));
+                    yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 partitions of 50", () => check.DecodeAttention(3, 100, new DecodePartitions(50, 4)));
                     foreach (var (batch, tokens) in new[] { (1, 1), (2, 17), (3, 100) })
                         yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens", () => check.PrefillAttention(batch, tokens));
                 }
@@ -96,7 +97,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         private sealed class Checker(CudaComputeDevice device, EmittedKernels kernels, ModelSpec spec, KernelSelftest owner)
         {
             private const byte Poison = 0xFF;
-            private readonly CudaComputeStream _stream = (CudaComputeStream)device.CreateStream();
+            private readonly CudaStream _stream = CudaStream.Of(device.CreateStream());
             private readonly CudaElementType _element = device.ElementType;
             private int H => spec.Hidden;
 
@@ -119,14 +120,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var weight = Random(H, 0.5, 1);
                 var bias = spec.Norm == NormKind.LayerNorm ? Random(H, 0.5) : null;
                 var output = Poisoned(rows * H, _element);
-                var arguments = new List<(string, KernelArgument)>
-                {
-                    ("hidden", Upload(hidden, CudaElementType.Float32).Address()), ("weight", Upload(weight, _element).Address()), ("out", output.Address()),
-                    ("activation_store", 0UL), ("row_tokens", 1), ("first_position", 0), ("store_capacity", 0),
-                };
-                if (bias is not null)
-                    arguments.Add(("bias", Upload(bias, _element).Address()));
-                kernels.Launch(_stream.Stream, KernelNames.Normalize, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new NormalizeLaunch(
+                    Hidden: Upload(hidden, CudaElementType.Float32).Address(), Weight: Upload(weight, _element).Address(), Out: output.Address(),
+                    ActivationStore: 0, RowTokens: 1, FirstPosition: 0, StoreCapacity: 0, Bias: bias is null ? null : Upload(bias, _element).Address()));
                 var expected = new float[rows * H];
                 if (bias is null)
                     owner._cpu.RmsNorm(owner._cpuStream, Matrix(hidden, rows, H), Cpu(weight), Matrix(expected, rows, H), spec.NormEps);
@@ -144,10 +140,10 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var output = Poisoned(rows * H, CudaElementType.Float32);
                 var idBuffer = Upload(ids.Select(i => BitConverter.Int32BitsToSingle(i)).ToArray(), CudaElementType.Float32);
                 const int first = 5;
-                var arguments = new List<(string, KernelArgument)> { ("token_ids", idBuffer.Address()), ("token_table", Upload(table, _element).Address()), ("hidden", output.Address()) };
-                if (positionTable is not null)
-                    arguments.AddRange(new (string, KernelArgument)[] { ("position_table", Upload(positionTable, _element).Address()), ("row_tokens", rows), ("first_position", first) });
-                kernels.Launch(_stream.Stream, KernelNames.Embed, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new EmbedLaunch(
+                    TokenIds: idBuffer.Address(), TokenTable: Upload(table, _element).Address(), Hidden: output.Address(),
+                    PositionTable: positionTable is null ? null : Upload(positionTable, _element).Address(),
+                    RowTokens: positions ? rows : null, FirstPosition: positions ? first : null));
                 var expected = new float[rows * H];
                 owner._cpu.Embed(owner._cpuStream, ids, Cpu(table), positionTable is null ? null : Cpu(positionTable), first, spec.PositionOffset, Matrix(expected, 1, rows, H));
                 return (Error(Download(output), expected), "");
@@ -159,10 +155,11 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var x = Random(rows * H, 1);
                 var bias = spec.AttentionOutputBias || spec.MlpBias ? Random(H, 0.5) : null;
                 var target = Upload(hidden, CudaElementType.Float32);
-                var arguments = new List<(string, KernelArgument)> { ("hidden", target.Address()), ("x", Upload(x, _element).Address()) };
-                if (bias is not null)
-                    arguments.Add(("bias", Upload(bias, _element).Address()));
-                kernels.Launch(_stream.Stream, bias is null ? KernelNames.ResidualAdd : KernelNames.ResidualAddBias, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                var sizes = new LaunchSizes { Rows = rows };
+                if (bias is null)
+                    kernels.Launch(_stream, sizes, new ResidualAddLaunch(Hidden: target.Address(), X: Upload(x, _element).Address()));
+                else
+                    kernels.Launch(_stream, sizes, new ResidualAddBiasLaunch(Hidden: target.Address(), X: Upload(x, _element).Address(), Bias: Upload(bias, _element).Address()));
                 var expected = (float[])hidden.Clone();
                 owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, H), Matrix(x, rows, H));
                 if (bias is not null)
@@ -177,7 +174,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 {
                     var gateUp = Random(rows * 2 * f, 2);
                     var output = Poisoned(rows * f, _element);
-                    kernels.Launch(_stream.Stream, KernelNames.MlpGatedActivation, new LaunchSizes { Rows = rows }, ("gate_up", Upload(gateUp, _element).Address()), ("out", output.Address()));
+                    kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new MlpGatedActivationLaunch(GateUp: Upload(gateUp, _element).Address(), Out: output.Address()));
                     var gate = new float[rows * f];
                     var up = new float[rows * f];
                     for (int r = 0; r < rows; r++)
@@ -191,10 +188,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var x = Random(rows * f, 2);
                 var bias = spec.MlpBias ? Random(f, 0.5) : null;
                 var buffer = Upload(x, _element);
-                var arguments = new List<(string, KernelArgument)> { ("x", buffer.Address()) };
-                if (bias is not null)
-                    arguments.Add(("bias", Upload(bias, _element).Address()));
-                kernels.Launch(_stream.Stream, KernelNames.MlpActivation, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new MlpActivationLaunch(X: buffer.Address(), Bias: bias is null ? null : Upload(bias, _element).Address()));
                 var expected = (float[])x.Clone();
                 if (bias is not null)
                     owner._cpu.Add(owner._cpuStream, Matrix(expected, rows, f), Matrix(Enumerable.Range(0, rows).SelectMany(_ => bias).ToArray(), rows, f));
@@ -214,11 +208,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var values = Poisoned((long)batch * capacity * kvDim, _element);
                 var biasBuffer = bias is null ? null : Upload(bias, _element);
                 var qkvBuffer = Upload(qkv, _element);
-                var arguments = new List<(string, KernelArgument)> { ("qkv", qkvBuffer.Address()), ("q", query.Address()) };
-                if (biasBuffer is not null)
-                    arguments.Add(("qkv_bias", biasBuffer.Address()));
-                arguments.AddRange(Cache(keys, values, tokens, first, capacity));
-                kernels.Launch(_stream.Stream, KernelNames.QkvEpilogue, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
+                    Qkv: qkvBuffer.Address(), Q: query.Address(), KCache: keys.Address(), VCache: values.Address(),
+                    RowTokens: tokens, FirstPosition: first, CacheCapacity: capacity, QkvBias: biasBuffer?.Address()));
 
                 // Expected: bias added, RoPE (the model's inverse frequencies, scaled and rounded) on q and k, q scaled.
                 var expectedQ = new float[rows * H];
@@ -248,39 +240,37 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     Array.Copy(qkv, r * width + H, kv, r * 2 * kvDim, 2 * kvDim);
                 var recomputedKeys = Poisoned((long)batch * capacity * kvDim, _element);
                 var recomputedValues = Poisoned((long)batch * capacity * kvDim, _element);
-                arguments = new List<(string, KernelArgument)> { ("kv", Upload(kv, _element).Address()) };
-                if (biasBuffer is not null)
-                    arguments.Add(("kv_bias", biasBuffer.Address(H, 2 * kvDim)));
-                arguments.AddRange(Cache(recomputedKeys, recomputedValues, tokens, first, capacity));
-                kernels.Launch(_stream.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = rows }, arguments.ToArray());
+                kernels.Launch(_stream, new LaunchSizes { Rows = rows }, new KvRecomputeEpilogueLaunch(
+                    Kv: Upload(kv, _element).Address(), KCache: recomputedKeys.Address(), VCache: recomputedValues.Address(),
+                    RowTokens: tokens, FirstPosition: first, CacheCapacity: capacity, KvBias: biasBuffer?.Address(H, 2 * kvDim)));
                 double recomputeError = Math.Max(Error(Slots(Download(recomputedKeys), batch, tokens, first, capacity, kvDim), expectedK),
                     Error(Slots(Download(recomputedValues), batch, tokens, first, capacity, kvDim), expectedV));
                 return (Math.Max(qkvError, recomputeError), Invariant($"; qkv_epilogue {qkvError:E2}, kv_recompute_epilogue {recomputeError:E2}"));
             }
 
-            /// <summary>decode_attention with the given split (empty splits allowed), then attention_combine.</summary>
-            public (double, string) DecodeAttention(int batch, int length, DecodeSplit split)
+            /// <summary>decode_attention with the given partitions (empty partitions allowed), then attention_combine.</summary>
+            public (double, string) DecodeAttention(int batch, int length, DecodePartitions partitions)
             {
                 int kvDim = spec.KvDim, capacity = length + 5;
                 var q = Random(batch * H, 1);
                 var keys = Random(batch * capacity * kvDim, 1);
                 var values = Random(batch * capacity * kvDim, 1);
-                long partials = (long)batch * spec.Heads * split.Splits;
+                long partials = (long)batch * spec.Heads * partitions.Count;
                 var acc = Poisoned(partials * spec.HeadDim, CudaElementType.Float32);
                 var max = Poisoned(partials, CudaElementType.Float32);
                 var sum = Poisoned(partials, CudaElementType.Float32);
                 var output = Poisoned(batch * H, _element);
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
-                kernels.Launch(_stream.Stream, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = batch },
-                    ("q", Upload(scaledQ, CudaElementType.Float32).Address()), ("k_cache", Upload(keys, _element).Address()), ("v_cache", Upload(values, _element).Address()),
-                    ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()),
-                    ("length", length), ("tokens_per_split", split.TokensPerSplit), ("cache_capacity", capacity));
-                kernels.Launch(_stream.Stream, KernelNames.AttentionCombine, new LaunchSizes { Batch = batch },
-                    ("partial_acc", acc.Address()), ("partial_max", max.Address()), ("partial_sum", sum.Address()), ("out", output.Address()), ("splits", split.Splits));
+                kernels.Launch(_stream, new LaunchSizes { Partitions = partitions.Count, Batch = batch }, new DecodeAttentionLaunch(
+                    Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
+                    PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(),
+                    Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: capacity));
+                kernels.Launch(_stream, new LaunchSizes { Batch = batch }, new AttentionCombineLaunch(
+                    PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(), Out: output.Address(), Partitions: partitions.Count));
                 var expected = new float[batch * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, 1, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
                     new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, 1, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
-                return (Error(Download(output), expected), Invariant($"; {split.Splits} splits of {split.TokensPerSplit} tokens"));
+                return (Error(Download(output), expected), Invariant($"; {partitions.Count} partitions of {partitions.TokensPerPartition} tokens"));
             }
 
             public (double, string) PrefillAttention(int batch, int tokens)
@@ -291,22 +281,13 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var values = Random(batch * capacity * kvDim, 1);
                 var output = Poisoned(batch * tokens * H, _element);
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
-                kernels.Launch(_stream.Stream, KernelNames.PrefillAttention, new LaunchSizes { Tokens = tokens, Batch = batch },
-                    ("q", Upload(scaledQ, CudaElementType.Float32).Address()), ("k_cache", Upload(keys, _element).Address()), ("v_cache", Upload(values, _element).Address()),
-                    ("out", output.Address()), ("tokens", tokens), ("first_position", 0), ("cache_capacity", capacity));
+                kernels.Launch(_stream, new LaunchSizes { Tokens = tokens, Batch = batch }, new PrefillAttentionLaunch(
+                    Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
+                    Out: output.Address(), Tokens: tokens, FirstPosition: 0, CacheCapacity: capacity));
                 var expected = new float[batch * tokens * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, tokens, capacity, kvDim),
                     new DeviceMatrix(new CpuBuffer(values), 0, batch, tokens, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
                 return (Error(Download(output), expected), "");
-            }
-
-            private static IEnumerable<(string, KernelArgument)> Cache(CudaTensor keys, CudaTensor values, int tokens, int first, int capacity)
-            {
-                yield return ("k_cache", keys.Address());
-                yield return ("v_cache", values.Address());
-                yield return ("row_tokens", tokens);
-                yield return ("first_position", first);
-                yield return ("cache_capacity", capacity);
             }
 
             /// <summary>Tokens [first, first + tokens) of every sequence of a [batch][capacity][width] cache, dense.</summary>
@@ -332,7 +313,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>());
                 else
                     BFloat16.Round(values, staging.AsSpan<ushort>());
-                _stream.Stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
+                _stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
                 _stream.Synchronize();
                 return tensor;
             }
@@ -340,7 +321,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             private CudaTensor Poisoned(long elements, CudaElementType type)
             {
                 var tensor = device.Allocate(elements, type);
-                _stream.Stream.FillAsync(tensor.Memory, Poison);
+                _stream.FillAsync(tensor.Memory, Poison);
                 return tensor;
             }
 
