@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace Kvpr.Kernels.Tests;
 
 /// <summary>
-/// The models the kernels are checked for: the seven fixture checkpoints (tests/fixtures/README.md, whose config.json
-/// HuggingFaceConfigTests reads into these specs), OPT-6.7B, and Qwen2's q, k, v biases with Llama 3 RoPE scaling in bf16.
+/// The models the kernels are checked for: the seven fixture checkpoints with the dimensions of tests/fixtures/README.md,
+/// OPT-6.7B, and Qwen2's q, k, v biases with Llama 3 RoPE scaling in bf16.
 /// </summary>
 internal static class FixtureSpecs
 {
