@@ -45,6 +45,10 @@ public class RunCommandTests
     [InlineData("opt-tiny", "none", "row")]
     [InlineData("llama-tiny", "0.5", "column")]
     [InlineData("llama-tiny-gqa", "auto", "row")]
+    [InlineData("llama3-tiny", "0.5", "row")]
+    [InlineData("llama-linear-tiny", "all", "column")]
+    [InlineData("mistral-tiny", "auto", "column")]
+    [InlineData("qwen2-tiny", "none", "row")]
     public void Checkpoint_run_reproduces_the_hugging_face_greedy_tokens(string fixture, string split, string schedule)
     {
         var (prompts, generated) = Reference(fixture);

@@ -8,7 +8,8 @@ namespace Kvpr.Cli.Tests;
 
 /// <summary>
 /// Text on the command line: <c>kvpr tokenize</c> against AutoTokenizer's ids and text (tests/fixtures/tokenizers),
-/// <c>kvpr run --prompt</c> on opt-tiny with the gpt2-style fixture tokenizer beside it, and the built-in demo.
+/// <c>kvpr run --prompt</c> on opt-tiny with the gpt2-style fixture tokenizer beside it and on the family fixtures with
+/// their own tokenizers, and the built-in demo.
 /// </summary>
 public sealed class TextCommandTests : IDisposable
 {
@@ -37,9 +38,9 @@ public sealed class TextCommandTests : IDisposable
     }
 
     /// <summary>A case of the fixture: a text with AutoTokenizer's ids (special tokens added) and plain ids' decoded text.</summary>
-    private static (string Text, int[] Ids, int[] IdsPlain, string Decoded) Case(string text)
+    private static (string Text, int[] Ids, int[] IdsPlain, string Decoded) Case(string text, string? tokenizerFolder = null)
     {
-        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(TokenizerFolder, "cases.json")));
+        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(tokenizerFolder ?? TokenizerFolder, "cases.json")));
         var found = cases.RootElement.EnumerateArray().First(c => c.GetProperty("text").GetString() == text);
         int[] Ids(string name) => found.GetProperty(name).EnumerateArray().Select(id => id.GetInt32()).ToArray();
         return (text, Ids("ids"), Ids("ids_plain"), found.GetProperty("decoded").GetString()!);
@@ -106,6 +107,27 @@ public sealed class TextCommandTests : IDisposable
         var (_, decoded, _) = Run("tokenize", _checkpoint.FullName, "--decode", string.Join(",", tokens), "--no-special-tokens");
         text.ShouldBe(decoded.TrimEnd('\r', '\n'));
         json.GetProperty("finishReasons")[0].GetString().ShouldBeOneOf("length", "eos");
+    }
+
+    /// <summary>The family fixtures carry the tokenizer of their style (tests/fixtures/README.md): its copy in tests/fixtures/tokenizers has AutoTokenizer's ids.</summary>
+    [Theory]
+    [InlineData("llama3-tiny", "llama3")]
+    [InlineData("mistral-tiny", "llama2")]
+    [InlineData("qwen2-tiny", "qwen2")]
+    public void Family_fixtures_run_text_prompts_with_their_own_tokenizer(string fixture, string style)
+    {
+        var prompt = Case("Hello world", Path.Combine(FixturesFolder, "tokenizers", style));
+        string checkpoint = Path.Combine(FixturesFolder, fixture);
+
+        var (exitCode, output, error) = Run("run", checkpoint, "--prompt", prompt.Text, "--max-new-tokens", "5", "--json");
+
+        exitCode.ShouldBe(0, error);
+        var json = JsonDocument.Parse(output).RootElement;
+        json.GetProperty("prompts")[0].EnumerateArray().Select(id => id.GetInt32()).ShouldBe(prompt.Ids);
+        var tokens = json.GetProperty("tokens")[0].EnumerateArray().Select(id => id.GetInt32()).ToArray();
+        tokens.Length.ShouldBeInRange(1, 5);
+        var (_, decoded, _) = Run("tokenize", checkpoint, "--decode", string.Join(",", tokens), "--no-special-tokens");
+        json.GetProperty("texts")[0].GetString().ShouldBe(decoded.TrimEnd('\r', '\n'));
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace Kvpr.Kernels.Tests;
 
 /// <summary>
-/// The models the kernels are checked for: the three fixture checkpoints (tests/fixtures/README.md), OPT-6.7B, and
-/// tiny models of the other families: Mistral with a sliding window, Qwen2 with q, k, v biases and Llama 3 RoPE scaling in bf16.
+/// The models the kernels are checked for: the seven fixture checkpoints with the dimensions of tests/fixtures/README.md,
+/// OPT-6.7B, and Qwen2's q, k, v biases with Llama 3 RoPE scaling in bf16.
 /// </summary>
 internal static class FixtureSpecs
 {
@@ -16,7 +16,23 @@ internal static class FixtureSpecs
 
     public static ModelSpec Opt6_7B => ModelCatalog.Get("opt-6.7b");
 
-    public static ModelSpec MistralWindow => ModelSpec.Mistral("mistral-window", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128, slidingWindow: 8);
+    public static ModelSpec Llama3Tiny => ModelSpec.Llama("llama3-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+        ropeTheta: 500000, tiedEmbeddings: true) with
+    {
+        RopeScaling = RopeScaling.Llama3, RopeScalingFactor = 8, RopeLowFrequencyFactor = 1, RopeHighFrequencyFactor = 4, RopeOriginalMaxPositions = 64,
+        WeightType = WeightType.BFloat16,
+    };
+
+    public static ModelSpec LlamaLinearTiny => ModelSpec.Llama("llama-linear-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 4, ffnHidden: 192, vocab: 512, maxPositions: 128) with
+    {
+        RopeScaling = RopeScaling.Linear, RopeScalingFactor = 2,
+    };
+
+    public static ModelSpec MistralTiny => ModelSpec.Mistral("mistral-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+        normEps: 1e-5, slidingWindow: 8);
+
+    public static ModelSpec Qwen2Tiny => ModelSpec.Qwen2("qwen2-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+        ropeTheta: 1e6, tiedEmbeddings: true);
 
     public static ModelSpec Qwen2Llama3 => ModelSpec.Qwen2("qwen2-llama3", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128, tiedEmbeddings: true) with
     {
@@ -29,8 +45,11 @@ internal static class FixtureSpecs
         yield return new object[] { "opt-tiny" };
         yield return new object[] { "llama-tiny" };
         yield return new object[] { "llama-tiny-gqa" };
+        yield return new object[] { "llama3-tiny" };
+        yield return new object[] { "llama-linear-tiny" };
+        yield return new object[] { "mistral-tiny" };
+        yield return new object[] { "qwen2-tiny" };
         yield return new object[] { "opt-6.7b" };
-        yield return new object[] { "mistral-window" };
         yield return new object[] { "qwen2-llama3" };
     }
 
@@ -39,7 +58,10 @@ internal static class FixtureSpecs
         "opt-tiny" => OptTiny,
         "llama-tiny" => LlamaTiny,
         "llama-tiny-gqa" => LlamaTinyGqa,
-        "mistral-window" => MistralWindow,
+        "llama3-tiny" => Llama3Tiny,
+        "llama-linear-tiny" => LlamaLinearTiny,
+        "mistral-tiny" => MistralTiny,
+        "qwen2-tiny" => Qwen2Tiny,
         "qwen2-llama3" => Qwen2Llama3,
         _ => Opt6_7B,
     };

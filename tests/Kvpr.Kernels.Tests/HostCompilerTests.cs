@@ -14,7 +14,10 @@ public class HostCompilerTests
     [InlineData("llama-tiny", WeightType.Float16)]
     [InlineData("llama-tiny-gqa", WeightType.BFloat16)]
     [InlineData("opt-6.7b", WeightType.Float16)]
-    [InlineData("mistral-window", WeightType.Float16)]
+    [InlineData("llama3-tiny", WeightType.BFloat16)]
+    [InlineData("llama-linear-tiny", WeightType.Float16)]
+    [InlineData("mistral-tiny", WeightType.Float16)]
+    [InlineData("qwen2-tiny", WeightType.Float16)]
     [InlineData("qwen2-llama3", WeightType.BFloat16)]
     public void Emitted_source_passes_gxx_syntax_and_type_checks(string model, WeightType weights)
     {

@@ -32,7 +32,7 @@ public class KernelEmitterTests
     [InlineData("opt-6.7b", new[] { KernelNames.MlpActivation, KernelNames.ResidualAddBias })]
     [InlineData("llama-tiny", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
     [InlineData("llama-tiny-gqa", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
-    [InlineData("mistral-window", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("mistral-tiny", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
     [InlineData("qwen2-llama3", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
     public void Each_needed_entry_point_is_declared_exactly_once_and_no_other(string model, string[] architectureEntryPoints)
     {

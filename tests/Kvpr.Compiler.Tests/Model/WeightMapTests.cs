@@ -21,6 +21,10 @@ public class WeightMapTests
     [InlineData("opt-tiny")]
     [InlineData("llama-tiny")]
     [InlineData("llama-tiny-gqa")]
+    [InlineData("llama3-tiny")]
+    [InlineData("llama-linear-tiny")]
+    [InlineData("mistral-tiny")]
+    [InlineData("qwen2-tiny")]
     public void Names_and_shapes_match_the_hugging_face_fixture(string fixture)
     {
         var stored = ReadSafetensorsHeader(fixture)
@@ -97,6 +101,10 @@ public class WeightMapTests
         "opt-tiny" => ModelSpec.Opt(fixture, hidden: 64, layers: 2, heads: 4, ffnHidden: 256, vocab: 512, maxPositions: 128),
         "llama-tiny" => ModelSpec.Llama(fixture, hidden: 64, layers: 2, heads: 4, kvHeads: 4, ffnHidden: 192, vocab: 512, maxPositions: 128),
         "llama-tiny-gqa" => ModelSpec.Llama(fixture, hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128),
+        "llama3-tiny" => ModelSpec.Llama(fixture, hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128, tiedEmbeddings: true),
+        "llama-linear-tiny" => ModelSpec.Llama(fixture, hidden: 64, layers: 2, heads: 4, kvHeads: 4, ffnHidden: 192, vocab: 512, maxPositions: 128),
+        "mistral-tiny" => ModelSpec.Mistral(fixture, hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128, slidingWindow: 8),
+        "qwen2-tiny" => ModelSpec.Qwen2(fixture, hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128, tiedEmbeddings: true),
         _ => throw new ArgumentException(fixture),
     };
 

@@ -17,6 +17,10 @@ public class BlueprintEquivalenceTests
         { "opt-tiny", ModelSources.OptTiny, "Fixtures.OptTiny" },
         { "llama-tiny", ModelSources.LlamaTiny, "Fixtures.LlamaTiny" },
         { "llama-tiny-gqa", ModelSources.LlamaTinyGqa, "Fixtures.LlamaTinyGqa" },
+        { "llama3-tiny", ModelSources.Llama3Tiny, "Fixtures.Llama3Tiny" },
+        { "llama-linear-tiny", ModelSources.LlamaLinearTiny, "Fixtures.LlamaLinearTiny" },
+        { "mistral-tiny", ModelSources.MistralTiny, "Fixtures.MistralTiny" },
+        { "qwen2-tiny", ModelSources.Qwen2Tiny, "Fixtures.Qwen2Tiny" },
     };
 
     [Theory]

@@ -8,9 +8,7 @@ namespace Kvpr.Runtime.Tests.Checkpoints;
 public class CheckpointTests
 {
     [Theory]
-    [InlineData("opt-tiny")]
-    [InlineData("llama-tiny")]
-    [InlineData("llama-tiny-gqa")]
+    [MemberData(nameof(Fixtures.Cases), MemberType = typeof(Fixtures))]
     public void Every_fixture_validates_against_the_weight_map_of_its_config(string fixture)
     {
         string folder = Fixtures.Folder(fixture);

@@ -6,7 +6,11 @@ namespace Kvpr.Runtime.Tests.Checkpoints;
 /// <summary>The reference checkpoints in tests/fixtures and scratch folders to corrupt copies of them in.</summary>
 internal static class Fixtures
 {
-    public static readonly string[] Names = { "opt-tiny", "llama-tiny", "llama-tiny-gqa" };
+    /// <summary>Every checkpoint with Hugging Face references (tests/fixtures/README.md): the one list the fixture tests run over.</summary>
+    public static readonly string[] Names = { "opt-tiny", "llama-tiny", "llama-tiny-gqa", "llama3-tiny", "llama-linear-tiny", "mistral-tiny", "qwen2-tiny" };
+
+    /// <summary><see cref="Names"/> as theory data.</summary>
+    public static TheoryData<string> Cases() => new(Names);
 
     public static string Folder(string fixture) => Path.Combine(Root, fixture);
 

@@ -15,6 +15,18 @@ public class HuggingFaceConfigTests
             normEps: 1e-5, ropeTheta: 10000));
         Read("llama-tiny-gqa").ShouldBe(ModelSpec.Llama("llama-tiny-gqa", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
             normEps: 1e-5, ropeTheta: 10000));
+        Read("llama3-tiny").ShouldBe(ModelSpec.Llama("llama3-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+            normEps: 1e-5, ropeTheta: 500000, tiedEmbeddings: true) with
+        {
+            RopeScaling = RopeScaling.Llama3, RopeScalingFactor = 8, RopeLowFrequencyFactor = 1, RopeHighFrequencyFactor = 4, RopeOriginalMaxPositions = 64,
+            WeightType = WeightType.BFloat16,
+        });
+        Read("llama-linear-tiny").ShouldBe(ModelSpec.Llama("llama-linear-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 4, ffnHidden: 192, vocab: 512, maxPositions: 128,
+            normEps: 1e-5, ropeTheta: 10000) with { RopeScaling = RopeScaling.Linear, RopeScalingFactor = 2 });
+        Read("mistral-tiny").ShouldBe(ModelSpec.Mistral("mistral-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+            normEps: 1e-5, ropeTheta: 10000, slidingWindow: 8));
+        Read("qwen2-tiny").ShouldBe(ModelSpec.Qwen2("qwen2-tiny", hidden: 64, layers: 2, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128,
+            normEps: 1e-6, ropeTheta: 1e6, tiedEmbeddings: true));
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public class InputFuzzTests(ITestOutputHelper output)
     [Theory]
     [InlineData("opt-tiny")]
     [InlineData("llama-tiny-gqa")]
+    [InlineData("llama3-tiny")]
+    [InlineData("mistral-tiny")]
+    [InlineData("qwen2-tiny")]
     public void Mutated_configs_end_in_a_spec_or_a_CheckpointException(string fixture)
     {
         string original = File.ReadAllText(Path.Combine(Fixtures.Folder(fixture), HuggingFaceConfig.FileName));

@@ -12,35 +12,56 @@ namespace Kvpr.Runtime.Tests.Generation;
 /// </summary>
 public class BlueprintEngineTests
 {
+    /// <summary>The fixture of the tests that alter a blueprint.</summary>
     private static readonly FixtureReference Reference = FixtureReference.Get("opt-tiny");
 
-    private static EngineBlueprint Compile(Objective objective = Objective.Latency, int microBatches = 1) =>
-        EngineBlueprint.Compile(Reference.Spec, HardwareProfiles.Default, new DecodeWorkload
+    private static EngineBlueprint Compile(Objective objective = Objective.Latency, int microBatches = 1) => Compile(Reference, objective, microBatches);
+
+    private static EngineBlueprint Compile(FixtureReference reference, Objective objective, int microBatches) =>
+        EngineBlueprint.Compile(reference.Spec, HardwareProfiles.Default, new DecodeWorkload
         {
             Objective = objective,
-            Batch = Reference.Prompts.Length / microBatches,
+            Batch = reference.Prompts.Length / microBatches,
             MicroBatches = microBatches,
-            PromptLength = Reference.PromptLength,
-            MaxNewTokens = Reference.NewTokens,
+            PromptLength = reference.PromptLength,
+            MaxNewTokens = reference.NewTokens,
         });
 
-    private static GenerationResult Generate(Engine engine) => engine.Generate(Reference.Prompts,
-        new GenerationOptions { MaxNewTokens = Reference.NewTokens, StopOnEos = false, CaptureLogits = true, RecordTimeline = true });
+    private static GenerationResult Generate(Engine engine) => Generate(engine, Reference);
+
+    private static GenerationResult Generate(Engine engine, FixtureReference reference) => engine.Generate(reference.Prompts,
+        new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false, CaptureLogits = true, RecordTimeline = true });
+
+    public static TheoryData<string, Objective, int> Cases()
+    {
+        var data = new TheoryData<string, Objective, int>();
+        foreach (string fixture in Checkpoints.Fixtures.Names)
+        {
+            data.Add(fixture, Objective.Latency, 1);
+            data.Add(fixture, Objective.Throughput, 2);
+        }
+        return data;
+    }
 
     [Theory]
-    [InlineData(Objective.Latency, 1)]
-    [InlineData(Objective.Throughput, 2)]
-    public void Each_step_runs_the_blueprints_own_graph_and_matches_hugging_face(Objective objective, int microBatches)
+    [MemberData(nameof(Cases))]
+    public void Each_step_runs_the_blueprints_own_graph_and_matches_hugging_face(string fixture, Objective objective, int microBatches)
     {
-        var blueprint = Compile(objective, microBatches);
-        using var engine = blueprint.CreateEngine(Reference.Weights);
+        var reference = FixtureReference.Get(fixture);
+        var blueprint = Compile(reference, objective, microBatches);
+        using var engine = blueprint.CreateEngine(reference.Weights);
 
-        var result = Generate(engine);
+        var result = Generate(engine, reference);
 
         engine.Blueprint.ShouldBeSameAs(blueprint);
         var planned = objective == Objective.Latency ? blueprint.RowByRowGraph : blueprint.ColumnByColumnGraph;
         result.Steps.ShouldAllBe(step => ReferenceEquals(step.Timeline!.Graph, planned));
-        result.Tokens.ShouldBe(Reference.GeneratedTokens);
+        result.Tokens.ShouldBe(reference.GeneratedTokens);
+        for (int s = 0; s < reference.Prompts.Length; s++)
+        {
+            FixtureReference.WorstDifference(result.Logits!.Prefill[s], reference.PrefillLogits[s]).ShouldBeLessThan(1e-4f, $"prefill logits of sequence {s}");
+            FixtureReference.WorstDifference(result.Logits.Generated[s], reference.StepLogits[s]).ShouldBeLessThan(1e-4f, $"step logits of sequence {s}");
+        }
         // The CPU backend launches no generated kernels.
         engine.KernelSourceHash.ShouldBeNull();
     }

@@ -15,6 +15,10 @@ public class SplitInvarianceTests
     [InlineData("opt-tiny", 1)]
     [InlineData("llama-tiny", 2)]
     [InlineData("llama-tiny-gqa", 3)]
+    [InlineData("llama3-tiny", 4)]
+    [InlineData("llama-linear-tiny", 5)]
+    [InlineData("mistral-tiny", 6)]
+    [InlineData("qwen2-tiny", 7)]
     public void Random_splits_give_the_logits_of_transferring_everything(string fixture, int seed)
     {
         var reference = FixtureReference.Get(fixture);
@@ -41,6 +45,7 @@ public class SplitInvarianceTests
     [Theory]
     [InlineData("opt-tiny")]
     [InlineData("llama-tiny-gqa")]
+    [InlineData("mistral-tiny")]
     public void Keeping_a_layers_kv_on_the_device_gives_the_same_logits(string fixture)
     {
         var reference = FixtureReference.Get(fixture);
