@@ -48,6 +48,13 @@ namespace Kvpr.Runtime.Cuda
             _bound = (stream.Raw, workspace.Address, workspace.Bytes);
         }
 
+        /// <summary>Back to the default stream and cuBLAS's own workspace, before the bound stream and workspace are released.</summary>
+        public void Unbind()
+        {
+            Cublas.Check(Cublas.cublasSetStream_v2(Handle.DangerousGetHandle(), IntPtr.Zero), nameof(Cublas.cublasSetStream_v2));
+            _bound = null;
+        }
+
         /// <summary>y = x·Wᵀ with x [m,k], W [n,k], y [m,n], all row-major fp16; sums in fp32.</summary>
         public void MultiplyTransposed(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, int m, int n, int k) =>
             MultiplyTransposedBatched(x, 0, 0, weight, y, 0, 0, batches: 1, m, n, k);

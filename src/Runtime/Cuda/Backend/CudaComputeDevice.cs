@@ -131,7 +131,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         public IDisposable AllocationScope()
         {
             Cuda.MakeCurrent();
-            return new ReservationScope(this, _resources.Scope());
+            return new GenerationScope(this, _resources.Scope());
         }
 
         /// <summary>Loaded code lives as long as the device.</summary>
@@ -186,13 +186,23 @@ namespace Kvpr.Runtime.Cuda.Backend
             Cuda.Dispose();
         }
 
-        /// <summary>Ends the reservation with the scope that made it, before the scope releases (or keeps) its block.</summary>
-        private sealed class ReservationScope(CudaComputeDevice device, IDisposable scope) : IDisposable
+        /// <summary>
+        /// Ends what a generation set up, the reservation and cuBLAS's binding to its stream and workspace, before the
+        /// scope releases (or keeps) them: the handle outlives them and must not point at them.
+        /// </summary>
+        private sealed class GenerationScope(CudaComputeDevice device, IDisposable scope) : IDisposable
         {
             public void Dispose()
             {
                 device._arena = null;
-                scope.Dispose();
+                try
+                {
+                    device.Gemm.Unbind();
+                }
+                finally
+                {
+                    scope.Dispose();
+                }
             }
         }
 
