@@ -27,7 +27,15 @@ namespace Kvpr.Runtime.Cuda.Backend
             ElementType = elementType;
             _resources = new ScopedResources(device.Synchronize, e => e is CudaException { Library: CudaLibrary.Driver, Code: OutOfMemory });
             // Created with the device, not in a generation: the handle's own memory is the engine's (the plan's reserve).
-            Gemm = _resources.Track(new CublasGemm(device));
+            try
+            {
+                Gemm = _resources.Track(new CublasGemm(device));
+            }
+            catch
+            {
+                device.Dispose();   // this device owns it, but will not be there to dispose it
+                throw;
+            }
         }
 
         public CudaDevice Cuda { get; }
