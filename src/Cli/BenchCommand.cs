@@ -36,6 +36,11 @@ namespace Kvpr.Cli
                 DefaultValueFactory = _ => "latency",
             };
             objective.AcceptOnlyFromAmong("latency", "throughput");
+            var generations = new Option<int>("--generations")
+            {
+                Description = "Generations per mode on one engine: each after the first generates the first token only, and its time (prefill, with the host store and device memory kept from the first) is reported next to the first's and the predicted prefill.",
+                DefaultValueFactory = _ => 1,
+            };
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
             var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
             var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
@@ -43,7 +48,7 @@ namespace Kvpr.Cli
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
-                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, objective, warmup, seed, machine, dryRun, hfResults, output, traceDir,
+                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, objective, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
             };
             command.SetAction(parse =>
             {
@@ -52,7 +57,7 @@ namespace Kvpr.Cli
                 {
                     var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens),
                         parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(gpuMemory), parse.GetValue(objective) == "throughput",
-                        parse.GetValue(warmup), parse.GetValue(seed),
+                        parse.GetValue(warmup), parse.GetValue(generations), parse.GetValue(seed),
                         parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
                     return Run(settings, parse.InvocationConfiguration.Output, error);
                 }
@@ -66,7 +71,7 @@ namespace Kvpr.Cli
         }
 
         private sealed record BenchSettings(string? Model, int Batch, int Prompt, int NewTokens, string Modes, string Device, string Profile,
-            long? GpuMemory, bool Throughput, int Warmup, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
+            long? GpuMemory, bool Throughput, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
 
         private static int Run(BenchSettings settings, TextWriter output, TextWriter error)
         {
@@ -78,6 +83,7 @@ namespace Kvpr.Cli
             };
             if (settings.Warmup < 0)
                 throw new UsageException($"--warmup must be at least 0, but is {settings.Warmup}.");
+            Positive(settings.Generations, "--generations");
             var modes = ParseModes(settings.Modes);
             var profile = HardwareProfiles.Resolve(settings.Profile);
             var cases = settings.Model is { } name
@@ -105,7 +111,7 @@ namespace Kvpr.Cli
                         weights ??= RandomWeights.Create(workload.Spec, settings.Seed);
                         try
                         {
-                            measured = BenchMeasurement.Run(plan, device, weights, settings.Warmup, settings.Seed);
+                            measured = BenchMeasurement.Run(plan, device, weights, settings.Warmup, settings.Seed, settings.Generations);
                         }
                         catch (InsufficientMemoryException e)
                         {

@@ -127,10 +127,11 @@ public class BenchCommandTests
         try
         {
             var (exitCode, output, _) = Run("bench", "--device", "cpu", "--model", "kvpr-tiny", "--batch", "2", "--prompt", "16",
-                "--new-tokens", "9", "--out", file);
+                "--new-tokens", "9", "--generations", "2", "--out", file);
 
             exitCode.ShouldBe(0);
             output.ShouldContain("(c) offloaded, planned split");
+            output.ShouldContain("kvpr-tiny batch 2 prompt 16 +9 (c): first token ");
             using var json = JsonDocument.Parse(File.ReadAllText(file));
             var rows = json.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("mode").GetString()!);
             rows.Keys.OrderBy(k => k).ShouldBe(new[] { "a", "b", "c" });
@@ -140,6 +141,10 @@ public class BenchCommandTests
                 steps.GetProperty("steps").GetInt32().ShouldBe(3); // 8 decode steps: 2 warm-up, 3 timed, 3 recording the timeline
                 steps.GetProperty("p50").GetDouble().ShouldBeGreaterThan(0);
                 row.GetProperty("tokensPerSecond").GetDouble().ShouldBe(2 * 1e3 / steps.GetProperty("mean").GetDouble(), 1e-6);
+                // The second generation on the engine: its first token's time, against the predicted prefill.
+                double second = row.GetProperty("laterPrefillMs").EnumerateArray().ShouldHaveSingleItem().GetDouble();
+                second.ShouldBeGreaterThan(0);
+                row.GetProperty("secondPrefillOverPredicted").GetDouble().ShouldBe(second / row.GetProperty("predictedPrefillMs").GetDouble(), 1e-9);
             }
             // Timed steps see s' = 18, 19, 20. (a) keeps KV on the device; (b) moves K and V of 4 layers, 2 sequences,
             // 256 wide, 4 bytes an element on the CPU backend.
@@ -236,6 +241,7 @@ public class BenchCommandTests
     [Theory]
     [InlineData("--modes", "a,x", "'x'")]
     [InlineData("--new-tokens", "1", "2 new tokens")]
+    [InlineData("--generations", "0", "--generations must be at least 1, but is 0.")]
     [InlineData("--device", "tpu", "--device")]
     [InlineData("--model", "gpt-5", "'gpt-5'")]
     [InlineData("--prompt", "4096", "PromptLength (4096) exceeds the model's MaxPositions (2048).")]

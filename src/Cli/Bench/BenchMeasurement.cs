@@ -15,19 +15,25 @@ namespace Kvpr.Cli.Bench
     /// <see cref="StreamBusyMs"/> is, per stream, the mean time its nodes ran in them, <see cref="RecordedStepMs"/>
     /// their mean wall-clock time; <see cref="DeviceStepMs"/> runs from a recorded step's start to its last node's
     /// end. <see cref="PrefillMs"/> runs from the call to Generate to the prefill's report, so it includes allocating
-    /// (pinning) the host store.
+    /// (pinning) the host store; <see cref="LaterPrefillMs"/> is the same time for each later generation of the same
+    /// prompts on the same engine, which generate their first token only and find the first one's host store and
+    /// device block kept for them.
     /// </summary>
     /// <param name="TracedStep">The first recorded step, with its timeline, for the measured trace.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
-        double PrefillMs, double GenerationMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep)
+        double PrefillMs, double GenerationMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep,
+        IReadOnlyList<double> LaterPrefillMs)
     {
         public const int RecordedSteps = 3;
 
         /// <summary>The share of a recorded step's time <paramref name="stream"/> was busy.</summary>
         public double BusyShare(StreamKind stream) => StreamBusyMs[stream] / RecordedStepMs;
 
-        /// <summary>Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after <paramref name="warmupSteps"/>.</summary>
-        public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed)
+        /// <summary>
+        /// Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after
+        /// <paramref name="warmupSteps"/>, then times the first token of <paramref name="generations"/> − 1 more generations on the engine.
+        /// </summary>
+        public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed, int generations)
         {
             var workload = plan.Case;
             if (workload.DecodeSteps <= warmupSteps + RecordedSteps)
@@ -62,9 +68,19 @@ namespace Kvpr.Cli.Bench
             var recorded = reports.Skip(firstRecorded).Select(r => r.Step).ToArray();
             var timelines = recorded.Select(step => step.Timeline!).ToArray();
             var busyMs = timelines[0].Graph.Streams.ToDictionary(stream => stream, stream => timelines.Average(t => t.BusyMicroseconds(stream)) / 1e3);
+            var laterPrefillMs = Enumerable.Range(1, generations - 1).Select(_ => FirstTokenMs(engine, prompts)).ToArray();
             return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
                 timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds,
-                Stopwatch.GetElapsedTime(start, reports[^1].Timestamp).TotalMilliseconds, busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0]);
+                Stopwatch.GetElapsedTime(start, reports[^1].Timestamp).TotalMilliseconds, busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0],
+                laterPrefillMs);
+        }
+
+        /// <summary>From the call to Generate to the prefill's report, for a generation of the first token only.</summary>
+        private static double FirstTokenMs(Engine engine, int[][] prompts)
+        {
+            long start = Stopwatch.GetTimestamp(), prefilled = 0;
+            engine.Generate(prompts, new GenerationOptions { MaxNewTokens = 1 }, progress: new Synchronous<StepStatistics>(_ => prefilled = Stopwatch.GetTimestamp()));
+            return Stopwatch.GetElapsedTime(start, prefilled).TotalMilliseconds;
         }
 
         /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>

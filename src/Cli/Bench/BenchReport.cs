@@ -77,6 +77,11 @@ namespace Kvpr.Cli.Bench
                 json["hostToDeviceBytesPerStep"] = m.HostToDeviceBytesPerStep;
                 json["deviceToHostBytesPerStep"] = m.DeviceToHostBytesPerStep;
                 json["prefillMs"] = m.PrefillMs;
+                if (m.LaterPrefillMs.Count > 0)
+                {
+                    json["laterPrefillMs"] = new JsonArray(m.LaterPrefillMs.Select(ms => (JsonNode?)ms).ToArray());
+                    json["secondPrefillOverPredicted"] = row.SecondPrefillRatio;
+                }
                 json["gpuBusyShare"] = m.BusyShare(StreamKind.Compute);
                 json["streamBusyShare"] = StreamObject(m.StreamBusyMs.Keys, m.BusyShare);
                 json["streamBusyMs"] = StreamObject(m.StreamBusyMs.Keys, stream => m.StreamBusyMs[stream]);
@@ -106,6 +111,8 @@ namespace Kvpr.Cli.Bench
                 var m = row.Measured;
                 text.AppendLine(Invariant($"{row.Case,-44} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {Number(row.GenerationTokensPerSecond, "F1"),9} {row.Plan.PredictedGenerationTokensPerSecond,9:F1} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {row.Plan.Residency.WeightResidentLayers,5} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
             }
+            foreach (var row in Rows.Where(r => r.Measured?.LaterPrefillMs.Count > 0))
+                text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): first token {row.Measured!.PrefillMs:F1} ms in the first generation (host store pinned), {string.Join(", ", row.Measured.LaterPrefillMs.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms in the later ones on the same engine; predicted prefill (compute and store) {row.Plan.PredictedPrefillMs:F1} ms, second over predicted {row.SecondPrefillRatio:F2}."));
             foreach (var hf in MatchingBaselines.Where(h => h.Cache == "offloaded"))
                 text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-44} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
 

@@ -14,6 +14,9 @@ namespace Kvpr.Cli.Bench
         /// <summary>Predicted over measured step time: 1 is a perfect prediction.</summary>
         public double? PredictionRatio => Measured is { } m ? Plan.PredictedMsPerStep / m.Steps.MeanMs : null;
 
+        /// <summary>The second generation's first-token time over the predicted prefill (compute and store): near 1 when nothing is pinned again.</summary>
+        public double? SecondPrefillRatio => Measured is { LaterPrefillMs.Count: > 0 } m ? m.LaterPrefillMs[0] / Plan.PredictedPrefillMs : null;
+
         /// <summary>Measured step time over the mode's floor: 1 is the floor reached.</summary>
         public double? FloorRatio => Measured is { } m && Plan.FloorMs > 0 ? m.Steps.MeanMs / Plan.FloorMs : null;
     }

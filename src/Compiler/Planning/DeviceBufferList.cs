@@ -17,6 +17,18 @@ namespace Kvpr.Planning
         /// </summary>
         public const int MinTokensPerPartition = 128;
 
+        /// <summary>Bytes of the GEMM library's workspace (<see cref="DeviceBufferRole.LibraryWorkspace"/>).</summary>
+        public const long LibraryWorkspaceBytes = 32L << 20;
+
+        /// <summary>
+        /// Where a device buffer may start: a generation's buffers are carved from one block, each at a multiple of
+        /// this (cuMemAlloc's own alignment, which vectorised loads and cuBLAS's fast paths rely on).
+        /// </summary>
+        public const int AlignmentBytes = 256;
+
+        /// <summary><paramref name="bytes"/> rounded up to <see cref="AlignmentBytes"/>: what one buffer takes of a block.</summary>
+        public static long Aligned(long bytes) => checked((bytes + AlignmentBytes - 1) / AlignmentBytes * AlignmentBytes);
+
         /// <summary>Everything, in allocation order, for <paramref name="residency"/>.</summary>
         public static IReadOnlyList<PlannedBuffer> For(ModelSpec spec, DeviceBufferShape shape, Residency residency)
         {
@@ -34,7 +46,7 @@ namespace Kvpr.Planning
 
         public static long Bytes(IEnumerable<PlannedBuffer> buffers) => buffers.Sum(b => b.Bytes);
 
-        /// <summary>What every plan holds: outer weights, per micro-batch hidden states, logits and token ids, compute scratch.</summary>
+        /// <summary>What every plan holds: outer weights, per micro-batch hidden states, logits and token ids, compute scratch, the GEMM library's workspace.</summary>
         public static IEnumerable<PlannedBuffer> Fixed(ModelSpec spec, DeviceBufferShape shape)
         {
             int p = spec.ElementBytes, single = sizeof(float);
@@ -60,6 +72,7 @@ namespace Kvpr.Planning
             yield return new(DeviceBufferRole.PartialMaxima, 0, partials, single);
             yield return new(DeviceBufferRole.PartialSums, 0, partials, single);
             yield return new(DeviceBufferRole.GreedyTokens, 0, shape.MaxBatch, single);
+            yield return new(DeviceBufferRole.LibraryWorkspace, 0, LibraryWorkspaceBytes / single, single);
         }
 
         /// <summary>The weights of one layer kept on the GPU.</summary>

@@ -63,6 +63,12 @@ namespace Kvpr.Planning
         /// <summary>Scratch: gate and up projections of a gated MLP, [rows][2·ffn]. Index 0.</summary>
         GateUp,
 
+        /// <summary>
+        /// The GEMM library's workspace (cuBLAS's, handed to it so it allocates nothing itself), 32 MiB: cuBLAS's
+        /// recommended size on Hopper, more than it asks for on older GPUs. Index 0: only the compute stream runs GEMMs.
+        /// </summary>
+        LibraryWorkspace,
+
         /// <summary>fp32 partial outputs of split decode attention, [batch][heads][splits][headDim]. Index 0.</summary>
         PartialAccumulators,
 

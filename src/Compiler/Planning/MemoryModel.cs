@@ -6,12 +6,15 @@ namespace Kvpr.Planning
     /// <summary>
     /// GPU memory a plan occupies: the buffers of <see cref="DeviceBufferList"/> (resident weights and KV, the
     /// staging buffers that streamed layers cross through, embeddings and head, activations and scratch) and a
-    /// reserve for the CUDA context and library workspaces. Sized for the workload's longest sequence.
+    /// reserve for the CUDA context and libraries. Sized for the workload's longest sequence.
     /// </summary>
     public sealed class MemoryModel
     {
-        /// <summary>CUDA context, cuBLAS workspace and allocator slack that no plan can use.</summary>
-        public const long RuntimeReserveBytes = 512L << 20;
+        /// <summary>
+        /// The CUDA context, loaded kernels, cuBLAS's handle and allocator slack that no plan can use (cuBLAS's
+        /// workspace is in the list: <see cref="DeviceBufferRole.LibraryWorkspace"/>).
+        /// </summary>
+        public const long RuntimeReserveBytes = 480L << 20;
 
         private readonly CostModel _cost;
         private readonly DecodeWorkload _workload;

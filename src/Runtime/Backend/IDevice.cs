@@ -20,6 +20,15 @@ namespace Kvpr.Backend
         /// <summary>fp32 device memory on every device: the residual stream and the logits, which are never rounded to 16 bits.</summary>
         IDeviceBuffer AllocateSingle(long elements);
 
+        /// <summary>
+        /// Takes <paramref name="bytes"/> (<see cref="DeviceArena.BytesFor"/> of what follows) at once for the device
+        /// buffers the current scope allocates next, a generation's planned list, and carves them from it; a device
+        /// whose buffers are not device memory (the CPU's arrays) ignores it.
+        /// </summary>
+        void Reserve(long bytes)
+        {
+        }
+
         IHostBuffer AllocateHost(long elements);
 
         /// <summary>Writes <paramref name="values"/>, converted to the device's element type, into host memory from element <paramref name="offset"/> (host copies of weights).</summary>

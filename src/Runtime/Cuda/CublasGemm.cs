@@ -11,6 +11,8 @@ namespace Kvpr.Runtime.Cuda
     {
         private const int HalfBytes = 2;
 
+        private (IntPtr Stream, ulong Workspace, long Bytes)? _bound;
+
         /// <exception cref="CudaUnavailableException">cuBLAS is not installed.</exception>
         public CublasGemm(CudaDevice device)
         {
@@ -25,9 +27,33 @@ namespace Kvpr.Runtime.Cuda
         public CublasHandle Handle { get; }
         public Version Version { get; }
 
-        /// <summary>Queues later GEMMs on this stream.</summary>
-        public void SetStream(CudaStream stream) =>
+        /// <summary>Queues later GEMMs on this stream, with cuBLAS's own workspace.</summary>
+        public void SetStream(CudaStream stream)
+        {
             Cublas.Check(Cublas.cublasSetStream_v2(Handle.DangerousGetHandle(), stream.Raw), nameof(Cublas.cublasSetStream_v2));
+            _bound = null;
+        }
+
+        /// <summary>
+        /// Queues later GEMMs on <paramref name="stream"/> with <paramref name="workspace"/> (256-byte aligned) as their
+        /// workspace, so cuBLAS allocates none of its own for them. Both are set together because setting the stream
+        /// resets cuBLAS to its default workspace; binding what is already bound costs nothing.
+        /// </summary>
+        public void Bind(CudaStream stream, DeviceBuffer workspace)
+        {
+            if (_bound == (stream.Raw, workspace.Address, workspace.Bytes))
+                return;
+            SetStream(stream);
+            Cublas.Check(Cublas.cublasSetWorkspace_v2(Handle.DangerousGetHandle(), workspace.Address, (nuint)workspace.Bytes), nameof(Cublas.cublasSetWorkspace_v2));
+            _bound = (stream.Raw, workspace.Address, workspace.Bytes);
+        }
+
+        /// <summary>Back to the default stream and cuBLAS's own workspace, before the bound stream and workspace are released.</summary>
+        public void Unbind()
+        {
+            Cublas.Check(Cublas.cublasSetStream_v2(Handle.DangerousGetHandle(), IntPtr.Zero), nameof(Cublas.cublasSetStream_v2));
+            _bound = null;
+        }
 
         /// <summary>y = x·Wᵀ with x [m,k], W [n,k], y [m,n], all row-major fp16; sums in fp32.</summary>
         public void MultiplyTransposed(DeviceBuffer x, DeviceBuffer weight, DeviceBuffer y, int m, int n, int k) =>

@@ -101,7 +101,7 @@ namespace Kvpr.Runtime.Cuda
         public CudaStream CreateStream()
         {
             CuDriver.Check(CuDriver.cuStreamCreate(out var stream, CuDriver.StreamNonBlocking), nameof(CuDriver.cuStreamCreate));
-            return new CudaStream(this, new CudaStreamHandle(Context, stream));
+            return new CudaStream(new CudaStreamHandle(Context, stream));
         }
 
         /// <summary>An event that notes the device time it fires at, for <see cref="CudaEvent.ElapsedSeconds"/>.</summary>

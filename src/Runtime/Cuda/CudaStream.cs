@@ -7,36 +7,18 @@ namespace Kvpr.Runtime.Cuda
 {
     /// <summary>
     /// An ordered queue of device work, and the CUDA backend's graph stream (<see cref="IStream"/>): copies between
-    /// pinned host memory and the device run asynchronously on it, and its own cuBLAS handle (created on the first
-    /// GEMM, bound to this stream once) keeps GEMMs on different streams from serialising or sharing a workspace.
+    /// pinned host memory and the device run asynchronously on it. GEMMs run on it through a <see cref="CublasGemm"/>
+    /// bound to it.
     /// </summary>
     public sealed class CudaStream : IStream, IDisposable
     {
-        private readonly CudaDevice _device;
-        private CublasGemm? _gemm;
-
-        internal CudaStream(CudaDevice device, CudaStreamHandle handle)
+        internal CudaStream(CudaStreamHandle handle)
         {
-            _device = device;
             Handle = handle;
         }
 
         public CudaStreamHandle Handle { get; }
         internal IntPtr Raw => Handle.DangerousGetHandle();
-
-        /// <summary>This stream's cuBLAS handle.</summary>
-        public CublasGemm Gemm
-        {
-            get
-            {
-                if (_gemm is null)
-                {
-                    _gemm = new CublasGemm(_device);
-                    _gemm.SetStream(this);
-                }
-                return _gemm;
-            }
-        }
 
         /// <summary>The stream behind a backend stream; only streams the CUDA device created are.</summary>
         internal static CudaStream Of(IStream stream) => stream as CudaStream
@@ -106,7 +88,6 @@ namespace Kvpr.Runtime.Cuda
 
         public void Dispose()
         {
-            _gemm?.Dispose();
             Handle.Dispose();
         }
     }

@@ -10,7 +10,8 @@ namespace Kvpr.Execution
     /// planner counts): per micro-batch a hidden state and logits; two K/V slots and two activation slots shared by
     /// the offloaded layers (a layer loads into one while its predecessor computes from the other); K and V of every
     /// micro-batch for each KV-resident layer; the resident layers' weights (uploaded here from the host copy) and two
-    /// weight slots for the streamed ones; the compute scratch, which each backend takes by role.
+    /// weight slots for the streamed ones; the compute scratch and the GEMM library's workspace, which each backend takes by role. A device may take them
+    /// all as one block (<see cref="IDevice.Reserve"/>).
     /// </summary>
     internal sealed class StepBuffers
     {
@@ -26,6 +27,7 @@ namespace Kvpr.Execution
             var resident = new List<LayerWeights>();
             var slots = new List<LayerWeights>();
             var upload = device.CreateStream();
+            device.Reserve(DeviceArena.BytesFor(AllocationBytes(device, planned, host)));
             foreach (var buffer in planned)
             {
                 switch (buffer.Role)
@@ -102,6 +104,27 @@ namespace Kvpr.Execution
 
         /// <summary>The planned buffer of <paramref name="role"/>, or null where the plan has none (a gated MLP's GateUp).</summary>
         public IDeviceBuffer? Find(DeviceBufferRole role) => _buffers.TryGetValue((role, 0), out var buffer) ? buffer : null;
+
+        /// <summary>The bytes of each device allocation below: a weight buffer is one per tensor of the backend's layout.</summary>
+        private static IEnumerable<long> AllocationBytes(IDevice device, IReadOnlyList<PlannedBuffer> planned, HostWeights host)
+        {
+            foreach (var buffer in planned)
+            {
+                switch (buffer.Role)
+                {
+                    case DeviceBufferRole.OuterWeights:
+                        break;
+                    case DeviceBufferRole.LayerWeights or DeviceBufferRole.WeightSlot:
+                        for (int t = 0; t < host.Layout.Tensors.Count; t++)
+                            if (host.Tensor(0, t) is IHostBuffer tensor)
+                                yield return checked(tensor.Length * device.ElementBytes);
+                        break;
+                    default:
+                        yield return checked(buffer.Elements * (buffer.IsSingle ? sizeof(float) : device.ElementBytes));
+                        break;
+                }
+            }
+        }
 
         private KvBuffer Kv(DeviceBufferRole keys, DeviceBufferRole values, DeviceBufferRole newActivations, int index) =>
             new(Capacity, Get(keys, index), Get(values, index), Get(newActivations, index));

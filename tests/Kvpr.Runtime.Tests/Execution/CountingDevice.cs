@@ -6,7 +6,9 @@ namespace Kvpr.Runtime.Tests.Execution;
 
 /// <summary>
 /// The CPU backend counting the device bytes it hands out as a GPU would hold them: buffers and weights in the
-/// model's 16-bit type, fp32 buffers at 4 bytes. Host memory is not counted.
+/// model's 16-bit type, fp32 buffers at 4 bytes. Host memory is not counted. It also notes the block a generation
+/// reserves (<see cref="IDevice.Reserve"/>) and what the allocations after it would carve from the block, sized as the
+/// CPU allocates them.
 /// </summary>
 internal sealed class CountingDevice(int elementBytes) : IDevice
 {
@@ -14,19 +16,33 @@ internal sealed class CountingDevice(int elementBytes) : IDevice
 
     public long DeviceBytes { get; private set; }
 
+    /// <summary>The bytes of the last reservation.</summary>
+    public long ReservedBytes { get; private set; }
+
+    /// <summary>What the allocations since the last reservation take of a block, alignment included.</summary>
+    public long CarvedBytes { get; private set; }
+
     public string Name => "counting";
     public int ElementBytes => _cpu.ElementBytes;
     public IDeviceOps Ops => _cpu.Ops;
 
+    public void Reserve(long bytes)
+    {
+        ReservedBytes = bytes;
+        CarvedBytes = 0;
+    }
+
     public IDeviceBuffer Allocate(long elements)
     {
         DeviceBytes += elements * elementBytes;
+        CarvedBytes += DeviceArena.BytesFor([elements * ElementBytes]);
         return _cpu.Allocate(elements);
     }
 
     public IDeviceBuffer AllocateSingle(long elements)
     {
         DeviceBytes += elements * sizeof(float);
+        CarvedBytes += DeviceArena.BytesFor([elements * sizeof(float)]);
         return _cpu.AllocateSingle(elements);
     }
 

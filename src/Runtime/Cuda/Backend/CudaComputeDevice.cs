@@ -8,7 +8,9 @@ namespace Kvpr.Runtime.Cuda.Backend
     /// <summary>
     /// The CUDA backend's device: buffers in the model's 16-bit type (fp32 where asked), the host store in pinned
     /// memory, graph streams as CUDA streams, graph edges as CUDA events, and every copy asynchronous on its
-    /// stream. Everything it hands out is tracked and released by scope or with the device.
+    /// stream. Everything it hands out is tracked and released by scope or with the device. A generation's planned
+    /// buffers are carved from one block (<see cref="Reserve"/>), and its GEMMs run on the device's one cuBLAS handle
+    /// with the planned workspace (<see cref="CublasGemm.Bind"/>), so what a generation allocates is its plan's list.
     /// </summary>
     internal sealed class CudaComputeDevice : IDevice
     {
@@ -16,15 +18,30 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         private readonly ScopedResources _resources;
         private PinnedBuffer? _readStaging;
+        // The current scope's block and what of it is carved; null outside a reservation.
+        private (DeviceBuffer Block, DeviceArena Carved)? _arena;
 
         public CudaComputeDevice(CudaDevice device, CudaElementType elementType)
         {
             Cuda = device;
             ElementType = elementType;
             _resources = new ScopedResources(device.Synchronize, e => e is CudaException { Library: CudaLibrary.Driver, Code: OutOfMemory });
+            // Created with the device, not in a generation: the handle's own memory is the engine's (the plan's reserve).
+            try
+            {
+                Gemm = _resources.Track(new CublasGemm(device));
+            }
+            catch
+            {
+                device.Dispose();   // this device owns it, but will not be there to dispose it
+                throw;
+            }
         }
 
         public CudaDevice Cuda { get; }
+
+        /// <summary>The cuBLAS handle every generation's GEMMs run on (one compute stream runs them all).</summary>
+        public CublasGemm Gemm { get; }
 
         /// <summary>The model's 16-bit type: weights, KV, activations and the GEMM operands.</summary>
         public CudaElementType ElementType { get; }
@@ -37,13 +54,27 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         public IDeviceBuffer AllocateSingle(long elements) => Allocate(elements, CudaElementType.Float32);
 
+        /// <summary>Carved from the scope's reserved block while it has room, else a block of its own.</summary>
         /// <exception cref="InsufficientMemoryException">The GPU has no room for it, even after freeing the blocks kept for reuse.</exception>
         public CudaTensor Allocate(long elements, CudaElementType type)
         {
             long bytes = Math.Max(1, elements) * type.Bytes();
+            var memory = _arena is { } arena && arena.Carved.TryTake(bytes) is long offset ? arena.Block.Slice(offset, bytes) : AllocateBlock(bytes);
+            return new(memory, type, elements);
+        }
+
+        /// <summary>One block for what the current scope allocates next; it is released (or kept for the next scope that fits in it) with the scope.</summary>
+        public void Reserve(long bytes)
+        {
+            var block = AllocateBlock(Math.Max(1, bytes));
+            _arena = (block, new DeviceArena(block.Bytes));
+        }
+
+        private DeviceBuffer AllocateBlock(long bytes)
+        {
             try
             {
-                return new(_resources.Allocate(bytes, Cuda.AllocateDevice), type, elements);
+                return _resources.Allocate(bytes, Cuda.AllocateDevice);
             }
             catch (CudaException e) when (e.Library == CudaLibrary.Driver && e.Code == OutOfMemory)
             {
@@ -108,7 +139,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         public IDisposable AllocationScope()
         {
             Cuda.MakeCurrent();
-            return _resources.Scope();
+            return new GenerationScope(this, _resources.Scope());
         }
 
         /// <summary>Loaded code lives as long as the device.</summary>
@@ -161,6 +192,26 @@ namespace Kvpr.Runtime.Cuda.Backend
             _readStaging?.Dispose();
             _resources.Dispose();
             Cuda.Dispose();
+        }
+
+        /// <summary>
+        /// Ends what a generation set up, the reservation and cuBLAS's binding to its stream and workspace, before the
+        /// scope releases (or keeps) them: the handle outlives them and must not point at them.
+        /// </summary>
+        private sealed class GenerationScope(CudaComputeDevice device, IDisposable scope) : IDisposable
+        {
+            public void Dispose()
+            {
+                device._arena = null;
+                try
+                {
+                    device.Gemm.Unbind();
+                }
+                finally
+                {
+                    scope.Dispose();
+                }
+            }
         }
 
         /// <summary>Checks the copy and the device side's type, and gives the elements its blocks span on one side.</summary>

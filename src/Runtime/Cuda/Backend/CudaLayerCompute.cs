@@ -27,6 +27,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         private readonly Dictionary<MicroBatch, PinnedBuffer> _tokenIds = new();
         private readonly int _maxTokenRows;
         private readonly CudaTensor _greedyDevice;
+        private readonly CudaTensor _gemmWorkspace;
         private readonly PinnedBuffer _greedyHost;
 
         public CudaLayerCompute(CudaComputeDevice device, CudaModel model, StepBuffers buffers)
@@ -52,6 +53,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             _partialSum = Planned(DeviceBufferRole.PartialSums);
             // The device side is a buffer of 4-byte elements holding the int32 ids.
             _greedyDevice = Planned(DeviceBufferRole.GreedyTokens);
+            _gemmWorkspace = Planned(DeviceBufferRole.LibraryWorkspace);
             _greedyHost = device.AllocatePinned((long)buffers.MaxBatch * sizeof(int));
         }
 
@@ -206,7 +208,10 @@ namespace Kvpr.Runtime.Cuda.Backend
                 _kernels.Launch(stream, new LaunchSizes { Rows = rows }, new ResidualAddBiasLaunch(Hidden: hidden, X: x, Bias: bias.Address()));
         }
 
-        private void Gemm(CudaStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output) =>
-            stream.Gemm.Multiply(x, xStride, weight, y, yStride, batches, m, n, k, _device.ElementType.CublasType(), output.CublasType());
+        private void Gemm(CudaStream stream, ulong x, long xStride, ulong weight, ulong y, long yStride, int batches, int m, int n, int k, CudaElementType output)
+        {
+            _device.Gemm.Bind(stream, _gemmWorkspace.Memory);
+            _device.Gemm.Multiply(x, xStride, weight, y, yStride, batches, m, n, k, _device.ElementType.CublasType(), output.CublasType());
+        }
     }
 }

@@ -17,6 +17,7 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.CublasImport)] internal static partial int cublasDestroy_v2(IntPtr handle);
         [LibraryImport(CudaLibraries.CublasImport)] internal static partial int cublasGetVersion_v2(IntPtr handle, out int version);
         [LibraryImport(CudaLibraries.CublasImport)] internal static partial int cublasSetStream_v2(IntPtr handle, IntPtr stream);
+        [LibraryImport(CudaLibraries.CublasImport)] internal static partial int cublasSetWorkspace_v2(IntPtr handle, ulong workspace, nuint workspaceSizeInBytes);
         [LibraryImport(CudaLibraries.CublasImport)]
         internal static partial int cublasGemmEx(IntPtr handle, int transposeA, int transposeB, int m, int n, int k,
             float* alpha, ulong a, int aType, int lda, ulong b, int bType, int ldb,

@@ -114,7 +114,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 long first = FreeDuringGeneration(), second = FreeDuringGeneration();
                 long used = built - first, slack = planned / 50 + (64L << 20);
                 bool passed = Math.Abs(used - planned) <= slack && Math.Abs(second - first) <= (64L << 20);
-                return (passed, Invariant($"generation took {used / 1e9:F3} GB of device memory, its plan lists {planned / 1e9:F3} GB ({(used - planned) / 1e6:+0;-0} MB); a second generation on the engine {(first - second) / 1e6:+0;-0} MB more"));
+                return (passed, Invariant($"generation took {used / 1e9:F3} GB of device memory, its plan lists {planned / 1e9:F3} GB ({(used - planned) / 1e6:+0;-0} MB, {100.0 * (used - planned) / planned:+0.00;-0.00}%); a second generation on the engine {(first - second) / 1e6:+0;-0} MB more"));
             });
 
         /// <summary>A seeded random model of <paramref name="model"/>'s dimensions decoded a few steps on the GPU and on the CPU backend.</summary>

@@ -20,6 +20,12 @@ namespace Kvpr.Runtime.Cuda.Selftest
         /// <summary>Resident host memory a lifetime may leave behind (allocator and page cache noise); a leaked store is ~100 MB.</summary>
         private const long ResidentMarginBytes = 64L << 20;
 
+        /// <summary>
+        /// Handles the thread pool may open or close between two readings (+4 seen over 50 lifetimes on an H100); a
+        /// handle leaked per lifetime would be 50 by the last.
+        /// </summary>
+        private const int HandleMargin = 8;
+
         private readonly int _deviceIndex;
         private readonly ModelSpec _spec = ModelCatalog.Get(ModelCatalog.TinyName);
         private readonly ModelWeights _weights;
@@ -56,8 +62,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 worst = new Usage(Math.Max(worst.DeviceUsedBytes, now.DeviceUsedBytes - start.DeviceUsedBytes),
                     Math.Max(worst.ResidentBytes, now.ResidentBytes - start.ResidentBytes), Math.Max(worst.Handles, now.Handles - start.Handles));
             }
-            bool passed = worst.DeviceUsedBytes <= 0 && worst.ResidentBytes <= ResidentMarginBytes && worst.Handles <= 2;
-            return (passed, BackendSelftest.Invariant($"worst after a lifetime: device memory {worst.DeviceUsedBytes / 1e6:F1} MB more in use than at the start (limit 0), resident host memory {worst.ResidentBytes / 1e6:F1} MB more (limit {ResidentMarginBytes / 1e6:F0}), {worst.Handles} more handles (limit 2); {watch.Elapsed.TotalSeconds / lifetimes:F2} s a lifetime"));
+            bool passed = worst.DeviceUsedBytes <= 0 && worst.ResidentBytes <= ResidentMarginBytes && worst.Handles <= HandleMargin;
+            return (passed, BackendSelftest.Invariant($"worst after a lifetime: device memory {worst.DeviceUsedBytes / 1e6:F1} MB more in use than at the start (limit 0), resident host memory {worst.ResidentBytes / 1e6:F1} MB more (limit {ResidentMarginBytes / 1e6:F0}), {worst.Handles} more handles (limit {HandleMargin}); {watch.Elapsed.TotalSeconds / lifetimes:F2} s a lifetime"));
         });
 
         /// <summary>A generation cancelled after its second decode step, then the same engine generating again.</summary>
