@@ -22,7 +22,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
 
         /// <summary>
         /// Handles the thread pool may open or close between two readings (+4 seen over 50 lifetimes on an H100); a
-        /// handle leaked per lifetime would be 50 by the last.
+        /// handle leaked per lifetime would be 200 by the last.
         /// </summary>
         private const int HandleMargin = 8;
 
@@ -46,7 +46,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         private string Workload => $"random {_spec.Name}, batch {Batch}, prompt {PromptLength}, {NewTokens} tokens";
 
         /// <summary><paramref name="lifetimes"/> engines one after another: memory and handles back to their start after each.</summary>
-        public SelftestCheck EngineLifetimes(int lifetimes = 50) => BackendSelftest.Guarded($"{lifetimes} engine lifetimes (create, generate, dispose), {Workload}", () =>
+        public SelftestCheck EngineLifetimes(int lifetimes = 200) => BackendSelftest.Guarded($"{lifetimes} engine lifetimes (create, generate, dispose), {Workload}", () =>
         {
             // Held open so that the context outlives the engines and free memory stays comparable.
             using var device = CudaDevice.Open(_deviceIndex);
