@@ -13,7 +13,7 @@ namespace Kvpr.Runtime.Tests.Text;
 /// </summary>
 public class TokenizerFixtureTests
 {
-    public static readonly TheoryData<string> Styles = new() { "gpt2", "gpt2-vocab-merges", "llama3", "qwen2", "llama2" };
+    public static readonly TheoryData<string> Styles = new() { "gpt2", "gpt2-vocab-merges", "llama3", "qwen2", "llama2", "llama2-model" };
 
     /// <summary>
     /// Cases allowed to differ, each for a known reason: qwen2's tokenizer normalizes to NFC, which .NET skips under the
