@@ -25,16 +25,17 @@ namespace Kvpr.Text
 
         public static string Normalize(string text, NormalizationForm form)
         {
-            // Text below U+0300 (ASCII, Latin-1, Latin Extended) is the same in every form but the compatibility ones.
-            bool compatibility = form is NormalizationForm.FormKC or NormalizationForm.FormKD;
-            if (text.All(c => c < (compatibility ? '\u00A0' : '\u0300')))
+            bool compatibility = form is NormalizationForm.FormKC or NormalizationForm.FormKD, composed = form is NormalizationForm.FormC or NormalizationForm.FormKC;
+            // Below these every character stays as it is: no decomposition (and below U+0300 none that does not recompose).
+            char unchangedBelow = compatibility ? '\u00A0' : composed ? '\u0300' : '\u00C0';
+            if (text.All(c => c < unchangedBelow))
                 return text;
             var data = Tables.Value;
             var codePoints = new List<int>(text.Length);
             foreach (var rune in text.EnumerateRunes())
                 Decompose(rune.Value, compatibility, data, codePoints);
             SortMarks(codePoints, data);
-            if (form is NormalizationForm.FormC or NormalizationForm.FormKC)
+            if (composed)
                 Compose(codePoints, data);
             var result = new StringBuilder(text.Length);
             foreach (int codePoint in codePoints)
