@@ -11,8 +11,8 @@ namespace Kvpr.Text
     /// <summary>
     /// Maps a Hugging Face tokenizer.json onto Microsoft.ML.Tokenizers, which does not read the file itself:
     /// byte-level BPE (GPT-2/OPT, Llama 3, Qwen2: the pre-tokenizer's regex, added tokens) onto
-    /// <see cref="BpeTokenizer"/>; SentencePiece-style BPE with byte fallback (Llama 2, Mistral) onto a
-    /// SentencePiece model; Unigram onto the library's own tokenizer.json reader. Parts of the pipeline it
+    /// <see cref="BpeTokenizer"/>; SentencePiece-style BPE with byte fallback (Llama 2, Mistral) onto
+    /// <see cref="BpeTokenizer"/> behind <see cref="MetaspaceBpe"/>; Unigram onto the library's own tokenizer.json reader. Parts of the pipeline it
     /// cannot express are refused by name rather than approximated.
     /// </summary>
     internal static class TokenizerJson
