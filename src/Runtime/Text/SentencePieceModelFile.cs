@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Kvpr.Checkpoints;
@@ -7,34 +8,52 @@ using Microsoft.ML.Tokenizers;
 namespace Kvpr.Text
 {
     /// <summary>
-    /// A SentencePiece tokenizer.model (Llama 2 and Mistral checkpoints without tokenizer.json), read by the library
-    /// itself; BOS is added unless tokenizer_config.json's add_bos_token says otherwise, as LlamaTokenizer does.
+    /// A SentencePiece BPE tokenizer.model (Llama 2 and Mistral checkpoints without tokenizer.json), read by the library
+    /// and run as transformers converts it for LlamaTokenizer: the pieces as the vocabulary, merges derived from them,
+    /// '▁' before every piece between added tokens (legacy, the default) or only at the text's start (legacy false),
+    /// neither with add_prefix_space false; the config's special tokens matched whole; BOS added unless
+    /// add_bos_token says otherwise.
     /// </summary>
     internal static class SentencePieceModelFile
     {
         public static TextTokenizer Load(string path, TokenizerConfig config)
         {
-            SentencePieceTokenizer tokenizer;
+            SentencePieceTokenizer model;
             try
             {
                 using var stream = File.OpenRead(path);
-                tokenizer = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false, ByteLevelBpe.AddedTokenMap(config.AddedTokens));
+                model = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException)
             {
-                throw new CheckpointException(ErrorCodes.InvalidTokenizer, path, $"not a SentencePiece model ({e.Message}).", e);
+                throw new CheckpointException(ErrorCodes.InvalidTokenizer, path, $"not a SentencePiece BPE model ({e.Message}).", e);
             }
-            int? IdOf(string content) => tokenizer.Vocabulary.TryGetValue(content, out int id) ? id
-                : config.AddedTokens.FirstOrDefault(token => token.Content == content)?.Id;
-            var affixes = PostProcessor.FromConfig(config with { BosToken = config.BosToken ?? tokenizer.BeginningOfSentenceToken, EosToken = config.EosToken ?? tokenizer.EndOfSentenceToken },
+            var vocabulary = model.Vocabulary;
+            var added = config.AddedTokensIn(vocabulary);
+            int? IdOf(string content) => added.FirstOrDefault(token => token.Content == content)?.Id ?? (vocabulary.TryGetValue(content, out int id) ? id : null);
+            var affixes = PostProcessor.FromConfig(config with { BosToken = config.BosToken ?? model.BeginningOfSentenceToken, EosToken = config.EosToken ?? model.EndOfSentenceToken },
                 IdOf, defaultAddBos: true);
-            var special = config.AddedTokens.Concat(new[]
+            bool addPrefixSpace = config.AddPrefixSpace ?? true;
+            var prefix = !addPrefixSpace ? SpacePrefix.None : config.Legacy ?? true ? SpacePrefix.EveryPiece : SpacePrefix.TextStartWithoutSpace;
+            var bpe = new MetaspaceBpe(vocabulary, Merges(vocabulary), added, prefix, splitAtSpaces: false, model.ByteFallback, model.UnknownToken, stripDecodedSpace: addPrefixSpace);
+            var special = added.Concat(new[]
             {
-                new AddedToken(tokenizer.BeginningOfSentenceId, tokenizer.BeginningOfSentenceToken, Special: true),
-                new AddedToken(tokenizer.EndOfSentenceId, tokenizer.EndOfSentenceToken, Special: true),
+                new AddedToken(model.BeginningOfSentenceId, model.BeginningOfSentenceToken, Special: true),
+                new AddedToken(model.EndOfSentenceId, model.EndOfSentenceToken, Special: true),
             });
-            int? eos = IdOf(config.EosToken ?? tokenizer.EndOfSentenceToken);
-            return new TextTokenizer(path, tokenizer, affixes, special, eos, config.CleanUpTokenizationSpaces);
+            return new TextTokenizer(path, bpe.Model, affixes, special, IdOf(config.EosToken ?? model.EndOfSentenceToken), config.CleanUpTokenizationSpaces, bpe.Encode, bpe.Decode);
         }
+
+        /// <summary>
+        /// The merges transformers derives from a SentencePiece vocabulary: every split of a piece into two pieces, ranked
+        /// by the piece's id (a BPE model's pieces are numbered in the order they were learnt), then by the left part's length.
+        /// </summary>
+        private static IEnumerable<(string Left, string Right)> Merges(IReadOnlyDictionary<string, int> vocabulary) =>
+            from piece in vocabulary.OrderBy(pair => pair.Value)
+            from split in Enumerable.Range(1, Math.Max(piece.Key.Length - 1, 0))
+            let left = piece.Key[..split]
+            let right = piece.Key[split..]
+            where vocabulary.ContainsKey(left) && vocabulary.ContainsKey(right)
+            select (left, right);
     }
 }

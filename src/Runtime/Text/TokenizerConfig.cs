@@ -11,13 +11,12 @@ namespace Kvpr.Text
     /// file itself may be missing (then nothing is added and nothing cleaned up). <see cref="Source"/> is its path either way.
     /// </summary>
     internal sealed record TokenizerConfig(string Source, string? BosToken, string? EosToken, bool? AddBosToken, bool? AddEosToken,
-        bool CleanUpTokenizationSpaces, IReadOnlyList<AddedToken> AddedTokens, IReadOnlyList<string> SpecialTokenNames)
+        bool CleanUpTokenizationSpaces, IReadOnlyList<AddedToken> AddedTokens, IReadOnlyList<string> SpecialTokenNames, bool? Legacy, bool? AddPrefixSpace)
     {
         public const string FileName = "tokenizer_config.json";
 
-        
         /// <summary>No tokenizer_config.json (expected at <paramref name="source"/>): nothing added, nothing cleaned up.</summary>
-        public static TokenizerConfig None(string source) => new(source, null, null, null, null, false, new AddedToken[0], new string[0]);
+        public static TokenizerConfig None(string source) => new(source, null, null, null, null, false, new AddedToken[0], new string[0], null, null);
 
         public static TokenizerConfig Read(string folder)
         {
@@ -34,13 +33,23 @@ namespace Kvpr.Text
                     OptionalBool(root.Get("add_eos_token")),
                     OptionalBool(root.Get("clean_up_tokenization_spaces")) ?? false,
                     AddedTokensDecoder(root.Get("added_tokens_decoder")),
-                    SpecialTokenNamesOf(root));
+                    SpecialTokenNamesOf(root),
+                    OptionalBool(root.Get("legacy")),
+                    OptionalBool(root.Get("add_prefix_space")));
             }
             catch (JsonFormatException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
             }
         }
+
+        /// <summary>
+        /// The added tokens of a tokenizer without tokenizer.json: added_tokens_decoder's, and the special tokens the file
+        /// names (bos_token, …) that <paramref name="vocabulary"/> holds, matched whole as transformers does.
+        /// </summary>
+        public IReadOnlyList<AddedToken> AddedTokensIn(IReadOnlyDictionary<string, int> vocabulary) => AddedTokens.Concat(SpecialTokenNames
+            .Where(name => vocabulary.ContainsKey(name) && AddedTokens.All(token => token.Content != name))
+            .Select(name => new AddedToken(vocabulary[name], name, Special: true))).ToArray();
 
         /// <summary>A special token is written as its text or as an AddedToken object with a content field.</summary>
         internal static string? TokenContent(JsonNode? node) => node?.Kind switch

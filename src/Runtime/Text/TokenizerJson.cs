@@ -11,8 +11,8 @@ namespace Kvpr.Text
     /// <summary>
     /// Maps a Hugging Face tokenizer.json onto Microsoft.ML.Tokenizers, which does not read the file itself:
     /// byte-level BPE (GPT-2/OPT, Llama 3, Qwen2: the pre-tokenizer's regex, added tokens) onto
-    /// <see cref="BpeTokenizer"/>; SentencePiece-style BPE with byte fallback (Llama 2, Mistral) onto a
-    /// SentencePiece model; Unigram onto the library's own tokenizer.json reader. Parts of the pipeline it
+    /// <see cref="BpeTokenizer"/>; SentencePiece-style BPE with byte fallback (Llama 2, Mistral) onto
+    /// <see cref="BpeTokenizer"/> behind <see cref="MetaspaceBpe"/>; Unigram onto the library's own tokenizer.json reader. Parts of the pipeline it
     /// cannot express are refused by name rather than approximated.
     /// </summary>
     internal static class TokenizerJson
@@ -143,26 +143,23 @@ namespace Kvpr.Text
         }
 
         /// <summary>
-        /// SentencePiece-style BPE: ▁ for spaces (a Metaspace step, or normalizers that prepend it and replace spaces by
-        /// it), byte fallback. Hugging Face prepends ▁ to every piece between added tokens (a Prepend normalizer,
-        /// prepend_scheme "always") or to the text's start only ("first"); its decoder strips one leading space of the
-        /// whole text. The SentencePiece model does the "first" and strips the first piece's ▁, so the other cases
-        /// encode piece by piece and decode behind a leading ▁ piece.
+        /// SentencePiece-style BPE (<see cref="MetaspaceBpe"/>): '▁' for spaces, from a Metaspace pre-tokenizer or from
+        /// normalizers that prepend '▁' and replace spaces by it (legacy Llama 2); byte fallback.
         /// </summary>
         private static TextTokenizer SentencePieceBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
             TokenAffixes affixes, int? eos)
         {
             RefuseModelOptions(model, "continuing_subword_prefix", "end_of_word_suffix", "ignore_merges");
-            string prepend = "never";
-            bool escapeSpaces = false;
+            var prefix = SpacePrefix.None;
+            bool escapeSpaces = false, split = false;
             foreach (var step in Steps(root.Get("normalizer"), "normalizers"))
             {
                 switch (TypeOf(step))
                 {
-                    case "Prepend" when step.Required("prepend").AsString() == SentencePieceBpeModel.Space:
-                        prepend = "always";
+                    case "Prepend" when step.Required("prepend").AsString() == Space:
+                        prefix = SpacePrefix.EveryPiece;
                         break;
-                    case "Replace" when step.Required("pattern").Get("String")?.AsString() == " " && step.Required("content").AsString() == SentencePieceBpeModel.Space:
+                    case "Replace" when step.Required("pattern").Get("String")?.AsString() == " " && step.Required("content").AsString() == Space:
                         escapeSpaces = true;
                         break;
                     default:
@@ -174,41 +171,41 @@ namespace Kvpr.Text
                 if (TypeOf(step) != "Metaspace")
                     throw step.Invalid($"is a {TypeOf(step)} step; a SentencePiece-style tokenizer's pre-tokenizer may only be Metaspace");
                 escapeSpaces = true;
-                prepend = step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always");
+                prefix = MetaspacePrefix(step);
+                // Metaspace splits before every '▁' unless told not to.
+                split = step.Get("split") is not { Kind: JsonKind.Boolean } splitFlag || splitFlag.AsBool();
             }
             if (!escapeSpaces)
                 throw new JsonFormatException(root.Source, "model", "is BPE without a byte-level step or SentencePiece's '▁' for spaces (a Metaspace pre-tokenizer or a Replace normalizer); this kind of BPE is not supported");
-            var vocabulary = Vocabulary(model.Required("vocab"));
-            var proto = SentencePieceBpeModel.Write(model.Required("vocab"), vocabulary, Merges(model), addedTokens, UnknownToken(model),
-                model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), addDummyPrefix: prepend != "never");
-            var sentencePiece = SentencePieceTokenizer.Create(new MemoryStream(proto), addBeginningOfSentence: false, addEndOfSentence: false,
-                ByteLevelBpe.AddedTokenMap(addedTokens));
+            var bpe = new MetaspaceBpe(Vocabulary(model.Required("vocab")), Merges(model), addedTokens, prefix, split,
+                byteFallback: model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), UnknownToken(model),
+                stripDecodedSpace: LeadingSpaceStripped(root.Get("decoder")));
+            return new TextTokenizer(root.Source, bpe.Model, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, bpe.Encode, bpe.Decode);
+        }
 
-            Func<string, IReadOnlyList<int>>? encode = null;
-            if (prepend == "always" && addedTokens.Count > 0)
+        private static readonly string Space = MetaspaceBpe.Space.ToString();
+
+        /// <summary>Metaspace's prepend_scheme (older files: add_prefix_space, true meaning "always").</summary>
+        private static SpacePrefix MetaspacePrefix(JsonNode metaspace)
+        {
+            if (metaspace.Get("replacement") is { } replacement && replacement.AsString() != Space)
+                throw replacement.Invalid($"is '{replacement.AsString()}'; only SentencePiece's '▁' is supported");
+            if (metaspace.Get("prepend_scheme") is not { Kind: JsonKind.String } scheme)
+                return metaspace.Get("add_prefix_space")?.AsBool() == false ? SpacePrefix.None : SpacePrefix.EveryPieceWithoutSpace;
+            return scheme.AsString() switch
             {
-                var splitter = new AddedTokenSplitter(addedTokens);
-                encode = text => splitter.Split(text).SelectMany(piece => piece.AddedId is { } id ? new[] { id } : sentencePiece.EncodeToIds(piece.Text)).ToArray();
-            }
-            Func<IEnumerable<int>, string>? decode = null;
-            if (vocabulary.TryGetValue(SentencePieceBpeModel.Space, out int space))
-            {
-                bool strip = LeadingSpaceStripped(root.Get("decoder"));
-                decode = ids =>
-                {
-                    // The leading ▁ piece takes the library's strip; then the decoder's own, of the whole text.
-                    string text = sentencePiece.Decode(ids.Prepend(space), considerSpecialTokens: true);
-                    return strip && text.StartsWith(' ') ? text[1..] : text;
-                };
-            }
-            return new TextTokenizer(root.Source, sentencePiece, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, encode, decode);
+                "always" => SpacePrefix.EveryPieceWithoutSpace,
+                "first" => SpacePrefix.TextStartWithoutSpace,
+                "never" => SpacePrefix.None,
+                var other => throw scheme.Invalid($"is '{other}'; expected always, first or never"),
+            };
         }
 
         /// <summary>Whether the decoder drops one space at the start of the text: a Strip step, or Metaspace that prepends.</summary>
         private static bool LeadingSpaceStripped(JsonNode? decoder) => Steps(decoder, "decoders").Any(step => TypeOf(step) switch
         {
             "Strip" => step.Get("start") is { Kind: JsonKind.Number } start && start.AsInt() > 0,
-            "Metaspace" => (step.Get("prepend_scheme")?.AsString() ?? (step.Get("add_prefix_space")?.AsBool() == false ? "never" : "always")) != "never",
+            "Metaspace" => MetaspacePrefix(step) != SpacePrefix.None,
             _ => false,
         });
 

@@ -7,9 +7,7 @@ using Microsoft.ML.Tokenizers;
 namespace Kvpr.Text
 {
     /// <summary>
-    /// The Unicode normalization step of a tokenizer.json (NFC in Qwen2). The toolkit runs with invariant
-    /// globalization, where .NET leaves text unnormalized; input that is already composed (nearly all text) is
-    /// unaffected.
+    /// The Unicode normalization step of a tokenizer.json (NFC in Qwen2), by <see cref="UnicodeNormalization"/>.
     /// </summary>
     internal sealed class UnicodeNormalizer : Normalizer
     {
@@ -35,8 +33,8 @@ namespace Kvpr.Text
             };
         }
 
-        public override string Normalize(string original) => original.Normalize(_form);
+        public override string Normalize(string original) => UnicodeNormalization.Normalize(original, _form);
 
-        public override string Normalize(ReadOnlySpan<char> original) => original.ToString().Normalize(_form);
+        public override string Normalize(ReadOnlySpan<char> original) => UnicodeNormalization.Normalize(original.ToString(), _form);
     }
 }

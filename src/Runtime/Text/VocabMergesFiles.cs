@@ -28,10 +28,7 @@ namespace Kvpr.Text
                 throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
             }
             var merges = ReadMerges(mergesPath);
-            // The config's special tokens (bos_token, …) that the vocabulary holds are matched whole, as transformers does.
-            var added = config.AddedTokens.Concat(config.SpecialTokenNames
-                .Where(name => vocabulary.ContainsKey(name) && config.AddedTokens.All(token => token.Content != name))
-                .Select(name => new AddedToken(vocabulary[name], name, Special: true))).ToArray();
+            var added = config.AddedTokensIn(vocabulary);
             var affixes = PostProcessor.FromConfig(config, content => added.FirstOrDefault(t => t.Content == content)?.Id ?? (vocabulary.TryGetValue(content, out int id) ? id : null), defaultAddBos: false);
             int? eos = config.EosToken is { } token ? added.FirstOrDefault(t => t.Content == token)?.Id ?? (vocabulary.TryGetValue(token, out int eosId) ? eosId : null) : null;
             try

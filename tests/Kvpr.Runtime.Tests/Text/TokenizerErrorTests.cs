@@ -31,7 +31,7 @@ public class TokenizerErrorTests
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"Whitespace\"}}", "field 'pre_tokenizer' is a Whitespace step")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true}}", "add_prefix_space' is true")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}, \"added_tokens\": [{\"id\": 1, \"content\": \"<x>\", \"lstrip\": true}]}", "field 'added_tokens[0].lstrip' is true")]
-    [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"c\": 2}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"Metaspace\"}}", "has no token with id 1")]
+    [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"Metaspace\", \"prepend_scheme\": \"sometimes\"}}", "field 'pre_tokenizer.prepend_scheme' is 'sometimes'")]
     public void A_malformed_tokenizer_json_is_reported_with_the_file_and_field(string json, string expected)
     {
         using var folder = new TempFolder("tok");
@@ -80,7 +80,7 @@ public class TokenizerErrorTests
         var error = LoadFails(folder);
 
         error.Message.ShouldContain(path);
-        error.Message.ShouldContain("not a SentencePiece model");
+        error.Message.ShouldContain("not a SentencePiece BPE model");
     }
 
     [Fact]
