@@ -33,22 +33,23 @@ namespace Kvpr.Runtime.Json
         /// <summary>Location inside the document, e.g. <c>rope_scaling.factor</c>; empty for the root.</summary>
         public string Path { get; }
 
+        /// <summary>The document in the file at <paramref name="path"/>, read through <see cref="ReadText"/>.</summary>
+        public static JsonField ReadFile(string path) => Parse(ReadText(path), path);
+
         /// <summary>
-        /// The document in the file at <paramref name="path"/>; a directory, a FIFO, a device and a file over
+        /// The text of a JSON (or JSON-lines) file; a directory, a FIFO, a device and a file over
         /// <see cref="JsonFile.MaxBytes"/> are refused before they are opened.
         /// </summary>
-        public static JsonField ReadFile(string path)
+        public static string ReadText(string path)
         {
-            string text;
             try
             {
-                text = JsonFile.ReadText(path);
+                return JsonFile.ReadText(path);
             }
             catch (JsonFormatException e)
             {
                 throw new JsonFieldException(path, "", e.Reason);
             }
-            return Parse(text, path);
         }
 
         /// <param name="text">The document.</param>
@@ -66,6 +67,11 @@ namespace Kvpr.Runtime.Json
                 throw new JsonFieldException(source, "", e.LineNumber is long line && e.BytePositionInLine is long position
                     ? $"invalid JSON at line {line + 1}, byte {position + 1}: {WithoutPosition(e.Message)}"
                     : $"invalid JSON: {e.Message}");
+            }
+            catch (InvalidOperationException)
+            {
+                // The check for repeated names decodes every name and throws this for one that escapes a lone surrogate.
+                throw new JsonFieldException(source, "", LoneSurrogate("has a property name that"));
             }
             var field = new JsonField(root, source, "");
             field.CheckText();
@@ -168,42 +174,35 @@ namespace Kvpr.Runtime.Json
         };
 
         /// <summary>
-        /// Decodes every name and string once, where System.Text.Json would only throw on first access: an escaped lone
-        /// surrogate (<c>"\ud800"</c>) is refused here, by path, so no later read fails on it.
+        /// Decodes every string once, where System.Text.Json would only throw on first access: one that escapes a lone
+        /// surrogate (<c>"\ud800"</c>) is refused here, by path, so no later read fails on it. Names were decoded by the parse.
         /// </summary>
         private void CheckText()
         {
-            try
+            switch (Kind)
             {
-                if (Kind == JsonValueKind.String)
-                    Element.GetString();
-            }
-            catch (InvalidOperationException)
-            {
-                throw Invalid("is not valid Unicode text (it escapes a lone surrogate)");
-            }
-            if (Kind == JsonValueKind.Array)
-            {
-                foreach (var item in Items)
-                    item.CheckText();
-            }
-            else if (Kind == JsonValueKind.Object)
-            {
-                foreach (var property in Element.EnumerateObject())
-                {
-                    string name;
+                case JsonValueKind.String:
                     try
                     {
-                        name = property.Name;
+                        Element.GetString();
                     }
                     catch (InvalidOperationException)
                     {
-                        throw Invalid("has a property name that is not valid Unicode text (it escapes a lone surrogate)");
+                        throw Invalid(LoneSurrogate("is text that"));
                     }
-                    new JsonField(property.Value, Source, Join(Path, name)).CheckText();
-                }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in Items)
+                        item.CheckText();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in Properties)
+                        property.Value.CheckText();
+                    break;
             }
         }
+
+        private static string LoneSurrogate(string what) => $"{what} is not valid Unicode (it escapes a lone surrogate)";
 
         /// <summary>System.Text.Json's reason without the zero-based position it appends; the caller gives it one-based.</summary>
         private static string WithoutPosition(string message)
