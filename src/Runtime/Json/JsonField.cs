@@ -153,9 +153,6 @@ namespace Kvpr.Runtime.Json
         /// <summary>An error about this field, for checks its kind alone cannot make.</summary>
         public JsonFieldException Invalid(string reason) => new(Source, Path, reason);
 
-        /// <summary>The value as written, e.g. <c>"64"</c> or <c>1e300</c>.</summary>
-        public override string ToString() => Element.GetRawText();
-
         private JsonElement Object() => Kind == JsonValueKind.Object ? Element : throw Expected("an object");
 
         private JsonFieldException OutOfRange(double value, ValueRange range) => Invalid($"must be in {range}, but is {ValueRange.Format(value)}");
