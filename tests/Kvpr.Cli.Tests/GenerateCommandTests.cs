@@ -126,8 +126,8 @@ public sealed class GenerateCommandTests : IDisposable
         Error(records["\"r98\""]).ShouldContain("line 7 has a text \"prompt\", but the checkpoint has no tokenizer");
         Error(records["\"r97\""]).ShouldContain("line 8 has token id 9999, outside the vocabulary [0, 512)");
         Error(records["line 9"]).ShouldBe("line 9 repeats the id \"r0\" of line 1.");
-        Error(records["\"r96\""]).ShouldBe("line 18 has a field of the wrong kind: 'top_k' must be an integer, but is the number 1.5.");
-        Error(records["\"r95\""]).ShouldBe("line 19 has a field of the wrong kind: 'prompt_ids[1]' must be in [0, 2,147,483,647], but is -2.");
+        Error(records["\"r96\""]).ShouldBe("line 18 has a bad field: 'top_k' must be an integer, but is the number 1.5.");
+        Error(records["\"r95\""]).ShouldBe("line 19 has a bad field: 'prompt_ids[1]' must be in [0, 2,147,483,647], but is -2.");
         records.Count.ShouldBe(12 + 7);
 
         // A rerun has nothing left to do and writes nothing twice.

@@ -65,7 +65,7 @@ namespace Kvpr.Cli.Batch
             }
             catch (JsonFieldException e)
             {
-                throw new BatchLineException(id, $"has a field of the wrong kind: '{e.Field}' {e.Reason}");
+                throw new BatchLineException(id, $"has a bad field: '{e.Field}' {e.Reason}");
             }
         }
 
