@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Kvpr.Cli.Bench;
 using Kvpr.Graphs;
+// Hardware profiles (--profile) are read by the compiler's reader, as the generator reads them; every other JSON input by Kvpr.Runtime.Json.
 using JsonFormatException = Kvpr.Json.JsonFormatException;
 
 namespace Kvpr.Cli

@@ -7,6 +7,7 @@ using Kvpr.Checkpoints;
 using Kvpr.Cli.Batch;
 using Kvpr.Planning;
 using Kvpr.Text;
+// Hardware profiles (--profile) are read by the compiler's reader, as the generator reads them; every other JSON input by Kvpr.Runtime.Json.
 using JsonFormatException = Kvpr.Json.JsonFormatException;
 
 namespace Kvpr.Cli

@@ -1,19 +1,21 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Cli
 {
     /// <summary>
     /// Token ids as given to <c>--prompt-ids</c> (or <c>kvpr tokenize --decode</c>): inline as <c>1,2,3;4,5,6</c> (sequences separated by ';'), or a JSON
-    /// file holding an array of id arrays, one per sequence. Errors are one sentence naming the value at fault;
+    /// file holding an array of id arrays, one per sequence. Errors name the value at fault (in a file, its path);
     /// the engine checks the ids against the model.
     /// </summary>
     internal static class PromptIds
     {
+        /// <summary>Any non-negative id, in files and JSON requests; the engine checks it against the model's vocabulary.</summary>
+        public static readonly ValueRange TokenId = new(0, int.MaxValue);
+
         public static int[][] Parse(string value, string option = "--prompt-ids")
         {
             bool isFile = File.Exists(value) || value.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
@@ -40,34 +42,14 @@ namespace Kvpr.Cli
         {
             if (!File.Exists(path))
                 throw new UsageException($"The prompt file {path} does not exist.");
-            string shape = "a JSON array of token-id arrays, one per sequence";
             try
             {
-                using var document = JsonDocument.Parse(Kvpr.Json.JsonFile.ReadText(path));
-                if (document.RootElement.ValueKind != JsonValueKind.Array)
-                    throw new UsageException($"The prompt file {path} must hold {shape}, but holds a JSON {document.RootElement.ValueKind}.");
-                return document.RootElement.EnumerateArray().Select((sequence, index) => ReadSequence(sequence, index, path)).ToArray();
+                return JsonField.ReadFile(path).Items.Select(sequence => sequence.Items.Select(id => (int)id.AsLongIn(TokenId)).ToArray()).ToArray();
             }
-            catch (JsonException e)
+            catch (JsonFieldException e)
             {
-                throw new UsageException($"The prompt file {path} is not valid JSON ({e.Message}).");
+                throw new UsageException($"The prompt file {e.Message} It must hold a JSON array of token-id arrays, one per sequence.");
             }
-        }
-
-        private static int[] ReadSequence(JsonElement sequence, int index, string path)
-        {
-            var ids = new List<int>();
-            if (sequence.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var id in sequence.EnumerateArray())
-                {
-                    if (id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out int value) || value < 0)
-                        throw new UsageException($"Sequence {index} of the prompt file {path} holds {id.GetRawText()}, which is not a token id (a non-negative integer).");
-                    ids.Add(value);
-                }
-                return ids.ToArray();
-            }
-            throw new UsageException($"Sequence {index} of the prompt file {path} is a JSON {sequence.ValueKind}, not an array of token ids.");
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using Kvpr.Checkpoints;
 using Kvpr.Graphs;
+// Hardware profiles (--profile) are read by the compiler's reader, as the generator reads them; every other JSON input by Kvpr.Runtime.Json.
 using JsonFormatException = Kvpr.Json.JsonFormatException;
 using Kvpr.Planning;
 using Kvpr.Runtime.Cuda;

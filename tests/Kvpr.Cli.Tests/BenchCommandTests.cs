@@ -267,7 +267,7 @@ public class BenchCommandTests
 
             exitCode.ShouldBe(1);
             error.ShouldContain($"{hf}:2");
-            error.ShouldContain("\"prompt\"");
+            error.ShouldContain("field 'prompt' is missing");
         }
         finally
         {

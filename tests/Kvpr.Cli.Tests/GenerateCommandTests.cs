@@ -110,7 +110,9 @@ public sealed class GenerateCommandTests : IDisposable
             .Append("{\"id\": \"r98\", \"prompt\": \"text without a tokenizer\"}")
             .Append("{\"id\": \"r97\", \"prompt_ids\": [1, 9999]}")
             .Append(requests[0])
-            .Concat(requests.Skip(4)).ToArray();
+            .Concat(requests.Skip(4))
+            .Append("{\"id\": \"r96\", \"prompt_ids\": [1, 2], \"top_k\": 1.5}")
+            .Append("{\"id\": \"r95\", \"prompt_ids\": [1, -2]}").ToArray();
         File.WriteAllLines(PathOf("bad.jsonl"), withBadLines);
 
         var (exitCode, _, error) = Generate("bad.jsonl", "bad-results.jsonl");
@@ -124,12 +126,14 @@ public sealed class GenerateCommandTests : IDisposable
         Error(records["\"r98\""]).ShouldContain("line 7 has a text \"prompt\", but the checkpoint has no tokenizer");
         Error(records["\"r97\""]).ShouldContain("line 8 has token id 9999, outside the vocabulary [0, 512)");
         Error(records["line 9"]).ShouldBe("line 9 repeats the id \"r0\" of line 1.");
-        records.Count.ShouldBe(12 + 5);
+        Error(records["\"r96\""]).ShouldBe("line 18 has a bad field: 'top_k' must be an integer, but is the number 1.5.");
+        Error(records["\"r95\""]).ShouldBe("line 19 has a bad field: 'prompt_ids[1]' must be in [0, 2,147,483,647], but is -2.");
+        records.Count.ShouldBe(12 + 7);
 
         // A rerun has nothing left to do and writes nothing twice.
         var (_, again, _) = Generate("bad.jsonl", "bad-results.jsonl");
         again.ShouldStartWith("Nothing to do");
-        Records("bad-results.jsonl").Count.ShouldBe(17);
+        Records("bad-results.jsonl").Count.ShouldBe(12 + 7);
     }
 
     [Fact]

@@ -158,6 +158,30 @@ public class RunCommandTests
         error.ShouldNotContain("(Parameter '");
     }
 
+    [Theory]
+    [InlineData("[[1, 2], [3, \"4\"]]", "field '[1][1]' must be a number, but is the string \"4\".")]
+    [InlineData("[[1, 2], [3, -4]]", "field '[1][1]' must be in [0, 2,147,483,647], but is -4.")]
+    [InlineData("[[1, 2]\n [3, 4]]", "invalid JSON at line 2, byte 2: ")]
+    [InlineData("{\"ids\": [1]}", "must be an array, but is an object.")]
+    public void A_bad_prompt_file_is_named_with_the_field_at_fault(string json, string expected)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"kvpr-prompts-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(file, json);
+            var (exitCode, output, error) = Run("run", "--prompt-ids", file);
+
+            exitCode.ShouldBe(1);
+            output.ShouldBeEmpty();
+            error.ShouldContain($"The prompt file {file}: ");
+            error.ShouldContain(expected);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void Check_weights_scans_a_clean_checkpoint_and_runs_it()
     {

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kvpr.Runtime.Json;
 using Kvpr.Text;
 
 namespace Kvpr.Cli.Batch
@@ -45,19 +45,19 @@ namespace Kvpr.Cli.Batch
                     number++;
                     if (line.Trim().Length == 0)
                         continue;
-                    JsonObject record;
+                    JsonField record;
                     try
                     {
-                        record = JsonNode.Parse(line) as JsonObject ?? throw new UsageException($"Line {number} of the output {path} is not a result record (a JSON object); remove it or choose another --output.");
+                        record = JsonField.Parse(line, $"line {number} of the output {path}");
+                        if (record.Optional("id") is { } id)
+                            doneIds.Add(BatchRequest.IdNode(id).ToJsonString());
+                        else if (record.Optional("line") is { } inputLine)
+                            doneLines.Add(inputLine.AsInt());
                     }
-                    catch (JsonException)
+                    catch (JsonFieldException e)
                     {
-                        throw new UsageException($"Line {number} of the output {path} is not valid JSON; remove it or choose another --output.");
+                        throw new UsageException($"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]} It is not a result record of kvpr generate; remove it or choose another --output.");
                     }
-                    if (record["id"] is { } id)
-                        doneIds.Add(id.ToJsonString());
-                    else if (record["line"] is { } inputLine && inputLine.GetValueKind() == JsonValueKind.Number)
-                        doneLines.Add(inputLine.GetValue<int>());
                 }
             }
             var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);

@@ -1,8 +1,7 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Cli.Bench
 {
@@ -22,30 +21,27 @@ namespace Kvpr.Cli.Bench
         public static IReadOnlyList<HuggingFaceResult> ReadLines(string path)
         {
             var results = new List<HuggingFaceResult>();
-            var lines = Kvpr.Json.JsonFile.ReadText(path).Split('\n');
-            for (int i = 0; i < lines.Length; i++)
+            try
             {
-                if (string.IsNullOrWhiteSpace(lines[i]))
-                    continue;
-                try
+                var lines = JsonField.ReadText(path).Split('\n');
+                for (int i = 0; i < lines.Length; i++)
                 {
-                    var json = JsonNode.Parse(lines[i])?.AsObject() ?? throw new UsageException($"{path}:{i + 1} is null, not a result object.");
-                    if (json.ContainsKey("error"))
+                    if (string.IsNullOrWhiteSpace(lines[i]))
                         continue;
-                    results.Add(new HuggingFaceResult(Required(json, "model", path, i).GetValue<string>(), Required(json, "batch", path, i).GetValue<int>(),
-                        Required(json, "prompt", path, i).GetValue<int>(), Required(json, "cache", path, i).GetValue<string>(),
-                        Required(json, "ms_per_step", path, i).GetValue<double>(), json["engine"]?.GetValue<string>() ?? "transformers", json));
+                    var json = JsonField.Parse(lines[i], $"{path}:{i + 1}");
+                    if (json.Optional("error") is not null)
+                        continue;
+                    results.Add(new HuggingFaceResult(json.Required("model").AsString(), json.Required("batch").AsInt(), json.Required("prompt").AsInt(),
+                        json.Required("cache").AsString(), json.Required("ms_per_step").AsNumber(), json.Optional("engine")?.AsString() ?? "transformers",
+                        JsonObject.Create(json.Element)!));
                 }
-                catch (System.Exception e) when (e is JsonException or System.InvalidOperationException or System.FormatException)
-                {
-                    throw new UsageException($"{path}:{i + 1} is not a result of bench/hf_offloaded.py: {e.Message}");
-                }
+            }
+            catch (JsonFieldException e)
+            {
+                throw new UsageException($"{e.Message} Each line must be a result of bench/hf_offloaded.py.");
             }
             return results;
         }
-
-        private static JsonNode Required(JsonObject json, string field, string path, int line) =>
-            json[field] ?? throw new UsageException($"{path}:{line + 1} has no \"{field}\" field, which every result of bench/hf_offloaded.py has.");
 
         /// <summary>The offloaded-cache result for <paramref name="workload"/>, if the file has one.</summary>
         public static HuggingFaceResult? OffloadedFor(IEnumerable<HuggingFaceResult> results, BenchCase workload) =>

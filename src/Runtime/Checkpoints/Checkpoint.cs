@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Checkpoints
 {
@@ -110,7 +110,7 @@ namespace Kvpr.Checkpoints
         {
             try
             {
-                var map = JsonParser.Parse(JsonFile.ReadText(indexPath), indexPath).Required("weight_map");
+                var map = JsonField.ReadFile(indexPath).Required("weight_map");
                 return map.Properties.Select(pair =>
                 {
                     string shard = pair.Value.AsString();
@@ -119,7 +119,7 @@ namespace Kvpr.Checkpoints
                     return new KeyValuePair<string, string>(pair.Key, shard);
                 }).ToArray();
             }
-            catch (JsonFormatException e)
+            catch (JsonFieldException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.InvalidCheckpoint, e);
             }

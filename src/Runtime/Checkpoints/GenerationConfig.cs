@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using Kvpr.Json;
+using System.Text.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Checkpoints
 {
@@ -23,18 +24,17 @@ namespace Kvpr.Checkpoints
                     continue;
                 try
                 {
-                    var eos = JsonParser.Parse(JsonFile.ReadText(path), path).Get("eos_token_id");
-                    switch (eos?.Kind)
+                    switch (JsonField.ReadFile(path).Optional("eos_token_id"))
                     {
-                        case null or JsonKind.Null:
+                        case null:
                             continue;
-                        case JsonKind.Array:
+                        case { Kind: JsonValueKind.Array } eos:
                             return eos.Items.Select(item => item.AsInt()).ToArray();
-                        default:
+                        case var eos:
                             return new[] { eos.AsInt() };
                     }
                 }
-                catch (JsonFormatException e)
+                catch (JsonFieldException e)
                 {
                     throw CheckpointException.FromJson(ErrorCodes.UnsupportedModelConfig, e);
                 }
@@ -50,15 +50,14 @@ namespace Kvpr.Checkpoints
                 return Array.Empty<string>();
             try
             {
-                var stop = JsonParser.Parse(File.ReadAllText(path), path).Get("stop_strings");
-                return stop?.Kind switch
+                return JsonField.ReadFile(path).Optional("stop_strings") switch
                 {
-                    null or JsonKind.Null => Array.Empty<string>(),
-                    JsonKind.Array => stop.Items.Select(item => item.AsString()).ToArray(),
-                    _ => new[] { stop.AsString() },
+                    null => Array.Empty<string>(),
+                    { Kind: JsonValueKind.Array } stop => stop.Items.Select(item => item.AsString()).ToArray(),
+                    var stop => new[] { stop.AsString() },
                 };
             }
-            catch (JsonFormatException e)
+            catch (JsonFieldException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.UnsupportedModelConfig, e);
             }

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Checkpoints
 {
@@ -30,13 +30,13 @@ namespace Kvpr.Checkpoints
             ModelSpec spec;
             try
             {
-                var root = JsonParser.Parse(JsonFile.ReadText(configPath), configPath);
+                var root = JsonField.ReadFile(configPath);
                 string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
                 var architecture = ReadArchitecture(root);
                 spec = architecture == Architecture.Opt ? ReadOpt(root, name) : ReadRotary(root, name, architecture);
                 spec = spec with { WeightType = ReadWeightType(root) };
             }
-            catch (JsonFormatException e)
+            catch (JsonFieldException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.UnsupportedModelConfig, e);
             }
@@ -48,9 +48,9 @@ namespace Kvpr.Checkpoints
         }
 
         /// <summary>Which family: by <c>architectures</c>, else by <c>model_type</c>; others are refused by name.</summary>
-        private static Architecture ReadArchitecture(JsonNode root)
+        private static Architecture ReadArchitecture(JsonField root)
         {
-            if (root.Get("architectures") is { Kind: not JsonKind.Null } architectures)
+            if (root.Optional("architectures") is { } architectures)
             {
                 var names = architectures.Items.Select(item => item.AsString()).ToArray();
                 foreach (var family in Families)
@@ -70,19 +70,19 @@ namespace Kvpr.Checkpoints
             throw modelType.Invalid($"is '{type}', which is not supported; supported: {string.Join(", ", Families.Select(f => f.ModelType))}");
         }
 
-        private static ModelSpec ReadOpt(JsonNode root, string name)
+        private static ModelSpec ReadOpt(JsonField root, string name)
         {
             int hidden = Dimension(root, "hidden_size", ModelLimits.Hidden);
             if (!Flag(root, "do_layer_norm_before", true))
                 throw root.Required("do_layer_norm_before").Invalid("is false: post-LayerNorm OPT models (opt-350m) are not supported");
-            if (Optional(root, "word_embed_proj_dim") is { } projection && projection.AsLong() != hidden)
+            if (root.Optional("word_embed_proj_dim") is { } projection && projection.AsLong() != hidden)
                 throw projection.Invalid($"is {projection.AsLong()}, not hidden_size ({hidden}): OPT models with embedding projections (opt-350m) are not supported");
             if (!Flag(root, "layer_norm_elementwise_affine", true))
                 throw root.Required("layer_norm_elementwise_affine").Invalid("is false: layer norms without weights are not supported");
             if (Flag(root, "_remove_final_layer_norm", false))
                 throw root.Required("_remove_final_layer_norm").Invalid("is true: OPT models without a final layer norm are not supported");
 
-            var activationNode = Optional(root, "activation_function");
+            var activationNode = root.Optional("activation_function");
             var activation = (activationNode?.AsString() ?? "relu") switch
             {
                 "relu" => Activation.Relu,
@@ -106,17 +106,17 @@ namespace Kvpr.Checkpoints
         /// Llama, Mistral and Qwen2: one layout, with the family's biases (Llama's attention_bias and mlp_bias; Qwen2's
         /// fixed q, k, v biases) and attention window (Mistral's sliding_window; Qwen2's with use_sliding_window).
         /// </summary>
-        private static ModelSpec ReadRotary(JsonNode root, string name, Architecture architecture)
+        private static ModelSpec ReadRotary(JsonField root, string name, Architecture architecture)
         {
             int hidden = Dimension(root, "hidden_size", ModelLimits.Hidden);
             int heads = Dimension(root, "num_attention_heads", ModelLimits.Heads);
             int layers = Dimension(root, "num_hidden_layers", ModelLimits.Layers);
-            if (Optional(root, "hidden_act") is { } act && act.AsString() != "silu")
+            if (root.Optional("hidden_act") is { } act && act.AsString() != "silu")
                 throw act.Invalid($"is '{act.AsString()}', but {architecture} models are supported with silu only");
-            if (Optional(root, "head_dim") is { } headDim && headDim.AsLong() * heads != hidden)
+            if (root.Optional("head_dim") is { } headDim && headDim.AsLong() * heads != hidden)
                 throw headDim.Invalid($"is {headDim.AsLong()}, but the engines need hidden_size / num_attention_heads = {hidden / heads}");
-            int kvHeads = Optional(root, "num_key_value_heads") is { } kv ? (int)kv.AsLongIn(ModelLimits.Heads) : heads;
-            double eps = Optional(root, "rms_norm_eps")?.AsNumberIn(ModelLimits.NormEps) ?? 1e-6;
+            int kvHeads = root.Optional("num_key_value_heads") is { } kv ? (int)kv.AsLongIn(ModelLimits.Heads) : heads;
+            double eps = root.Optional("rms_norm_eps")?.AsNumberIn(ModelLimits.NormEps) ?? 1e-6;
             bool llamaAttentionBias = architecture == Architecture.Llama && Flag(root, "attention_bias", false);
 
             var spec = ModelSpec.Llama(name, hidden, layers, heads, kvHeads, Dimension(root, "intermediate_size", ModelLimits.FfnHidden),
@@ -136,20 +136,20 @@ namespace Kvpr.Checkpoints
         /// The RoPE base and scaling: rope_parameters (transformers 5: rope_type and rope_theta together) or rope_scaling
         /// (rope_type, or type in older configs) beside a top-level rope_theta. Of the scalings only linear and llama3 are computed.
         /// </summary>
-        private static ModelSpec ReadRope(JsonNode root, ModelSpec spec)
+        private static ModelSpec ReadRope(JsonField root, ModelSpec spec)
         {
-            var parameters = Optional(root, "rope_parameters");
-            var scaling = parameters ?? Optional(root, "rope_scaling");
+            var parameters = root.Optional("rope_parameters");
+            var scaling = parameters ?? root.Optional("rope_scaling");
             spec = spec with
             {
                 RopeTheta = parameters is not null
                     ? parameters.Required("rope_theta").AsNumberIn(ModelLimits.RopeTheta)
-                    : Optional(root, "rope_theta")?.AsNumberIn(ModelLimits.RopeTheta) ?? 10000,
+                    : root.Optional("rope_theta")?.AsNumberIn(ModelLimits.RopeTheta) ?? 10000,
             };
             if (scaling is null)
                 return spec;
 
-            var type = Optional(scaling, "rope_type") ?? scaling.Required("type");
+            var type = scaling.Optional("rope_type") ?? scaling.Required("type");
             return type.AsString() switch
             {
                 "default" => spec,
@@ -170,22 +170,22 @@ namespace Kvpr.Checkpoints
         /// The attention window of every layer, 0 for none: Mistral's sliding_window; Qwen2's when use_sliding_window,
         /// on the layers from max_window_layers up; or what layer_types says (transformers 5). A window on some layers only is refused.
         /// </summary>
-        private static int SlidingWindow(JsonNode root, Architecture architecture, int layers)
+        private static int SlidingWindow(JsonField root, Architecture architecture, int layers)
         {
             bool sliding = architecture switch
             {
-                Architecture.Mistral => Optional(root, "sliding_window") is not null,
+                Architecture.Mistral => root.Optional("sliding_window") is not null,
                 Architecture.Qwen2 => Flag(root, "use_sliding_window", false),
                 _ => false,
             };
-            if (Optional(root, "layer_types") is { } layerTypes)
+            if (root.Optional("layer_types") is { } layerTypes)
             {
                 var types = layerTypes.Items.Select(item => item.AsString()).Distinct().ToArray();
                 if (types.Length > 1 || types.Any(t => t != "full_attention" && t != "sliding_attention"))
                     throw layerTypes.Invalid($"holds '{string.Join("', '", types)}': only 'full_attention' on every layer or 'sliding_attention' on every layer is supported");
                 sliding = types.Contains("sliding_attention");
             }
-            else if (sliding && architecture == Architecture.Qwen2 && Optional(root, "max_window_layers") is { } windowLayers)
+            else if (sliding && architecture == Architecture.Qwen2 && root.Optional("max_window_layers") is { } windowLayers)
             {
                 int full = (int)windowLayers.AsLongIn(ModelLimits.Layers with { Min = 0 });
                 if (full > 0 && full < layers)
@@ -199,9 +199,9 @@ namespace Kvpr.Checkpoints
         /// dtype (torch_dtype before transformers 4.56). float32 checkpoints map to Float16: the engines keep
         /// weights and KV in 16 bits and the loader converts.
         /// </summary>
-        private static WeightType ReadWeightType(JsonNode root)
+        private static WeightType ReadWeightType(JsonField root)
         {
-            var node = Optional(root, "dtype") ?? Optional(root, "torch_dtype");
+            var node = root.Optional("dtype") ?? root.Optional("torch_dtype");
             return (node?.AsString() ?? "float16") switch
             {
                 "float16" or "float32" => WeightType.Float16,
@@ -211,11 +211,8 @@ namespace Kvpr.Checkpoints
         }
 
         /// <summary>An integer field checked against the spec's limit for it, so the error names the config's key.</summary>
-        private static int Dimension(JsonNode root, string field, ValueRange range) => (int)root.Required(field).AsLongIn(range);
+        private static int Dimension(JsonField root, string field, ValueRange range) => (int)root.Required(field).AsLongIn(range);
 
-        private static bool Flag(JsonNode root, string field, bool fallback) => Optional(root, field)?.AsBool() ?? fallback;
-
-        /// <summary>A field that may be absent or null (transformers writes null for unset options).</summary>
-        private static JsonNode? Optional(JsonNode node, string field) => node.Get(field) is { Kind: not JsonKind.Null } value ? value : null;
+        private static bool Flag(JsonField root, string field, bool fallback) => root.Optional(field)?.AsBool() ?? fallback;
     }
 }
