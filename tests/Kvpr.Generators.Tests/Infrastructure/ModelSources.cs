@@ -1,6 +1,6 @@
 namespace Kvpr.Generators.Tests.Infrastructure;
 
-/// <summary>Annotated model classes: the three fixture checkpoints (tests/fixtures/README.md) and OPT-6.7B from the issue.</summary>
+/// <summary>Annotated model classes: the fixture checkpoints (tests/fixtures/README.md) and OPT-6.7B from the issue.</summary>
 internal static class ModelSources
 {
     // The fixtures' reference run: batch 2, prompt 12, 20 new tokens. Names are the fixture folders, as HuggingFaceConfig names specs.
@@ -33,6 +33,51 @@ internal static class ModelSources
                           MaxPositions = 128)]
         [DecodeWorkload(Objective.Throughput, Batch = 2, PromptLength = 12, MaxNewTokens = 20, MicroBatches = 2)]
         public partial class LlamaTinyGqa { }
+        """;
+
+    public const string Llama3Tiny = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Llama, Name = "llama3-tiny", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, FfnHidden = 192, Vocab = 512,
+                          MaxPositions = 128, RopeTheta = 500000, RopeScaling = RopeScaling.Llama3, RopeScalingFactor = 8, RopeLowFrequencyFactor = 1,
+                          RopeHighFrequencyFactor = 4, RopeOriginalMaxPositions = 64, TiedEmbeddings = true, WeightType = WeightType.BFloat16)]
+        [DecodeWorkload(Objective.Latency, Batch = 2, PromptLength = 12, MaxNewTokens = 20)]
+        public partial class Llama3Tiny { }
+        """;
+
+    public const string LlamaLinearTiny = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Llama, Name = "llama-linear-tiny", Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, Vocab = 512, MaxPositions = 128,
+                          RopeScaling = RopeScaling.Linear, RopeScalingFactor = 2)]
+        [DecodeWorkload(Objective.Latency, Batch = 2, PromptLength = 12, MaxNewTokens = 20)]
+        public partial class LlamaLinearTiny { }
+        """;
+
+    public const string MistralTiny = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Mistral, Name = "mistral-tiny", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, FfnHidden = 192, Vocab = 512,
+                          MaxPositions = 128, NormEps = 1e-5, SlidingWindow = 8)]
+        [DecodeWorkload(Objective.Throughput, Batch = 2, PromptLength = 12, MaxNewTokens = 20, MicroBatches = 2)]
+        public partial class MistralTiny { }
+        """;
+
+    public const string Qwen2Tiny = """
+        using Kvpr;
+
+        namespace Fixtures;
+
+        [TransformerModel(Architecture.Qwen2, Name = "qwen2-tiny", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, FfnHidden = 192, Vocab = 512,
+                          MaxPositions = 128, RopeTheta = 1000000, TiedEmbeddings = true)]
+        [DecodeWorkload(Objective.Latency, Batch = 2, PromptLength = 12, MaxNewTokens = 20)]
+        public partial class Qwen2Tiny { }
         """;
 
     public const string Opt6_7B = """
