@@ -19,6 +19,7 @@ from transformers import OPTConfig, OPTForCausalLM, StoppingCriteria, StoppingCr
 DIMENSIONS = {
     "opt-6.7b": dict(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32, ffn_dim=16384),
     "opt-13b": dict(hidden_size=5120, num_hidden_layers=40, num_attention_heads=40, ffn_dim=20480),
+    "opt-30b": dict(hidden_size=7168, num_hidden_layers=48, num_attention_heads=56, ffn_dim=28672),
 }
 
 
@@ -34,9 +35,13 @@ class StepClock(StoppingCriteria):
         return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
 
+def opt_config(dims):
+    return OPTConfig(vocab_size=50272, max_position_embeddings=2048 + 64, word_embed_proj_dim=dims["hidden_size"],
+                     do_layer_norm_before=True, eos_token_id=None, pad_token_id=1, bos_token_id=2, **dims)
+
+
 def build_model(dims):
-    cfg = OPTConfig(vocab_size=50272, max_position_embeddings=2048 + 64, word_embed_proj_dim=dims["hidden_size"],
-                    do_layer_norm_before=True, eos_token_id=None, pad_token_id=1, bos_token_id=2, **dims)
+    cfg = opt_config(dims)
     previous = torch.get_default_dtype()
     torch.set_default_dtype(torch.float16)  # allocate in fp16 directly: no fp32 copy of 13B parameters
     try:
@@ -83,6 +88,24 @@ def measure(model, args, cache):
     }
 
 
+def measure_or_error(model, args, cache):
+    """measure(), or a result line saying the GPU ran out of memory."""
+    try:
+        return measure(model, args, cache)
+    except torch.OutOfMemoryError as error:
+        return {"mode": "d", "cache": cache, "model": args.model_dims, "batch": args.batch, "prompt": args.prompt,
+                "error": f"out of GPU memory: {str(error).splitlines()[0]}"}
+
+
+def emit(result, out):
+    """Prints the result as one JSON line, and appends it to the file out if given."""
+    line = json.dumps(result)
+    print(line, flush=True)
+    if out:
+        with open(out, "a") as f:
+            f.write(line + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-dims", choices=sorted(DIMENSIONS), default="opt-6.7b")
@@ -97,18 +120,10 @@ def main():
         parser.error("--new-tokens must be at least 2: the first token comes from the prefill")
     model = build_model(DIMENSIONS[args.model_dims])
     for cache in args.cache:
-        try:
-            result = measure(model, args, cache)
-        except torch.OutOfMemoryError as error:
-            result = {"mode": "d", "cache": cache, "model": args.model_dims, "batch": args.batch, "prompt": args.prompt,
-                      "error": f"out of GPU memory: {str(error).splitlines()[0]}"}
+        result = measure_or_error(model, args, cache)
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
-        line = json.dumps(result)
-        print(line, flush=True)
-        if args.out:
-            with open(args.out, "a") as f:
-                f.write(line + "\n")
+        emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ namespace Samples
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 32, WeightResidentLayers: 32),
             Table: CreatePlanTable(),
-            GpuBytes: 31_584_464_896L,
+            GpuBytes: 34_668_826_752L,
             GpuBudgetBytes: 85_017_493_504L);
 
         private static global::Kvpr.DecodeWorkload CreateWorkload() => new()
@@ -236,7 +236,7 @@ namespace Samples
 """
 Plan for Opt6_7B on profile h100-sxm-pcie5 (the embedded default profile: measure your machine for plans that fit it).
 Workload: latency, batch 32, prompt 1024, 32 new tokens.
-GPU memory: 31.58 GB of a 85.02 GB budget.
+GPU memory: 34.67 GB of a 85.02 GB budget.
 Residency: KV cache of all 32 layers on the GPU; weights of all 32 layers on the GPU.
 Predicted: first step 11.67 ms, last step 11.84 ms, generation 376.23 ms, 0.367 ms per token.
 

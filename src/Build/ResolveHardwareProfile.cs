@@ -42,7 +42,7 @@ namespace Kvpr.Build
             }
             try
             {
-                HardwareProfileFormat.Parse(File.ReadAllText(path), path);
+                HardwareProfileFormat.Parse(JsonFile.ReadText(path), path);
             }
             catch (JsonFormatException e)
             {

@@ -29,6 +29,13 @@ namespace Kvpr.Cli
             var warmup = new Option<int>("--warmup") { Description = "Decode steps run before the timed ones.", DefaultValueFactory = _ => 2 };
             var seed = new Option<int>("--seed") { Description = "Seeds the weights and the prompts.", DefaultValueFactory = _ => 1 };
             var machine = new Option<string?>("--machine") { Description = "Describes the machine in the results (default: the host name and device)." };
+            var gpuMemory = ByteOption.Create("--gpu-memory", "A hard cap on the GPU memory of every mode: plans fit under it (streaming weights where they must) and a mode that cannot is skipped before allocating.");
+            var objective = new Option<string>("--objective")
+            {
+                Description = "latency: one batch of --batch sequences, row-by-row. throughput: --batch sequences split into the micro-batches the planner predicts fastest over the whole generation (prefill included), column-by-column.",
+                DefaultValueFactory = _ => "latency",
+            };
+            objective.AcceptOnlyFromAmong("latency", "throughput");
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
             var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
             var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
@@ -36,7 +43,7 @@ namespace Kvpr.Cli
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
-                model, batch, prompt, newTokens, modes, device, profile, warmup, seed, machine, dryRun, hfResults, output, traceDir,
+                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, objective, warmup, seed, machine, dryRun, hfResults, output, traceDir,
             };
             command.SetAction(parse =>
             {
@@ -44,7 +51,8 @@ namespace Kvpr.Cli
                 try
                 {
                     var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens),
-                        parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(warmup), parse.GetValue(seed),
+                        parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(gpuMemory), parse.GetValue(objective) == "throughput",
+                        parse.GetValue(warmup), parse.GetValue(seed),
                         parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
                     return Run(settings, parse.InvocationConfiguration.Output, error);
                 }
@@ -58,7 +66,7 @@ namespace Kvpr.Cli
         }
 
         private sealed record BenchSettings(string? Model, int Batch, int Prompt, int NewTokens, string Modes, string Device, string Profile,
-            int Warmup, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
+            long? GpuMemory, bool Throughput, int Warmup, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
 
         private static int Run(BenchSettings settings, TextWriter output, TextWriter error)
         {
@@ -73,8 +81,7 @@ namespace Kvpr.Cli
             var modes = ParseModes(settings.Modes);
             var profile = HardwareProfiles.Resolve(settings.Profile);
             var cases = settings.Model is { } name
-                ? new[] { BenchCase.Create(ModelCatalog.TryGet(name, out var spec) ? spec : throw new UsageException($"--model '{name}' is not a built-in model ({string.Join(", ", ModelCatalog.Names)})."),
-                    Positive(settings.Batch, "--batch"), Positive(settings.Prompt, "--prompt"), settings.NewTokens) }
+                ? new[] { Case(settings, profile, ModelCatalog.TryGet(name, out var spec) ? spec : throw new UsageException($"--model '{name}' is not a built-in model ({string.Join(", ", ModelCatalog.Names)}).")) }
                 : BenchCase.IssueSuite();
             var huggingFace = settings.HfResults is { } hf ? HuggingFaceResult.ReadLines(hf.FullName) : Array.Empty<HuggingFaceResult>();
 
@@ -137,6 +144,14 @@ namespace Kvpr.Cli
                 .Select(letter => BenchModes.FromLetter(letter) ?? throw new UsageException($"--modes takes letters a, b and c separated by commas; '{letter.Trim()}' is none of them."))
                 .Distinct().OrderBy(m => m).ToArray();
             return modes.Length > 0 ? modes : throw new UsageException("--modes needs at least one of a, b and c.");
+        }
+
+        private static BenchCase Case(BenchSettings settings, HardwareProfile profile, ModelSpec spec)
+        {
+            int batch = Positive(settings.Batch, "--batch"), prompt = Positive(settings.Prompt, "--prompt");
+            return settings.Throughput
+                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory)
+                : BenchCase.Create(spec, batch, prompt, settings.NewTokens, 1, settings.GpuMemory);
         }
 
         private static int Positive(int value, string option) =>

@@ -34,15 +34,20 @@ namespace Kvpr.Cli
             var newTokens = new Option<int>("--new-tokens") { Description = "Tokens to generate per sequence.", Required = true };
             var objective = new Option<string>("--objective") { Description = "What to minimise.", DefaultValueFactory = _ => "latency" };
             objective.AcceptOnlyFromAmong("latency", "throughput");
-            var microBatches = new Option<int>("--micro-batches") { Description = "Micro-batches sharing each layer's weights (throughput).", DefaultValueFactory = _ => 1 };
-            var gpuMemory = new Option<long?>("--gpu-memory") { Description = "GPU memory the plan may use, in bytes (default: the profile's)." };
+            var microBatches = new Option<int>("--micro-batches")
+            {
+                Description = "Micro-batches sharing each layer's weights (throughput). 0 with --objective throughput: the planner splits --batch sequences into the micro-batches that generate fastest, prefill included.",
+                DefaultValueFactory = _ => 1,
+            };
+            var gpuMemory = ByteOption.Create("--gpu-memory", "GPU memory the plan may use (default: the profile's).");
+            var hostMemory = ByteOption.Create("--host-memory", "Host memory the weights' host copy and the KV store may use (default: the profile's).");
             var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
             var lp = new Option<FileInfo?>("--lp") { Description = "Also write the linear program that chose the residency as CPLEX LP text." };
             var trace = new Option<FileInfo?>("--trace") { Description = "Also write every decode step's simulated timeline as a Chrome trace (open in ui.perfetto.dev)." };
 
             var command = new Command("plan", "Plan which KV and weights stay on the GPU and how many tokens to recompute at each decode step.")
             {
-                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, json, lp, trace,
+                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, hostMemory, json, lp, trace,
             };
             command.SetAction(parse =>
             {
@@ -52,21 +57,23 @@ namespace Kvpr.Cli
                     Batch = parse.GetValue(batch),
                     PromptLength = parse.GetValue(prompt),
                     MaxNewTokens = parse.GetValue(newTokens),
-                    MicroBatches = parse.GetValue(microBatches),
+                    MicroBatches = Math.Max(1, parse.GetValue(microBatches)),
                     GpuMemoryBytes = parse.GetValue(gpuMemory),
-                }, parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
+                    HostMemoryBytes = parse.GetValue(hostMemory),
+                }, parse.GetValue(microBatches) is 0, parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
                 return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             });
             return command;
         }
 
-        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool Json, FileInfo? LpFile, FileInfo? TraceFile);
+        /// <param name="ChooseMicroBatches">Split the workload's batch into the micro-batches the planner finds fastest.</param>
+        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool ChooseMicroBatches, bool Json, FileInfo? LpFile, FileInfo? TraceFile);
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
             var workload = request.Workload;
-            if (workload.Objective == Objective.Latency && workload.MicroBatches > 1)
-                return Fail(error, $"--micro-batches {workload.MicroBatches} needs --objective throughput: a latency plan decodes one batch.");
+            if (workload.Objective == Objective.Latency && (workload.MicroBatches > 1 || request.ChooseMicroBatches))
+                return Fail(error, $"--micro-batches {(request.ChooseMicroBatches ? 0 : workload.MicroBatches)} needs --objective throughput: a latency plan decodes one batch.");
             ModelSpec spec;
             try
             {
@@ -86,7 +93,9 @@ namespace Kvpr.Cli
                 return Fail(error, e.Message);
             }
 
-            var result = DecodePlanner.Plan(spec, profile, request.Workload);
+            var result = request.ChooseMicroBatches
+                ? DecodePlanner.PlanThroughput(spec, profile, workload, workload.Batch)
+                : DecodePlanner.Plan(spec, profile, workload);
             if (result.Plan is not { } plan)
                 return Fail(error, string.Join(Environment.NewLine, result.Errors.Select(e => e.ToString())));
 

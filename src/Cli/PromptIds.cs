@@ -43,7 +43,7 @@ namespace Kvpr.Cli
             string shape = "a JSON array of token-id arrays, one per sequence";
             try
             {
-                using var document = JsonDocument.Parse(File.ReadAllText(path));
+                using var document = JsonDocument.Parse(Kvpr.Json.JsonFile.ReadText(path));
                 if (document.RootElement.ValueKind != JsonValueKind.Array)
                     throw new UsageException($"The prompt file {path} must hold {shape}, but holds a JSON {document.RootElement.ValueKind}.");
                 return document.RootElement.EnumerateArray().Select((sequence, index) => ReadSequence(sequence, index, path)).ToArray();

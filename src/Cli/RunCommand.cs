@@ -57,15 +57,14 @@ namespace Kvpr.Cli
             {
                 Description = $"Hardware profile the auto split is planned for: a stored one ({string.Join(", ", HardwareProfiles.StoredNames)}) or a *.hwprofile.json file. Default: {HardwareProfiles.DefaultName}.",
             };
-            var gpuMemory = new Option<long?>("--gpu-memory")
-            {
-                Description = "GPU memory (bytes) the auto split is planned for. Default: the profile's; for the built-in model, just enough for its weights, so its KV cache is offloaded.",
-            };
+            var gpuMemory = ByteOption.Create("--gpu-memory",
+                "GPU memory the auto split is planned for and the generation may use at most (it fails before allocating beyond it). Default: the profile's; the built-in model then keeps its weights on the GPU and offloads its KV cache.");
             var json = new Option<bool>("--json") { Description = "Print the tokens, statistics and plan as JSON." };
+            var checkWeights = new Option<bool>("--check-weights") { Description = "Scan the checkpoint's weights for NaN and infinity before loading them; names each tensor holding one." };
 
             var command = new Command("run", "Generate tokens with the KV cache in host memory, partly recomputed; print the plan, the tokens and the statistics.")
             {
-                folder, device, promptIds, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, json,
+                folder, device, promptIds, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, json, checkWeights,
             };
             command.SetAction(parse =>
             {
@@ -85,6 +84,7 @@ namespace Kvpr.Cli
                     Profile = parse.GetValue(profile),
                     GpuMemory = parse.GetValue(gpuMemory),
                     Json = parse.GetValue(json),
+                    CheckWeights = parse.GetValue(checkWeights),
                 };
                 var output = parse.InvocationConfiguration.Output;
                 bool interactive = output == Console.Out && !Console.IsOutputRedirected;
@@ -111,6 +111,7 @@ namespace Kvpr.Cli
                     Schedule = settings.ScheduleKind,
                     MicroBatches = settings.MicroBatches,
                     Split = plan is null ? settings.FixedSplit! : SplitPolicy.FromPlan(plan),
+                    GpuMemoryBytes = settings.GpuMemory,
                 };
                 var generation = new GenerationOptions { MaxNewTokens = settings.MaxNewTokens, Sampling = settings.Sampling, EosTokenIds = eos };
 
@@ -127,7 +128,7 @@ namespace Kvpr.Cli
                     WriteText(output, spec, source, settings, plan, result, statistics);
                 return 0;
             }
-            catch (Exception e) when (e is UsageException or CheckpointException or JsonFormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is UsageException or CheckpointException or JsonFormatException or InvalidLogitsException or IOException or UnauthorizedAccessException or InsufficientMemoryException)
             {
                 error.WriteLine(e.Message);
                 return 1;
@@ -153,6 +154,8 @@ namespace Kvpr.Cli
                 if (settings.Folder is null)
                     return new Engine(RandomWeights.Create(spec, settings.Seed), options);
                 using var checkpoint = Checkpoint.Open(settings.Folder);
+                if (settings.CheckWeights)
+                    CheckpointWeights.CheckFinite(checkpoint, spec);
                 return new Engine(CheckpointWeights.Load(checkpoint, spec), options);
             }
             catch (Exception e) when (e is NotSupportedException or CudaUnavailableException or InsufficientMemoryException)
@@ -170,7 +173,7 @@ namespace Kvpr.Cli
             catch (ArgumentException e)
             {
                 // The engine checks the prompts against the model before the first step.
-                throw new UsageException(e.Message);
+                throw UsageException.From(e);
             }
         }
 
@@ -204,17 +207,17 @@ namespace Kvpr.Cli
                 MaxNewTokens = settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length),
                 MicroBatches = groups,
             };
-            workload = workload with { GpuMemoryBytes = settings.GpuMemory ?? DemoMemoryCap(settings, spec, profile, workload) };
-            var result = DecodePlanner.Plan(spec, profile, workload, SplitPolicy.ForEngines);
+            workload = workload with { GpuMemoryBytes = settings.GpuMemory };
+            var result = DecodePlanner.Plan(spec, profile, workload, DemoOptions(settings, spec));
             return result.Plan ?? throw new UsageException(string.Join(" ", result.Errors.Select(e => e.Message)));
         }
 
         /// <summary>
-        /// The built-in model fits any GPU whole, which would show nothing of offloading: unless told otherwise,
-        /// its plan gets just the memory that keeps the weights resident and sends the KV cache to the host.
+        /// The built-in model fits any GPU whole, which would show nothing of offloading: unless told how much memory
+        /// there is, its plan keeps the weights resident and sends the KV cache to the host.
         /// </summary>
-        private static long? DemoMemoryCap(RunSettings settings, ModelSpec spec, HardwareProfile profile, DecodeWorkload workload) =>
-            settings.Folder is null ? new MemoryModel(new CostModel(spec, profile), workload).BytesFor(Residency.WeightsOnly(spec)) : null;
+        private static PlannerOptions DemoOptions(RunSettings settings, ModelSpec spec) =>
+            settings.Folder is null && settings.GpuMemory is null ? PlannerOptions.Default with { FixedResidency = Residency.WeightsOnly(spec) } : PlannerOptions.Default;
 
         private static void WriteText(TextWriter output, ModelSpec spec, string source, RunSettings settings, DecodePlan? plan,
             GenerationResult result, RunStatistics statistics)

@@ -28,6 +28,8 @@ namespace Kvpr.Cli
         /// <summary>GPU memory the auto plan may use; null for the profile's (or, for the built-in model, just enough to offload the KV).</summary>
         public long? GpuMemory { get; init; }
         public bool Json { get; init; }
+        /// <summary>Scan the checkpoint for NaN and infinity before loading it (the built-in model's seeded weights are finite).</summary>
+        public bool CheckWeights { get; init; }
 
         public ComputeDevice ComputeDevice => Device switch
         {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Kvpr.Checkpoints;
 using Kvpr.Kernels;
+using Kvpr.Planning;
 using Kvpr.Runtime.Cuda;
 using Kvpr.Runtime.Cuda.Selftest;
 
@@ -75,6 +76,12 @@ namespace Kvpr.Cli
                     var backend = new BackendSelftest(cuda.Ordinal);
                     checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
                     checks.Add(Report(backend.AgainstCpu(CpuComparisonModel), output));
+                    checks.Add(Report(backend.NonFiniteLogits(), output));
+                    var lifetimes = new LifetimeSelftest(cuda.Ordinal);
+                    checks.Add(Report(lifetimes.EngineLifetimes(), output));
+                    checks.Add(Report(lifetimes.CancelThenGenerate(), output));
+                    foreach (var residency in new[] { new Residency(0, 0), new Residency(8, 16), new Residency(24, 24) })
+                        checks.Add(Report(backend.PlannedMemory(CpuComparisonModel, batch: 8, promptLength: 512, newTokens: 4, residency), output));
                     checks.Add(Report(backend.Timing(TimingModel, batch: 8, promptLength: 512, newTokens: 8), output));
                 }
                 int failed = checks.Count(c => !c.Passed), total = checks.Count(c => !c.Informational);

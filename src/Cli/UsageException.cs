@@ -9,5 +9,12 @@ namespace Kvpr.Cli
             : base(message)
         {
         }
+
+        /// <summary>
+        /// An argument the library refused, in its own words: without the " (Parameter 'prompts')" that .NET appends, which
+        /// names a C# parameter the user never wrote.
+        /// </summary>
+        public static UsageException From(ArgumentException e) =>
+            new(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", ""));
     }
 }

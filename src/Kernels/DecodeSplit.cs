@@ -17,7 +17,7 @@ namespace Kvpr.Kernels
         private const int BlocksPerMultiprocessor = 16;
 
         /// <summary>A split costs a block's start and final merge, and a partial result written and merged again.</summary>
-        private const int MinTokensPerSplit = 128;
+        private const int MinTokensPerSplit = Kvpr.Planning.DeviceBufferList.MinTokensPerSplit;
 
         /// <summary>Splits are whole multiples of this, a multiple of the tokens a block folds per step for head dims of 64 and up.</summary>
         private const int TokenGranule = 64;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Xml.Linq;
 using Kvpr.Cli.Bench;
+using Kvpr.Planning;
 
 namespace Kvpr.Cli.Tests;
 
@@ -22,6 +23,37 @@ public class BenchCommandTests
 
     /// <summary>OPT-6.7B at s' = 1024 only: a run of 2 new tokens has one decode step.</summary>
     private static BenchPlan Opt67OneStep(BenchMode mode) => BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), mode, H100);
+
+    [Fact]
+    public void A_dry_run_under_a_gpu_cap_plans_opt_30b_with_streamed_weights_and_predicts_generation_throughput()
+    {
+        var (exitCode, output, error) = Run("bench", "--model", "opt-30b", "--batch", "64", "--prompt", "512", "--new-tokens", "32",
+            "--gpu-memory", "40e9", "--objective", "throughput", "--modes", "c", "--dry-run", "--device", "cpu");
+
+        exitCode.ShouldBe(0, error);
+        output.ShouldContain("gen tok/s");
+        var row = output.Split('\n').Single(line => line.StartsWith("opt-30b batch "));
+        row.ShouldContain("cap 40 GB");
+        // 60 GB of weights cannot stay under a 40 GB cap: the plan streams some layers' weights.
+        int weightResident = int.Parse(row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2]);
+        weightResident.ShouldBeInRange(1, 47);
+    }
+
+    [Fact]
+    public void A_throughput_case_splits_the_sequences_into_the_micro_batches_that_generate_fastest()
+    {
+        var spec = ModelCatalog.Get("opt-30b");
+        var chosen = BenchCase.ForThroughput(spec, H100, 64, 512, 32, 40_000_000_000);
+        chosen.Sequences.ShouldBe(64);
+        double Seconds(BenchCase c) => DecodePlanner.PredictedGenerationSeconds(spec, H100, DecodePlanner.Plan(spec, H100, c.Workload).GetPlanOrThrow());
+        foreach (int microBatches in new[] { 1, 2, 4, 8, 16, 32, 64 })
+        {
+            var other = BenchCase.Create(spec, 64 / microBatches, 512, 32, microBatches, 40_000_000_000);
+            var plan = DecodePlanner.Plan(spec, H100, other.Workload);
+            if (plan.Succeeded)
+                Seconds(chosen).ShouldBeLessThanOrEqualTo(Seconds(other) * (1 + 1e-9), $"{microBatches} micro-batches");
+        }
+    }
 
     [Fact]
     public void Percentiles_interpolate_between_ranks_like_numpy()
@@ -206,6 +238,8 @@ public class BenchCommandTests
     [InlineData("--new-tokens", "1", "2 new tokens")]
     [InlineData("--device", "tpu", "--device")]
     [InlineData("--model", "gpt-5", "'gpt-5'")]
+    [InlineData("--prompt", "4096", "PromptLength (4096) exceeds the model's MaxPositions (2048).")]
+    [InlineData("--batch", "100000", "Batch must be in [1, 65,536], but is 100,000.")]
     public void Bad_options_are_one_sentence_naming_the_value(string option, string value, string named)
     {
         var model = option == "--model" ? Array.Empty<string>() : new[] { "--model", "opt-1.3b" };

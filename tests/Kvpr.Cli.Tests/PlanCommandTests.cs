@@ -67,6 +67,21 @@ public class PlanCommandTests
     }
 
     [Fact]
+    public void Throughput_with_zero_micro_batches_splits_the_batch_into_the_planners_micro_batches()
+    {
+        var (exitCode, output, error) = Run("plan", "--model", "opt-30b", "--batch", "64", "--prompt", "512", "--new-tokens", "32",
+            "--objective", "throughput", "--micro-batches", "0", "--gpu-memory", "40e9", "--json");
+
+        exitCode.ShouldBe(0, error);
+        using var json = JsonDocument.Parse(output);
+        int microBatches = json.RootElement.GetProperty("microBatches").GetInt32(), batch = json.RootElement.GetProperty("batch").GetInt32();
+        (microBatches * batch).ShouldBe(64);
+        // 60 GB of weights under a 40 GB cap: some layers stream.
+        json.RootElement.GetProperty("residency").GetProperty("weightResidentLayers").GetInt32().ShouldBeLessThan(48);
+        json.RootElement.GetProperty("gpuBytes").GetInt64().ShouldBeLessThanOrEqualTo(40_000_000_000);
+    }
+
+    [Fact]
     public void Trace_holds_one_simulated_step_per_decode_step_close_to_the_prediction()
     {
         string path = Path.Combine(Path.GetTempPath(), $"kvpr-plan-{System.Guid.NewGuid():N}.trace.json");

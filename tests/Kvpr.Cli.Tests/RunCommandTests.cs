@@ -136,6 +136,7 @@ public class RunCommandTests
     [InlineData("Hardware profile 'a800'", "--profile", "a800")]
     [InlineData("--profile is used to plan the split, so it needs --split auto", "--profile", "t4-pcie3", "--split", "none")]
     [InlineData("exceeds the 128 positions", "{fixtures}/opt-tiny", "--max-new-tokens", "120")]
+    [InlineData("KVPR016: prompt 0 has token id 600 at position 1, outside the vocabulary [0, 512) of model 'opt-tiny'.", "{fixtures}/opt-tiny", "--prompt-ids", "1,600", "--split", "none")]
     [InlineData("--gpu-memory must be a positive number of bytes, but is 0.", "--gpu-memory", "0")]
     [InlineData("--gpu-memory is used to plan the split, so it needs --split auto", "--gpu-memory", "1000000000", "--split", "all")]
     [InlineData("bytes are missing", "--gpu-memory", "1000")]
@@ -147,6 +148,16 @@ public class RunCommandTests
         output.ShouldBeEmpty();
         error.ShouldContain(expected);
         error.TrimEnd().ShouldNotContain('\n');
+        error.ShouldNotContain("(Parameter '");
+    }
+
+    [Fact]
+    public void Check_weights_scans_a_clean_checkpoint_and_runs_it()
+    {
+        var (prompts, generated) = Reference("opt-tiny");
+        var json = RunJson("run", Path.Combine(FixturesFolder, "opt-tiny"), "--check-weights", "--max-new-tokens", "20",
+            "--prompt-ids", string.Join(";", prompts.Select(prompt => string.Join(",", prompt))));
+        Ids(json, "tokens").ShouldBe(generated);
     }
 
     [Fact]

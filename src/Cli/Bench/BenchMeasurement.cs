@@ -19,7 +19,7 @@ namespace Kvpr.Cli.Bench
     /// </summary>
     /// <param name="TracedStep">The first recorded step, with its timeline, for the measured trace.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
-        double PrefillMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep)
+        double PrefillMs, double GenerationMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep)
     {
         public const int RecordedSteps = 3;
 
@@ -34,13 +34,17 @@ namespace Kvpr.Cli.Bench
                 throw new UsageException($"{workload} has {workload.DecodeSteps} decode steps, so none is left to time after {warmupSteps} warm-up and {RecordedSteps} recorded steps; ask for more new tokens.");
             int firstRecorded = workload.NewTokens - RecordedSteps;
             var random = new Random(seed);
-            var prompts = Enumerable.Range(0, workload.Batch)
+            var prompts = Enumerable.Range(0, workload.Sequences)
                 .Select(_ => Enumerable.Range(0, workload.PromptLength).Select(_ => random.Next(workload.Spec.Vocab)).ToArray())
                 .ToArray();
             using var engine = new Engine(weights, new EngineOptions
             {
                 Device = device,
                 Split = plan.Split,
+                Residency = plan.Residency,
+                GpuMemoryBytes = workload.GpuMemoryBytes,
+                Schedule = workload.MicroBatches > 1 ? ScheduleKind.ColumnByColumn : ScheduleKind.RowByRow,
+                MicroBatches = workload.MicroBatches,
                 ActivationChunks = plan.Costs.Settings.ActivationChunks,
             });
             var reports = new List<(StepStatistics Step, long Timestamp)>();
@@ -60,7 +64,7 @@ namespace Kvpr.Cli.Bench
             var busyMs = timelines[0].Graph.Streams.ToDictionary(stream => stream, stream => timelines.Average(t => t.BusyMicroseconds(stream)) / 1e3);
             return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
                 timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds,
-                busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0]);
+                Stopwatch.GetElapsedTime(start, reports[^1].Timestamp).TotalMilliseconds, busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0]);
         }
 
         /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>

@@ -14,7 +14,7 @@ namespace Kvpr.Cli.Bench
     /// <param name="Predicted">Every decode step as the simulator plays it, in order.</param>
     /// <param name="FitsOnDevice">Whether the residency fits the profile's GPU memory (mode (a) runs only where it does).</param>
     internal sealed record BenchPlan(BenchCase Case, BenchMode Mode, CostModel Costs, Residency Residency, SplitPolicy Split,
-        IReadOnlyList<SimulatedStep> Predicted, bool FitsOnDevice)
+        IReadOnlyList<SimulatedStep> Predicted, double PredictedPrefillMs, bool FitsOnDevice)
     {
         public double PredictedMsPerStep => Predicted.Average(s => s.StepSeconds) * 1e3;
 
@@ -22,8 +22,16 @@ namespace Kvpr.Cli.Bench
         public double MeanRecomputeTokens => Predicted.Average(s => s.Shape.RecomputeTokens);
 
         /// <summary>Host→device bytes per step: the offloaded layers' activations of [0, l) and KV of [l, s'), averaged over the steps.</summary>
-        public double HostToDeviceBytesPerStep => Predicted.Average(s => (double)OffloadedLayers *
-            (Costs.ActivationBytes(s.Shape.Batch, s.Shape.RecomputeTokens) + Costs.KvBytes(s.Shape.Batch, s.Shape.TransferredTokens)));
+        /// <summary>The predicted whole generation: the prefill and every decode step.</summary>
+        public double PredictedGenerationMs => PredictedPrefillMs + Predicted.Sum(s => s.StepSeconds) * 1e3;
+
+        /// <summary>Tokens per second over the whole generation, prefill included.</summary>
+        public double PredictedGenerationTokensPerSecond => (double)Case.Sequences * Case.NewTokens * 1e3 / PredictedGenerationMs;
+
+        /// <summary>Each micro-batch's offloaded X and KV, and each streamed layer's weights once.</summary>
+        public double HostToDeviceBytesPerStep => Predicted.Average(s => (double)Case.MicroBatches * OffloadedLayers *
+            (Costs.ActivationBytes(s.Shape.Batch, s.Shape.RecomputeTokens) + Costs.KvBytes(s.Shape.Batch, s.Shape.TransferredTokens)))
+            + (double)(Costs.Spec.Layers - Residency.WeightResidentLayers) * Costs.WeightBytesPerLayer;
 
         /// <summary>The plan's own transfer floor: its host→device bytes at the link's full bandwidth.</summary>
         public double TransferFloorMs => HostToDeviceBytesPerStep / Costs.HostToDevice.BytesPerSecond * 1e3;
@@ -31,7 +39,7 @@ namespace Kvpr.Cli.Bench
         /// <summary>Reading every weight and every resident layer's KV once per step at the device's memory bandwidth.</summary>
         public double MemoryFloorMs => Predicted.Average(s => (double)Costs.Spec.LayerWeightElements * Costs.Spec.ElementBytes * Costs.Spec.Layers
             + (double)Costs.Spec.OuterWeightElements * Costs.Spec.ElementBytes
-            + (double)Residency.KvResidentLayers * Costs.KvBytes(s.Shape.Batch, s.Shape.Length)) / Costs.Profile.DeviceMemoryBytesPerSecond * 1e3;
+            + (double)Residency.KvResidentLayers * Costs.KvBytes(s.Shape.Batch * Case.MicroBatches, s.Shape.Length)) / Costs.Profile.DeviceMemoryBytesPerSecond * 1e3;
 
         /// <summary>The floor the mode is judged by: memory bandwidth with everything resident, the link otherwise.</summary>
         public double FloorMs => Mode == BenchMode.Resident ? MemoryFloorMs : TransferFloorMs;
@@ -44,25 +52,33 @@ namespace Kvpr.Cli.Bench
         {
             var spec = workload.Spec;
             var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
-            var decode = new DecodeWorkload { Batch = workload.Batch, PromptLength = workload.PromptLength, MaxNewTokens = workload.NewTokens };
-            var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers) : Residency.WeightsOnly(spec);
-            // (b) runs l = 0 with every layer offloaded (the engine's residency for a fixed split); (a) and (c) run a
-            // plan solved under their residency, which is how the engine learns to keep (a)'s KV on the device.
+            var decode = workload.Workload;
+            // Without a cap, (b) and (c) keep every layer's weights on the GPU and its KV on the host (the paper's setting);
+            // under a cap the planner chooses what stays, and (b) runs (c)'s weight residency with every layer's KV offloaded.
+            var capped = workload.GpuMemoryBytes is null || mode == BenchMode.Resident ? null
+                : DecodePlanner.Plan(spec, profile, decode).GetPlanOrThrow();
+            var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers)
+                : capped is null ? Residency.WeightsOnly(spec)
+                : mode == BenchMode.TransferAll ? capped.Residency with { KvResidentLayers = 0 } : capped.Residency;
             SplitPolicy split = SplitPolicy.None;
             Func<int, int> recompute = _ => 0;
             if (mode != BenchMode.TransferAll)
             {
-                var plan = DecodePlanner.Plan(spec, profile, decode, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
+                // (a)'s fixed residency is planned without the cap; whether it fits the cap is FitsOnDevice.
+                var plan = capped ?? DecodePlanner.Plan(spec, profile, decode with { GpuMemoryBytes = null }, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
                 split = SplitPolicy.FromPlan(plan);
                 if (mode == BenchMode.Planned)
                     recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
             }
-            var graph = ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks);
+            var graph = workload.MicroBatches == 1
+                ? ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks)
+                : ExecutionGraphBuilder.ColumnByColumn(spec, residency, workload.MicroBatches, costs.Settings.ActivationChunks);
             var predicted = Enumerable.Range(1, workload.DecodeSteps)
                 .Select(step => workload.LengthAt(step))
                 .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
                 .ToArray();
-            return new BenchPlan(workload, mode, costs, residency, split, predicted, new MemoryModel(costs, decode).Fits(residency));
+            double prefillMs = costs.PrefillSeconds(workload.Batch, workload.PromptLength, residency, workload.MicroBatches) * 1e3;
+            return new BenchPlan(workload, mode, costs, residency, split, predicted, prefillMs, new MemoryModel(costs, decode).Fits(residency));
         }
     }
 }

@@ -28,7 +28,7 @@ namespace Kvpr.Cli.Bench
                 ["profile"] = ProfileName,
                 ["device"] = Device,
                 ["warmupSteps"] = WarmupSteps,
-                ["timing"] = "decode steps only, after the warm-up; a step is the wall-clock time between two steps' sampled tokens reaching the host; the last 3 steps are not timed: they record device events around every graph node, which give the stream busy times and deviceStepMs (Stopwatch on the CPU backend)",
+                ["timing"] = "ms/step and tokensPerSecond: decode steps only, after the warm-up; generationTokensPerSecond: every sequence's new tokens over the whole Generate call (buffers, prefill and every decode step); a step is the wall-clock time between two steps' sampled tokens reaching the host; the last 3 steps are not timed: they record device events around every graph node, which give the stream busy times and deviceStepMs (Stopwatch on the CPU backend)",
                 ["results"] = results,
             }.ToJsonString(Indented) + "\n";
         }
@@ -48,6 +48,13 @@ namespace Kvpr.Cli.Bench
                 ["ffn"] = spec.FfnHidden,
                 ["vocab"] = spec.Vocab,
                 ["batch"] = row.Case.Batch,
+                ["microBatches"] = row.Case.MicroBatches,
+                ["sequences"] = row.Case.Sequences,
+                ["gpuMemoryCapBytes"] = row.Case.GpuMemoryBytes,
+                ["weightResidentLayers"] = plan.Residency.WeightResidentLayers,
+                ["predictedPrefillMs"] = plan.PredictedPrefillMs,
+                ["predictedGenerationMs"] = plan.PredictedGenerationMs,
+                ["predictedGenerationTokensPerSecond"] = plan.PredictedGenerationTokensPerSecond,
                 ["prompt"] = row.Case.PromptLength,
                 ["newTokens"] = row.Case.NewTokens,
                 ["kvResidentLayers"] = plan.Residency.KvResidentLayers,
@@ -63,6 +70,8 @@ namespace Kvpr.Cli.Bench
             {
                 json["msPerStep"] = new JsonObject { ["mean"] = m.Steps.MeanMs, ["p50"] = m.Steps.P50Ms, ["p90"] = m.Steps.P90Ms, ["steps"] = m.Steps.Steps };
                 json["tokensPerSecond"] = row.TokensPerSecond;
+                json["generationMs"] = m.GenerationMs;
+                json["generationTokensPerSecond"] = row.GenerationTokensPerSecond;
                 json["predictedOverMeasured"] = row.PredictionRatio;
                 json["measuredOverFloor"] = row.FloorRatio;
                 json["hostToDeviceBytesPerStep"] = m.HostToDeviceBytesPerStep;
@@ -90,15 +99,15 @@ namespace Kvpr.Cli.Bench
         {
             var text = new StringBuilder();
             text.AppendLine(Invariant($"Machine: {Machine}; profile {ProfileName}; device {Device}; {WarmupSteps} warm-up steps, then every decode step timed but the last {BenchMeasurement.RecordedSteps} (their device timeline recorded)."));
-            string header = Invariant($"{"workload",-34} {"mode",-26} {"ms/step",9} {"p50",9} {"p90",9} {"tok/s",8} {"pred ms",9} {"pred/meas",9} {"floor ms",9} {"meas/floor",10} {"l",7} {"H2D GB",7}");
+            string header = Invariant($"{"workload",-44} {"mode",-26} {"ms/step",9} {"p50",9} {"p90",9} {"tok/s",8} {"gen tok/s",9} {"pred gen",9} {"pred ms",9} {"pred/meas",9} {"floor ms",9} {"meas/floor",10} {"l",7} {"W res",5} {"H2D GB",7}");
             text.AppendLine(header).AppendLine(new string('-', header.Length));
             foreach (var row in Rows)
             {
                 var m = row.Measured;
-                text.AppendLine(Invariant($"{row.Case,-34} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
+                text.AppendLine(Invariant($"{row.Case,-44} {$"({row.Plan.Mode.Letter()}) {row.Plan.Mode.Describe()}",-26} {Number(m?.Steps.MeanMs),9} {Number(m?.Steps.P50Ms),9} {Number(m?.Steps.P90Ms),9} {Number(row.TokensPerSecond, "F0"),8} {Number(row.GenerationTokensPerSecond, "F1"),9} {row.Plan.PredictedGenerationTokensPerSecond,9:F1} {row.Plan.PredictedMsPerStep,9:F1} {Number(row.PredictionRatio, "F2"),9} {row.Plan.FloorMs,9:F1} {Number(row.FloorRatio, "F2"),10} {row.Plan.MeanRecomputeTokens,7:F0} {row.Plan.Residency.WeightResidentLayers,5} {(m?.HostToDeviceBytesPerStep ?? row.Plan.HostToDeviceBytesPerStep) / 1e9,7:F2}"));
             }
             foreach (var hf in MatchingBaselines.Where(h => h.Cache == "offloaded"))
-                text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-34} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
+                text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-44} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
 
             foreach (var workload in Rows.Select(r => r.Case).Distinct())
             {

@@ -6,7 +6,10 @@ namespace Kvpr.Cli.Bench
         public BenchCase Case => Plan.Case;
 
         /// <summary>Generated tokens per second at the measured mean step time.</summary>
-        public double? TokensPerSecond => Measured is { } m ? Case.Batch * 1e3 / m.Steps.MeanMs : null;
+        public double? TokensPerSecond => Measured is { } m ? Case.Sequences * 1e3 / m.Steps.MeanMs : null;
+
+        /// <summary>Tokens over the whole generation (buffers, prefill, every decode step), per second.</summary>
+        public double? GenerationTokensPerSecond => Measured is { } m ? (double)Case.Sequences * Case.NewTokens * 1e3 / m.GenerationMs : null;
 
         /// <summary>Predicted over measured step time: 1 is a perfect prediction.</summary>
         public double? PredictionRatio => Measured is { } m ? Plan.PredictedMsPerStep / m.Steps.MeanMs : null;

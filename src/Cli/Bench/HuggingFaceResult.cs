@@ -22,7 +22,7 @@ namespace Kvpr.Cli.Bench
         public static IReadOnlyList<HuggingFaceResult> ReadLines(string path)
         {
             var results = new List<HuggingFaceResult>();
-            var lines = File.ReadAllLines(path);
+            var lines = Kvpr.Json.JsonFile.ReadText(path).Split('\n');
             for (int i = 0; i < lines.Length; i++)
             {
                 if (string.IsNullOrWhiteSpace(lines[i]))

@@ -23,6 +23,46 @@ namespace Kvpr
         public double DeviceMemoryBytesPerSecond { get; init; }
         public double KernelLaunchSeconds { get; init; }
 
+        /// <summary>
+        /// Every value outside <see cref="HardwareLimits"/> or missing, named by its field in the profile format; empty
+        /// when the planner can price the profile. The reader checks the same while parsing; this guards profiles built in code.
+        /// </summary>
+        public IReadOnlyList<SpecError> Validate()
+        {
+            var errors = new List<SpecError>();
+            void Check(string field, double value, ValueRange range)
+            {
+                if (!range.Contains(value))
+                    errors.Add(new SpecError(ErrorCodes.InvalidProfile, field,
+                        $"Hardware profile '{Name}': field '{field}' must be in {range}, but is {ValueRange.Format(value)}."));
+            }
+
+            Check("gpuMemoryBytes", GpuMemoryBytes, HardwareLimits.MemoryBytes);
+            Check("hostMemoryBytes", HostMemoryBytes, HardwareLimits.MemoryBytes);
+            foreach (var (field, samples) in new[] { ("hostToDevice", HostToDeviceSamples), ("deviceToHost", DeviceToHostSamples) })
+            {
+                if (samples.Count == 0)
+                    errors.Add(new SpecError(ErrorCodes.InvalidProfile, field, $"Hardware profile '{Name}': field '{field}' holds no samples."));
+                for (int i = 0; i < samples.Count; i++)
+                {
+                    Check($"{field}[{i}].bytes", samples[i].Bytes, HardwareLimits.TransferBytes);
+                    Check($"{field}[{i}].GBps", samples[i].BytesPerSecond / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+                }
+            }
+            if (GemmSamples.Count == 0)
+                errors.Add(new SpecError(ErrorCodes.InvalidProfile, "gemmFp16", $"Hardware profile '{Name}': field 'gemmFp16' holds no samples."));
+            for (int i = 0; i < GemmSamples.Count; i++)
+            {
+                Check($"gemmFp16[{i}].m", GemmSamples[i].M, HardwareLimits.GemmDimension);
+                Check($"gemmFp16[{i}].k", GemmSamples[i].K, HardwareLimits.GemmDimension);
+                Check($"gemmFp16[{i}].n", GemmSamples[i].N, HardwareLimits.GemmDimension);
+                Check($"gemmFp16[{i}].tflops", GemmSamples[i].FlopsPerSecond / HardwareLimits.Tera, HardwareLimits.Teraflops);
+            }
+            Check("deviceMemoryGBps", DeviceMemoryBytesPerSecond / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+            Check("kernelLaunchMicroseconds", KernelLaunchSeconds / HardwareLimits.Micro, HardwareLimits.LaunchMicroseconds);
+            return errors;
+        }
+
         /// <summary>Pinned host→device copies, fitted from <see cref="HostToDeviceSamples"/>.</summary>
         public TransferModel HostToDevice => TransferModel.Fit(HostToDeviceSamples);
 

@@ -7,13 +7,14 @@ namespace Kvpr
 {
     /// <summary>
     /// The <c>*.hwprofile.json</c> format (documented in docs/hardware-profiles.md). Reading is strict:
-    /// unknown or missing fields, wrong types and non-positive quantities are errors naming the field.
+    /// unknown or missing fields, wrong types and quantities outside <see cref="HardwareLimits"/> are errors naming the
+    /// field, the value and the accepted range.
     /// </summary>
     public static class HardwareProfileFormat
     {
         public const string FormatId = "kvpr-hwprofile/1";
         public const string FileSuffix = ".hwprofile.json";
-        private const double Giga = 1e9, Tera = 1e12, Micro = 1e-6;
+        private const double Giga = HardwareLimits.Giga, Tera = HardwareLimits.Tera, Micro = HardwareLimits.Micro;
 
         private static readonly string[] Fields =
         {
@@ -39,13 +40,13 @@ namespace Kvpr
                 Name = NonEmpty(root.Required("name")),
                 Device = NonEmpty(root.Required("device")),
                 Source = root.Get("source")?.AsString() ?? "",
-                GpuMemoryBytes = root.Required("gpuMemoryBytes").AsPositiveLong(),
-                HostMemoryBytes = root.Required("hostMemoryBytes").AsPositiveLong(),
+                GpuMemoryBytes = root.Required("gpuMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
+                HostMemoryBytes = root.Required("hostMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
                 HostToDeviceSamples = ReadTransfers(root.Required("hostToDevice")),
                 DeviceToHostSamples = ReadTransfers(root.Required("deviceToHost")),
                 GemmSamples = ReadGemms(root.Required("gemmFp16")),
-                DeviceMemoryBytesPerSecond = root.Required("deviceMemoryGBps").AsPositiveNumber() * Giga,
-                KernelLaunchSeconds = ReadLaunch(root.Required("kernelLaunchMicroseconds")),
+                DeviceMemoryBytesPerSecond = root.Required("deviceMemoryGBps").AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
+                KernelLaunchSeconds = root.Required("kernelLaunchMicroseconds").AsNumberIn(HardwareLimits.LaunchMicroseconds) * Micro,
             };
         }
 
@@ -77,18 +78,14 @@ namespace Kvpr
             return value.Trim().Length > 0 ? value : throw node.Invalid("must not be empty");
         }
 
-        private static double ReadLaunch(JsonNode node)
-        {
-            double micros = node.AsNumber();
-            return micros >= 0 ? micros * Micro : throw node.Invalid("must not be negative");
-        }
+        private static long Dimension(JsonNode item, string field) => item.Required(field).AsLongIn(HardwareLimits.GemmDimension);
 
         private static IReadOnlyList<TransferSample> ReadTransfers(JsonNode node)
         {
             var samples = node.Items.Select(item =>
             {
                 ExpectFields(item, "bytes", "GBps");
-                return new TransferSample(item.Required("bytes").AsPositiveLong(), item.Required("GBps").AsPositiveNumber() * Giga);
+                return new TransferSample(item.Required("bytes").AsLongIn(HardwareLimits.TransferBytes), item.Required("GBps").AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga);
             }).ToArray();
             if (samples.Length == 0)
                 throw node.Invalid("must hold at least one {\"bytes\", \"GBps\"} sample");
@@ -102,8 +99,8 @@ namespace Kvpr
             var samples = node.Items.Select(item =>
             {
                 ExpectFields(item, "m", "k", "n", "tflops");
-                return new GemmSample(item.Required("m").AsPositiveLong(), item.Required("k").AsPositiveLong(), item.Required("n").AsPositiveLong(),
-                    item.Required("tflops").AsPositiveNumber() * Tera);
+                return new GemmSample(Dimension(item, "m"), Dimension(item, "k"), Dimension(item, "n"),
+                    item.Required("tflops").AsNumberIn(HardwareLimits.Teraflops) * Tera);
             }).ToArray();
             return samples.Length > 0 ? samples : throw node.Invalid("must hold at least one {\"m\", \"k\", \"n\", \"tflops\"} sample");
         }

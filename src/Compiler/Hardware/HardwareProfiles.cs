@@ -43,7 +43,7 @@ namespace Kvpr
             if (IsStored(nameOrPath))
                 return Stored(nameOrPath);
             if (File.Exists(nameOrPath))
-                return HardwareProfileFormat.Parse(File.ReadAllText(nameOrPath), nameOrPath);
+                return HardwareProfileFormat.Parse(Json.JsonFile.ReadText(nameOrPath), nameOrPath);
             throw new FileNotFoundException(
                 $"Hardware profile '{nameOrPath}' is neither a stored profile ({string.Join(", ", StoredNames)}) nor an existing file.", nameOrPath);
         }

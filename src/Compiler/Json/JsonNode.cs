@@ -48,15 +48,10 @@ namespace Kvpr.Json
 
         public string AsString() => Kind == JsonKind.String ? (string)_value! : throw Error("a string");
 
+        /// <summary>The number as written; one beyond double's range reads as an infinity, which no range contains.</summary>
         public double AsNumber() => Kind == JsonKind.Number
-            ? double.Parse((string)_value!, NumberStyles.Float, CultureInfo.InvariantCulture)
+            ? double.TryParse((string)_value!, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : double.PositiveInfinity
             : throw Error("a number");
-
-        public double AsPositiveNumber()
-        {
-            double value = AsNumber();
-            return value > 0 && !double.IsInfinity(value) ? value : throw new JsonFormatException(Source, Path, $"must be a positive number, but is {value.ToString("R", CultureInfo.InvariantCulture)}");
-        }
 
         public long AsLong()
         {
@@ -64,10 +59,21 @@ namespace Kvpr.Json
             return value == Math.Floor(value) && Math.Abs(value) < 9.0e15 ? (long)value : throw Error("an integer");
         }
 
-        public long AsPositiveLong()
+        /// <summary>A number inside <paramref name="range"/>; the error quotes the value and the range.</summary>
+        public double AsNumberIn(ValueRange range)
         {
-            long value = AsLong();
-            return value > 0 ? value : throw new JsonFormatException(Source, Path, $"must be a positive integer, but is {value}");
+            double value = AsNumber();
+            return range.Contains(value) ? value : throw OutOfRange(ValueRange.Format(value), range);
+        }
+
+        /// <summary>An integer inside <paramref name="range"/>; the error quotes the value and the range.</summary>
+        public long AsLongIn(ValueRange range)
+        {
+            double value = AsNumber();
+            if (value != Math.Floor(value))
+                throw Error("an integer");
+            // Checked as a double, so 1e300 is out of range rather than "not an integer".
+            return range.Contains(value) ? (long)value : throw OutOfRange(ValueRange.Format(value), range);
         }
 
         public int AsInt()
@@ -80,6 +86,8 @@ namespace Kvpr.Json
 
         /// <summary>An error about this node, for checks the node's type alone cannot make.</summary>
         public JsonFormatException Invalid(string reason) => new(Source, Path, reason);
+
+        private JsonFormatException OutOfRange(string value, ValueRange range) => new(Source, Path, $"must be in {range}, but is {value}");
 
         private JsonFormatException Error(string expected) =>
             new(Source, Path, $"must be {expected}, but is {Describe()}");

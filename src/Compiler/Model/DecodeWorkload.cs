@@ -19,6 +19,9 @@ namespace Kvpr
         /// <summary>GPU memory the plan may use; null for the profile's whole memory.</summary>
         public long? GpuMemoryBytes { get; init; }
 
+        /// <summary>Caps the host memory for the weights' host copies and the KV store (default: the profile's host memory).</summary>
+        public long? HostMemoryBytes { get; init; }
+
         /// <summary>Longest sequence the workload reaches: prompt plus all new tokens.</summary>
         public int MaxLength => PromptLength + MaxNewTokens;
 
@@ -32,24 +35,36 @@ namespace Kvpr
         public IReadOnlyList<SpecError> Validate(ModelSpec spec)
         {
             var errors = new List<SpecError>();
-            void Positive(string field, long value)
+            void InRange(string field, double value, ValueRange range)
             {
-                if (value <= 0)
-                    errors.Add(new SpecError(ErrorCodes.InvalidWorkload, field, $"{field} must be positive, but is {value}."));
+                if (!range.Contains(value))
+                    errors.Add(new SpecError(ErrorCodes.InvalidWorkload, field, $"{field} must be in {range}, but is {ValueRange.Format(value)}."));
             }
 
-            Positive(nameof(Batch), Batch);
-            Positive(nameof(PromptLength), PromptLength);
-            Positive(nameof(MaxNewTokens), MaxNewTokens);
-            Positive(nameof(MicroBatches), MicroBatches);
-            if (GpuMemoryBytes is long cap)
-                Positive(nameof(GpuMemoryBytes), cap);
+            InRange(nameof(Batch), Batch, ModelLimits.Batch);
+            InRange(nameof(PromptLength), PromptLength, ModelLimits.MaxPositions);
+            InRange(nameof(MaxNewTokens), MaxNewTokens, ModelLimits.MaxPositions);
+            InRange(nameof(MicroBatches), MicroBatches, ModelLimits.MicroBatches);
+            if (GpuMemoryBytes is long cap && cap <= 0)
+                errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(GpuMemoryBytes), $"GpuMemoryBytes must be positive, but is {cap}."));
+            if (HostMemoryBytes is long hostCap && hostCap <= 0)
+                errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(HostMemoryBytes), $"HostMemoryBytes must be positive, but is {hostCap}."));
             if (Objective == Objective.Latency && MicroBatches != 1)
                 errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(MicroBatches),
                     $"A latency workload decodes one batch (MicroBatches = 1), but MicroBatches is {MicroBatches}; use Objective.Throughput for micro-batches."));
-            if (PromptLength > 0 && MaxNewTokens > 0 && (long)PromptLength + MaxNewTokens > spec.MaxPositions)
+            if (PromptLength > spec.MaxPositions)
+                errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(PromptLength),
+                    $"PromptLength ({PromptLength}) exceeds the model's MaxPositions ({spec.MaxPositions})."));
+            else if (PromptLength > 0 && MaxNewTokens > 0 && (long)PromptLength + MaxNewTokens > spec.MaxPositions)
                 errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(MaxNewTokens),
                     $"PromptLength ({PromptLength}) + MaxNewTokens ({MaxNewTokens}) exceeds the model's MaxPositions ({spec.MaxPositions})."));
+            // In doubles: the point is to refuse before any long product can overflow.
+            double storeBytes = (double)Batch * MicroBatches * ((double)PromptLength + MaxNewTokens) * spec.Layers
+                * (spec.Hidden + 2.0 * spec.KvHeads * spec.HeadDim) * spec.ElementBytes;
+            if (errors.Count == 0 && storeBytes > ModelLimits.MaxStoreBytes)
+                errors.Add(new SpecError(ErrorCodes.InvalidWorkload, nameof(Batch),
+                    $"The KV store of {spec.Name} for {MicroBatches} × {Batch} sequences of {MaxLength} tokens would take {storeBytes:E3} bytes, " +
+                    $"more than the {ModelLimits.MaxStoreBytes:N0} bytes (1 PiB) Kvpr plans for."));
             return errors;
         }
     }

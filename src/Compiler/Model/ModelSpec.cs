@@ -64,10 +64,9 @@ namespace Kvpr
             get
             {
                 long h = Hidden, kv = KvDim, f = FfnHidden;
-                long attention = h * h * 2 + h * kv * 2 + (AttentionBias ? h + kv * 2 : 0) + (AttentionOutputBias ? h : 0);
-                long mlp = (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0);
-                long norms = Norm == NormKind.LayerNorm ? 4 * h : 2 * h;
-                return attention + mlp + norms;
+                return checked(h * h * 2 + h * kv * 2 + (AttentionBias ? h + kv * 2 : 0) + (AttentionOutputBias ? h : 0)
+                    + (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0)
+                    + (Norm == NormKind.LayerNorm ? 4 * h : 2 * h));
             }
         }
 
@@ -77,11 +76,10 @@ namespace Kvpr
             get
             {
                 long h = Hidden;
-                long embeddings = (long)Vocab * h;
-                long positions = Architecture == Architecture.Opt ? (long)(MaxPositions + PositionOffset) * h : 0;
-                long finalNorm = Norm == NormKind.LayerNorm ? 2 * h : h;
-                long head = TiedEmbeddings ? 0 : (long)Vocab * h;
-                return embeddings + positions + finalNorm + head;
+                return checked(Vocab * h
+                    + (Architecture == Architecture.Opt ? ((long)MaxPositions + PositionOffset) * h : 0)
+                    + (Norm == NormKind.LayerNorm ? 2 * h : h)
+                    + (TiedEmbeddings ? 0 : Vocab * h));
             }
         }
 
@@ -150,23 +148,30 @@ namespace Kvpr
                 AttentionBias = true,
             };
 
-        /// <summary>Every problem with this spec; empty when the toolkit can compile it.</summary>
+        /// <summary>
+        /// Every problem with this spec, each naming the field, its value and what is accepted (<see cref="ModelLimits"/>);
+        /// empty when the toolkit can compile it. Sizes derived from a valid spec fit a long; on an invalid one they throw
+        /// <see cref="System.OverflowException"/> rather than wrap around.
+        /// </summary>
         public IReadOnlyList<SpecError> Validate()
         {
             var errors = new List<SpecError>();
-            void Positive(string field, int value)
+            void InRange(string field, double value, ValueRange range, string code = ErrorCodes.InvalidDimension)
             {
-                if (value <= 0)
-                    errors.Add(new SpecError(ErrorCodes.InvalidDimension, field, $"{field} must be a positive integer, but is {value}."));
+                if (!range.Contains(value))
+                    errors.Add(new SpecError(code, field, $"{field} must be in {range}, but is {ValueRange.Format(value)}."));
             }
 
-            Positive(nameof(Hidden), Hidden);
-            Positive(nameof(Layers), Layers);
-            Positive(nameof(Heads), Heads);
-            Positive(nameof(KvHeads), KvHeads);
-            Positive(nameof(FfnHidden), FfnHidden);
-            Positive(nameof(Vocab), Vocab);
-            Positive(nameof(MaxPositions), MaxPositions);
+            InRange(nameof(Hidden), Hidden, ModelLimits.Hidden);
+            InRange(nameof(Layers), Layers, ModelLimits.Layers);
+            InRange(nameof(Heads), Heads, ModelLimits.Heads);
+            InRange(nameof(KvHeads), KvHeads, ModelLimits.Heads);
+            InRange(nameof(FfnHidden), FfnHidden, ModelLimits.FfnHidden);
+            InRange(nameof(Vocab), Vocab, ModelLimits.Vocab);
+            InRange(nameof(MaxPositions), MaxPositions, ModelLimits.MaxPositions);
+            InRange(nameof(NormEps), NormEps, ModelLimits.NormEps, ErrorCodes.InvalidValue);
+            if (Architecture != Architecture.Opt)
+                InRange(nameof(RopeTheta), RopeTheta, ModelLimits.RopeTheta, ErrorCodes.InvalidValue);
 
             if (Hidden > 0 && Heads > 0 && Hidden % Heads != 0)
                 errors.Add(new SpecError(ErrorCodes.HeadsDoNotDivideHidden, nameof(Heads),
@@ -177,15 +182,13 @@ namespace Kvpr
             if (Hidden > 0 && Heads > 0 && Hidden % Heads == 0 && !IsSupportedHeadDim(HeadDim))
                 errors.Add(new SpecError(ErrorCodes.UnsupportedHeadDim, nameof(Heads),
                     $"Head dimension Hidden / Heads = {HeadDim} is not supported by the attention kernels: use a multiple of {HeadDimMultiple} from {HeadDimMultiple} to {MaxHeadDim}."));
-            if (!(NormEps > 0) || NormEps >= 1)
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(NormEps), $"NormEps must be in (0, 1), but is {NormEps}."));
-            if (Architecture != Architecture.Opt && !(RopeTheta > 0))
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeTheta), $"RopeTheta must be positive for {Architecture} models, but is {RopeTheta}."));
             if (Architecture == Architecture.Opt && KvHeads != Heads)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(KvHeads), $"OPT models use multi-head attention: KvHeads ({KvHeads}) must equal Heads ({Heads})."));
             ValidateRopeScaling(errors);
             if (SlidingWindow < 0)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(SlidingWindow), $"SlidingWindow must be 0 (the whole context) or a positive number of tokens, but is {SlidingWindow}."));
+            else if (SlidingWindow > ModelLimits.MaxPositions.Max)
+                InRange(nameof(SlidingWindow), SlidingWindow, ModelLimits.MaxPositions with { Min = 0 }, ErrorCodes.InvalidValue);
             else if (SlidingWindow > 0 && Architecture == Architecture.Opt)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(SlidingWindow), "OPT models attend to the whole context: SlidingWindow must be 0."));
             return errors;
@@ -204,8 +207,9 @@ namespace Kvpr
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeScaling), "OPT models use learned positions: RopeScaling must be None."));
             if (RopeScaling == RopeScaling.None)
                 Unused(nameof(RopeScalingFactor), RopeScalingFactor);
-            else if (!(RopeScalingFactor >= 1))
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeScalingFactor), $"RopeScalingFactor must be at least 1 for {RopeScaling} scaling, but is {RopeScalingFactor}."));
+            else if (!(RopeScalingFactor >= 1 && RopeScalingFactor <= ModelLimits.RopeScalingFactor.Max))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeScalingFactor),
+                    $"RopeScalingFactor must be in [1, {ValueRange.Format(ModelLimits.RopeScalingFactor.Max)}] for {RopeScaling} scaling, but is {RopeScalingFactor}."));
 
             if (RopeScaling != RopeScaling.Llama3)
             {
@@ -214,13 +218,13 @@ namespace Kvpr
                 Unused(nameof(RopeOriginalMaxPositions), RopeOriginalMaxPositions);
                 return;
             }
-            if (!(RopeLowFrequencyFactor > 0))
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeLowFrequencyFactor), $"RopeLowFrequencyFactor must be positive, but is {RopeLowFrequencyFactor}."));
-            if (!(RopeHighFrequencyFactor > RopeLowFrequencyFactor))
+            if (!ModelLimits.RopeScalingFactor.Contains(RopeLowFrequencyFactor))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeLowFrequencyFactor), $"RopeLowFrequencyFactor must be in {ModelLimits.RopeScalingFactor}, but is {RopeLowFrequencyFactor}."));
+            if (!(RopeHighFrequencyFactor > RopeLowFrequencyFactor && RopeHighFrequencyFactor <= ModelLimits.RopeScalingFactor.Max))
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeHighFrequencyFactor),
                     $"RopeHighFrequencyFactor ({RopeHighFrequencyFactor}) must be greater than RopeLowFrequencyFactor ({RopeLowFrequencyFactor})."));
-            if (RopeOriginalMaxPositions <= 0)
-                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeOriginalMaxPositions), $"RopeOriginalMaxPositions must be a positive integer, but is {RopeOriginalMaxPositions}."));
+            if (!ModelLimits.MaxPositions.Contains(RopeOriginalMaxPositions))
+                errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(RopeOriginalMaxPositions), $"RopeOriginalMaxPositions must be in {ModelLimits.MaxPositions}, but is {RopeOriginalMaxPositions}."));
         }
 
         /// <summary>Head dimensions the attention kernels are written for.</summary>

@@ -45,7 +45,7 @@ namespace Kvpr
             void Add(string name, WeightMapRole role, int? layer, params int[] shape) => entries.Add(new WeightMapEntry(name, role, layer, shape));
 
             Add(Model + "embed_tokens.weight", WeightMapRole.TokenEmbedding, null, spec.Vocab, h);
-            Add(Model + "embed_positions.weight", WeightMapRole.PositionEmbedding, null, spec.MaxPositions + spec.PositionOffset, h);
+            Add(Model + "embed_positions.weight", WeightMapRole.PositionEmbedding, null, checked(spec.MaxPositions + spec.PositionOffset), h);
             for (int i = 0; i < spec.Layers; i++)
             {
                 string layer = $"{Model}layers.{i}.";

@@ -6,7 +6,8 @@ namespace Kvpr.Planning
     /// Bytes, FLOPs and predicted seconds of decode work for one model on one machine. Sizes follow the
     /// paper's notation: b sequences, s' stored tokens, l of them recomputed, hidden size h, K/V width
     /// d_kv = kv heads × head dim, p bytes per element. The planner's linear program and the execution-graph
-    /// simulator both price their work here, so the two agree on what a transfer or a GEMM costs.
+    /// simulator both price their work here, so the two agree on what a transfer or a GEMM costs. Byte counts are
+    /// checked: within <see cref="ModelLimits"/> they fit a long, and beyond them they throw instead of wrapping around.
     /// </summary>
     public sealed class CostModel
     {
@@ -40,13 +41,13 @@ namespace Kvpr.Planning
         // ---- Bytes and FLOPs ----
 
         /// <summary>Stored activations X of <paramref name="tokens"/> tokens of one layer: M_X = b·l·h·p.</summary>
-        public long ActivationBytes(int batch, int tokens) => (long)batch * tokens * Spec.Hidden * Spec.ElementBytes;
+        public long ActivationBytes(int batch, int tokens) => checked((long)batch * tokens * Spec.Hidden * Spec.ElementBytes);
 
         /// <summary>K and V of <paramref name="tokens"/> tokens of one layer: M_KV = 2·b·(s'−l)·d_kv·p.</summary>
-        public long KvBytes(int batch, int tokens) => 2L * batch * tokens * Spec.KvDim * Spec.ElementBytes;
+        public long KvBytes(int batch, int tokens) => checked(2L * batch * tokens * Spec.KvDim * Spec.ElementBytes);
 
         /// <summary>Weights of one decoder layer.</summary>
-        public long WeightBytesPerLayer => Spec.LayerWeightElements * Spec.ElementBytes;
+        public long WeightBytesPerLayer => checked(Spec.LayerWeightElements * Spec.ElementBytes);
 
         /// <summary>Per layer and step, the new token's X, K and V copied back to the host store.</summary>
         public long WriteBackBytes(int batch) => ActivationBytes(batch, 1) + KvBytes(batch, 1);
@@ -197,6 +198,34 @@ namespace Kvpr.Planning
         }
 
         /// <summary>
+        /// The prefill of <paramref name="microBatches"/> micro-batches of <paramref name="batch"/> prompts of
+        /// <paramref name="prompt"/> tokens, in chunks of <see cref="DeviceBufferShape.PrefillTokens"/>: each layer's
+        /// GEMMs over every prompt token, causal attention, the head on each chunk's last tokens; streamed layers'
+        /// weights cross once a chunk; offloaded layers write X, K and V of every prompt token back and bring back the
+        /// earlier chunks' tokens for each later chunk (priced as X crossing and recomputed, the cheaper way on a GPU
+        /// that recomputes faster than the link moves K and V). Engines overlap the three, so the busiest one lasts.
+        /// </summary>
+        public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1)
+        {
+            int layers = Spec.Layers, h = Spec.Hidden, f = Spec.FfnHidden;
+            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
+            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            double rows = (double)batch * prompt;
+            int chunk = DeviceBufferShape.PrefillTokens(batch, prompt, DeviceBufferShape.DefaultPrefillRows), chunks = (prompt + chunk - 1) / chunk;
+            // Tokens of earlier chunks each later chunk brings back: chunk · (0 + 1 + … + chunks − 1).
+            int reloaded = chunk * (chunks * (chunks - 1) / 2);
+            double layer = GemmSeconds(rows, h, h + 2.0 * Spec.KvDim) + GemmSeconds(rows, h, h)
+                + GemmSeconds(rows, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(rows, f, h)
+                // Causal attention: scores and context, each half of a prompt × prompt product per head.
+                + GemmSeconds((double)batch * Spec.Heads * prompt, Spec.HeadDim, prompt)
+                + chunks * ElementwiseKernelsPerLayer * LaunchSeconds;
+            double gpu = microBatches * (layers * layer + offloaded * RecomputeSeconds(batch, reloaded) + chunks * OuterComputeSeconds(batch));
+            double link = chunks * streamed * TransferSeconds(WeightBytesPerLayer) + microBatches * offloaded * TransferSeconds(ActivationBytes(batch, reloaded));
+            double writeBack = microBatches * offloaded * DeviceToHostSeconds(ActivationBytes(batch, prompt) + KvBytes(batch, prompt));
+            return Math.Max(gpu, Math.Max(link, writeBack));
+        }
+
+        /// <summary>
         /// What follows the link's last byte of a step: the last offloaded layer recomputes its last chunk and
         /// runs its own compute.
         /// </summary>
@@ -216,10 +245,10 @@ namespace Kvpr.Planning
         }
 
         /// <summary>Bytes of K and V of every layer at s' tokens for one micro-batch: what crosses at l = 0.</summary>
-        public long AllKvBytes(int batch, int length) => Spec.Layers * KvBytes(batch, length);
+        public long AllKvBytes(int batch, int length) => checked(Spec.Layers * KvBytes(batch, length));
 
         /// <summary>Bytes of X of every layer at s' tokens for one micro-batch: what crosses at l = s'.</summary>
-        public long AllActivationBytes(int batch, int length) => Spec.Layers * ActivationBytes(batch, length);
+        public long AllActivationBytes(int batch, int length) => checked(Spec.Layers * ActivationBytes(batch, length));
 
         /// <summary>Lower bound of a step that transfers the KV of every layer and recomputes nothing.</summary>
         public double FloorAllKvSeconds(int batch, int length, int microBatches = 1) =>

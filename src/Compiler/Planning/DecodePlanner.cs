@@ -20,7 +20,10 @@ namespace Kvpr.Planning
             options ??= PlannerOptions.Default;
             options.Check();
 
-            var errors = spec.Validate().Concat(workload.Validate(spec)).ToArray();
+            // Nothing reaches the cost model or the linear programs unless every value is in range.
+            var errors = profile.Validate().Concat(spec.Validate()).ToArray();
+            if (errors.Length == 0)
+                errors = workload.Validate(spec).ToArray();
             if (errors.Length > 0)
                 return PlanResult.Failure(errors);
 
@@ -30,18 +33,57 @@ namespace Kvpr.Planning
             if (residencyError is not null)
                 return PlanResult.Failure(new[] { residencyError });
 
-            long hostBytes = memory.HostBytesFor(residency);
-            if (hostBytes > profile.HostMemoryBytes)
-                return PlanResult.Failure(new[]
-                {
-                    new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(HardwareProfile.HostMemoryBytes),
-                        $"The host store of {spec.Name} for {DescribeBatch(workload)} at length {workload.MaxLength} needs {hostBytes:N0} bytes, " +
-                        $"but profile '{profile.Name}' has {profile.HostMemoryBytes:N0} bytes of host memory: {hostBytes - profile.HostMemoryBytes:N0} bytes are missing."),
-                });
-
             var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch =>
                 LengthBuckets(workload, options.MaxLengthBuckets).Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches))));
+            long hostBytes = memory.HostBytesFor(residency, keepsKv: table.Rows.Any(row => row.RecomputeFraction < 1));
+            if (hostBytes > memory.HostBudgetBytes)
+                return PlanResult.Failure(new[]
+                {
+                    new SpecError(ErrorCodes.WorkloadDoesNotFit, nameof(DecodeWorkload.HostMemoryBytes),
+                        $"The weights and host store of {spec.Name} for {DescribeBatch(workload)} at length {workload.MaxLength} need {hostBytes:N0} bytes of host memory, " +
+                        $"but the budget is {memory.HostBudgetBytes:N0} bytes: {hostBytes - memory.HostBudgetBytes:N0} bytes are missing."),
+                });
+
             return PlanResult.Success(new DecodePlan(spec.Name, workload, profile.Name, residency, table, memory.BytesFor(residency), memory.BudgetBytes));
+        }
+
+        /// <summary>
+        /// The throughput objective's choice of micro-batches: <paramref name="sequences"/> split into every number of
+        /// equal micro-batches (a divisor, so none is short), each planned as <see cref="Plan"/> does under the workload's
+        /// budget, and the plan whose whole generation — prefill included — makes tokens fastest wins. Fails with the
+        /// errors of the smallest micro-batches when none fits.
+        /// </summary>
+        public static PlanResult PlanThroughput(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, int sequences, PlannerOptions? options = null)
+        {
+            if (sequences < 1)
+                throw new ArgumentOutOfRangeException(nameof(sequences), sequences, "At least one sequence is needed.");
+            PlanResult? best = null, smallest = null;
+            double bestSeconds = double.PositiveInfinity;
+            for (int microBatches = 1; microBatches <= sequences; microBatches++)
+            {
+                if (sequences % microBatches != 0)
+                    continue;
+                var result = Plan(spec, profile, workload with { Objective = Objective.Throughput, Batch = sequences / microBatches, MicroBatches = microBatches }, options);
+                smallest = result;
+                if (result.Plan is not DecodePlan plan)
+                    continue;
+                double seconds = PredictedGenerationSeconds(spec, profile, plan, options);
+                if (seconds < bestSeconds)
+                    (best, bestSeconds) = (result, seconds);
+            }
+            return best ?? smallest!;
+        }
+
+        /// <summary>
+        /// The whole generation as an engine runs it: the prefill (which makes the first token) and the decode steps of
+        /// the other tokens, priced by the cost model at the plan's residency and splits.
+        /// </summary>
+        public static double PredictedGenerationSeconds(ModelSpec spec, HardwareProfile profile, DecodePlan plan, PlannerOptions? options = null)
+        {
+            var cost = new CostModel(spec, profile, (options ?? PlannerOptions.Default).Cost);
+            var workload = plan.Workload;
+            return cost.PrefillSeconds(workload.Batch, workload.PromptLength, plan.Residency, workload.MicroBatches)
+                + plan.Steps.Take(workload.MaxNewTokens - 1).Sum(step => step.Times.PredictedMs) / MillisecondsPerSecond;
         }
 
         /// <summary>
@@ -101,7 +143,7 @@ namespace Kvpr.Planning
         }
 
         /// <summary>"batch 32", or "4 micro-batches of 32" when several share the weights.</summary>
-        internal static string DescribeBatch(DecodeWorkload workload) =>
+        public static string DescribeBatch(DecodeWorkload workload) =>
             workload.MicroBatches > 1 ? $"{workload.MicroBatches} micro-batches of {workload.Batch}" : $"batch {workload.Batch}";
 
         /// <summary>Powers of two below the workload's batch, and the batch itself: smaller batches run when sequences finish early.</summary>

@@ -1,11 +1,12 @@
 using System;
+using System.Collections.Generic;
 
 namespace Kvpr.Planning
 {
     /// <summary>
-    /// GPU memory a plan occupies: resident weights and KV, the staging buffers that offloaded layers stream
-    /// through, and what every plan needs (embeddings and head, per-step activations, CUDA context and
-    /// library workspaces). Sized for the workload's longest sequence, where memory binds.
+    /// GPU memory a plan occupies: the buffers of <see cref="DeviceBufferList"/> (resident weights and KV, the
+    /// staging buffers that streamed layers cross through, embeddings and head, activations and scratch) and a
+    /// reserve for the CUDA context and library workspaces. Sized for the workload's longest sequence.
     /// </summary>
     public sealed class MemoryModel
     {
@@ -23,65 +24,52 @@ namespace Kvpr.Planning
 
         private ModelSpec Spec => _cost.Spec;
 
-        /// <summary>Weights of one layer kept on the GPU.</summary>
-        public long WeightBytesPerLayer => _cost.WeightBytesPerLayer;
+        /// <summary>The buffers' sizes: the workload's micro-batches, its longest length, its prompt as prefill rows.</summary>
+        public DeviceBufferShape Shape => DeviceBufferShape.For(_workload);
 
-        /// <summary>K and V of one layer for every sequence of every micro-batch at the longest length.</summary>
-        public long ResidentKvBytesPerLayer => _cost.KvBytes(_workload.Batch * _workload.MicroBatches, _workload.MaxLength);
+        /// <summary>Weights of one layer kept on the GPU.</summary>
+        public long WeightBytesPerLayer => DeviceBufferList.LayerWeights(Spec, 0).Bytes;
+
+        /// <summary>K and V (and new-token activations) of one layer for every sequence of every micro-batch at the longest length.</summary>
+        public long ResidentKvBytesPerLayer => DeviceBufferList.Bytes(DeviceBufferList.ResidentKv(Spec, Shape, 0));
 
         /// <summary>
         /// Double buffers for one offloaded layer of one micro-batch: its activations and its full K and V
         /// (recomputed and transferred parts), so the next layer's transfer lands while this one computes.
         /// </summary>
-        public long KvStagingBytes => 2 * (_cost.ActivationBytes(_workload.Batch, _workload.MaxLength) + _cost.KvBytes(_workload.Batch, _workload.MaxLength));
+        public long KvStagingBytes => DeviceBufferList.Bytes(DeviceBufferList.KvStaging(Spec, Shape));
 
         /// <summary>Double buffers for one streamed layer's weights.</summary>
-        public long WeightStagingBytes => 2 * WeightBytesPerLayer;
+        public long WeightStagingBytes => DeviceBufferList.Bytes(DeviceBufferList.WeightSlots(Spec));
 
-        /// <summary>
-        /// What every plan holds: embeddings, positions, final norm and head; the hidden states, MLP
-        /// intermediate, attention scores and fp32 logits of one micro-batch; the runtime reserve.
-        /// </summary>
-        public long FixedBytes
-        {
-            get
-            {
-                long b = _workload.Batch, p = Spec.ElementBytes;
-                long outerWeights = Spec.OuterWeightElements * p;
-                long activations = b * (4L * Spec.Hidden + 2L * Spec.FfnHidden) * p;
-                long scores = b * Spec.Heads * (long)_workload.MaxLength * sizeof(float);
-                long logits = b * Spec.Vocab * sizeof(float);
-                return outerWeights + activations + scores + logits + RuntimeReserveBytes;
-            }
-        }
+        /// <summary>What every plan holds (<see cref="DeviceBufferList.Fixed"/>) and the runtime reserve.</summary>
+        public long FixedBytes => DeviceBufferList.Bytes(DeviceBufferList.Fixed(Spec, Shape)) + RuntimeReserveBytes;
 
         /// <summary>GPU memory the plan may use: the profile's whole memory, or less where the workload caps it.</summary>
         public long BudgetBytes => Math.Min(_workload.GpuMemoryBytes ?? long.MaxValue, _cost.Profile.GpuMemoryBytes);
 
-        /// <summary>GPU memory that <paramref name="residency"/> occupies, staging buffers included where something streams.</summary>
-        public long BytesFor(Residency residency)
-        {
-            int layers = Spec.Layers;
-            long bytes = FixedBytes + residency.WeightResidentLayers * WeightBytesPerLayer + residency.KvResidentLayers * ResidentKvBytesPerLayer;
-            if (residency.KvResidentLayers < layers)
-                bytes += KvStagingBytes;
-            if (residency.WeightResidentLayers < layers)
-                bytes += WeightStagingBytes;
-            return bytes;
-        }
+        /// <summary>GPU memory that <paramref name="residency"/> occupies: its buffer list and the runtime reserve.</summary>
+        public long BytesFor(Residency residency) => DeviceBufferList.Bytes(BuffersFor(residency)) + RuntimeReserveBytes;
+
+        /// <summary>The device buffers a generation with <paramref name="residency"/> allocates.</summary>
+        public IReadOnlyList<PlannedBuffer> BuffersFor(Residency residency) => DeviceBufferList.For(Spec, Shape, residency);
 
         public bool Fits(Residency residency) => BytesFor(residency) <= BudgetBytes;
 
+        /// <summary>Host memory the plan may use: the profile's, or less where the workload caps it.</summary>
+        public long HostBudgetBytes => Math.Min(_workload.HostMemoryBytes ?? long.MaxValue, _cost.Profile.HostMemoryBytes);
+
         /// <summary>
-        /// Host memory for the offloaded layers' store: X and K, V of every sequence at the longest length,
-        /// plus the streamed layers' weights.
+        /// Host memory: a copy of every layer's weights (resident layers are uploaded from it, streamed ones cross from
+        /// it at every step) and the host store of the offloaded layers for every sequence at the longest length: X,
+        /// and K and V unless <paramref name="keepsKv"/> is false because every step recomputes every stored token.
         /// </summary>
-        public long HostBytesFor(Residency residency)
+        public long HostBytesFor(Residency residency, bool keepsKv)
         {
-            int offloaded = Spec.Layers - residency.KvResidentLayers, streamed = Spec.Layers - residency.WeightResidentLayers;
-            int sequences = _workload.Batch * _workload.MicroBatches;
-            return offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + _cost.KvBytes(sequences, _workload.MaxLength))
-                + streamed * WeightBytesPerLayer;
+            int offloaded = Spec.Layers - residency.KvResidentLayers;
+            int sequences = checked(_workload.Batch * _workload.MicroBatches);
+            return checked(offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + (keepsKv ? _cost.KvBytes(sequences, _workload.MaxLength) : 0))
+                + Spec.Layers * WeightBytesPerLayer);
         }
     }
 }

@@ -18,13 +18,23 @@ namespace Kvpr.Kernels.Emission
             var tokens = new KernelParameter("int*", "tokens", "[rows] out: the chosen token of each row");
 
             source.Kernel(
-                new KernelSignature(KernelNames.Argmax, "Greedy choice: tokens[r] = the first index of the largest logit of row r.", new[] { logits, tokens }, launch),
+                new KernelSignature(KernelNames.Argmax, "Greedy choice: tokens[r] = the first index of the largest logit of row r; -1 where the row holds a NaN or +infinity.", new[] { logits, tokens }, launch),
                 "SAMPLING_THREADS",
                 """
 const int r = blockIdx.x;
-const ArgMax best = block_argmax(logits + (long long)r * VOCAB);
+const float* row = logits + (long long)r * VOCAB;
+const ArgMax best = block_argmax(row);
+// A NaN or +infinity leaves no token to pick (the comparison is false for both): -1 lets the host name the sequence.
+__shared__ int unpickable;
 if (threadIdx.x == 0)
-    tokens[r] = best.index;
+    unpickable = 0;
+__syncthreads();
+for (int i = threadIdx.x; i < VOCAB; i += blockDim.x)
+    if (!(row[i] <= 3.402823466e38f))
+        unpickable = 1;
+__syncthreads();
+if (threadIdx.x == 0)
+    tokens[r] = unpickable ? -1 : best.index;
 """);
 
             var parameters = new List<KernelParameter>

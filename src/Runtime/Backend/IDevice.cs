@@ -22,6 +22,9 @@ namespace Kvpr.Backend
 
         IHostBuffer AllocateHost(long elements);
 
+        /// <summary>Writes <paramref name="values"/>, converted to the device's element type, into host memory from element <paramref name="offset"/> (host copies of weights).</summary>
+        void WriteHost(IHostBuffer destination, long offset, ReadOnlySpan<float> values);
+
         /// <summary>A device buffer holding a weight tensor, converted once to the device's element type.</summary>
         IDeviceBuffer Upload(IWeightTensor weight);
 

@@ -110,7 +110,7 @@ namespace Kvpr.Checkpoints
         {
             try
             {
-                var map = JsonParser.Parse(File.ReadAllText(indexPath), indexPath).Required("weight_map");
+                var map = JsonParser.Parse(JsonFile.ReadText(indexPath), indexPath).Required("weight_map");
                 return map.Properties.Select(pair =>
                 {
                     string shard = pair.Value.AsString();

@@ -6,7 +6,8 @@ namespace Kvpr.Checkpoints
 {
     /// <summary>
     /// A checkpoint folder, file or config that cannot be loaded. Lists every problem found, each naming
-    /// the tensor or field at fault, so one run tells the user everything to fix.
+    /// the tensor or field at fault, so one run tells the user everything to fix; the message lists the first
+    /// <see cref="ProblemList.Listed"/> and counts the rest.
     /// </summary>
     public sealed class CheckpointException : Exception
     {
@@ -37,6 +38,6 @@ namespace Kvpr.Checkpoints
 
         private static string Format(string code, string path, IReadOnlyList<string> problems) => problems.Count == 1
             ? $"{code}: {path}: {problems[0]}"
-            : $"{code}: {path}: {problems.Count} problems:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems);
+            : $"{code}: {path}: {problems.Count} problems:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", ProblemList.Summarise(problems));
     }
 }

@@ -23,7 +23,7 @@ namespace Kvpr.Checkpoints
                     continue;
                 try
                 {
-                    var eos = JsonParser.Parse(File.ReadAllText(path), path).Get("eos_token_id");
+                    var eos = JsonParser.Parse(JsonFile.ReadText(path), path).Get("eos_token_id");
                     switch (eos?.Kind)
                     {
                         case null or JsonKind.Null:

@@ -27,12 +27,10 @@ namespace Kvpr.Checkpoints
         /// <summary>The spec described by <paramref name="configPath"/>, named after its folder.</summary>
         public static ModelSpec Read(string configPath)
         {
-            if (!File.Exists(configPath))
-                throw new CheckpointException(ErrorCodes.UnsupportedModelConfig, configPath, "the file does not exist.");
             ModelSpec spec;
             try
             {
-                var root = JsonParser.Parse(File.ReadAllText(configPath), configPath);
+                var root = JsonParser.Parse(JsonFile.ReadText(configPath), configPath);
                 string name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(configPath))) ?? "model";
                 var architecture = ReadArchitecture(root);
                 spec = architecture == Architecture.Opt ? ReadOpt(root, name) : ReadRotary(root, name, architecture);
@@ -74,11 +72,11 @@ namespace Kvpr.Checkpoints
 
         private static ModelSpec ReadOpt(JsonNode root, string name)
         {
-            int hidden = Dimension(root, "hidden_size");
+            int hidden = Dimension(root, "hidden_size", ModelLimits.Hidden);
             if (!Flag(root, "do_layer_norm_before", true))
                 throw root.Required("do_layer_norm_before").Invalid("is false: post-LayerNorm OPT models (opt-350m) are not supported");
-            if (Optional(root, "word_embed_proj_dim") is { } projection && projection.AsInt() != hidden)
-                throw projection.Invalid($"is {projection.AsInt()}, not hidden_size ({hidden}): OPT models with embedding projections (opt-350m) are not supported");
+            if (Optional(root, "word_embed_proj_dim") is { } projection && projection.AsLong() != hidden)
+                throw projection.Invalid($"is {projection.AsLong()}, not hidden_size ({hidden}): OPT models with embedding projections (opt-350m) are not supported");
             if (!Flag(root, "layer_norm_elementwise_affine", true))
                 throw root.Required("layer_norm_elementwise_affine").Invalid("is false: layer norms without weights are not supported");
             if (Flag(root, "_remove_final_layer_norm", false))
@@ -92,8 +90,9 @@ namespace Kvpr.Checkpoints
                 var other => throw activationNode!.Invalid($"is '{other}', which is not supported; supported: relu, gelu"),
             };
             bool bias = Flag(root, "enable_bias", true);
-            return ModelSpec.Opt(name, hidden, Dimension(root, "num_hidden_layers"), Dimension(root, "num_attention_heads"),
-                Dimension(root, "ffn_dim"), Dimension(root, "vocab_size"), Dimension(root, "max_position_embeddings")) with
+            return ModelSpec.Opt(name, hidden, Dimension(root, "num_hidden_layers", ModelLimits.Layers), Dimension(root, "num_attention_heads", ModelLimits.Heads),
+                Dimension(root, "ffn_dim", ModelLimits.FfnHidden), Dimension(root, "vocab_size", ModelLimits.Vocab),
+                Dimension(root, "max_position_embeddings", ModelLimits.MaxPositions)) with
             {
                 Activation = activation,
                 AttentionBias = bias,
@@ -109,19 +108,20 @@ namespace Kvpr.Checkpoints
         /// </summary>
         private static ModelSpec ReadRotary(JsonNode root, string name, Architecture architecture)
         {
-            int hidden = Dimension(root, "hidden_size");
-            int heads = Dimension(root, "num_attention_heads");
-            int layers = Dimension(root, "num_hidden_layers");
+            int hidden = Dimension(root, "hidden_size", ModelLimits.Hidden);
+            int heads = Dimension(root, "num_attention_heads", ModelLimits.Heads);
+            int layers = Dimension(root, "num_hidden_layers", ModelLimits.Layers);
             if (Optional(root, "hidden_act") is { } act && act.AsString() != "silu")
                 throw act.Invalid($"is '{act.AsString()}', but {architecture} models are supported with silu only");
-            if (Optional(root, "head_dim") is { } headDim && headDim.AsInt() * heads != hidden)
-                throw headDim.Invalid($"is {headDim.AsInt()}, but the engines need hidden_size / num_attention_heads = {hidden / heads}");
-            int kvHeads = Optional(root, "num_key_value_heads") is { } kv ? kv.AsInt() : heads;
-            double eps = Optional(root, "rms_norm_eps")?.AsPositiveNumber() ?? 1e-6;
+            if (Optional(root, "head_dim") is { } headDim && headDim.AsLong() * heads != hidden)
+                throw headDim.Invalid($"is {headDim.AsLong()}, but the engines need hidden_size / num_attention_heads = {hidden / heads}");
+            int kvHeads = Optional(root, "num_key_value_heads") is { } kv ? (int)kv.AsLongIn(ModelLimits.Heads) : heads;
+            double eps = Optional(root, "rms_norm_eps")?.AsNumberIn(ModelLimits.NormEps) ?? 1e-6;
             bool llamaAttentionBias = architecture == Architecture.Llama && Flag(root, "attention_bias", false);
 
-            var spec = ModelSpec.Llama(name, hidden, layers, heads, kvHeads, Dimension(root, "intermediate_size"),
-                Dimension(root, "vocab_size"), Dimension(root, "max_position_embeddings"), eps, tiedEmbeddings: Flag(root, "tie_word_embeddings", false)) with
+            var spec = ModelSpec.Llama(name, hidden, layers, heads, kvHeads, Dimension(root, "intermediate_size", ModelLimits.FfnHidden),
+                Dimension(root, "vocab_size", ModelLimits.Vocab), Dimension(root, "max_position_embeddings", ModelLimits.MaxPositions), eps,
+                tiedEmbeddings: Flag(root, "tie_word_embeddings", false)) with
             {
                 Architecture = architecture,
                 AttentionBias = llamaAttentionBias || architecture == Architecture.Qwen2,
@@ -143,8 +143,8 @@ namespace Kvpr.Checkpoints
             spec = spec with
             {
                 RopeTheta = parameters is not null
-                    ? parameters.Required("rope_theta").AsPositiveNumber()
-                    : Optional(root, "rope_theta")?.AsPositiveNumber() ?? 10000,
+                    ? parameters.Required("rope_theta").AsNumberIn(ModelLimits.RopeTheta)
+                    : Optional(root, "rope_theta")?.AsNumberIn(ModelLimits.RopeTheta) ?? 10000,
             };
             if (scaling is null)
                 return spec;
@@ -153,14 +153,14 @@ namespace Kvpr.Checkpoints
             return type.AsString() switch
             {
                 "default" => spec,
-                "linear" => spec with { RopeScaling = RopeScaling.Linear, RopeScalingFactor = scaling.Required("factor").AsPositiveNumber() },
+                "linear" => spec with { RopeScaling = RopeScaling.Linear, RopeScalingFactor = scaling.Required("factor").AsNumberIn(ModelLimits.RopeScalingFactor) },
                 "llama3" => spec with
                 {
                     RopeScaling = RopeScaling.Llama3,
-                    RopeScalingFactor = scaling.Required("factor").AsPositiveNumber(),
-                    RopeLowFrequencyFactor = scaling.Required("low_freq_factor").AsPositiveNumber(),
-                    RopeHighFrequencyFactor = scaling.Required("high_freq_factor").AsPositiveNumber(),
-                    RopeOriginalMaxPositions = Dimension(scaling, "original_max_position_embeddings"),
+                    RopeScalingFactor = scaling.Required("factor").AsNumberIn(ModelLimits.RopeScalingFactor),
+                    RopeLowFrequencyFactor = scaling.Required("low_freq_factor").AsNumberIn(ModelLimits.RopeScalingFactor),
+                    RopeHighFrequencyFactor = scaling.Required("high_freq_factor").AsNumberIn(ModelLimits.RopeScalingFactor),
+                    RopeOriginalMaxPositions = Dimension(scaling, "original_max_position_embeddings", ModelLimits.MaxPositions),
                 },
                 var other => throw type.Invalid($"is '{other}': {other} RoPE scaling is not supported; supported: default, linear, llama3"),
             };
@@ -187,12 +187,12 @@ namespace Kvpr.Checkpoints
             }
             else if (sliding && architecture == Architecture.Qwen2 && Optional(root, "max_window_layers") is { } windowLayers)
             {
-                int full = windowLayers.AsInt();
+                int full = (int)windowLayers.AsLongIn(ModelLimits.Layers with { Min = 0 });
                 if (full > 0 && full < layers)
                     throw windowLayers.Invalid($"is {full}: a sliding window on layers {full} to {layers - 1} only is not supported (0 or num_hidden_layers is)");
                 sliding = full == 0;
             }
-            return sliding ? Dimension(root, "sliding_window") : 0;
+            return sliding ? Dimension(root, "sliding_window", ModelLimits.MaxPositions) : 0;
         }
 
         /// <summary>
@@ -210,12 +210,8 @@ namespace Kvpr.Checkpoints
             };
         }
 
-        private static int Dimension(JsonNode root, string field)
-        {
-            var node = root.Required(field);
-            long value = node.AsPositiveLong();
-            return value <= int.MaxValue ? (int)value : throw node.Invalid($"is {value}, larger than the engines support");
-        }
+        /// <summary>An integer field checked against the spec's limit for it, so the error names the config's key.</summary>
+        private static int Dimension(JsonNode root, string field, ValueRange range) => (int)root.Required(field).AsLongIn(range);
 
         private static bool Flag(JsonNode root, string field, bool fallback) => Optional(root, field)?.AsBool() ?? fallback;
 

@@ -62,7 +62,7 @@ namespace Kvpr.Checkpoints
                 throw new CheckpointException(ErrorCodes.InvalidCheckpoint, path, "the file does not exist.");
             if (info.Length < 8)
                 throw new CheckpointException(ErrorCodes.InvalidCheckpoint, path,
-                    $"the file has {info.Length} bytes, too few for the 8-byte header length: it is truncated or not a safetensors file.");
+                    $"the file has {info.Length} bytes, too few for the 8-byte header length: it is truncated, not a safetensors file, or not a regular file (a FIFO or a device).");
 
             var mapping = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, capacity: 0, MemoryMappedFileAccess.Read);
             MemoryMappedViewAccessor? view = null;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Kvpr.Checkpoints
 {
@@ -16,6 +17,9 @@ namespace Kvpr.Checkpoints
         internal static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, SafetensorsTensor> Tensors) Parse(
             byte[] json, long dataLength, SafetensorsFile file)
         {
+            // System.Text.Json validates UTF-8 only where it transcodes a string, so invalid bytes in a name would surface late.
+            if (!Utf8.IsValid(json))
+                throw new CheckpointException(ErrorCodes.InvalidCheckpoint, file.Path, "the header is not valid UTF-8 text.");
             JsonDocument document;
             try
             {

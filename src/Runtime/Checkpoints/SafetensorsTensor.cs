@@ -78,6 +78,22 @@ namespace Kvpr.Checkpoints
             }
         }
 
+        /// <summary>The index of the first NaN or infinite element of an F16, BF16 or F32 tensor, or -1 when all are finite.</summary>
+        public long IndexOfNonFinite()
+        {
+            if (!DType.IsConvertibleToSingle())
+                throw Problem($"has dtype {DType.HeaderName()}, which is not a floating point type (F16, BF16 and F32 are)");
+            int elementBytes = DType.ElementBytes();
+            for (long done = 0; done < ElementCount; done += ConversionChunk)
+            {
+                int count = (int)Math.Min(ConversionChunk, ElementCount - done);
+                int index = NonFiniteSearch.IndexOf(File.ReadData(DataBegin + done * elementBytes, (long)count * elementBytes, Name), DType);
+                if (index >= 0)
+                    return done + index;
+            }
+            return -1;
+        }
+
         /// <summary>The elements of an I64 tensor (token ids in reference files).</summary>
         public long[] ToInt64Array()
         {

@@ -26,6 +26,9 @@ namespace Kvpr.Cpu
 
         public IHostBuffer AllocateHost(long elements) => new CpuBuffer(elements);
 
+        public void WriteHost(IHostBuffer destination, long offset, ReadOnlySpan<float> values) =>
+            values.CopyTo(CpuBuffer.Of(destination).Data.AsSpan(checked((int)offset), values.Length));
+
         public IDeviceBuffer Upload(IWeightTensor weight)
         {
             long elements = 1;

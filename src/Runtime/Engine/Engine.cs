@@ -22,21 +22,40 @@ namespace Kvpr
     {
         private readonly IDevice _device;
         private readonly IDeviceModel _model;
+        private readonly HostWeights _hostWeights;
         private bool _disposed;
 
-        /// <summary>Uploads <paramref name="weights"/> to the device; the weights' source may be closed afterwards.</summary>
+        /// <summary>
+        /// Uploads <paramref name="weights"/>' embeddings and head to the device and converts every layer's weights into
+        /// copy-ready host memory (pinned on CUDA), from which each generation uploads the layers its plan keeps resident
+        /// and streams the others; the weights' source may be closed afterwards.
+        /// </summary>
         /// <exception cref="Kvpr.Runtime.Cuda.CudaUnavailableException">CUDA was asked for and this machine cannot provide it (one sentence saying why).</exception>
         public Engine(ModelWeights weights, EngineOptions? options = null)
         {
             Options = options ?? EngineOptions.Default;
             Options.Check();
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
+            CheckResidency();
             (_device, _model) = Options.Device switch
             {
-                ComputeDevice.Cpu => OpenCpu(weights),
+                ComputeDevice.Cpu => OpenCpu(new CpuDevice(), weights),
                 ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Device, "Unknown compute device."),
             };
+            _hostWeights = HostWeightsOrDispose(weights);
+        }
+
+        /// <summary>An engine on a device of the caller's that computes with the CPU's unfused ops (tests count what it allocates).</summary>
+        internal Engine(ModelWeights weights, EngineOptions options, IDevice device, IDeviceOps ops)
+        {
+            Options = options;
+            Options.Check();
+            Spec = weights.Spec;
+            CheckResidency();
+            _device = device;
+            _model = new DeviceWeights(device, ops, weights);
+            _hostWeights = HostWeightsOrDispose(weights);
         }
 
         public ModelSpec Spec { get; }
@@ -105,24 +124,28 @@ namespace Kvpr
                 PromptLength = promptLength,
                 MaxNewTokens = options.MaxNewTokens,
                 MicroBatches = sizes.Length,
+                GpuMemoryBytes = Options.GpuMemoryBytes,
             };
             var (split, residency) = Options.Split.Resolve(Spec, workload);
+            residency = Options.Residency ?? residency;
+            int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
+            var planned = DeviceBufferList.For(Spec, shape, residency);
+            CheckGpuMemory(planned, residency, workload);
             var graph = Options.Schedule == ScheduleKind.RowByRow
                 ? ExecutionGraphBuilder.RowByRow(Spec, residency, Options.ActivationChunks)
                 : ExecutionGraphBuilder.ColumnByColumn(Spec, residency, sizes.Length, Options.ActivationChunks);
 
-            int capacity = workload.MaxLength;
             using var allocations = _device.AllocationScope();
-            var buffers = new StepBuffers(_device, Spec, sizes, capacity, promptLength, options.CaptureLogits ? promptLength : 1, residency.KvResidentLayers);
-            var microBatches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(_device, Spec, size, capacity), buffers.Hidden[m], buffers.Logits[m])).ToArray();
+            var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
+            bool keepsKv = !split.RecomputesEverything;
+            var microBatches = sizes.Select((size, m) => new MicroBatch(
+                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
             var compute = _model.CreateCompute(buffers);
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, options.RecordTimeline);
+            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
             var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
 
-            var statistics = new List<StepStatistics>();
-            var prefillIds = IdsPerMicroBatch(prompts, sizes);
-            var recomputeNothing = new int[Spec.Layers];
-            statistics.Add(run.Step(0, new StepInputs(0, promptLength, recomputeNothing, prefillIds, options.CaptureLogits)));
+            var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
             progress?.Report(statistics[^1]);
 
             for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
@@ -158,10 +181,42 @@ namespace Kvpr
             }
         }
 
-        private static (IDevice, IDeviceModel) OpenCpu(ModelWeights weights)
+        private static (IDevice, IDeviceModel) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
+
+        private void CheckResidency()
         {
-            var cpu = new CpuDevice();
-            return (cpu, new DeviceWeights(cpu, cpu.Ops, weights));
+            if (Options.Residency is { } residency && (residency.KvResidentLayers is < 0 || residency.KvResidentLayers > Spec.Layers
+                    || residency.WeightResidentLayers is < 0 || residency.WeightResidentLayers > Spec.Layers))
+                throw new ArgumentOutOfRangeException(nameof(EngineOptions.Residency), residency,
+                    $"{ErrorCodes.InvalidValue}: the residency must keep between 0 and {Spec.Layers} layers' KV and weights of model '{Spec.Name}' on the device.");
+        }
+
+        private HostWeights HostWeightsOrDispose(ModelWeights weights)
+        {
+            try
+            {
+                return new HostWeights(_device, weights, _model.Layout);
+            }
+            catch
+            {
+                _device.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// <see cref="EngineOptions.GpuMemoryBytes"/> is a hard cap: a generation whose buffers (and the runtime reserve)
+        /// exceed it fails here, before anything is allocated, naming the budget that would fit.
+        /// </summary>
+        private void CheckGpuMemory(IReadOnlyList<PlannedBuffer> planned, Residency residency, DecodeWorkload workload)
+        {
+            if (Options.GpuMemoryBytes is not long cap)
+                return;
+            long needed = DeviceBufferList.Bytes(planned) + MemoryModel.RuntimeReserveBytes;
+            if (needed > cap)
+                throw new InsufficientMemoryException($"{ErrorCodes.WorkloadDoesNotFit}: {Spec.Name} with {DecodePlanner.DescribeBatch(workload)} at length {workload.MaxLength} " +
+                    $"(KV of {residency.KvResidentLayers} and weights of {residency.WeightResidentLayers} of {Spec.Layers} layers on the GPU) needs {needed:N0} bytes of GPU memory, " +
+                    $"but the cap is {cap:N0} bytes: a budget of at least {needed:N0} bytes would fit.");
         }
 
         /// <summary>Sequences per micro-batch: one group for row-by-row, otherwise as even as possible.</summary>
@@ -171,11 +226,32 @@ namespace Kvpr
             return Enumerable.Range(0, groups).Select(g => sequences / groups + (g < sequences % groups ? 1 : 0)).ToArray();
         }
 
-        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes)
+        /// <summary>
+        /// The prefill as chunks of <paramref name="chunk"/> prompt tokens: each stores its tokens' X, K, V and attends to
+        /// the chunks before it, which offloaded layers bring back as planned for the generation (their K and V, or their
+        /// X to recompute from when the store keeps no K and V).
+        /// </summary>
+        private StepInputs[] PrefillChunks(IReadOnlyList<int[]> prompts, int[] sizes, int chunk, Residency residency, bool keepsKv, bool captureLogits)
+        {
+            int promptLength = prompts[0].Length;
+            var chunks = new StepInputs[(promptLength + chunk - 1) / chunk];
+            for (int c = 0; c < chunks.Length; c++)
+            {
+                int first = c * chunk, count = Math.Min(chunk, promptLength - first);
+                var recompute = new int[Spec.Layers];
+                for (int layer = residency.KvResidentLayers; layer < Spec.Layers && !keepsKv; layer++)
+                    recompute[layer] = first;
+                chunks[c] = new StepInputs(first, count, recompute, IdsPerMicroBatch(prompts, sizes, first, count), captureLogits);
+            }
+            return chunks;
+        }
+
+        /// <summary>Tokens [first, first + count) of each prompt, per micro-batch, sequence after sequence.</summary>
+        private static IReadOnlyList<int>[] IdsPerMicroBatch(IReadOnlyList<int[]> prompts, int[] sizes, int first, int count)
         {
             var result = new IReadOnlyList<int>[sizes.Length];
-            for (int m = 0, first = 0; m < sizes.Length; first += sizes[m], m++)
-                result[m] = prompts.Skip(first).Take(sizes[m]).SelectMany(p => p).ToArray();
+            for (int m = 0, sequence = 0; m < sizes.Length; sequence += sizes[m], m++)
+                result[m] = prompts.Skip(sequence).Take(sizes[m]).SelectMany(p => p.Skip(first).Take(count)).ToArray();
             return result;
         }
     }

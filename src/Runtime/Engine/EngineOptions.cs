@@ -1,5 +1,6 @@
 using System;
 using Kvpr.Graphs;
+using Kvpr.Planning;
 
 namespace Kvpr
 {
@@ -22,6 +23,21 @@ namespace Kvpr
 
         public SplitPolicy Split { get; init; } = SplitPolicy.Auto;
 
+        /// <summary>
+        /// Which layers keep their KV and their weights on the device, instead of what <see cref="Split"/> plans (a plan's
+        /// residency; for a fixed split every layer's weights resident and its KV offloaded). Other layers stream.
+        /// </summary>
+        public Residency? Residency { get; init; }
+
+        /// <summary>
+        /// Rows (sequences × tokens) of a prefill chunk: longer prompts are prefilled chunk by chunk, each attending to
+        /// the chunks before it, which bounds the scratch the plan counts (<see cref="DeviceBufferShape.DefaultPrefillRows"/>).
+        /// </summary>
+        public int PrefillRows { get; init; } = DeviceBufferShape.DefaultPrefillRows;
+
+        /// <summary>A hard cap on the GPU memory a generation may use: plans fit under it, and a generation that cannot fails before allocating.</summary>
+        public long? GpuMemoryBytes { get; init; }
+
         public static EngineOptions Default { get; } = new();
 
         internal void Check()
@@ -32,6 +48,10 @@ namespace Kvpr
                 throw new ArgumentOutOfRangeException(nameof(ActivationChunks), ActivationChunks, "At least one activation chunk is needed.");
             if (DeviceIndex < 0)
                 throw new ArgumentOutOfRangeException(nameof(DeviceIndex), DeviceIndex, "Device indices start at 0.");
+            if (PrefillRows < 1)
+                throw new ArgumentOutOfRangeException(nameof(PrefillRows), PrefillRows, "A prefill chunk needs at least one row.");
+            if (GpuMemoryBytes is <= 0)
+                throw new ArgumentOutOfRangeException(nameof(GpuMemoryBytes), GpuMemoryBytes, "The GPU memory cap must be positive.");
             if (Split is null)
                 throw new ArgumentNullException(nameof(Split), "A split policy is needed.");
         }

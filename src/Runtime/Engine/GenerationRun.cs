@@ -73,27 +73,70 @@ namespace Kvpr
             return _lastTokens;
         }
 
-        public StepStatistics Step(int step, StepInputs inputs)
+        /// <summary>A decode step: one new token per sequence.</summary>
+        public StepStatistics Step(int step, StepInputs inputs) => Step(step, [inputs]);
+
+        /// <summary>
+        /// A step in parts run one after another (the prefill in chunks of the prompt, each attending to the chunks
+        /// before it); the next tokens are picked after the last part. Bytes and times are the parts' sums.
+        /// </summary>
+        public StepStatistics Step(int step, IReadOnlyList<StepInputs> parts)
         {
-            foreach (var batch in _microBatches)
-                batch.HostToDeviceElements = batch.DeviceToHostElements = 0;
-            var (times, timeline) = _executor.Run(inputs, record: step >= _options.TimelineFirstStep);
             long hostToDevice = 0, deviceToHost = 0;
-            foreach (var batch in _microBatches)
+            var times = PhaseTimes.Zero;
+            StepTimeline? timeline = null;
+            for (int part = 0; part < parts.Count; part++)
             {
-                batch.Store.Append(inputs.NewTokens);
-                hostToDevice += batch.HostToDeviceElements;
-                deviceToHost += batch.DeviceToHostElements;
+                var inputs = parts[part];
+                foreach (var batch in _microBatches)
+                    batch.HostToDeviceElements = batch.DeviceToHostElements = 0;
+                var (partTimes, partTimeline) = _executor.Run(inputs, record: step >= _options.TimelineFirstStep);
+                foreach (var batch in _microBatches)
+                {
+                    batch.Store.Append(inputs.NewTokens);
+                    hostToDevice += batch.HostToDeviceElements;
+                    deviceToHost += batch.DeviceToHostElements;
+                }
+                times = new PhaseTimes(times.Transfer + partTimes.Transfer, times.Recompute + partTimes.Recompute, times.Compute + partTimes.Compute, TimeSpan.Zero)
+                    { DeviceWait = times.DeviceWait + partTimes.DeviceWait };
+                timeline = partTimeline;
+                if (part < parts.Count - 1)
+                    CaptureLogits(inputs);
             }
 
             long start = Stopwatch.GetTimestamp();
-            PickNextTokens(inputs);
-            return new StepStatistics(step, inputs.Length, _tokens.Length, inputs.RecomputeTokens,
+            var last = parts[^1];
+            PickNextTokens(step, last);
+            return new StepStatistics(step, parts[0].Length, _tokens.Length, last.RecomputeTokens,
                 hostToDevice * _device.ElementBytes, deviceToHost * _device.ElementBytes,
                 times with { Sampling = Stopwatch.GetElapsedTime(start) }) { Timeline = timeline };
         }
 
-        private void PickNextTokens(StepInputs inputs)
+        /// <summary>The logits of every new token of a part that picks no token (a prefill chunk before the last), when they are captured.</summary>
+        private void CaptureLogits(StepInputs inputs)
+        {
+            if (!_options.CaptureLogits || !inputs.LogitsForAllNewTokens)
+                return;
+            int vocab = _spec.Vocab, rows = inputs.NewTokens;
+            for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
+            {
+                var batch = _microBatches[m];
+                var logits = HostLogits(checked(batch.Sequences * rows * vocab));
+                _device.Read(_readStream, batch.Logits, 0, logits);
+                for (int s = 0; s < batch.Sequences; s++, sequence++)
+                    AddPrefillRows(sequence, logits, s, rows);
+            }
+        }
+
+        /// <summary>Captures sequence <paramref name="s"/>'s <paramref name="rows"/> logit rows of a micro-batch's logits as prefill logits.</summary>
+        private void AddPrefillRows(int sequence, Span<float> logits, int s, int rows)
+        {
+            int vocab = _spec.Vocab;
+            for (int row = 0; row < rows; row++)
+                _prefillLogits[sequence].Add(logits.Slice((s * rows + row) * vocab, vocab).ToArray());
+        }
+
+        private void PickNextTokens(int step, StepInputs inputs)
         {
             int vocab = _spec.Vocab, rows = inputs.LogitsForAllNewTokens ? inputs.NewTokens : 1;
             for (int m = 0, sequence = 0; m < _microBatches.Length; m++)
@@ -101,7 +144,12 @@ namespace Kvpr
                 var batch = _microBatches[m];
                 Span<float> logits = default;
                 if (_greedyOnDevice)
+                {
                     _compute.PickGreedy(_readStream, batch, _picked.AsSpan(0, batch.Sequences));
+                    int unpickable = Array.IndexOf(_picked, -1, 0, batch.Sequences);
+                    if (unpickable >= 0)
+                        throw UnpickableLogits(step, batch, sequence, unpickable);
+                }
                 else
                 {
                     logits = HostLogits(checked(batch.Sequences * rows * vocab));
@@ -110,8 +158,7 @@ namespace Kvpr
                 for (int s = 0; s < batch.Sequences; s++, sequence++)
                 {
                     if (_options.CaptureLogits && inputs.LogitsForAllNewTokens)
-                        for (int row = 0; row < rows; row++)
-                            _prefillLogits[sequence].Add(logits.Slice((s * rows + row) * vocab, vocab).ToArray());
+                        AddPrefillRows(sequence, logits, s, rows);
                     if (_stopped[sequence])
                         continue;
                     int token;
@@ -122,13 +169,37 @@ namespace Kvpr
                         var last = logits.Slice((s * rows + rows - 1) * vocab, vocab);
                         if (_options.CaptureLogits)
                             _generatedLogits[sequence].Add(last.ToArray());
-                        token = _sampler.Next(_sequenceIds[sequence], last);
+                        token = Sample(step, sequence, last);
                     }
                     _tokens[sequence].Add(token);
                     _stopped[sequence] = _eos.Contains(token) || _tokens[sequence].Count == _options.MaxNewTokens;
                 }
             }
         }
+
+        private int Sample(int step, int sequence, ReadOnlySpan<float> logits)
+        {
+            try
+            {
+                return _sampler.Next(_sequenceIds[sequence], logits);
+            }
+            catch (ArgumentException e) when (e.ParamName == "logits")
+            {
+                throw new InvalidLogitsException(step, _sequenceIds[sequence], WhyNoToken(logits));
+            }
+        }
+
+        /// <summary>The device's greedy pick found no token in a sequence's row: the row, read back, names the logit.</summary>
+        private InvalidLogitsException UnpickableLogits(int step, MicroBatch batch, int firstSequence, int index)
+        {
+            int vocab = _spec.Vocab;
+            var logits = HostLogits(checked(batch.Sequences * vocab));
+            _device.Read(_readStream, batch.Logits, 0, logits);
+            return new InvalidLogitsException(step, _sequenceIds[firstSequence + index], WhyNoToken(logits.Slice(index * vocab, vocab)));
+        }
+
+        private static string WhyNoToken(ReadOnlySpan<float> logits) =>
+            TokenDistribution.FirstUnpickable(logits) is var index and >= 0 ? $"logit {index} is {logits[index]}." : "every logit is -infinity.";
 
         /// <summary>A host buffer for <paramref name="elements"/> logits, kept across steps (a step's logits are megabytes).</summary>
         private Span<float> HostLogits(int elements)

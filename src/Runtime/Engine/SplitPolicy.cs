@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Kvpr.Planning;
 
 namespace Kvpr
@@ -46,6 +47,9 @@ namespace Kvpr
 
         protected abstract int Choose(SplitRequest request);
 
+        /// <summary>Whether every step recomputes every stored token, so the host store need keep no K and V.</summary>
+        internal virtual bool RecomputesEverything => false;
+
         private sealed class FractionPolicy : SplitPolicy
         {
             private readonly double _fraction;
@@ -61,6 +65,8 @@ namespace Kvpr
 
             protected override int Choose(SplitRequest request) => (int)Math.Round(_fraction * request.Length, MidpointRounding.AwayFromZero);
 
+            internal override bool RecomputesEverything => _fraction == 1;
+
             public override string ToString() => _name;
         }
 
@@ -71,6 +77,8 @@ namespace Kvpr
             public DecodePlan Plan { get; }
 
             protected override int Choose(SplitRequest request) => Plan.Table.Lookup(request.Batch, request.Length).RecomputeTokens;
+
+            internal override bool RecomputesEverything => Plan.Table.Rows.All(row => row.RecomputeFraction >= 1);
 
             public override string ToString() => $"plan for {Plan.ModelName} on {Plan.ProfileName}";
         }
@@ -100,27 +108,24 @@ namespace Kvpr
             public override string ToString() => "custom";
         }
 
-        /// <summary>Planner options for plans an engine runs: engines upload every layer's weights when built.</summary>
-        public static PlannerOptions ForEngines { get; } = new() { ResidentWeights = true };
-
         /// <summary>
         /// The policy a generation of <paramref name="workload"/> runs with, and the residency that goes with it:
-        /// <see cref="Auto"/> becomes a plan for the workload on the default profile. Every layer's weights count
-        /// as resident because an engine uploads them all when it is built.
+        /// <see cref="Auto"/> becomes a plan for the workload on the default profile, whose residency (KV and weights)
+        /// runs as planned; a fixed split keeps every layer's weights on the device and its KV on the host.
         /// </summary>
         internal (SplitPolicy Policy, Residency Residency) Resolve(ModelSpec spec, DecodeWorkload workload)
         {
             var plan = this switch
             {
-                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload, ForEngines).GetPlanOrThrow(),
+                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload).GetPlanOrThrow(),
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };
             if (plan is null)
                 return (this, new Residency(0, spec.Layers));
-            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers)
-                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
-            return (new PlanPolicy(plan), plan.Residency with { WeightResidentLayers = spec.Layers });
+            if (plan.ModelName != spec.Name || plan.Residency.KvResidentLayers > spec.Layers || plan.Residency.WeightResidentLayers > spec.Layers)
+                throw new ArgumentException($"The plan was made for model '{plan.ModelName}' ({plan.Residency.KvResidentLayers} KV-resident, {plan.Residency.WeightResidentLayers} weight-resident layers), not for '{spec.Name}' with {spec.Layers} layers.");
+            return (new PlanPolicy(plan), plan.Residency);
         }
     }
 }

@@ -4,11 +4,14 @@ using Kvpr.Backend;
 namespace Kvpr.Execution
 {
     /// <summary>
-    /// A model's weights uploaded to a device once, tensor by tensor, looked up by role and layer like
-    /// <see cref="ModelWeights"/>; computed with the device's unfused ops.
+    /// A model's outer weights (embeddings, final norm, head) uploaded to a device once, tensor by tensor; its layers
+    /// one tensor per role (<see cref="LayerLayout.PerRole"/>); computed with the device's unfused ops.
     /// </summary>
     internal sealed class DeviceWeights : IDeviceModel
     {
+        private static readonly WeightMapRole[] OuterRoles =
+            [WeightMapRole.TokenEmbedding, WeightMapRole.PositionEmbedding, WeightMapRole.FinalNormWeight, WeightMapRole.FinalNormBias, WeightMapRole.LmHead];
+
         private readonly ModelWeights _weights;
         private readonly Dictionary<IWeightTensor, IDeviceBuffer> _uploaded = new();
         private readonly IDevice _device;
@@ -19,15 +22,18 @@ namespace Kvpr.Execution
             _device = device;
             _ops = ops;
             _weights = weights;
-            foreach (var entry in WeightMap.For(weights.Spec).Entries)
-                Upload(weights.Get(entry.Role, entry.Layer));
+            foreach (var role in OuterRoles)
+                if (weights.Find(role) is IWeightTensor tensor)
+                    Upload(tensor);
         }
+
+        public LayerLayout Layout => LayerLayout.PerRole;
 
         public ILayerCompute CreateCompute(StepBuffers buffers) => new UnfusedLayerCompute(_device, _ops, _weights.Spec, this, buffers);
 
-        public IDeviceBuffer Get(WeightMapRole role, int? layer = null) => _uploaded[_weights.Get(role, layer)];
+        public IDeviceBuffer Get(WeightMapRole role) => _uploaded[_weights.Get(role)];
 
-        public IDeviceBuffer? Find(WeightMapRole role, int? layer = null) => _weights.Find(role, layer) is IWeightTensor tensor ? _uploaded[tensor] : null;
+        public IDeviceBuffer? Find(WeightMapRole role) => _weights.Find(role) is IWeightTensor tensor ? _uploaded[tensor] : null;
 
         // A tied head is the embedding tensor itself: upload it once.
         private void Upload(IWeightTensor tensor)

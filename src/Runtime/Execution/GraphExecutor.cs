@@ -18,10 +18,14 @@ namespace Kvpr.Execution
     /// Prefill runs the same graph: a step with an empty store (s' = l = 0) whose "new token" range covers the
     /// whole prompt, so each layer's attention is causal over the prompt and its X, K, V are written back like
     /// a decoded token's. Recompute and KV loads are then empty no-ops.
+    /// Streamed layers' weights cross into two slots on their own stream (the graph's <c>LoadWeights</c>), one layer
+    /// ahead of the compute that reads them.
     /// With a <see cref="StepTimer"/> each node that does work is also timed on its stream.
     /// </remarks>
     internal sealed class GraphExecutor
     {
+        private readonly IDevice _device;
+        private readonly HostWeights _hostWeights;
         private readonly ExecutionGraph _graph;
         private readonly Residency _residency;
         private readonly KvTransfers _transfers;
@@ -33,18 +37,22 @@ namespace Kvpr.Execution
         // Per node, resolved once: its stream, the events it waits on, and the slot it reads or writes (-1 for none).
         private readonly IStream[] _nodeStream;
         private readonly IEvent[][] _waits;
-        private readonly int[] _activationSlot, _kvSlot;
+        private readonly int[] _activationSlot, _kvSlot, _weightSlot;
         private readonly IEvent?[] _completed;
         private readonly StepTimer? _timer;
 
         public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, KvTransfers transfers, ILayerCompute compute, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches,
-            bool recordTimeline)
+            HostWeights hostWeights, bool recordTimeline)
         {
             GraphValidator.ThrowIfInvalid(graph);
             if (graph.MicroBatches != microBatches.Count)
                 throw new ArgumentException($"The graph runs {graph.MicroBatches} micro-batches, but {microBatches.Count} were given.", nameof(microBatches));
-            if (graph.Nodes.FirstOrDefault(n => n.Op == OpKind.LoadWeights) is GraphNode load)
-                throw new ArgumentException($"Node #{load.Id} streams layer {load.Layer}'s weights, but this runtime uploads every layer's weights when the engine is built: build the graph with all weights resident.", nameof(graph));
+            if (graph.Nodes.FirstOrDefault(n => SlotIndex(n, BufferKind.WeightSlot) >= buffers.WeightSlots.Length
+                    || n.Reads.Any(use => use.Buffer == BufferKind.ResidentWeights && use.Index >= buffers.ResidentWeights.Length)) is GraphNode stray)
+                throw new ArgumentException($"Node #{stray.Id} ({stray.Op}, layer {stray.Layer}) uses weights the generation's buffers do not hold: " +
+                    $"{buffers.ResidentWeights.Length} resident layers, {buffers.WeightSlots.Length} weight slots.", nameof(graph));
+            _device = device;
+            _hostWeights = hostWeights;
             _graph = graph;
             _residency = residency;
             _transfers = transfers;
@@ -65,6 +73,7 @@ namespace Kvpr.Execution
                 .Select(dependency => _completed[dependency]!).ToArray()).ToArray();
             _activationSlot = graph.Nodes.Select(node => SlotIndex(node, BufferKind.ActivationSlot)).ToArray();
             _kvSlot = graph.Nodes.Select(node => SlotIndex(node, BufferKind.KvSlot)).ToArray();
+            _weightSlot = graph.Nodes.Select(node => SlotIndex(node, BufferKind.WeightSlot)).ToArray();
             if (recordTimeline)
                 _timer = new StepTimer(device, graph);
         }
@@ -93,7 +102,7 @@ namespace Kvpr.Execution
                     Dispatch(node, stream, inputs);
                 switch (node.Op)
                 {
-                    case OpKind.LoadActivations or OpKind.LoadKv or OpKind.StoreNewToken:
+                    case OpKind.LoadWeights or OpKind.LoadActivations or OpKind.LoadKv or OpKind.StoreNewToken:
                         transfer += clock.Elapsed;
                         break;
                     case OpKind.RecomputeKv:
@@ -135,23 +144,27 @@ namespace Kvpr.Execution
                 case OpKind.Embed:
                     _compute.Embed(stream, batch, inputs.TokenIds[node.MicroBatch], length, count);
                     break;
+                case OpKind.LoadWeights:
+                    // One copy of the layer's weights serves every micro-batch; its bytes count as micro-batch 0's.
+                    batch.HostToDeviceElements += _buffers.WeightSlots[_weightSlot[node.Id]].Load(_device, stream, _hostWeights, layer);
+                    break;
                 case OpKind.LoadActivations:
                     _transfers.LoadActivations(stream, batch, layer, ActivationSlot(node), start, end);
                     break;
                 case OpKind.RecomputeKv:
-                    _compute.RecomputeKv(stream, batch, layer, ActivationSlot(node), Kv(node), start, end);
+                    _compute.RecomputeKv(stream, batch, Weights(node), ActivationSlot(node), Kv(node), start, end);
                     break;
                 case OpKind.LoadKv:
                     _transfers.LoadKv(stream, batch, layer, Kv(node), start, end);
                     break;
                 case OpKind.AttentionBlock:
-                    _compute.AttentionBlock(stream, batch, layer, Kv(node), length, count);
+                    _compute.AttentionBlock(stream, batch, Weights(node), Kv(node), length, count);
                     break;
                 case OpKind.StoreNewToken:
                     _transfers.StoreNewTokens(stream, batch, layer, Kv(node), length, count);
                     break;
                 case OpKind.MlpBlock:
-                    _compute.MlpBlock(stream, batch, layer, count);
+                    _compute.MlpBlock(stream, batch, Weights(node), count);
                     break;
                 case OpKind.FinalNormAndHead:
                     _compute.FinalNormAndHead(stream, batch, count, inputs.LogitsForAllNewTokens);
@@ -164,6 +177,11 @@ namespace Kvpr.Execution
         private KvBuffer Kv(GraphNode node) => _residency.IsKvResident(node.Layer)
             ? _buffers.ResidentKv[node.Layer][node.MicroBatch]
             : _buffers.KvSlots[_kvSlot[node.Id]];
+
+        /// <summary>The layer's weights as the node reads them: resident, or the slot its layer was streamed into.</summary>
+        private LayerWeights Weights(GraphNode node) => _weightSlot[node.Id] >= 0
+            ? _buffers.WeightSlots[_weightSlot[node.Id]]
+            : _buffers.ResidentWeights[node.Layer];
 
         private IDeviceBuffer ActivationSlot(GraphNode node) => _buffers.ActivationSlots[_activationSlot[node.Id]];
 

@@ -8,7 +8,8 @@ namespace Kvpr.Execution
     /// The compute nodes of a step graph, queued on the stream they are given. A backend implements them as it
     /// likes (op by op on the CPU, fused kernels on CUDA); the copies are <see cref="KvTransfers"/>. A step appends
     /// <c>count</c> new tokens per sequence after the <c>first</c> = s' in the host store: one when decoding, the
-    /// whole prompt in prefill.
+    /// whole prompt in prefill. A layer's weights come with each call: a resident layer's or the weight slot it was
+    /// streamed into.
     /// </summary>
     internal interface ILayerCompute
     {
@@ -16,17 +17,17 @@ namespace Kvpr.Execution
         void Embed(IStream stream, MicroBatch batch, IReadOnlyList<int> tokenIds, int first, int count);
 
         /// <summary>K and V of tokens [start, end) from their activations in <paramref name="slot"/>: X·W_Kᵀ + b with RoPE, X·W_Vᵀ + b.</summary>
-        void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end);
+        void RecomputeKv(IStream stream, MicroBatch batch, LayerWeights weights, IDeviceBuffer slot, KvBuffer kv, int start, int end);
 
         /// <summary>
         /// The attention half of a layer for the new tokens: input norm (kept in <paramref name="kv"/> as the
         /// tokens' activations X), Q, and K, V written into <paramref name="kv"/> after the stored tokens;
         /// attention over stored and new tokens; output projection; residual.
         /// </summary>
-        void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count);
+        void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count);
 
         /// <summary>The MLP half of a layer: norm, up (and gate), activation, down, residual.</summary>
-        void MlpBlock(IStream stream, MicroBatch batch, int layer, int count);
+        void MlpBlock(IStream stream, MicroBatch batch, LayerWeights weights, int count);
 
         /// <summary>
         /// Final norm and LM head into the micro-batch's fp32 logits [batch][rows][vocab]: for the last new token,
@@ -37,6 +38,7 @@ namespace Kvpr.Execution
         /// <summary>
         /// Each sequence's greedy next token (the first index of its largest last-token logit) into
         /// <paramref name="tokens"/>, once <see cref="FinalNormAndHead"/> has run; waits for <paramref name="stream"/>.
+        /// A row holding a NaN or +infinity has no token to pick and gets -1.
         /// </summary>
         void PickGreedy(IStream stream, MicroBatch batch, Span<int> tokens);
     }

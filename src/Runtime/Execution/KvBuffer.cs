@@ -9,12 +9,12 @@ namespace Kvpr.Execution
     /// </summary>
     internal sealed class KvBuffer
     {
-        public KvBuffer(IDevice device, ModelSpec spec, int batch, int capacity, int maxNewTokens)
+        public KvBuffer(int capacity, IDeviceBuffer keys, IDeviceBuffer values, IDeviceBuffer newActivations)
         {
             Capacity = capacity;
-            Keys = device.Allocate((long)batch * capacity * spec.KvDim);
-            Values = device.Allocate((long)batch * capacity * spec.KvDim);
-            NewActivations = device.Allocate((long)batch * maxNewTokens * spec.Hidden);
+            Keys = keys;
+            Values = values;
+            NewActivations = newActivations;
         }
 
         public int Capacity { get; }

@@ -40,18 +40,21 @@ namespace Kvpr.Execution
             batch.HostToDeviceElements += 2 * blocks.TotalElements;
         }
 
-        /// <summary>Appends the new tokens' X, K and V from <paramref name="kv"/> to the host store.</summary>
+        /// <summary>Appends the new tokens' X, K and V (unless the store keeps no K and V) from <paramref name="kv"/> to the host store.</summary>
         public void StoreNewTokens(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
         {
             var store = batch.Store;
             // The new tokens' X lie dense, [batch][count][hidden]; the store's rows are capacity apart.
             long activationElements = (long)count * _spec.Hidden;
             var activations = new BlockCopy(0, activationElements, store.ActivationOffset(0, first), store.ActivationOffset(1, 0), activationElements, batch.Sequences);
-            var keysAndValues = SameLayout(batch, store.KvOffset(0, first), store.KvOffset(1, 0), (long)count * _spec.KvDim);
             _device.CopyToHost(stream, kv.NewActivations, store.Activations(layer), activations);
+            batch.DeviceToHostElements += activations.TotalElements;
+            if (!store.KeepsKv)
+                return;
+            var keysAndValues = SameLayout(batch, store.KvOffset(0, first), store.KvOffset(1, 0), (long)count * _spec.KvDim);
             _device.CopyToHost(stream, kv.Keys, store.Keys(layer), keysAndValues);
             _device.CopyToHost(stream, kv.Values, store.Values(layer), keysAndValues);
-            batch.DeviceToHostElements += activations.TotalElements + 2 * keysAndValues.TotalElements;
+            batch.DeviceToHostElements += 2 * keysAndValues.TotalElements;
         }
 
         /// <summary>The same token range of every sequence in host and device buffers laid out alike, [batch][capacity][width].</summary>

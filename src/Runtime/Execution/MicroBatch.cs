@@ -9,16 +9,20 @@ namespace Kvpr.Execution
     /// </summary>
     internal sealed class MicroBatch
     {
-        public MicroBatch(HostKvStore store, IDeviceBuffer hidden, IDeviceBuffer logits)
+        public MicroBatch(HostKvStore store, IDeviceBuffer hidden, IDeviceBuffer logits, IDeviceBuffer tokenIds)
         {
             Store = store;
             Hidden = hidden;
             Logits = logits;
+            TokenIds = tokenIds;
         }
 
         public HostKvStore Store { get; }
         public IDeviceBuffer Hidden { get; }
         public IDeviceBuffer Logits { get; }
+
+        /// <summary>The step's input token ids on the device (4-byte elements holding int32), for backends that embed there.</summary>
+        public IDeviceBuffer TokenIds { get; }
         public int Sequences => Store.Batch;
 
         public long HostToDeviceElements { get; set; }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Kvpr.Backend;
+using Kvpr.Planning;
 using Kvpr.Sampling;
 
 namespace Kvpr.Execution
@@ -27,14 +28,13 @@ namespace Kvpr.Execution
             _spec = spec;
             _weights = weights;
             _ropeFrequencies = spec.RopeTheta > 0 ? device.Upload(new RopeFrequencies(spec)) : null;
-            // Scratch of the compute stream, which runs one node at a time.
-            long rows = (long)buffers.MaxBatch * buffers.MaxNewTokens;
-            _normed = device.Allocate(rows * spec.Hidden);
-            _query = device.Allocate(rows * spec.Hidden);
-            _context = device.Allocate(rows * spec.Hidden);
-            _projected = device.Allocate(rows * spec.Hidden);
-            _up = device.Allocate(rows * spec.FfnHidden);
-            _gate = spec.GatedMlp ? device.Allocate(rows * spec.FfnHidden) : null;
+            // The planned scratch of the compute stream, which runs one node at a time; a gated MLP's gate lies in GateUp.
+            _normed = buffers.Get(DeviceBufferRole.Normed);
+            _query = buffers.Get(DeviceBufferRole.Query);
+            _context = buffers.Get(DeviceBufferRole.Context);
+            _projected = buffers.Get(DeviceBufferRole.Projected);
+            _up = buffers.Get(DeviceBufferRole.Mlp);
+            _gate = buffers.Find(DeviceBufferRole.GateUp);
             _logitsRow = new float[spec.Vocab];
         }
 
@@ -44,26 +44,26 @@ namespace Kvpr.Execution
                 first, _spec.PositionOffset, batch.Rows(batch.Hidden, count, _spec.Hidden));
 
         /// <inheritdoc/>
-        public void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
+        public void RecomputeKv(IStream stream, MicroBatch batch, LayerWeights weights, IDeviceBuffer slot, KvBuffer kv, int start, int end)
         {
             var chunk = ActivationChunk.For(batch.Sequences, start, end, _spec.Hidden);
             var x = new DeviceMatrix(slot, chunk.Offset, chunk.Sequences, chunk.Tokens, chunk.Tokens, _spec.Hidden);
-            ProjectKv(stream, batch, layer, x, kv, start);
+            ProjectKv(stream, batch, weights, x, kv, start);
         }
 
         /// <inheritdoc/>
-        public void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
+        public void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count)
         {
             int h = _spec.Hidden;
             var hidden = batch.Rows(batch.Hidden, count, h);
             var normed = batch.Rows(kv.NewActivations, count, h);
-            Normalize(stream, hidden, WeightMapRole.AttentionNormWeight, WeightMapRole.AttentionNormBias, layer, normed);
+            Normalize(stream, hidden, Get(weights, WeightMapRole.AttentionNormWeight), Find(weights, WeightMapRole.AttentionNormBias), normed);
 
             var query = batch.Rows(_query, count, h);
-            _ops.Gemm(stream, normed, _weights.Get(WeightMapRole.QueryWeight, layer), _weights.Find(WeightMapRole.QueryBias, layer), query);
+            _ops.Gemm(stream, normed, Get(weights, WeightMapRole.QueryWeight), Find(weights, WeightMapRole.QueryBias), query);
             if (_ropeFrequencies is not null)
                 _ops.Rope(stream, query, _spec.HeadDim, first, _ropeFrequencies);
-            ProjectKv(stream, batch, layer, normed, kv, first);
+            ProjectKv(stream, batch, weights, normed, kv, first);
 
             var context = batch.Rows(_context, count, h);
             _ops.Attention(stream, query,
@@ -71,24 +71,24 @@ namespace Kvpr.Execution
                 kv.Tokens(kv.Values, batch.Sequences, 0, first + count, _spec.KvDim),
                 context, _spec.Heads, _spec.KvHeads, _spec.SlidingWindow);
             var projected = batch.Rows(_projected, count, h);
-            _ops.Gemm(stream, context, _weights.Get(WeightMapRole.AttentionOutputWeight, layer), _weights.Find(WeightMapRole.AttentionOutputBias, layer), projected);
+            _ops.Gemm(stream, context, Get(weights, WeightMapRole.AttentionOutputWeight), Find(weights, WeightMapRole.AttentionOutputBias), projected);
             _ops.Add(stream, hidden, projected);
         }
 
         /// <inheritdoc/>
-        public void MlpBlock(IStream stream, MicroBatch batch, int layer, int count)
+        public void MlpBlock(IStream stream, MicroBatch batch, LayerWeights weights, int count)
         {
             int h = _spec.Hidden, f = _spec.FfnHidden;
             var hidden = batch.Rows(batch.Hidden, count, h);
             var normed = batch.Rows(_normed, count, h);
-            Normalize(stream, hidden, WeightMapRole.MlpNormWeight, WeightMapRole.MlpNormBias, layer, normed);
+            Normalize(stream, hidden, Get(weights, WeightMapRole.MlpNormWeight), Find(weights, WeightMapRole.MlpNormBias), normed);
             var up = batch.Rows(_up, count, f);
-            _ops.Gemm(stream, normed, _weights.Get(WeightMapRole.UpWeight, layer), _weights.Find(WeightMapRole.UpBias, layer), up);
+            _ops.Gemm(stream, normed, Get(weights, WeightMapRole.UpWeight), Find(weights, WeightMapRole.UpBias), up);
             var activated = up;
             if (_gate is IDeviceBuffer gate)
             {
                 activated = batch.Rows(gate, count, f);
-                _ops.Gemm(stream, normed, _weights.Get(WeightMapRole.GateWeight, layer), _weights.Find(WeightMapRole.GateBias, layer), activated);
+                _ops.Gemm(stream, normed, Get(weights, WeightMapRole.GateWeight), Find(weights, WeightMapRole.GateBias), activated);
                 _ops.GatedActivate(stream, activated, up, _spec.Activation);
             }
             else
@@ -96,7 +96,7 @@ namespace Kvpr.Execution
                 _ops.Activate(stream, up, _spec.Activation);
             }
             var projected = batch.Rows(_projected, count, h);
-            _ops.Gemm(stream, activated, _weights.Get(WeightMapRole.DownWeight, layer), _weights.Find(WeightMapRole.DownBias, layer), projected);
+            _ops.Gemm(stream, activated, Get(weights, WeightMapRole.DownWeight), Find(weights, WeightMapRole.DownBias), projected);
             _ops.Add(stream, hidden, projected);
         }
 
@@ -106,7 +106,7 @@ namespace Kvpr.Execution
             int h = _spec.Hidden, rows = allTokens ? count : 1;
             var hidden = batch.Rows(batch.Hidden, count, h).TokenRange(count - rows, rows);
             var normed = batch.Rows(_normed, count, h).TokenRange(count - rows, rows);
-            Normalize(stream, hidden, WeightMapRole.FinalNormWeight, WeightMapRole.FinalNormBias, null, normed);
+            Normalize(stream, hidden, _weights.Get(WeightMapRole.FinalNormWeight), _weights.Find(WeightMapRole.FinalNormBias), normed);
             var logits = batch.Rows(batch.Logits, rows, _spec.Vocab);
             _ops.Gemm(stream, normed, _weights.Get(WeightMapRole.LmHead), null, logits);
         }
@@ -117,25 +117,31 @@ namespace Kvpr.Execution
             for (int s = 0; s < tokens.Length; s++)
             {
                 _device.Read(stream, batch.Logits, (long)s * _spec.Vocab, _logitsRow);
-                tokens[s] = TokenDistribution.ArgMax(_logitsRow);
+                tokens[s] = TokenDistribution.FirstUnpickable(_logitsRow) < 0 ? TokenDistribution.ArgMax(_logitsRow) : -1;
             }
         }
 
         // K = X·W_Kᵀ + b then RoPE, V = X·W_Vᵀ + b, into kv at tokens [first, first + x.Tokens).
-        private void ProjectKv(IStream stream, MicroBatch batch, int layer, DeviceMatrix x, KvBuffer kv, int first)
+        private void ProjectKv(IStream stream, MicroBatch batch, LayerWeights weights, DeviceMatrix x, KvBuffer kv, int first)
         {
             var keys = kv.Tokens(kv.Keys, batch.Sequences, first, x.Tokens, _spec.KvDim);
             var values = kv.Tokens(kv.Values, batch.Sequences, first, x.Tokens, _spec.KvDim);
-            _ops.ProjectKv(stream, x, _weights.Get(WeightMapRole.KeyWeight, layer), _weights.Find(WeightMapRole.KeyBias, layer),
-                _weights.Get(WeightMapRole.ValueWeight, layer), _weights.Find(WeightMapRole.ValueBias, layer), keys, values, _spec.HeadDim, first, _ropeFrequencies);
+            _ops.ProjectKv(stream, x, Get(weights, WeightMapRole.KeyWeight), Find(weights, WeightMapRole.KeyBias),
+                Get(weights, WeightMapRole.ValueWeight), Find(weights, WeightMapRole.ValueBias), keys, values, _spec.HeadDim, first, _ropeFrequencies);
         }
 
-        private void Normalize(IStream stream, DeviceMatrix x, WeightMapRole scale, WeightMapRole bias, int? layer, DeviceMatrix y)
+        private void Normalize(IStream stream, DeviceMatrix x, IDeviceBuffer scale, IDeviceBuffer? bias, DeviceMatrix y)
         {
             if (_spec.Norm == NormKind.LayerNorm)
-                _ops.LayerNorm(stream, x, _weights.Get(scale, layer), _weights.Get(bias, layer), y, _spec.NormEps);
+                _ops.LayerNorm(stream, x, scale, bias ?? throw new InvalidOperationException($"Model '{_spec.Name}' uses LayerNorm but has no norm bias."), y, _spec.NormEps);
             else
-                _ops.RmsNorm(stream, x, _weights.Get(scale, layer), y, _spec.NormEps);
+                _ops.RmsNorm(stream, x, scale, y, _spec.NormEps);
         }
+
+        /// <summary>A layer's tensor of <paramref name="role"/> (one role a tensor on this backend).</summary>
+        private static IDeviceBuffer Get(LayerWeights weights, WeightMapRole role) => Find(weights, role)
+            ?? throw new InvalidOperationException($"The layer has no {role} weight.");
+
+        private static IDeviceBuffer? Find(LayerWeights weights, WeightMapRole role) => weights[LayerLayout.PerRole.IndexOf(role)];
     }
 }

@@ -6,13 +6,24 @@ namespace Kvpr.Sampling
     /// <summary>Pure functions from a row of logits to the token to emit or the distribution to draw it from.</summary>
     public static class TokenDistribution
     {
-        /// <summary>The id of the largest logit, the lowest such id on ties.</summary>
+        /// <summary>The id of the largest logit, the lowest such id on ties; a NaN or +infinity picks nothing and is refused.</summary>
         public static int ArgMax(ReadOnlySpan<float> logits)
         {
             if (logits.IsEmpty)
                 throw new ArgumentException("The logits row is empty.", nameof(logits));
             int best = TensorPrimitives.IndexOfMax(logits);
-            return float.IsNaN(logits[best]) ? throw new ArgumentException($"Logit {best} is NaN.", nameof(logits)) : best;
+            return float.IsNaN(logits[best]) || float.IsPositiveInfinity(logits[best])
+                ? throw new ArgumentException($"Logit {best} is {logits[best]}.", nameof(logits))
+                : best;
+        }
+
+        /// <summary>The first logit that is NaN or +infinity, or -1: -infinity rules a token out, these leave none to pick.</summary>
+        public static int FirstUnpickable(ReadOnlySpan<float> logits)
+        {
+            for (int i = 0; i < logits.Length; i++)
+                if (float.IsNaN(logits[i]) || float.IsPositiveInfinity(logits[i]))
+                    return i;
+            return -1;
         }
 
         /// <summary>

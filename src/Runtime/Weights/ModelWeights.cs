@@ -58,7 +58,7 @@ namespace Kvpr
                 accepted.Add((entry.Role, entry.Layer), tensor);
             }
             if (problems.Count > 0)
-                throw new InvalidOperationException($"{ErrorCodes.InvalidWeights}: the weights of model '{spec.Name}' do not match it: {string.Join("; ", problems)}.");
+                throw new InvalidOperationException($"{ErrorCodes.InvalidWeights}: the weights of model '{spec.Name}' do not match it: {string.Join("; ", Checkpoints.ProblemList.Summarise(problems))}.");
             return new ModelWeights(spec, accepted);
         }
     }

@@ -52,7 +52,7 @@ public class HardwareProfileTests
     }
 
     [Theory]
-    [InlineData("\"GBps\": 53.779", "\"GBps\": 0", "hostToDevice[2].GBps", "must be a positive number")]
+    [InlineData("\"GBps\": 53.779", "\"GBps\": 0", "hostToDevice[2].GBps", "must be in [0.001, 100,000] GB/s, but is 0")]
     [InlineData("\"gpuMemoryBytes\": 85017493504", "\"gpuMemoryBytes\": \"80GB\"", "gpuMemoryBytes", "must be a number")]
     [InlineData("\"deviceMemoryGBps\": 2980.298", "\"deviceMemoryGbps\": 2980.298", "deviceMemoryGbps", "is not part of the")]
     [InlineData("\"gemmFp16\": [", "\"gemmFp16\": [ {\"m\": 1, \"k\": 1, \"n\": 1, \"tflop\": 1},", "gemmFp16[0].tflop", "is not expected here")]

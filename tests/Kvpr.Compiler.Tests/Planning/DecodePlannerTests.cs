@@ -100,6 +100,21 @@ public class DecodePlannerTests
     }
 
     [Fact]
+    public void A_host_cap_counts_every_layers_weights_and_only_the_activations_when_every_token_is_recomputed()
+    {
+        // On the H100 profile OPT-6.7B recomputes every stored token (l = s'), so the store keeps X and no K, V.
+        var workload = new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 8, GpuMemoryBytes = 16_000_000_000 };
+        long weights = 32L * Opt67.LayerWeightElements * 2, activations = 32L * 32 * 1032 * Opt67.Hidden * 2;
+        var plan = DecodePlanner.Plan(Opt67, H100, workload with { HostMemoryBytes = weights + activations }).GetPlanOrThrow();
+        plan.Residency.KvResidentLayers.ShouldBe(0);
+        plan.Table.Rows.ShouldAllBe(row => row.RecomputeFraction == 1);
+
+        var error = DecodePlanner.Plan(Opt67, H100, workload with { HostMemoryBytes = weights + activations - 1 }).Errors.ShouldHaveSingleItem();
+        error.Field.ShouldBe(nameof(DecodeWorkload.HostMemoryBytes));
+        error.Message.ShouldContain("1 bytes are missing");
+    }
+
+    [Fact]
     public void Micro_batches_that_share_streamed_weights_generate_tokens_faster_than_one_batch()
     {
         // OPT-30B's 60 GB of weights cannot stay within a 30 GB cap: some stream every step.

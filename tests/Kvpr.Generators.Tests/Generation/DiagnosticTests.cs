@@ -8,16 +8,6 @@ namespace Kvpr.Generators.Tests.Generation;
 /// <summary>Each diagnostic the generator reports, triggered by the input that causes it and pointing at the text at fault.</summary>
 public class DiagnosticTests
 {
-    private static string Model(string modelArguments, string? workloadArguments = null, string declaration = "public partial class Model { }") => $$"""
-        using Kvpr;
-
-        namespace Tests;
-
-        [TransformerModel({{modelArguments}})]
-        {{(workloadArguments is null ? "" : $"[DecodeWorkload({workloadArguments})]")}}
-        {{declaration}}
-        """;
-
     private const string Valid = "Architecture.Llama, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, Vocab = 512, MaxPositions = 128";
 
     /// <summary>The generator's only diagnostic, with the source text it points at.</summary>
@@ -35,7 +25,7 @@ public class DiagnosticTests
     [Fact]
     public void A_class_that_is_not_partial_is_KVPR001()
     {
-        var (diagnostic, at) = Single(GeneratorRun.Run(Model(Valid, declaration: "public class Model { }")));
+        var (diagnostic, at) = Single(GeneratorRun.Run(ModelSources.Declaration(Valid, declaration: "public class Model { }")));
         diagnostic.Id.ShouldBe("KVPR001");
         at.ShouldBe("Model");
         diagnostic.GetMessage().ShouldContain("partial class Model");
@@ -44,7 +34,7 @@ public class DiagnosticTests
     [Fact]
     public void A_model_nested_in_a_type_that_is_not_partial_is_KVPR001_naming_that_type()
     {
-        var source = Model(Valid, declaration: "public partial class Model { }").Replace("[TransformerModel", "public static class Outer {\n[TransformerModel") + "\n}";
+        var source = ModelSources.Declaration(Valid, declaration: "public partial class Model { }").Replace("[TransformerModel", "public static class Outer {\n[TransformerModel") + "\n}";
         var (diagnostic, at) = Single(GeneratorRun.Run(source));
         diagnostic.Id.ShouldBe("KVPR001");
         at.ShouldBe("Outer");
@@ -53,7 +43,7 @@ public class DiagnosticTests
     [Fact]
     public void An_undefined_architecture_is_KVPR002()
     {
-        var (diagnostic, at) = Single(GeneratorRun.Run(Model("(Architecture)7, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192")));
+        var (diagnostic, at) = Single(GeneratorRun.Run(ModelSources.Declaration("(Architecture)7, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192")));
         diagnostic.Id.ShouldBe("KVPR002");
         at.ShouldBe("(Architecture)7");
         diagnostic.GetMessage().ShouldContain("Architecture.Llama");
@@ -76,7 +66,7 @@ public class DiagnosticTests
     [InlineData("Architecture.Qwen2, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192, RopeScaling = (RopeScaling)9, RopeScalingFactor = 2", "KVPR010", "RopeScaling = (RopeScaling)9")]
     public void An_invalid_model_value_is_reported_at_its_argument(string arguments, string id, string at)
     {
-        var (diagnostic, location) = Single(GeneratorRun.Run(Model(arguments)));
+        var (diagnostic, location) = Single(GeneratorRun.Run(ModelSources.Declaration(arguments)));
         diagnostic.Id.ShouldBe(id);
         location.ShouldBe(at);
     }
@@ -84,7 +74,7 @@ public class DiagnosticTests
     [Fact]
     public void A_missing_required_dimension_is_KVPR006_saying_what_to_add()
     {
-        var (diagnostic, at) = Single(GeneratorRun.Run(Model("Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4")));
+        var (diagnostic, at) = Single(GeneratorRun.Run(ModelSources.Declaration("Architecture.Opt, Layers = 2, Hidden = 64, Heads = 4")));
         diagnostic.Id.ShouldBe("KVPR006");
         diagnostic.GetMessage().ShouldContain("must set FfnHidden");
         at.ShouldStartWith("TransformerModel(");
@@ -98,7 +88,7 @@ public class DiagnosticTests
     [InlineData("(Objective)5", "(Objective)5")]
     public void An_invalid_workload_is_KVPR009_at_its_argument(string workload, string at)
     {
-        var (diagnostic, location) = Single(GeneratorRun.Run(Model(Valid, workload)));
+        var (diagnostic, location) = Single(GeneratorRun.Run(ModelSources.Declaration(Valid, workload)));
         diagnostic.Id.ShouldBe("KVPR009");
         location.ShouldBe(at);
     }
@@ -106,7 +96,7 @@ public class DiagnosticTests
     [Fact]
     public void A_workload_that_cannot_fit_the_memory_cap_is_KVPR008_saying_how_much_is_missing()
     {
-        var run = GeneratorRun.Run(Model("Architecture.Opt, Layers = 32, Hidden = 4096, Heads = 32, FfnHidden = 16384",
+        var run = GeneratorRun.Run(ModelSources.Declaration("Architecture.Opt, Layers = 32, Hidden = 4096, Heads = 32, FfnHidden = 16384",
             "Objective.Latency, Batch = 32, PromptLength = 1024, MaxNewTokens = 32, GpuMemoryBytes = 400_000_000"));
         var (diagnostic, at) = Single(run);
         diagnostic.Id.ShouldBe("KVPR008");
@@ -118,7 +108,7 @@ public class DiagnosticTests
     public void A_malformed_profile_file_is_KVPR007_naming_the_file_and_field()
     {
         string text = HardwareProfiles.StoredText(HardwareProfiles.DefaultName).Replace("\"deviceMemoryGBps\"", "\"deviceMemoryGbps\"");
-        var run = GeneratorRun.Run(Model(Valid), "profiles/mine.hwprofile.json", ("/project/profiles/mine.hwprofile.json", text));
+        var run = GeneratorRun.Run(ModelSources.Declaration(Valid), "profiles/mine.hwprofile.json", ("/project/profiles/mine.hwprofile.json", text));
         var (diagnostic, at) = Single(run);
         diagnostic.Id.ShouldBe("KVPR007");
         at.ShouldStartWith("TransformerModel(");
@@ -129,7 +119,7 @@ public class DiagnosticTests
     [Fact]
     public void A_profile_that_is_neither_stored_nor_given_is_KVPR011()
     {
-        var (diagnostic, _) = Single(GeneratorRun.Run(Model(Valid), "profiles/missing.hwprofile.json"));
+        var (diagnostic, _) = Single(GeneratorRun.Run(ModelSources.Declaration(Valid), "profiles/missing.hwprofile.json"));
         diagnostic.Id.ShouldBe("KVPR011");
         diagnostic.GetMessage().ShouldContain("profiles/missing.hwprofile.json");
         diagnostic.GetMessage().ShouldContain(HardwareProfiles.DefaultName);
@@ -138,7 +128,7 @@ public class DiagnosticTests
     [Fact]
     public void A_language_version_older_than_the_generated_code_needs_is_KVPR098()
     {
-        var run = GeneratorRun.Run(Model(Valid), parseOptions: GeneratorRun.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp10));
+        var run = GeneratorRun.Run(ModelSources.Declaration(Valid), parseOptions: GeneratorRun.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp10));
         var (diagnostic, _) = Single(run);
         diagnostic.Id.ShouldBe("KVPR098");
         diagnostic.GetMessage().ShouldContain("<LangVersion>latest</LangVersion>");
@@ -167,7 +157,7 @@ public class DiagnosticTests
     [Fact]
     public void Arguments_the_compiler_cannot_bind_are_left_to_the_compiler()
     {
-        var run = GeneratorRun.Run(Model("Architecture.Gemma, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192"));
+        var run = GeneratorRun.Run(ModelSources.Declaration("Architecture.Gemma, Layers = 2, Hidden = 64, Heads = 4, FfnHidden = 192"));
         run.Result.Exception.ShouldBeNull();
         run.Diagnostics.ShouldBeEmpty();
         run.Output.GetDiagnostics().ShouldContain(d => d.Id == "CS0117");

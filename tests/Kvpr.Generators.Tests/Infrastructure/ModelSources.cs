@@ -3,6 +3,17 @@ namespace Kvpr.Generators.Tests.Infrastructure;
 /// <summary>Annotated model classes: the fixture checkpoints (tests/fixtures/README.md) and OPT-6.7B from the issue.</summary>
 internal static class ModelSources
 {
+    /// <summary>A class <c>Tests.Model</c> with the given [TransformerModel] and, if any, [DecodeWorkload] arguments.</summary>
+    public static string Declaration(string modelArguments, string? workloadArguments = null, string declaration = "public partial class Model { }") => $$"""
+        using Kvpr;
+
+        namespace Tests;
+
+        [TransformerModel({{modelArguments}})]
+        {{(workloadArguments is null ? "" : $"[DecodeWorkload({workloadArguments})]")}}
+        {{declaration}}
+        """;
+
     // The fixtures' reference run: batch 2, prompt 12, 20 new tokens. Names are the fixture folders, as HuggingFaceConfig names specs.
     public const string OptTiny = """
         using Kvpr;

@@ -47,6 +47,26 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void A_config_of_a_thousand_layers_against_a_two_layer_checkpoint_lists_twenty_problems_and_counts_the_rest()
+    {
+        using var copy = Fixtures.Copy("opt-tiny");
+        var config = JsonNode.Parse(File.ReadAllText(copy.File("config.json")))!.AsObject();
+        config["num_hidden_layers"] = 1000;
+        File.WriteAllText(copy.File("config.json"), config.ToJsonString());
+        var spec = HuggingFaceConfig.Read(copy.File("config.json"));
+        using var checkpoint = Checkpoint.Open(copy.Path);
+
+        var error = Should.Throw<CheckpointException>(() => checkpoint.Validate(WeightMap.For(spec)));
+
+        // 998 missing layers of 16 tensors each (q, k, v, out and fc1, fc2 with biases, two layer norms with biases).
+        error.Problems.Count.ShouldBe(998 * 16);
+        var lines = error.Message.Split(System.Environment.NewLine);
+        lines.Length.ShouldBe(1 + 20 + 1);
+        lines[0].ShouldEndWith($"{998 * 16} problems:");
+        lines[^1].ShouldBe($"  … and {998 * 16 - 20} more");
+    }
+
+    [Fact]
     public void Unused_tensors_are_warnings_and_rotary_buffers_are_ignored()
     {
         using var copy = Fixtures.Copy("llama-tiny");

@@ -5,6 +5,7 @@ using Kvpr.Graphs;
 using Kvpr.Runtime.Cuda;
 using Kvpr.Runtime.Cuda.Selftest;
 using Kvpr.Runtime.Tests.Checkpoints;
+using Kvpr.Runtime.Tests.Generation;
 
 namespace Kvpr.Runtime.Tests.Cuda;
 
@@ -51,14 +52,8 @@ public sealed class CudaEngineTests
         using var cancellation = new CancellationTokenSource();
 
         Should.Throw<OperationCanceledException>(() => engine.Generate(prompts, new GenerationOptions { MaxNewTokens = 8 }, cancellation.Token,
-            new Progress(cancellation.Cancel)));
+            new SynchronousProgress(_ => cancellation.Cancel())));
 
         device.MemoryInfo().FreeBytes.ShouldBe(before);
-    }
-
-    /// <summary>Reports synchronously (System.Progress posts to the thread pool), so the cancellation lands before the next step.</summary>
-    private sealed class Progress(Action report) : IProgress<StepStatistics>
-    {
-        public void Report(StepStatistics value) => report();
     }
 }

@@ -32,6 +32,24 @@ public sealed class ScopedResourcesTests
     }
 
     [Fact]
+    public void A_kept_block_serves_a_smaller_allocation_it_holds_in_at_most_twice_its_size()
+    {
+        using var resources = new ScopedResources(() => { }, _ => false);
+        Block large, small;
+        using (resources.Scope())
+        {
+            large = resources.Allocate(100, NewBlock);
+            small = resources.Allocate(60, NewBlock);
+        }
+
+        resources.Allocate(25, NewBlock).ShouldNotBeSameAs(small);   // 60 > 2 × 25 would waste most of it
+        resources.Allocate(55, NewBlock).ShouldBeSameAs(small);      // the smallest that holds it
+        resources.Allocate(50, NewBlock).ShouldBeSameAs(large);
+        resources.KeptCount.ShouldBe(0);
+        _allocations.ShouldBe(3);
+    }
+
+    [Fact]
     public void After_a_failed_synchronisation_nothing_is_kept_and_everything_of_the_scope_is_disposed()
     {
         using var resources = new ScopedResources(() => throw new InvalidOperationException("device fault"), _ => false);

@@ -40,22 +40,35 @@ public class GraphExecutorTests
         device.Log.Count(e => e.What == "synchronize").ShouldBe(graph.Streams.Count);
     }
 
-    [Fact]
-    public void Graphs_that_stream_weights_are_refused_because_weights_are_uploaded_once()
+    [Theory]
+    [InlineData(ScheduleKind.RowByRow, 1)]
+    [InlineData(ScheduleKind.ColumnByColumn, 2)]
+    public void Streamed_layers_cross_once_per_step_on_a_transfer_stream_before_their_compute(ScheduleKind schedule, int microBatches)
     {
-        var residency = new Residency(0, 1);
-        var graph = ExecutionGraphBuilder.RowByRow(Spec, residency, activationChunks: 1);
+        var residency = new Residency(Spec.Layers, 1);
+        var graph = ExecutionGraphBuilder.Build(schedule, Spec, residency, microBatches, activationChunks: 1);
         using var device = new RecordingDevice();
+        var executor = Executor(device, graph, residency, microBatches);
+        device.Log.Clear();
 
-        Should.Throw<System.ArgumentException>(() => Executor(device, graph, residency, 1)).Message.ShouldContain("weights");
+        executor.Run(new StepInputs(Length: 6, NewTokens: 1, RecomputeTokens: new int[Spec.Layers], TokenIds: Enumerable.Repeat(new[] { 1, 2 }, microBatches).ToArray(), false), record: false);
+
+        // Every KV is resident, so the only copies are the streamed layers' tensors (12 per OPT layer: 6 weights, 6 biases).
+        int compute = graph.Streams.ToList().IndexOf(StreamKind.Compute);
+        var copies = device.Log.Where(e => e.What == "to device").ToArray();
+        copies.Length.ShouldBe((Spec.Layers - 1) * LayerLayout.PerRole.Tensors.Count(t => RandomWeights.Create(Spec, 1).Find(t[0], 0) is not null));
+        copies.ShouldAllBe(e => e.Stream != compute);
     }
 
     private static GraphExecutor Executor(RecordingDevice device, ExecutionGraph graph, Residency residency, int microBatches)
     {
         var sizes = Enumerable.Repeat(2, microBatches).ToArray();
-        var buffers = new StepBuffers(device, Spec, sizes, capacity: 8, maxNewTokens: 1, logitRowsPerSequence: 1, residency.KvResidentLayers);
-        var batches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(device, Spec, size, 8), buffers.Hidden[m], buffers.Logits[m])).ToArray();
-        var weights = new DeviceWeights(device, device.Ops, RandomWeights.Create(Spec, seed: 1));
-        return new GraphExecutor(device, graph, residency, new KvTransfers(device, Spec), weights.CreateCompute(buffers), buffers, batches, recordTimeline: false);
+        var shape = new DeviceBufferShape(sizes, capacity: 8, maxNewTokens: 1, logitRows: 1);
+        var random = RandomWeights.Create(Spec, seed: 1);
+        var weights = new DeviceWeights(device, device.Ops, random);
+        var host = new HostWeights(device, random, weights.Layout);
+        var buffers = new StepBuffers(device, Spec, shape, DeviceBufferList.For(Spec, shape, residency), host);
+        var batches = sizes.Select((size, m) => new MicroBatch(new HostKvStore(device, Spec, size, 8), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
+        return new GraphExecutor(device, graph, residency, new KvTransfers(device, Spec), weights.CreateCompute(buffers), buffers, batches, host, recordTimeline: false);
     }
 }

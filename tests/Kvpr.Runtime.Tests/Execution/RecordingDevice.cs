@@ -22,6 +22,7 @@ internal sealed class RecordingDevice : IDevice
     public IDeviceBuffer AllocateSingle(long elements) => _cpu.AllocateSingle(elements);
     public IDisposable AllocationScope() => _cpu.AllocationScope();
     public IHostBuffer AllocateHost(long elements) => _cpu.AllocateHost(elements);
+    public void WriteHost(IHostBuffer destination, long offset, ReadOnlySpan<float> values) => _cpu.WriteHost(destination, offset, values);
     public IDeviceBuffer Upload(IWeightTensor weight) => _cpu.Upload(weight);
     public void Read(IStream stream, IDeviceBuffer source, long sourceOffset, Span<float> destination) => _cpu.Read(stream, source, sourceOffset, destination);
 

@@ -139,10 +139,4 @@ public class EngineTests
         mixed.Logits.Prefill[2].ShouldBe(threes.Logits!.Prefill[1]);
         mixed.Steps.Select(s => (s.Step, s.Sequences)).ShouldBe(threes.Steps.Concat(two.Steps).Select(s => (s.Step, s.Sequences)));
     }
-
-    /// <summary>Reports on the caller's thread, unlike <see cref="Progress{T}"/>.</summary>
-    private sealed class SynchronousProgress(Action<StepStatistics> report) : IProgress<StepStatistics>
-    {
-        public void Report(StepStatistics value) => report(value);
-    }
 }

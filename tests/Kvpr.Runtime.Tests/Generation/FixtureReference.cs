@@ -43,5 +43,17 @@ internal sealed class FixtureReference
 
     public static FixtureReference Get(string fixture) => Loaded.GetOrAdd(fixture, name => new FixtureReference(name));
 
+    /// <summary>The largest |actual − expected| over captured logit rows and a reference's flattened rows (their counts must agree).</summary>
+    public static float WorstDifference(System.Collections.Generic.IReadOnlyList<float[]> actual, float[] expected)
+    {
+        int vocab = actual[0].Length;
+        actual.Count.ShouldBe(expected.Length / vocab);
+        float worst = 0;
+        for (int row = 0; row < actual.Count; row++)
+            for (int i = 0; i < vocab; i++)
+                worst = Math.Max(worst, Math.Abs(actual[row][i] - expected[row * vocab + i]));
+        return worst;
+    }
+
     private static float[] Flatten(float[][] rows) => rows.SelectMany(row => row).ToArray();
 }

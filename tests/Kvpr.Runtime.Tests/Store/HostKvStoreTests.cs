@@ -21,6 +21,17 @@ public class HostKvStoreTests
     }
 
     [Fact]
+    public void A_store_keeps_nothing_of_kv_resident_layers_and_no_kv_when_everything_is_recomputed()
+    {
+        var store = new HostKvStore(new CpuDevice(), Spec, batch: 2, capacity: 10, firstOffloadedLayer: 1, keepsKv: false);
+
+        store.Activations(1).Length.ShouldBe(2 * 10 * 16);
+        store.KeepsKv.ShouldBeFalse();
+        Should.Throw<InvalidOperationException>(() => store.Activations(0)).Message.ShouldContain("Layer 0 keeps its KV on the device");
+        Should.Throw<InvalidOperationException>(() => store.Keys(2)).Message.ShouldContain("keeps no K");
+    }
+
+    [Fact]
     public void Appending_past_the_capacity_is_refused()
     {
         var store = new HostKvStore(new CpuDevice(), Spec, batch: 1, capacity: 4);

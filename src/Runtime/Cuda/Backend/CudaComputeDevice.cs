@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Threading.Tasks;
 using Kvpr.Backend;
 
 namespace Kvpr.Runtime.Cuda.Backend
@@ -53,6 +54,32 @@ namespace Kvpr.Runtime.Cuda.Backend
         }
 
         public IHostBuffer AllocateHost(long elements) => new PinnedTensor(AllocatePinned(Math.Max(1, elements) * PinnedTensor.ElementBytes), elements);
+
+        /// <summary>Converts on every core: one core converts about 2 GB/s, and tens of GB of weights may land here.</summary>
+        public void WriteHost(IHostBuffer destination, long offset, ReadOnlySpan<float> values)
+        {
+            ulong address = PinnedTensor.Of(destination).Address(offset, values.Length);
+            const int part = 1 << 18;
+            unsafe
+            {
+                fixed (float* source = values)
+                {
+                    float* from = source;
+                    ushort* to = (ushort*)(nint)address;
+                    int length = values.Length;
+                    var type = ElementType;
+                    Parallel.For(0, (length + part - 1) / part, p =>
+                    {
+                        int first = p * part, count = Math.Min(part, length - first);
+                        var input = new ReadOnlySpan<float>(from + first, count);
+                        if (type == CudaElementType.Float16)
+                            TensorPrimitives.ConvertToHalf(input, new Span<Half>(to + first, count));
+                        else
+                            BFloat16.Round(input, new Span<ushort>(to + first, count));
+                    });
+                }
+            }
+        }
 
         /// <summary>Pinned bytes for the backend's own staging (token ids).</summary>
         public PinnedBuffer AllocatePinned(long bytes) => _resources.Allocate(bytes, Cuda.AllocatePinned);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Kvpr.Backend;
 using Kvpr.Execution;
 using Kvpr.Kernels;
+using Kvpr.Planning;
 
 namespace Kvpr.Runtime.Cuda.Backend
 {
@@ -18,10 +19,11 @@ namespace Kvpr.Runtime.Cuda.Backend
         private readonly CudaModel _model;
         private readonly ModelSpec _spec;
         private readonly EmittedKernels _kernels;
-        private readonly CudaTensor _normed, _qkv, _query, _context, _projected, _mlp, _recomputed;
-        private readonly CudaTensor? _gateUp;
+        private readonly StepBuffers _buffers;
+        private readonly CudaTensor _normed, _qkv, _query, _context, _projected, _mlp;
+        private readonly CudaTensor? _gateUp, _recomputed;
         private readonly CudaTensor _partialAcc, _partialMax, _partialSum;
-        private readonly Dictionary<MicroBatch, (PinnedBuffer Host, CudaTensor Device)> _tokenIds = new();
+        private readonly Dictionary<MicroBatch, PinnedBuffer> _tokenIds = new();
         private readonly int _maxTokenRows;
         private readonly CudaTensor _greedyDevice;
         private readonly PinnedBuffer _greedyHost;
@@ -32,24 +34,23 @@ namespace Kvpr.Runtime.Cuda.Backend
             _model = model;
             _spec = model.Spec;
             _kernels = model.Kernels;
-            int h = _spec.Hidden, f = _spec.FfnHidden;
-            long rows = (long)buffers.MaxBatch * buffers.MaxNewTokens;
-            _maxTokenRows = (int)rows;
-            var element = device.ElementType;
-            _normed = device.Allocate(rows * h, element);
-            _qkv = device.Allocate(rows * (h + 2 * _spec.KvDim), element);
-            _query = device.Allocate(rows * h, CudaElementType.Float32);
-            _context = device.Allocate(rows * h, element);
-            _projected = device.Allocate(rows * h, element);
-            _mlp = device.Allocate(rows * f, element);
-            _gateUp = _spec.GatedMlp ? device.Allocate(rows * 2 * f, element) : null;
-            _recomputed = device.Allocate((long)buffers.MaxBatch * buffers.Capacity * 2 * _spec.KvDim, element);
-            long partials = (long)buffers.MaxBatch * _spec.Heads * DecodeSplit.MaxSplits(_spec, buffers.MaxBatch, device.Cuda.MultiprocessorCount);
-            _partialAcc = device.Allocate(partials * _spec.HeadDim, CudaElementType.Float32);
-            _partialMax = device.Allocate(partials, CudaElementType.Float32);
-            _partialSum = device.Allocate(partials, CudaElementType.Float32);
+            _buffers = buffers;
+            _maxTokenRows = buffers.MaxBatch * buffers.MaxNewTokens;
+            // The plan's scratch (DeviceBufferList), allocated with the generation's other buffers.
+            _normed = Planned(DeviceBufferRole.Normed);
+            _qkv = Planned(DeviceBufferRole.Qkv);
+            _query = Planned(DeviceBufferRole.Query);
+            _context = Planned(DeviceBufferRole.Context);
+            _projected = Planned(DeviceBufferRole.Projected);
+            _mlp = Planned(DeviceBufferRole.Mlp);
+            _gateUp = buffers.Find(DeviceBufferRole.GateUp) is { } gateUp ? CudaTensor.Of(gateUp) : null;
+            // Only offloaded layers recompute; without them the plan has no recompute output.
+            _recomputed = buffers.Find(DeviceBufferRole.Recomputed) is { } recomputed ? CudaTensor.Of(recomputed) : null;
+            _partialAcc = Planned(DeviceBufferRole.PartialAccumulators);
+            _partialMax = Planned(DeviceBufferRole.PartialMaxima);
+            _partialSum = Planned(DeviceBufferRole.PartialSums);
             // The device side is a buffer of 4-byte elements holding the int32 ids.
-            _greedyDevice = device.Allocate(buffers.MaxBatch, CudaElementType.Float32);
+            _greedyDevice = Planned(DeviceBufferRole.GreedyTokens);
             _greedyHost = device.AllocatePinned((long)buffers.MaxBatch * sizeof(int));
         }
 
@@ -60,47 +61,49 @@ namespace Kvpr.Runtime.Cuda.Backend
                 throw new ArgumentException($"Embedding {tokenIds.Count} token ids into {rows} rows.", nameof(tokenIds));
             var cuda = CudaComputeStream.Of(stream).Stream;
             // Each micro-batch stages its ids in its own pinned block: the step's copies finish before the next step writes it.
-            // The device side is a buffer of 4-byte elements holding the int32 ids.
-            if (!_tokenIds.TryGetValue(batch, out var ids))
-                _tokenIds.Add(batch, ids = (_device.AllocatePinned((long)_maxTokenRows * sizeof(int)), _device.Allocate(_maxTokenRows, CudaElementType.Float32)));
-            var staged = ids.Host.AsSpan<int>();
+            // The device side is the micro-batch's planned buffer of 4-byte elements holding the int32 ids.
+            if (!_tokenIds.TryGetValue(batch, out var host))
+                _tokenIds.Add(batch, host = _device.AllocatePinned((long)_maxTokenRows * sizeof(int)));
+            var device = CudaTensor.Of(batch.TokenIds);
+            var staged = host.AsSpan<int>();
             for (int i = 0; i < rows; i++)
                 staged[i] = tokenIds[i];
-            cuda.CopyAsync(ids.Device.Address(0, rows), ids.Host.Address, (long)rows * sizeof(int));
+            cuda.CopyAsync(device.Address(0, rows), host.Address, (long)rows * sizeof(int));
 
             var positions = _model.PositionEmbedding;
             Span<(string, KernelArgument)> arguments =
             [
-                ("token_ids", ids.Device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)),
+                ("token_ids", device.Address()), ("token_table", _model.TokenEmbedding.Address()), ("hidden", Hidden(batch, rows)),
                 ("position_table", positions?.Address() ?? 0UL), ("row_tokens", count), ("first_position", first),
             ];
             // Without learned positions (Llama) the kernel takes only the first three.
             _kernels.Launch(cuda, KernelNames.Embed, new LaunchSizes { Rows = rows }, positions is null ? arguments[..3] : arguments);
         }
 
-        public void RecomputeKv(IStream stream, MicroBatch batch, int layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
+        public void RecomputeKv(IStream stream, MicroBatch batch, LayerWeights layer, IDeviceBuffer slot, KvBuffer kv, int start, int end)
         {
             int tokens = end - start, sequences = batch.Sequences, h = _spec.Hidden, kvWidth = 2 * _spec.KvDim;
             if (tokens <= 0)
                 return;
             var compute = CudaComputeStream.Of(stream);
-            var weights = _model.Layers[layer];
+            var weights = new CudaLayerWeights(layer);
+            var recomputed = _recomputed ?? throw new InvalidOperationException("The generation's buffers have no recompute output: every layer's KV was planned resident.");
             var chunk = ActivationChunk.For(sequences, start, end, h);
             // W_kv is the last 2·kvDim rows of W_qkv; the chunk's rows of every sequence lie dense, so one GEMM does them all.
             Gemm(compute, CudaTensor.Of(slot).Address(chunk.Offset, (long)chunk.Rows * h), 0, weights.Qkv.Address((long)h * h, (long)kvWidth * h),
-                _recomputed.Address(0, (long)chunk.Rows * kvWidth), 0, 1, chunk.Rows, kvWidth, h, _device.ElementType);
+                recomputed.Address(0, (long)chunk.Rows * kvWidth), 0, 1, chunk.Rows, kvWidth, h, _device.ElementType);
             var bias = weights.QkvBias;
-            Span<(string, KernelArgument)> arguments = [("kv", _recomputed.Address()), default, default, default, default, default, ("kv_bias", bias?.Address(h, kvWidth) ?? 0UL)];
+            Span<(string, KernelArgument)> arguments = [("kv", recomputed.Address()), default, default, default, default, default, ("kv_bias", bias?.Address(h, kvWidth) ?? 0UL)];
             CacheArguments(arguments[1..6], kv, tokens, start);
             _kernels.Launch(compute.Stream, KernelNames.KvRecomputeEpilogue, new LaunchSizes { Rows = sequences * tokens }, WithOptionalLast(arguments, bias));
         }
 
-        public void AttentionBlock(IStream stream, MicroBatch batch, int layer, KvBuffer kv, int first, int count)
+        public void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights layer, KvBuffer kv, int first, int count)
         {
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, qkvWidth = h + 2 * _spec.KvDim;
             var compute = CudaComputeStream.Of(stream);
             var cuda = compute.Stream;
-            var weights = _model.Layers[layer];
+            var weights = new CudaLayerWeights(layer);
             var normed = CudaTensor.Of(kv.NewActivations);
             Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
             Gemm(compute, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
@@ -116,6 +119,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 // Decode: the new token attends to the s' stored tokens and itself, split over the sequence (flash-decoding).
                 int length = first + 1;
                 var split = DecodeSplit.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
+                BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * split.Splits * sizeof(float), "decode attention partials");
                 _kernels.Launch(cuda, KernelNames.DecodeAttention, new LaunchSizes { Splits = split.Splits, Batch = sequences },
                     ("q", _query.Address()), ("k_cache", keys), ("v_cache", values),
                     ("partial_acc", _partialAcc.Address()), ("partial_max", _partialMax.Address()), ("partial_sum", _partialSum.Address()),
@@ -134,12 +138,12 @@ namespace Kvpr.Runtime.Cuda.Backend
             AddResidual(cuda, batch, rows, weights.OutputBias);
         }
 
-        public void MlpBlock(IStream stream, MicroBatch batch, int layer, int count)
+        public void MlpBlock(IStream stream, MicroBatch batch, LayerWeights layer, int count)
         {
             int rows = batch.Sequences * count, h = _spec.Hidden, f = _spec.FfnHidden;
             var compute = CudaComputeStream.Of(stream);
             var cuda = compute.Stream;
-            var weights = _model.Layers[layer];
+            var weights = new CudaLayerWeights(layer);
             Normalize(cuda, Hidden(batch, rows), weights.MlpNorm, weights.MlpNormBias, _normed.Address(0, (long)rows * h), rows, count, 0);
             if (_gateUp is CudaTensor gateUp)
             {
@@ -186,6 +190,8 @@ namespace Kvpr.Runtime.Cuda.Backend
             cuda.Synchronize();
             _greedyHost.AsSpan<int>()[..sequences].CopyTo(tokens);
         }
+
+        private CudaTensor Planned(DeviceBufferRole role) => CudaTensor.Of(_buffers.Get(role));
 
         private ulong Hidden(MicroBatch batch, int rows) => CudaTensor.Of(batch.Hidden).Address(0, (long)rows * _spec.Hidden);
 

@@ -6,9 +6,10 @@ namespace Kvpr.Runtime.Cuda.Backend
     /// <summary>
     /// Everything a device hands out, released in scopes: what a generation allocated goes when its scope ends (after
     /// <c>synchronize</c>, so the device no longer uses it), everything else on <see cref="Dispose"/>. Memory a scope
-    /// releases is kept by kind and size and handed to the next allocation of that kind and size, because pinning
-    /// gigabytes of host store takes seconds and generations of one shape repeat; the kept blocks are freed when an
-    /// allocation runs out of memory, and on <see cref="Dispose"/>. After a failed synchronisation nothing is kept.
+    /// releases is kept by kind and size and handed to the next allocation of that kind that it fits without wasting
+    /// more than half of it (the smallest such block), because pinning gigabytes of host store takes seconds and an
+    /// engine's generations repeat their shapes or shrink them; the kept blocks are freed when an allocation runs out of
+    /// memory, and on <see cref="Dispose"/>. After a failed synchronisation nothing is kept.
     /// </summary>
     internal sealed class ScopedResources : IDisposable
     {
@@ -37,16 +38,24 @@ namespace Kvpr.Runtime.Cuda.Backend
             }
         }
 
-        /// <summary>A block of <paramref name="bytes"/>: a kept one of its kind and size, else a new one from <paramref name="allocate"/>.</summary>
+        /// <summary>
+        /// A block of at least <paramref name="bytes"/>: the smallest kept one of its kind holding them in at most twice
+        /// their size, else a new one from <paramref name="allocate"/>.
+        /// </summary>
         public T Allocate<T>(long bytes, Func<long, T> allocate) where T : class, IDisposable
         {
-            var key = (typeof(T), bytes);
+            (Type, long)? fitting = null;
+            foreach (var kept in _kept.Keys)
+                if (kept.Item1 == typeof(T) && kept.Item2 >= bytes && kept.Item2 <= 2 * bytes && (fitting is null || kept.Item2 < fitting.Value.Item2))
+                    fitting = kept;
             T block;
-            if (_kept.TryGetValue(key, out var stack))
+            var key = fitting ?? (typeof(T), bytes);
+            if (fitting is { } found)
             {
+                var stack = _kept[found];
                 block = (T)stack.Pop();
                 if (stack.Count == 0)
-                    _kept.Remove(key);
+                    _kept.Remove(found);
             }
             else
             {

@@ -6,13 +6,14 @@ using System.IO;
 using System.Linq;
 using Kvpr.Checkpoints;
 using Kvpr.Graphs;
+using Kvpr.Planning;
 
 namespace Kvpr.Runtime.Cuda.Selftest
 {
     /// <summary>
     /// Checks of the CUDA backend end to end through <see cref="Engine"/>: the fixture checkpoints against Hugging
-    /// Face's logits and tokens for every split and both schedules, and a random model of real dimensions against the
-    /// CPU backend.
+    /// Face's logits and tokens for every split and both schedules, with weights resident and streamed; a random model
+    /// of real dimensions against the CPU backend; the device memory a generation takes against its plan.
     /// </summary>
     public sealed class BackendSelftest
     {
@@ -59,8 +60,60 @@ namespace Kvpr.Runtime.Cuda.Selftest
             foreach (string folder in folders)
                 foreach (var (splitName, policy) in Splits)
                     foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
-                        yield return Guarded($"fixture {Path.GetFileName(folder)}, split {splitName}, {Describe(schedule)}", () => CheckFixture(folder, policy, schedule));
+                        yield return Guarded($"fixture {Path.GetFileName(folder)}, split {splitName}, {Describe(schedule)}",
+                            () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy }));
+            foreach (string folder in folders)
+                foreach (var residency in StreamedResidencies)
+                    foreach (var (schedule, microBatches) in new[] { (ScheduleKind.RowByRow, 1), (ScheduleKind.ColumnByColumn, 2), (ScheduleKind.ColumnByColumn, 4) })
+                        yield return Guarded($"fixture {Path.GetFileName(folder)}, weights of {residency.WeightResidentLayers} layers resident (the rest streamed), " +
+                            $"KV of {residency.KvResidentLayers}, split changing, {(schedule == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column ({microBatches} micro-batches)")}",
+                            () => CheckFixture(folder, FixtureOptions(schedule, microBatches) with { Split = Splits[^1].Policy, Residency = residency }));
+            foreach (string folder in folders)
+                foreach (var (splitName, policy) in new[] { Splits[1], Splits[^1] })
+                    foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
+                        yield return Guarded($"fixture {Path.GetFileName(folder)}, prompt prefilled in chunks of {ChunkedPrefillRows} rows, weights streamed, split {splitName}, {Describe(schedule)}",
+                            () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy, Residency = StreamedResidencies[0], PrefillRows = ChunkedPrefillRows }));
         }
+
+        /// <summary>Rows of a prefill chunk in the chunked-prefill checks: 2 to 8 tokens of the fixtures' prompts a chunk, so later chunks attend to earlier ones.</summary>
+        private const int ChunkedPrefillRows = 8;
+
+        /// <summary>Weights streamed through the two slots: every layer's, and all but the first layer's with its KV resident too.</summary>
+        public static IReadOnlyList<Residency> StreamedResidencies { get; } = [new Residency(0, 0), new Residency(1, 1)];
+
+        /// <summary>
+        /// Device memory a generation takes (free memory after the engine is built, less free memory after the prefill step)
+        /// against the buffers the plan lists for it (<see cref="DeviceBufferList"/>, outer weights excluded: the engine's):
+        /// within 2 % plus 64 MiB for cuBLAS's workspace and the allocator's granularity; a second generation on the same
+        /// engine reuses the first one's memory (within 64 MiB).
+        /// </summary>
+        public SelftestCheck PlannedMemory(string model, int batch, int promptLength, int newTokens, Residency residency) =>
+            Guarded($"GPU memory of a generation against its plan, random {model}, batch {batch}, prompt {promptLength}, {newTokens} tokens, " +
+                $"KV of {residency.KvResidentLayers} and weights of {residency.WeightResidentLayers} layers resident", () =>
+            {
+                var spec = ModelCatalog.Get(model);
+                var workload = new DecodeWorkload { Batch = batch, PromptLength = promptLength, MaxNewTokens = newTokens };
+                long planned = DeviceBufferList.Bytes(DeviceBufferList.For(spec, DeviceBufferShape.For(workload), residency)
+                    .Where(b => b.Role != DeviceBufferRole.OuterWeights));
+                using var probe = CudaDevice.Open(_deviceIndex);
+                using var engine = new Engine(RandomWeights.Create(spec, seed: 3, RealisticMatrixDeviation),
+                    new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Split = SplitPolicy.Fraction(0.5), Residency = residency });
+                long built = probe.MemoryInfo().FreeBytes;
+                var prompts = Enumerable.Range(0, batch).Select(s => Enumerable.Range(0, promptLength).Select(t => (s * 31 + t * 7) % spec.Vocab).ToArray()).ToArray();
+                // Free memory once the first step has run, in this generation and in a second one on the same engine,
+                // which reuses the first one's blocks rather than allocating more.
+                long FreeDuringGeneration()
+                {
+                    long during = 0;
+                    engine.Generate(prompts, new GenerationOptions { MaxNewTokens = newTokens, StopOnEos = false }, default,
+                        new SynchronousProgress(_ => during = during == 0 ? probe.MemoryInfo().FreeBytes : during));
+                    return during;
+                }
+                long first = FreeDuringGeneration(), second = FreeDuringGeneration();
+                long used = built - first, slack = planned / 50 + (64L << 20);
+                bool passed = Math.Abs(used - planned) <= slack && Math.Abs(second - first) <= (64L << 20);
+                return (passed, Invariant($"generation took {used / 1e9:F3} GB of device memory, its plan lists {planned / 1e9:F3} GB ({(used - planned) / 1e6:+0;-0} MB); a second generation on the engine {(first - second) / 1e6:+0;-0} MB more"));
+            });
 
         /// <summary>A seeded random model of <paramref name="model"/>'s dimensions decoded a few steps on the GPU and on the CPU backend.</summary>
         public SelftestCheck AgainstCpu(string model, int batch = 2, int promptLength = 16, int newTokens = 4) =>
@@ -78,6 +131,49 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 bool passed = comparison.WorstRelative <= CpuRelativeTolerance && comparison.ClearMismatches == 0;
                 return (passed, Invariant($"worst relative logit error {comparison.WorstRelative:E2} (limit {CpuRelativeTolerance:E0}), worst |Δ| {comparison.WorstAbsolute:E2} over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical; engine build + generate {gpuSeconds:F1} s on the GPU, {cpuSeconds:F1} s on the CPU"));
             });
+
+        /// <summary>
+        /// A random <see cref="ModelCatalog.TinyName"/> whose final norm weight holds a NaN, so every logit is NaN: greedy
+        /// decoding (the argmax kernel reports the row as -1) and sampling (the logits read to the host) must both fail
+        /// with <see cref="InvalidLogitsException"/> naming the prefill and the first sequence.
+        /// </summary>
+        public SelftestCheck NonFiniteLogits() => Guarded("NaN weights: greedy on the GPU and sampling both name the step and sequence", () =>
+        {
+            var spec = ModelCatalog.Get(ModelCatalog.TinyName);
+            var random = RandomWeights.Create(spec, seed: 4);
+            var tensors = WeightMap.For(spec).Entries.Where(e => e.TiedTo is null).ToDictionary(e => e.Name, e =>
+                e.Role == WeightMapRole.FinalNormWeight ? new PoisonedTensor(random.Get(e.Role, e.Layer), 3) : random.Get(e.Role, e.Layer));
+            using var engine = new Engine(ModelWeights.Create(spec, tensors), new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Split = SplitPolicy.Fraction(0.5) });
+            var prompts = new[] { new[] { 1, 2, 3 }, new[] { 4, 5, 6 } };
+            var messages = new[] { 0.0, 1.0 }.Select(temperature =>
+            {
+                try
+                {
+                    engine.Generate(prompts, new GenerationOptions { MaxNewTokens = 2, Sampling = new Sampling.SamplingOptions { Temperature = temperature } });
+                    return "no error";
+                }
+                catch (InvalidLogitsException e)
+                {
+                    return e.Step == 0 && e.Sequence == 0 && e.Message.Contains("logit 0 is NaN.", StringComparison.Ordinal) ? "" : e.Message;
+                }
+            }).ToArray();
+            bool passed = messages.All(m => m.Length == 0);
+            return (passed, passed ? "greedy and sampled: InvalidLogitsException at the prefill, sequence 0, logit 0 is NaN" : $"greedy: {messages[0]}; sampled: {messages[1]}");
+        });
+
+        /// <summary>A tensor with a NaN written over one element, for <see cref="NonFiniteLogits"/>.</summary>
+        private sealed class PoisonedTensor(IWeightTensor inner, int index) : IWeightTensor
+        {
+            public string Name => inner.Name;
+
+            public IReadOnlyList<long> Shape => inner.Shape;
+
+            public void CopyToSingle(Span<float> destination)
+            {
+                inner.CopyToSingle(destination);
+                destination[index] = float.NaN;
+            }
+        }
 
         /// <summary>
         /// Informational: a random <paramref name="model"/> decoded on the GPU with every layer's KV offloaded and half of
@@ -104,12 +200,14 @@ namespace Kvpr.Runtime.Cuda.Selftest
             return check.Passed ? SelftestCheck.Info(check.Name, check.Detail) : check;
         }
 
-        private (bool, string) CheckFixture(string folder, SplitPolicy policy, ScheduleKind schedule)
+        private EngineOptions FixtureOptions(ScheduleKind schedule, int microBatches) =>
+            new() { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Schedule = schedule, MicroBatches = microBatches, ActivationChunks = 2 };
+
+        private (bool, string) CheckFixture(string folder, EngineOptions options)
         {
             var reference = ReferenceOutputs.Read(folder);
             var spec = HuggingFaceConfig.Read(Path.Combine(folder, HuggingFaceConfig.FileName));
             using var checkpoint = Checkpoint.Open(folder);
-            var options = new EngineOptions { Device = ComputeDevice.Cuda, DeviceIndex = _deviceIndex, Schedule = schedule, MicroBatches = 2, ActivationChunks = 2, Split = policy };
             var generation = new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false, CaptureLogits = true };
             var (result, _) = Generate(CheckpointWeights.Load(checkpoint, spec), options, reference.Prompts, generation);
             var expectedLogits = new CapturedLogits(reference.PrefillLogits, reference.StepLogits);
@@ -146,7 +244,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         private static string Describe(ScheduleKind schedule) => schedule == ScheduleKind.RowByRow ? "row-by-row" : "column-by-column (2 micro-batches, 2 activation chunks)";
 
         /// <summary>Runs one check; any exception is that check's failure, with its type and message, not the end of the report.</summary>
-        private static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
+        internal static SelftestCheck Guarded(string name, Func<(bool Passed, string Detail)> check)
         {
             try
             {
@@ -159,6 +257,12 @@ namespace Kvpr.Runtime.Cuda.Selftest
             }
         }
 
-        private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Reports on the generating thread (System.Progress posts to the thread pool), so a step's memory is read while it is held.</summary>
+        private sealed class SynchronousProgress(Action<StepStatistics> report) : IProgress<StepStatistics>
+        {
+            public void Report(StepStatistics value) => report(value);
+        }
     }
 }

@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kvpr.Planning
+{
+    /// <summary>
+    /// Every device buffer a generation allocates, the one source of GPU memory for the planner
+    /// (<see cref="MemoryModel"/>) and the runtime, which allocates exactly this list once per generation (outer
+    /// weights once per engine). Scratch serves one micro-batch's new-token rows at a time: the whole prompt in
+    /// prefill, so its rows are batch × prompt.
+    /// </summary>
+    public static class DeviceBufferList
+    {
+        /// <summary>
+        /// Decode attention never splits a sequence into parts shorter than this (the kernels' <c>DecodeSplit</c>), so
+        /// ⌈capacity / this⌉ splits bound its partial buffers on any GPU.
+        /// </summary>
+        public const int MinTokensPerSplit = 128;
+
+        /// <summary>Everything, in allocation order, for <paramref name="residency"/>.</summary>
+        public static IReadOnlyList<PlannedBuffer> For(ModelSpec spec, DeviceBufferShape shape, Residency residency)
+        {
+            var buffers = new List<PlannedBuffer>(Fixed(spec, shape));
+            for (int layer = 0; layer < residency.WeightResidentLayers; layer++)
+                buffers.Add(LayerWeights(spec, layer));
+            if (residency.WeightResidentLayers < spec.Layers)
+                buffers.AddRange(WeightSlots(spec));
+            for (int layer = 0; layer < residency.KvResidentLayers; layer++)
+                buffers.AddRange(ResidentKv(spec, shape, layer));
+            if (residency.KvResidentLayers < spec.Layers)
+                buffers.AddRange(KvStaging(spec, shape));
+            return buffers;
+        }
+
+        public static long Bytes(IEnumerable<PlannedBuffer> buffers) => buffers.Sum(b => b.Bytes);
+
+        /// <summary>What every plan holds: outer weights, per micro-batch hidden states, logits and token ids, compute scratch.</summary>
+        public static IEnumerable<PlannedBuffer> Fixed(ModelSpec spec, DeviceBufferShape shape)
+        {
+            int p = spec.ElementBytes, single = sizeof(float);
+            long h = spec.Hidden, f = spec.FfnHidden, rows = checked((long)shape.MaxBatch * shape.MaxNewTokens);
+            yield return new(DeviceBufferRole.OuterWeights, 0, spec.OuterWeightElements, p);
+            for (int m = 0; m < shape.MicroBatchSizes.Count; m++)
+            {
+                int size = shape.MicroBatchSizes[m];
+                yield return new(DeviceBufferRole.Hidden, m, checked(size * (long)shape.MaxNewTokens * h), single);
+                yield return new(DeviceBufferRole.Logits, m, checked(size * (long)shape.LogitRows * spec.Vocab), single);
+                yield return new(DeviceBufferRole.TokenIds, m, checked(size * (long)shape.MaxNewTokens), single);
+            }
+            yield return new(DeviceBufferRole.Normed, 0, checked(rows * h), p);
+            yield return new(DeviceBufferRole.Qkv, 0, checked(rows * (h + 2L * spec.KvDim)), p);
+            yield return new(DeviceBufferRole.Query, 0, checked(rows * h), single);
+            yield return new(DeviceBufferRole.Context, 0, checked(rows * h), p);
+            yield return new(DeviceBufferRole.Projected, 0, checked(rows * h), p);
+            yield return new(DeviceBufferRole.Mlp, 0, checked(rows * f), p);
+            if (spec.GatedMlp)
+                yield return new(DeviceBufferRole.GateUp, 0, checked(rows * 2 * f), p);
+            long partials = checked((long)shape.MaxBatch * spec.Heads * ((shape.Capacity + MinTokensPerSplit - 1) / MinTokensPerSplit));
+            yield return new(DeviceBufferRole.PartialAccumulators, 0, checked(partials * spec.HeadDim), single);
+            yield return new(DeviceBufferRole.PartialMaxima, 0, partials, single);
+            yield return new(DeviceBufferRole.PartialSums, 0, partials, single);
+            yield return new(DeviceBufferRole.GreedyTokens, 0, shape.MaxBatch, single);
+        }
+
+        /// <summary>The weights of one layer kept on the GPU.</summary>
+        public static PlannedBuffer LayerWeights(ModelSpec spec, int layer) => new(DeviceBufferRole.LayerWeights, layer, spec.LayerWeightElements, spec.ElementBytes);
+
+        /// <summary>The two slots streamed weights cross into, one layer ahead of the compute.</summary>
+        public static IEnumerable<PlannedBuffer> WeightSlots(ModelSpec spec) =>
+            Enumerable.Range(0, 2).Select(slot => new PlannedBuffer(DeviceBufferRole.WeightSlot, slot, spec.LayerWeightElements, spec.ElementBytes));
+
+        /// <summary>K, V and new-token activations of one KV-resident layer, for every micro-batch.</summary>
+        public static IEnumerable<PlannedBuffer> ResidentKv(ModelSpec spec, DeviceBufferShape shape, int layer)
+        {
+            int p = spec.ElementBytes, microBatches = shape.MicroBatchSizes.Count;
+            for (int m = 0; m < microBatches; m++)
+            {
+                int size = shape.MicroBatchSizes[m], index = layer * microBatches + m;
+                yield return new(DeviceBufferRole.ResidentKeys, index, checked((long)size * shape.Capacity * spec.KvDim), p);
+                yield return new(DeviceBufferRole.ResidentValues, index, checked((long)size * shape.Capacity * spec.KvDim), p);
+                yield return new(DeviceBufferRole.ResidentNewActivations, index, checked((long)size * shape.MaxNewTokens * spec.Hidden), p);
+            }
+        }
+
+        /// <summary>The double-buffered KV and activation slots offloaded layers stream through, and the recompute GEMM's output.</summary>
+        public static IEnumerable<PlannedBuffer> KvStaging(ModelSpec spec, DeviceBufferShape shape)
+        {
+            int p = spec.ElementBytes;
+            long batch = shape.MaxBatch;
+            for (int slot = 0; slot < 2; slot++)
+            {
+                yield return new(DeviceBufferRole.SlotKeys, slot, checked(batch * shape.Capacity * spec.KvDim), p);
+                yield return new(DeviceBufferRole.SlotValues, slot, checked(batch * shape.Capacity * spec.KvDim), p);
+                yield return new(DeviceBufferRole.SlotNewActivations, slot, checked(batch * shape.MaxNewTokens * spec.Hidden), p);
+                yield return new(DeviceBufferRole.ActivationSlot, slot, checked(batch * shape.Capacity * spec.Hidden), p);
+            }
+            yield return new(DeviceBufferRole.Recomputed, 0, checked(batch * shape.Capacity * 2L * spec.KvDim), p);
+        }
+    }
+}
