@@ -21,7 +21,7 @@ namespace Fixtures
             ProfileName: "h100-sxm-pcie5",
             Residency: new(KvResidentLayers: 2, WeightResidentLayers: 2),
             Table: CreatePlanTable(),
-            GpuBytes: 537_239_680L,
+            GpuBytes: 537_314_696L,
             GpuBudgetBytes: 85_017_493_504L);
 
         private static global::Kvpr.DecodeWorkload CreateWorkload() => new()
