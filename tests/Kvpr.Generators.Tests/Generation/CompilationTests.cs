@@ -10,6 +10,10 @@ public class CompilationTests
     [InlineData(ModelSources.OptTiny)]
     [InlineData(ModelSources.LlamaTiny)]
     [InlineData(ModelSources.LlamaTinyGqa)]
+    [InlineData(ModelSources.Llama3Tiny)]
+    [InlineData(ModelSources.LlamaLinearTiny)]
+    [InlineData(ModelSources.MistralTiny)]
+    [InlineData(ModelSources.Qwen2Tiny)]
     [InlineData(ModelSources.Opt6_7B)]
     [InlineData(ModelSources.Opt6_7BCapped)]
     public void Generated_code_compiles_without_warnings(string source)
