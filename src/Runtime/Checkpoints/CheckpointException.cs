@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using Kvpr.Json;
 using Kvpr.Runtime.Json;
 
 namespace Kvpr.Checkpoints
@@ -34,13 +33,9 @@ namespace Kvpr.Checkpoints
         public IReadOnlyList<string> Problems { get; }
 
         /// <summary>A JSON file of the checkpoint that is malformed or has a field the toolkit refuses.</summary>
-        internal static CheckpointException FromJson(string code, JsonFieldException e) => FromJson(code, e.Source, e.Field, e.Reason, e);
+        internal static CheckpointException FromJson(string code, JsonFieldException e) =>
+            new(code, e.Source, e.Field.Length == 0 ? e.Reason + "." : $"field '{e.Field}' {e.Reason}.", e);
 
-        /// <summary>The same for the tokenizer files, which Text/ still reads with the compiler's reader.</summary>
-        internal static CheckpointException FromJson(string code, JsonFormatException e) => FromJson(code, e.Source, e.Field, e.Reason, e);
-
-        private static CheckpointException FromJson(string code, string file, string field, string reason, Exception inner) =>
-            new(code, file, field.Length == 0 ? reason + "." : $"field '{field}' {reason}.", inner);
 
         private static string Format(string code, string path, IReadOnlyList<string> problems) => problems.Count == 1
             ? $"{code}: {path}: {problems[0]}"

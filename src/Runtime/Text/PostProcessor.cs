@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Text
 {
@@ -11,7 +11,7 @@ namespace Kvpr.Text
     /// </summary>
     internal static class PostProcessor
     {
-        public static TokenAffixes Affixes(JsonNode? postProcessor, TokenizerConfig config, IReadOnlyList<AddedToken> addedTokens)
+        public static TokenAffixes Affixes(JsonField? postProcessor, TokenizerConfig config, IReadOnlyList<AddedToken> addedTokens)
         {
             foreach (var step in TokenizerJson.Steps(postProcessor, "processors"))
             {
@@ -33,32 +33,32 @@ namespace Kvpr.Text
         public static TokenAffixes FromConfig(TokenizerConfig config, System.Func<string, int?> idOf, bool defaultAddBos)
         {
             int[] Affix(bool add, string? token, string field) => !add ? new int[0]
-                : token is null ? throw new JsonFormatException(config.Source, field, "is true, but the file names no such token")
-                : new[] { idOf(token) ?? throw new JsonFormatException(config.Source, field, $"is true, but its token '{token}' is not in the vocabulary") };
+                : token is null ? throw new JsonFieldException(config.Source, field, "is true, but the file names no such token")
+                : new[] { idOf(token) ?? throw new JsonFieldException(config.Source, field, $"is true, but its token '{token}' is not in the vocabulary") };
             return new TokenAffixes(Affix(config.AddBosToken ?? defaultAddBos, config.BosToken, "add_bos_token"), Affix(config.AddEosToken ?? false, config.EosToken, "add_eos_token"));
         }
 
-        private static TokenAffixes Template(JsonNode processor)
+        private static TokenAffixes Template(JsonField processor)
         {
-            var special = processor.Get("special_tokens");
+            var special = processor.Optional("special_tokens");
             var prefix = new List<int>();
             var suffix = new List<int>();
             bool afterSequence = false;
             foreach (var piece in processor.Required("single").Items)
             {
-                if (piece.Get("Sequence") is not null)
+                if (piece.Optional("Sequence") is not null)
                 {
                     afterSequence = true;
                     continue;
                 }
                 string name = piece.Required("SpecialToken").Required("id").AsString();
-                var entry = special?.Get(name) ?? throw piece.Invalid($"names special token '{name}', which special_tokens does not define");
+                var entry = special?.Optional(name) ?? throw piece.Invalid($"names special token '{name}', which special_tokens does not define");
                 (afterSequence ? suffix : prefix).AddRange(entry.Required("ids").Items.Select(id => id.AsInt()));
             }
             return new TokenAffixes(prefix, suffix);
         }
 
         /// <summary>A [token, id] pair.</summary>
-        private static int PairId(JsonNode pair) => pair.Items.Count == 2 ? pair.Items[1].AsInt() : throw pair.Invalid("must be a [token, id] pair");
+        private static int PairId(JsonField pair) => pair.Items.ToArray() is [_, var id] ? id.AsInt() : throw pair.Invalid("must be a [token, id] pair");
     }
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Kvpr.Checkpoints;
+using Kvpr.Runtime.Json;
 using Microsoft.ML.Tokenizers;
 
 namespace Kvpr.Text
@@ -78,7 +79,11 @@ namespace Kvpr.Text
         {
             try
             {
-                return File.ReadAllText(path);
+                return JsonField.ReadText(path);
+            }
+            catch (JsonFieldException e)
+            {
+                throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using Kvpr.Checkpoints;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Text
 {
@@ -21,23 +22,24 @@ namespace Kvpr.Text
         public static TokenizerConfig Read(string folder)
         {
             string path = Path.Combine(folder, FileName);
-            if (!File.Exists(path))
+            // Path.Exists, not File.Exists: a directory of that name is refused by name rather than taken for no file.
+            if (!Path.Exists(path))
                 return None(path);
             try
             {
-                var root = JsonParser.Parse(File.ReadAllText(path), path);
+                var root = JsonField.ReadFile(path);
                 return new TokenizerConfig(path,
-                    TokenContent(root.Get("bos_token")),
-                    TokenContent(root.Get("eos_token")),
-                    OptionalBool(root.Get("add_bos_token")),
-                    OptionalBool(root.Get("add_eos_token")),
-                    OptionalBool(root.Get("clean_up_tokenization_spaces")) ?? false,
-                    AddedTokensDecoder(root.Get("added_tokens_decoder")),
+                    TokenContent(root.Optional("bos_token")),
+                    TokenContent(root.Optional("eos_token")),
+                    root.Optional("add_bos_token")?.AsBool(),
+                    root.Optional("add_eos_token")?.AsBool(),
+                    root.Optional("clean_up_tokenization_spaces")?.AsBool() ?? false,
+                    AddedTokensDecoder(root.Optional("added_tokens_decoder")),
                     SpecialTokenNamesOf(root),
-                    OptionalBool(root.Get("legacy")),
-                    OptionalBool(root.Get("add_prefix_space")));
+                    root.Optional("legacy")?.AsBool(),
+                    root.Optional("add_prefix_space")?.AsBool());
             }
-            catch (JsonFormatException e)
+            catch (JsonFieldException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
             }
@@ -52,32 +54,30 @@ namespace Kvpr.Text
             .Select(name => new AddedToken(vocabulary[name], name, Special: true))).ToArray();
 
         /// <summary>A special token is written as its text or as an AddedToken object with a content field.</summary>
-        internal static string? TokenContent(JsonNode? node) => node?.Kind switch
+        internal static string? TokenContent(JsonField? node) => node?.Kind switch
         {
-            null or JsonKind.Null => null,
-            JsonKind.Object => node.Required("content").AsString(),
+            null or JsonValueKind.Null => null,
+            JsonValueKind.Object => node.Required("content").AsString(),
             _ => node.AsString(),
         };
 
         /// <summary>bos, eos, unk and pad tokens and additional_special_tokens: transformers treats each as a special token.</summary>
-        private static IReadOnlyList<string> SpecialTokenNamesOf(JsonNode root)
+        private static IReadOnlyList<string> SpecialTokenNamesOf(JsonField root)
         {
-            var names = new[] { "bos_token", "eos_token", "unk_token", "pad_token" }.Select(field => TokenContent(root.Get(field)));
-            var additional = root.Get("additional_special_tokens") is { Kind: JsonKind.Array } list ? list.Items.Select(TokenContent) : Enumerable.Empty<string?>();
+            var names = new[] { "bos_token", "eos_token", "unk_token", "pad_token" }.Select(field => TokenContent(root.Optional(field)));
+            var additional = root.Optional("additional_special_tokens") is { Kind: JsonValueKind.Array } list ? list.Items.Select(TokenContent) : Enumerable.Empty<string?>();
             return names.Concat(additional).OfType<string>().Distinct().ToArray();
         }
 
-        private static bool? OptionalBool(JsonNode? node) => node is null || node.Kind == JsonKind.Null ? null : node.AsBool();
-
         /// <summary>added_tokens_decoder maps each id (as a string) to its token.</summary>
-        private static IReadOnlyList<AddedToken> AddedTokensDecoder(JsonNode? node)
+        private static IReadOnlyList<AddedToken> AddedTokensDecoder(JsonField? node)
         {
-            if (node is null || node.Kind == JsonKind.Null)
+            if (node is null)
                 return new AddedToken[0];
             return node.Properties.Select(property => new AddedToken(
                 int.TryParse(property.Key, out int id) && id >= 0 ? id : throw property.Value.Invalid($"is listed under '{property.Key}', which is not a token id"),
                 property.Value.Required("content").AsString(),
-                property.Value.Get("special") is { Kind: JsonKind.Boolean } special && special.AsBool())).ToArray();
+                property.Value.Optional("special") is { Kind: JsonValueKind.True } special)).ToArray();
         }
     }
 }

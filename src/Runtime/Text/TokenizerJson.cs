@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using Kvpr.Checkpoints;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 using Microsoft.ML.Tokenizers;
 
 namespace Kvpr.Text
@@ -22,12 +23,12 @@ namespace Kvpr.Text
         {
             try
             {
-                var root = JsonParser.Parse(json, path);
+                var root = JsonField.Parse(json, path);
                 var model = root.Required("model");
-                var addedTokens = ReadAddedTokens(root.Get("added_tokens"));
-                var affixes = PostProcessor.Affixes(root.Get("post_processor"), config, addedTokens);
+                var addedTokens = ReadAddedTokens(root.Optional("added_tokens"));
+                var affixes = PostProcessor.Affixes(root.Optional("post_processor"), config, addedTokens);
                 int? eos = EndOfSequenceId(config, addedTokens, model);
-                string type = model.Get("type") is { Kind: JsonKind.String } typeNode ? typeNode.AsString() : "BPE";
+                string type = model.Optional("type") is { Kind: JsonValueKind.String } typeNode ? typeNode.AsString() : "BPE";
                 return type switch
                 {
                     "BPE" when IsByteLevel(root) => ByteLevel(root, model, addedTokens, config, affixes, eos),
@@ -37,7 +38,7 @@ namespace Kvpr.Text
                     _ => throw model.Required("type").Invalid($"is '{type}'; supported: BPE (byte-level or SentencePiece-style), Unigram"),
                 };
             }
-            catch (JsonFormatException e)
+            catch (JsonFieldException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
             }
@@ -49,9 +50,9 @@ namespace Kvpr.Text
         }
 
         /// <summary>A vocabulary object (model.vocab, vocab.json): each token to its id.</summary>
-        public static Dictionary<string, int> Vocabulary(JsonNode vocab)
+        public static Dictionary<string, int> Vocabulary(JsonField vocab)
         {
-            var result = new Dictionary<string, int>(vocab.Properties.Count, StringComparer.Ordinal);
+            var result = new Dictionary<string, int>(vocab.Element.GetPropertyCount(), StringComparer.Ordinal);
             foreach (var (token, id) in vocab.Properties)
             {
                 int value = id.AsInt();
@@ -63,10 +64,10 @@ namespace Kvpr.Text
         }
 
         /// <summary>model.merges: "left right" strings (older files) or [left, right] pairs (newer ones).</summary>
-        public static IReadOnlyList<(string Left, string Right)> Merges(JsonNode model) => model.Required("merges").Items.Select(merge =>
+        public static IReadOnlyList<(string Left, string Right)> Merges(JsonField model) => model.Required("merges").Items.Select(merge =>
         {
-            if (merge.Kind == JsonKind.Array)
-                return merge.Items.Count == 2 ? (merge.Items[0].AsString(), merge.Items[1].AsString()) : throw merge.Invalid("must be a pair of tokens");
+            if (merge.Kind == JsonValueKind.Array)
+                return merge.Items.ToArray() is [var left, var right] ? (left.AsString(), right.AsString()) : throw merge.Invalid("must be a pair of tokens");
             string text = merge.AsString();
             int space = text.IndexOf(' ', 1);
             return space > 0 && space < text.Length - 1 && text.IndexOf(' ', space + 1) < 0
@@ -74,48 +75,48 @@ namespace Kvpr.Text
                 : throw merge.Invalid($"is \"{text}\", not two tokens separated by one space");
         }).ToArray();
 
-        private static IReadOnlyList<AddedToken> ReadAddedTokens(JsonNode? node) => node is null || node.Kind == JsonKind.Null
+        private static IReadOnlyList<AddedToken> ReadAddedTokens(JsonField? node) => node is null
             ? new AddedToken[0]
             : node.Items.Select(token =>
             {
                 foreach (string flag in new[] { "lstrip", "rstrip", "single_word" })
-                    if (token.Get(flag) is { Kind: JsonKind.Boolean } value && value.AsBool())
+                    if (token.Optional(flag) is { Kind: JsonValueKind.True } value)
                         throw value.Invalid("is true; added tokens that absorb whitespace or match whole words only are not supported");
                 return new AddedToken(token.Required("id").AsInt(), token.Required("content").AsString(),
-                    token.Get("special") is { Kind: JsonKind.Boolean } special && special.AsBool());
+                    token.Optional("special") is { Kind: JsonValueKind.True } special);
             }).ToArray();
 
         /// <summary>tokenizer_config.json's eos_token, looked up among the added tokens and the vocabulary.</summary>
-        private static int? EndOfSequenceId(TokenizerConfig config, IReadOnlyList<AddedToken> addedTokens, JsonNode model)
+        private static int? EndOfSequenceId(TokenizerConfig config, IReadOnlyList<AddedToken> addedTokens, JsonField model)
         {
             if (config.EosToken is not { } eos)
                 return null;
             if (addedTokens.FirstOrDefault(token => token.Content == eos) is { } added)
                 return added.Id;
-            return model.Get("vocab") is { Kind: JsonKind.Object } vocab && vocab.Get(eos) is { } id ? id.AsInt() : null;
+            return model.Optional("vocab") is { Kind: JsonValueKind.Object } vocab && vocab.Optional(eos) is { } id ? id.AsInt() : null;
         }
 
         /// <summary>GPT-2-style byte-level BPE: a ByteLevel step in the pre-tokenizer or the decoder.</summary>
-        private static bool IsByteLevel(JsonNode root) => Steps(root.Get("pre_tokenizer"), "pretokenizers").Concat(Steps(root.Get("decoder"), "decoders"))
+        private static bool IsByteLevel(JsonField root) => Steps(root.Optional("pre_tokenizer"), "pretokenizers").Concat(Steps(root.Optional("decoder"), "decoders"))
             .Any(step => TypeOf(step) == "ByteLevel");
 
         /// <summary>
         /// Byte-level BPE on the library's <see cref="BpeTokenizer"/>; with ignore_merges (Llama 3) a pre-token found whole
         /// in the vocabulary is one token (<see cref="WholeWordBpe"/>).
         /// </summary>
-        private static TextTokenizer ByteLevel(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
+        private static TextTokenizer ByteLevel(JsonField root, JsonField model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
             TokenAffixes affixes, int? eos)
         {
             RefuseModelOptions(model, "byte_fallback", "continuing_subword_prefix", "end_of_word_suffix");
             string? pattern = null;
-            foreach (var step in Steps(root.Get("pre_tokenizer"), "pretokenizers"))
+            foreach (var step in Steps(root.Optional("pre_tokenizer"), "pretokenizers"))
             {
                 switch (TypeOf(step))
                 {
                     case "ByteLevel":
-                        if (step.Get("add_prefix_space") is { Kind: JsonKind.Boolean } prefix && prefix.AsBool())
+                        if (step.Optional("add_prefix_space") is { Kind: JsonValueKind.True } prefix)
                             throw prefix.Invalid("is true; a byte-level pre-tokenizer that adds a leading space is not supported");
-                        if (step.Get("use_regex") is not { Kind: JsonKind.Boolean } useRegex || useRegex.AsBool())
+                        if (step.Optional("use_regex") is not { Kind: JsonValueKind.False })
                             pattern ??= ByteLevelBpe.Gpt2Pattern;
                         break;
                     case "Split" when pattern is null:
@@ -125,73 +126,73 @@ namespace Kvpr.Text
                         throw step.Invalid($"is a {TypeOf(step)} step; a byte-level tokenizer's pre-tokenizer may hold a ByteLevel step and one Split regex");
                 }
             }
-            var normalizer = UnicodeNormalizer.From(root.Get("normalizer"));
+            var normalizer = UnicodeNormalizer.From(root.Optional("normalizer"));
             var bpe = ByteLevelBpe.Create(Vocabulary(model.Required("vocab")), Merges(model), pattern ?? ByteLevelBpe.Gpt2Pattern, addedTokens, normalizer, UnknownToken(model));
-            bool ignoreMerges = model.Get("ignore_merges") is { Kind: JsonKind.Boolean } flag && flag.AsBool();
+            bool ignoreMerges = model.Optional("ignore_merges") is { Kind: JsonValueKind.True } flag;
             return new TextTokenizer(root.Source, bpe, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, ignoreMerges ? new WholeWordBpe(bpe).Encode : null);
         }
 
         /// <summary>A Split step that isolates each match of its regex (or literal string).</summary>
-        private static string SplitPattern(JsonNode split)
+        private static string SplitPattern(JsonField split)
         {
-            if (split.Get("behavior") is { } behavior && behavior.AsString() != "Isolated")
+            if (split.Optional("behavior") is { } behavior && behavior.AsString() != "Isolated")
                 throw behavior.Invalid($"is '{behavior.AsString()}'; only Isolated splits are supported");
-            if (split.Get("invert") is { Kind: JsonKind.Boolean } invert && invert.AsBool())
+            if (split.Optional("invert") is { Kind: JsonValueKind.True } invert)
                 throw invert.Invalid("is true; inverted splits are not supported");
             var pattern = split.Required("pattern");
-            return pattern.Get("Regex") is { } regex ? regex.AsString() : System.Text.RegularExpressions.Regex.Escape(pattern.Required("String").AsString());
+            return pattern.Optional("Regex") is { } regex ? regex.AsString() : System.Text.RegularExpressions.Regex.Escape(pattern.Required("String").AsString());
         }
 
         /// <summary>
         /// SentencePiece-style BPE (<see cref="MetaspaceBpe"/>): '▁' for spaces, from a Metaspace pre-tokenizer or from
         /// normalizers that prepend '▁' and replace spaces by it (legacy Llama 2); byte fallback.
         /// </summary>
-        private static TextTokenizer SentencePieceBpe(JsonNode root, JsonNode model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
+        private static TextTokenizer SentencePieceBpe(JsonField root, JsonField model, IReadOnlyList<AddedToken> addedTokens, TokenizerConfig config,
             TokenAffixes affixes, int? eos)
         {
             RefuseModelOptions(model, "continuing_subword_prefix", "end_of_word_suffix", "ignore_merges");
             var prefix = SpacePrefix.None;
             bool escapeSpaces = false, split = false;
-            foreach (var step in Steps(root.Get("normalizer"), "normalizers"))
+            foreach (var step in Steps(root.Optional("normalizer"), "normalizers"))
             {
                 switch (TypeOf(step))
                 {
                     case "Prepend" when step.Required("prepend").AsString() == Space:
                         prefix = SpacePrefix.EveryPiece;
                         break;
-                    case "Replace" when step.Required("pattern").Get("String")?.AsString() == " " && step.Required("content").AsString() == Space:
+                    case "Replace" when step.Required("pattern").Optional("String")?.AsString() == " " && step.Required("content").AsString() == Space:
                         escapeSpaces = true;
                         break;
                     default:
                         throw step.Invalid($"is a {TypeOf(step)} step; a SentencePiece-style normalizer may only prepend '▁' and replace spaces by it");
                 }
             }
-            foreach (var step in Steps(root.Get("pre_tokenizer"), "pretokenizers"))
+            foreach (var step in Steps(root.Optional("pre_tokenizer"), "pretokenizers"))
             {
                 if (TypeOf(step) != "Metaspace")
                     throw step.Invalid($"is a {TypeOf(step)} step; a SentencePiece-style tokenizer's pre-tokenizer may only be Metaspace");
                 escapeSpaces = true;
                 prefix = MetaspacePrefix(step);
                 // Metaspace splits before every '▁' unless told not to.
-                split = step.Get("split") is not { Kind: JsonKind.Boolean } splitFlag || splitFlag.AsBool();
+                split = step.Optional("split") is not { Kind: JsonValueKind.False };
             }
             if (!escapeSpaces)
-                throw new JsonFormatException(root.Source, "model", "is BPE without a byte-level step or SentencePiece's '▁' for spaces (a Metaspace pre-tokenizer or a Replace normalizer); this kind of BPE is not supported");
+                throw new JsonFieldException(root.Source, "model", "is BPE without a byte-level step or SentencePiece's '▁' for spaces (a Metaspace pre-tokenizer or a Replace normalizer); this kind of BPE is not supported");
             var bpe = new MetaspaceBpe(Vocabulary(model.Required("vocab")), Merges(model), addedTokens, prefix, split,
-                byteFallback: model.Get("byte_fallback") is { Kind: JsonKind.Boolean } fallback && fallback.AsBool(), UnknownToken(model),
-                stripDecodedSpace: LeadingSpaceStripped(root.Get("decoder")));
+                byteFallback: model.Optional("byte_fallback") is { Kind: JsonValueKind.True } fallback, UnknownToken(model),
+                stripDecodedSpace: LeadingSpaceStripped(root.Optional("decoder")));
             return new TextTokenizer(root.Source, bpe.Model, affixes, addedTokens, eos, config.CleanUpTokenizationSpaces, bpe.Encode, bpe.Decode);
         }
 
         private static readonly string Space = MetaspaceBpe.Space.ToString();
 
         /// <summary>Metaspace's prepend_scheme (older files: add_prefix_space, true meaning "always").</summary>
-        private static SpacePrefix MetaspacePrefix(JsonNode metaspace)
+        private static SpacePrefix MetaspacePrefix(JsonField metaspace)
         {
-            if (metaspace.Get("replacement") is { } replacement && replacement.AsString() != Space)
+            if (metaspace.Optional("replacement") is { } replacement && replacement.AsString() != Space)
                 throw replacement.Invalid($"is '{replacement.AsString()}'; only SentencePiece's '▁' is supported");
-            if (metaspace.Get("prepend_scheme") is not { Kind: JsonKind.String } scheme)
-                return metaspace.Get("add_prefix_space")?.AsBool() == false ? SpacePrefix.None : SpacePrefix.EveryPieceWithoutSpace;
+            if (metaspace.Optional("prepend_scheme") is not { Kind: JsonValueKind.String } scheme)
+                return metaspace.Optional("add_prefix_space")?.AsBool() == false ? SpacePrefix.None : SpacePrefix.EveryPieceWithoutSpace;
             return scheme.AsString() switch
             {
                 "always" => SpacePrefix.EveryPieceWithoutSpace,
@@ -202,27 +203,27 @@ namespace Kvpr.Text
         }
 
         /// <summary>Whether the decoder drops one space at the start of the text: a Strip step, or Metaspace that prepends.</summary>
-        private static bool LeadingSpaceStripped(JsonNode? decoder) => Steps(decoder, "decoders").Any(step => TypeOf(step) switch
+        private static bool LeadingSpaceStripped(JsonField? decoder) => Steps(decoder, "decoders").Any(step => TypeOf(step) switch
         {
-            "Strip" => step.Get("start") is { Kind: JsonKind.Number } start && start.AsInt() > 0,
+            "Strip" => step.Optional("start") is { Kind: JsonValueKind.Number } start && start.AsInt() > 0,
             "Metaspace" => MetaspacePrefix(step) != SpacePrefix.None,
             _ => false,
         });
 
-        private static string? UnknownToken(JsonNode model) => model.Get("unk_token") is { Kind: JsonKind.String } unk ? unk.AsString() : null;
+        private static string? UnknownToken(JsonField model) => model.Optional("unk_token") is { Kind: JsonValueKind.String } unk ? unk.AsString() : null;
 
-        private static void RefuseModelOptions(JsonNode model, params string[] names)
+        private static void RefuseModelOptions(JsonField model, params string[] names)
         {
             foreach (string name in names)
-                if (model.Get(name) is { Kind: not JsonKind.Null } value && !(value.Kind == JsonKind.Boolean && !value.AsBool()) && !(value.Kind == JsonKind.String && value.AsString().Length == 0))
+                if (model.Optional(name) is { Kind: not JsonValueKind.False } value && !(value.Kind == JsonValueKind.String && value.AsString().Length == 0))
                     throw value.Invalid("is set; this BPE option is not supported for this kind of tokenizer");
         }
 
         /// <summary>A pipeline part as its list of steps: none for null, the members of a Sequence, else the part itself.</summary>
-        internal static IEnumerable<JsonNode> Steps(JsonNode? part, string sequenceField) => part is null || part.Kind == JsonKind.Null
-            ? Enumerable.Empty<JsonNode>()
+        internal static IEnumerable<JsonField> Steps(JsonField? part, string sequenceField) => part is null
+            ? Enumerable.Empty<JsonField>()
             : TypeOf(part) == "Sequence" ? part.Required(sequenceField).Items : new[] { part };
 
-        internal static string TypeOf(JsonNode step) => step.Required("type").AsString();
+        internal static string TypeOf(JsonField step) => step.Required("type").AsString();
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using System.Text;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 using Microsoft.ML.Tokenizers;
 
 namespace Kvpr.Text
@@ -16,7 +16,7 @@ namespace Kvpr.Text
         private UnicodeNormalizer(NormalizationForm form) => _form = form;
 
         /// <summary>The normalizer a byte-level tokenizer.json asks for: null for none, NFC/NFKC/NFD/NFKD; others are refused.</summary>
-        public static UnicodeNormalizer? From(JsonNode? normalizer)
+        public static UnicodeNormalizer? From(JsonField? normalizer)
         {
             var steps = TokenizerJson.Steps(normalizer, "normalizers").ToArray();
             if (steps.Length == 0)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Kvpr.Checkpoints;
-using Kvpr.Json;
+using Kvpr.Runtime.Json;
 
 namespace Kvpr.Text
 {
@@ -21,9 +21,9 @@ namespace Kvpr.Text
             Dictionary<string, int> vocabulary;
             try
             {
-                vocabulary = TokenizerJson.Vocabulary(JsonParser.Parse(File.ReadAllText(vocabPath), vocabPath));
+                vocabulary = TokenizerJson.Vocabulary(JsonField.ReadFile(vocabPath));
             }
-            catch (JsonFormatException e)
+            catch (JsonFieldException e)
             {
                 throw CheckpointException.FromJson(ErrorCodes.InvalidTokenizer, e);
             }

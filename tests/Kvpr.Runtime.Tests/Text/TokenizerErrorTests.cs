@@ -32,6 +32,9 @@ public class TokenizerErrorTests
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true}}", "add_prefix_space' is true")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}, \"added_tokens\": [{\"id\": 1, \"content\": \"<x>\", \"lstrip\": true}]}", "field 'added_tokens[0].lstrip' is true")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"Metaspace\", \"prepend_scheme\": \"sometimes\"}}", "field 'pre_tokenizer.prepend_scheme' is 'sometimes'")]
+    [InlineData("{\"model\": {\"type\": \"BPE\"}, \"model\": {}}", "Duplicate property 'model'")]
+    [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"\\ud800 a\"]}}", "field 'model.merges[0]' is text that is not valid Unicode")]
+    [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 1.5}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}}", "field 'model.vocab.a' must be an integer, but is the number 1.5")]
     public void A_malformed_tokenizer_json_is_reported_with_the_file_and_field(string json, string expected)
     {
         using var folder = new TempFolder("tok");
@@ -94,5 +97,34 @@ public class TokenizerErrorTests
 
         error.Message.ShouldContain(Path.Combine(folder.Path, "tokenizer_config.json"));
         error.Message.ShouldContain("field 'add_bos_token' must be true or false");
+    }
+
+    [Fact]
+    public void A_malformed_vocab_json_names_the_file_and_token()
+    {
+        using var folder = new TempFolder("tok");
+        string vocab = Path.Combine(folder.Path, "vocab.json");
+        File.WriteAllText(vocab, "{\"a\": \"zero\"}");
+        File.WriteAllText(Path.Combine(folder.Path, "merges.txt"), "#version: 0.2\n");
+
+        var error = LoadFails(folder);
+
+        error.Code.ShouldBe(ErrorCodes.InvalidTokenizer);
+        error.Message.ShouldContain(vocab);
+        error.Message.ShouldContain("field 'a' must be a number, but is the string \"zero\"");
+    }
+
+    [Fact]
+    public void A_tokenizer_config_that_is_a_directory_is_refused_by_name()
+    {
+        using var folder = new TempFolder("tok");
+        string config = Path.Combine(folder.Path, "tokenizer_config.json");
+        Directory.CreateDirectory(config);
+
+        var error = LoadFails(folder);
+
+        error.Code.ShouldBe(ErrorCodes.InvalidTokenizer);
+        error.Message.ShouldContain(config);
+        error.Message.ShouldContain("is a directory");
     }
 }
