@@ -52,7 +52,7 @@ namespace Kvpr.Text
         /// <summary>A vocabulary object (model.vocab, vocab.json): each token to its id.</summary>
         public static Dictionary<string, int> Vocabulary(JsonField vocab)
         {
-            var result = new Dictionary<string, int>(vocab.Element.GetPropertyCount(), StringComparer.Ordinal);
+            var result = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (token, id) in vocab.Properties)
             {
                 int value = id.AsInt();

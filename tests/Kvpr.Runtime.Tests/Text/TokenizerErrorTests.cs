@@ -33,6 +33,7 @@ public class TokenizerErrorTests
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}, \"added_tokens\": [{\"id\": 1, \"content\": \"<x>\", \"lstrip\": true}]}", "field 'added_tokens[0].lstrip' is true")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, \"pre_tokenizer\": {\"type\": \"Metaspace\", \"prepend_scheme\": \"sometimes\"}}", "field 'pre_tokenizer.prepend_scheme' is 'sometimes'")]
     [InlineData("{\"model\": {\"type\": \"BPE\"}, \"model\": {}}", "Duplicate property 'model'")]
+    [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": [], \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}}", "field 'model.vocab' must be an object, but is an array")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"\\ud800 a\"]}}", "field 'model.merges[0]' is text that is not valid Unicode")]
     [InlineData("{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 1.5}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}}", "field 'model.vocab.a' must be an integer, but is the number 1.5")]
     public void A_malformed_tokenizer_json_is_reported_with_the_file_and_field(string json, string expected)
