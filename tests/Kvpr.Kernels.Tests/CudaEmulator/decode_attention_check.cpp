@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
+#include "attention_inputs.h"
 #include <vector>
 
 int main(int argc, char** argv)
@@ -16,16 +16,9 @@ int main(int argc, char** argv)
     const int batch = atoi(argv[1]), length = atoi(argv[2]), tokens_per_partition = atoi(argv[3]), partitions = atoi(argv[4]), window = atoi(argv[5]);
     const int first_seen = window > 0 && length > window ? length - window : 0;
     const int capacity = length + 3;
-    std::mt19937 random(7);
-    std::normal_distribution<float> normal;
     std::vector<float> q((size_t)batch * HEADS * HEAD_DIM);
     std::vector<elem_t> keys((size_t)batch * capacity * KV_DIM), values(keys.size());
-    for (float& x : q)
-        x = normal(random) * 2 * Q_SCALE;  // scores of a few units: a peaked but not one-hot softmax
-    for (elem_t& x : keys)
-        x = to_elem(normal(random));
-    for (elem_t& x : values)
-        x = to_elem(normal(random));
+    fill_attention_inputs(7, q, keys, values);
 
     const size_t partials = (size_t)batch * HEADS * partitions;
     std::vector<float> acc(partials * HEAD_DIM, NAN), max(partials, NAN), sum(partials, NAN);

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
+#include "attention_inputs.h"
 #include <vector>
 
 int main(int argc, char** argv)
@@ -17,16 +17,9 @@ int main(int argc, char** argv)
         return 2;
     const int batch = atoi(argv[1]), tokens = atoi(argv[2]), first_position = atoi(argv[3]), window = atoi(argv[4]);
     const int capacity = first_position + tokens + 2;
-    std::mt19937 random(11);
-    std::normal_distribution<float> normal;
     std::vector<float> q((size_t)batch * tokens * HEADS * HEAD_DIM);
     std::vector<elem_t> keys((size_t)batch * capacity * KV_DIM), values(keys.size());
-    for (float& x : q)
-        x = normal(random) * 2 * Q_SCALE;  // scores of a few units: a peaked but not one-hot softmax
-    for (elem_t& x : keys)
-        x = to_elem(normal(random));
-    for (elem_t& x : values)
-        x = to_elem(normal(random));
+    fill_attention_inputs(11, q, keys, values);
 
     std::vector<elem_t> out(q.size(), to_elem(NAN));
     const unsigned query_blocks = (tokens + PREFILL_QUERIES - 1) / PREFILL_QUERIES;
