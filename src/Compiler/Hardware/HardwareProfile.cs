@@ -24,6 +24,21 @@ namespace Kvpr
         public double KernelLaunchSeconds { get; init; }
 
         /// <summary>
+        /// Host memory read bandwidth with every core reading (pinned or not): the budget that the link's DMA reads of
+        /// the host store and CPU attention share. Null in profiles measured before it was: CPU attention is then off.
+        /// </summary>
+        public double? HostMemoryReadBytesPerSecond { get; init; }
+
+        /// <summary>
+        /// Bytes of stored K and V per second that CPU attention (every core) folds into partial softmaxes, fp16 K/V, 128-wide
+        /// heads. Null in profiles measured before it was: CPU attention is then off.
+        /// </summary>
+        public double? HostAttentionBytesPerSecond { get; init; }
+
+        /// <summary>Whether the profile measured the host's side of CPU attention, so the planner may give the CPU a share.</summary>
+        public bool MeasuresHostAttention => HostMemoryReadBytesPerSecond is not null && HostAttentionBytesPerSecond is not null;
+
+        /// <summary>
         /// Every value outside <see cref="HardwareLimits"/> or missing, named by its field in the profile format; empty
         /// when the planner can price the profile. The reader checks the same while parsing; this guards profiles built in code.
         /// </summary>
@@ -60,6 +75,10 @@ namespace Kvpr
             }
             Check("deviceMemoryGBps", DeviceMemoryBytesPerSecond / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             Check("kernelLaunchMicroseconds", KernelLaunchSeconds / HardwareLimits.Micro, HardwareLimits.LaunchMicroseconds);
+            if (HostMemoryReadBytesPerSecond is double read)
+                Check("hostMemoryReadGBps", read / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+            if (HostAttentionBytesPerSecond is double attention)
+                Check("hostAttentionGBps", attention / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             return errors;
         }
 

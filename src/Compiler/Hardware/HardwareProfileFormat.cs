@@ -19,7 +19,7 @@ namespace Kvpr
         private static readonly string[] Fields =
         {
             "format", "name", "device", "source", "gpuMemoryBytes", "hostMemoryBytes", "hostToDevice", "deviceToHost",
-            "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds",
+            "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds", "hostMemoryReadGBps", "hostAttentionGBps",
         };
 
         /// <exception cref="JsonFormatException">The text is not a valid profile; the message names the file and field.</exception>
@@ -47,6 +47,8 @@ namespace Kvpr
                 GemmSamples = ReadGemms(root.Required("gemmFp16")),
                 DeviceMemoryBytesPerSecond = root.Required("deviceMemoryGBps").AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 KernelLaunchSeconds = root.Required("kernelLaunchMicroseconds").AsNumberIn(HardwareLimits.LaunchMicroseconds) * Micro,
+                HostMemoryReadBytesPerSecond = root.Get("hostMemoryReadGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
+                HostAttentionBytesPerSecond = root.Get("hostAttentionGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
             };
         }
 
@@ -67,8 +69,12 @@ namespace Kvpr
                     .Property("tflops", Math.Round(gemm.FlopsPerSecond / Tera, 3)).EndObject();
             writer.EndArray()
                 .Property("deviceMemoryGBps", Math.Round(profile.DeviceMemoryBytesPerSecond / Giga, 3))
-                .Property("kernelLaunchMicroseconds", Math.Round(profile.KernelLaunchSeconds / Micro, 3))
-                .EndObject();
+                .Property("kernelLaunchMicroseconds", Math.Round(profile.KernelLaunchSeconds / Micro, 3));
+            if (profile.HostMemoryReadBytesPerSecond is double read)
+                writer.Property("hostMemoryReadGBps", Math.Round(read / Giga, 3));
+            if (profile.HostAttentionBytesPerSecond is double attention)
+                writer.Property("hostAttentionGBps", Math.Round(attention / Giga, 3));
+            writer.EndObject();
             return writer + "\n";
         }
 
