@@ -34,5 +34,14 @@ namespace Kvpr.Graphs
 
         /// <summary>Staging for the stored activations X of the recomputed prefix [0, l) of one micro-batch; index = slot.</summary>
         ActivationSlot,
+
+        /// <summary>The new tokens' queries [batch, heads, headDim] in fp32, scratch of the compute stream; index 0.</summary>
+        Query,
+
+        /// <summary>
+        /// The CPU's partial softmax of one micro-batch's queries over the tokens it attends to (pinned host memory, copied
+        /// up next to the GPU's partitions for the combine); index = micro-batch.
+        /// </summary>
+        HostPartials,
     }
 }

@@ -10,23 +10,29 @@ namespace Kvpr.Graphs
     /// chunks and then the transferred KV cross the link; then attention, the write-back of the new token,
     /// and the MLP. Offloaded KV and activations alternate between two slots per (layer, micro-batch),
     /// streamed weights between two slots per layer, so the next one loads while the current one computes.
+    /// With CPU attention an offloaded layer's attention block is cut in two around the CPU lane: the new token's Q, K
+    /// and V first (so the CPU starts on the queries while the GPU recomputes), CPU attention over tokens [l₂, s') of
+    /// the host store on its own lane, then the GPU's attention over the rest merged with the CPU's partial result.
     /// Dependencies follow from the buffers each node uses (see <see cref="GraphAssembler"/>).
     /// </summary>
     public static class ExecutionGraphBuilder
     {
         /// <summary>The latency schedule: one batch, all host→device copies on one stream in the order the GPU needs them.</summary>
-        public static ExecutionGraph RowByRow(ModelSpec spec, Residency residency, int activationChunks) =>
-            Build(ScheduleKind.RowByRow, spec, residency, 1, activationChunks);
+        public static ExecutionGraph RowByRow(ModelSpec spec, Residency residency, int activationChunks, bool hostAttention = false) =>
+            Build(ScheduleKind.RowByRow, spec, residency, 1, activationChunks, hostAttention);
 
         /// <summary>
         /// The throughput schedule: each layer's weights are loaded once and used by every micro-batch;
         /// weights, KV and activations load on separate streams.
         /// </summary>
-        public static ExecutionGraph ColumnByColumn(ModelSpec spec, Residency residency, int microBatches, int activationChunks) =>
-            Build(ScheduleKind.ColumnByColumn, spec, residency, microBatches, activationChunks);
+        public static ExecutionGraph ColumnByColumn(ModelSpec spec, Residency residency, int microBatches, int activationChunks, bool hostAttention = false) =>
+            Build(ScheduleKind.ColumnByColumn, spec, residency, microBatches, activationChunks, hostAttention);
 
-        /// <summary>Either schedule by kind; row-by-row runs one micro-batch.</summary>
-        public static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks)
+        /// <summary>
+        /// Either schedule by kind; row-by-row runs one micro-batch. With <paramref name="hostAttention"/> every offloaded
+        /// layer gets a CPU lane node (a no-op in steps where the CPU attends to no token).
+        /// </summary>
+        public static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks, bool hostAttention = false)
         {
             Check(spec, residency, microBatches, activationChunks);
             if (schedule == ScheduleKind.RowByRow && microBatches != 1)
@@ -73,6 +79,13 @@ namespace Kvpr.Graphs
                         }
                         graph.Add(OpKind.LoadKv, layer, m, kvStream, TokenRange.Transferred, none,
                             new[] { new BufferUse(BufferKind.KvSlot, slot, TokenRange.Transferred) });
+                        var newTokenRow = new BufferUse(BufferKind.KvSlot, slot, newToken);
+                        var partials = new BufferUse(BufferKind.HostPartials, m);
+                        if (hostAttention)
+                        {
+                            graph.Add(OpKind.QkvProjection, layer, m, compute, newToken, new[] { hidden, weights }, new[] { Query, newTokenRow });
+                            graph.Add(OpKind.HostAttention, layer, m, StreamKind.HostAttention, TokenRange.HostAttended, new[] { Query }, new[] { partials });
+                        }
                         for (int c = 0; c < activationChunks; c++)
                         {
                             var chunk = TokenRange.RecomputeChunk(c, activationChunks);
@@ -80,10 +93,11 @@ namespace Kvpr.Graphs
                                 new[] { new BufferUse(BufferKind.ActivationSlot, slot, chunk), weights },
                                 new[] { new BufferUse(BufferKind.KvSlot, slot, chunk) });
                         }
-                        var newTokenRow = new BufferUse(BufferKind.KvSlot, slot, newToken);
-                        graph.Add(OpKind.AttentionBlock, layer, m, compute, newToken,
-                            new[] { hidden, weights, new BufferUse(BufferKind.KvSlot, slot, TokenRange.Stored) },
-                            new[] { hidden, newTokenRow });
+                        var stored = new BufferUse(BufferKind.KvSlot, slot, TokenRange.Stored);
+                        if (hostAttention)
+                            graph.Add(OpKind.AttentionOutput, layer, m, compute, newToken, new[] { hidden, weights, Query, stored, newTokenRow, partials }, new[] { hidden });
+                        else
+                            graph.Add(OpKind.AttentionBlock, layer, m, compute, newToken, new[] { hidden, weights, stored }, new[] { hidden, newTokenRow });
                         graph.Add(OpKind.StoreNewToken, layer, m, storeStream, newToken, new[] { newTokenRow }, none);
                     }
                     graph.Add(OpKind.MlpBlock, layer, m, compute, newToken, new[] { hidden, weights }, new[] { hidden });
@@ -97,6 +111,9 @@ namespace Kvpr.Graphs
         }
 
         private static BufferUse Hidden(int microBatch) => new(BufferKind.Hidden, microBatch);
+
+        /// <summary>The queries: one scratch buffer, so a micro-batch's projection waits until the last one's CPU lane copied them.</summary>
+        private static readonly BufferUse Query = new(BufferKind.Query, 0);
 
         private static void Check(ModelSpec spec, Residency residency, int microBatches, int activationChunks)
         {

@@ -40,6 +40,14 @@ namespace Kvpr.Graphs
                     long context = shape.Length + 1L;
                     return new NodeWork((2 * h * h + 2 * h * kv) * p + _costs.KvBytes(shape.Batch, shape.Length + 1),
                         2 * b * h * (h + 2 * kv) + 2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * context);
+                case OpKind.QkvProjection:
+                    return new NodeWork((h * h + 2 * h * kv) * p, 2 * b * h * (h + 2 * kv));
+                case OpKind.HostAttention:
+                    return new NodeWork(_costs.KvBytes(shape.Batch, tokens), 4L * b * Spec.Heads * Spec.HeadDim * tokens);
+                case OpKind.AttentionOutput:
+                    long deviceContext = shape.HostStart + 1L;
+                    return new NodeWork(h * h * p + _costs.KvBytes(shape.Batch, shape.HostStart + 1),
+                        2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * deviceContext);
                 case OpKind.MlpBlock:
                     return new NodeWork(mlpMatrices * h * f * p, 2 * b * h * f * mlpMatrices);
                 case OpKind.StoreNewToken:
@@ -71,6 +79,13 @@ namespace Kvpr.Graphs
                     return _costs.RecomputeSeconds(shape.Batch, tokens);
                 case OpKind.AttentionBlock:
                     return _costs.LayerComputeSeconds(shape.Batch, shape.Length) - MlpSeconds(shape.Batch);
+                case OpKind.QkvProjection:
+                    return QkvSeconds(shape.Batch);
+                case OpKind.HostAttention:
+                    return _costs.HostAttentionSeconds(shape.Batch, tokens);
+                case OpKind.AttentionOutput:
+                    // The layer's compute with attention over the tokens the GPU holds (l₂ of them and the new one).
+                    return _costs.LayerComputeSeconds(shape.Batch, shape.HostStart) - MlpSeconds(shape.Batch) - QkvSeconds(shape.Batch);
                 case OpKind.MlpBlock:
                     return MlpSeconds(shape.Batch);
                 case OpKind.StoreNewToken:
@@ -81,6 +96,11 @@ namespace Kvpr.Graphs
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
             }
         }
+
+        /// <summary>The QKV projection's share of <see cref="CostModel.LayerComputeSeconds"/>: its GEMM at M = b.</summary>
+        private double QkvSeconds(int batch) => _costs.Settings.ChargeLayerCompute
+            ? _costs.GemmSeconds(batch, Spec.Hidden, Spec.Hidden + 2.0 * Spec.KvDim)
+            : 0;
 
         /// <summary>
         /// The MLP's share of <see cref="CostModel.LayerComputeSeconds"/> (its up/gate and down GEMMs at M = b),

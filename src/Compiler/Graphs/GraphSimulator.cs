@@ -10,11 +10,12 @@ namespace Kvpr.Graphs
     /// its dependencies have ended, and the engine it needs is free: streams of the same copy direction share
     /// one PCIe link (a copy engine moves one copy at a time), and all compute shares the GPU. When several
     /// streams could use the link, the copy that can start first goes first (ties by node order), as a copy
-    /// engine serves whichever queue is ready. Durations come from <see cref="GraphCost"/>.
+    /// engine serves whichever queue is ready. The CPU lane (CPU attention) is an engine of its own. Durations come from
+    /// <see cref="GraphCost"/>.
     /// </summary>
     public static class GraphSimulator
     {
-        private enum Engine { Gpu, HostToDeviceLink, DeviceToHostLink }
+        private enum Engine { Gpu, HostToDeviceLink, DeviceToHostLink, Cpu }
 
         /// <exception cref="InvalidGraphException">The graph is not valid.</exception>
         public static SimulatedStep Run(ExecutionGraph graph, StepShape shape, CostModel costs)
@@ -23,8 +24,8 @@ namespace Kvpr.Graphs
                 throw new ArgumentNullException(nameof(graph));
             if (shape is null)
                 throw new ArgumentNullException(nameof(shape));
-            if (shape.Batch < 1 || shape.Length < 0 || shape.RecomputeTokens < 0 || shape.RecomputeTokens > shape.Length)
-                throw new ArgumentOutOfRangeException(nameof(shape), shape, "A step needs Batch ≥ 1 and 0 ≤ RecomputeTokens ≤ Length.");
+            if (shape.Batch < 1 || shape.Length < 0 || shape.RecomputeTokens < 0 || shape.HostTokens < 0 || shape.RecomputeTokens + shape.HostTokens > shape.Length)
+                throw new ArgumentOutOfRangeException(nameof(shape), shape, "A step needs Batch ≥ 1 and 0 ≤ RecomputeTokens, 0 ≤ HostTokens, RecomputeTokens + HostTokens ≤ Length.");
             GraphValidator.ThrowIfInvalid(graph);
             var cost = new GraphCost(costs);
 
@@ -32,7 +33,7 @@ namespace Kvpr.Graphs
             var timings = new NodeTiming?[nodes.Count];
             var queues = nodes.GroupBy(n => n.Stream).ToDictionary(g => g.Key, g => new Queue<GraphNode>(g));
             var streamFree = queues.Keys.ToDictionary(s => s, _ => 0.0);
-            var engineFree = new Dictionary<Engine, double> { [Engine.Gpu] = 0, [Engine.HostToDeviceLink] = 0, [Engine.DeviceToHostLink] = 0 };
+            var engineFree = new Dictionary<Engine, double> { [Engine.Gpu] = 0, [Engine.HostToDeviceLink] = 0, [Engine.DeviceToHostLink] = 0, [Engine.Cpu] = 0 };
 
             for (int scheduled = 0; scheduled < nodes.Count; scheduled++)
             {
@@ -68,6 +69,7 @@ namespace Kvpr.Graphs
         {
             StreamKind.Compute => Engine.Gpu,
             StreamKind.DeviceToHost or StreamKind.Store => Engine.DeviceToHostLink,
+            StreamKind.HostAttention => Engine.Cpu,
             _ => Engine.HostToDeviceLink,
         };
     }

@@ -41,6 +41,28 @@ namespace Kvpr.Graphs
         /// </summary>
         AttentionBlock,
 
+        /// <summary>
+        /// The first half of <see cref="AttentionBlock"/>, for an offloaded layer whose stored tokens the CPU attends to in
+        /// part: input norm → X of the new token; Q, K, V of the new token (RoPE for Llama); the new token's K and V at row
+        /// s' of the KV slot and X beside them. Out: <see cref="BufferKind.Query"/> and the new token's row of the slot.
+        /// Runs before the layer's recompute, so the CPU can start on the queries while the GPU recomputes.
+        /// </summary>
+        QkvProjection,
+
+        /// <summary>
+        /// On the CPU lane: the queries of <see cref="BufferKind.Query"/> copied to the host, then attention over tokens
+        /// [l₂, s') read in place from the host store (K and V), as a partial softmax per (sequence, head) in
+        /// <see cref="BufferKind.HostPartials"/> (running max, sum of exponentials, weighted V sum).
+        /// </summary>
+        HostAttention,
+
+        /// <summary>
+        /// The second half of <see cref="AttentionBlock"/>: attention of <see cref="BufferKind.Query"/> over the KV slot's
+        /// tokens [0, l₂) and the new token, merged with <see cref="BufferKind.HostPartials"/> by the log-sum-exp combine;
+        /// out projection; residual add. Out: <see cref="BufferKind.Hidden"/>.
+        /// </summary>
+        AttentionOutput,
+
         /// <summary>In: <see cref="BufferKind.Hidden"/> and the layer's weights. Does: post-attention norm → MLP → residual add. Out: <see cref="BufferKind.Hidden"/>.</summary>
         MlpBlock,
 

@@ -31,5 +31,11 @@ namespace Kvpr.Graphs
 
         /// <summary>Column-by-column: the write-back of each micro-batch's new token to the host store.</summary>
         Store,
+
+        /// <summary>
+        /// The CPU lane (host threads), for layers whose stored tokens the CPU attends to in part: each node copies the
+        /// queries down and runs CPU attention next to the host store while the GPU and the link work on.
+        /// </summary>
+        HostAttention,
     }
 }

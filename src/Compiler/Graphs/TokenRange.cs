@@ -28,6 +28,7 @@ namespace Kvpr.Graphs
 
         public static TokenRange None { get; } = new(TokenRangeKind.None, 0, 1);
         public static TokenRange Transferred { get; } = new(TokenRangeKind.Transferred, 0, 1);
+        public static TokenRange HostAttended { get; } = new(TokenRangeKind.HostAttended, 0, 1);
         public static TokenRange Stored { get; } = new(TokenRangeKind.Stored, 0, 1);
         public static TokenRange NewToken { get; } = new(TokenRangeKind.NewToken, 0, 1);
 
@@ -55,7 +56,9 @@ namespace Kvpr.Graphs
                     int start = Math.Min(shape.RecomputeTokens, Chunk * size);
                     return (start, Math.Min(shape.RecomputeTokens, start + size));
                 case TokenRangeKind.Transferred:
-                    return (shape.RecomputeTokens, shape.Length);
+                    return (shape.RecomputeTokens, shape.HostStart);
+                case TokenRangeKind.HostAttended:
+                    return (shape.HostStart, shape.Length);
                 case TokenRangeKind.Stored:
                     return (0, shape.Length);
                 case TokenRangeKind.NewToken:
@@ -87,7 +90,8 @@ namespace Kvpr.Graphs
         public override string ToString() => Kind switch
         {
             TokenRangeKind.RecomputeChunk => $"tokens [0, l) chunk {Chunk}/{Chunks}",
-            TokenRangeKind.Transferred => "tokens [l, s')",
+            TokenRangeKind.Transferred => "tokens [l, l2)",
+            TokenRangeKind.HostAttended => "tokens [l2, s')",
             TokenRangeKind.Stored => "tokens [0, s')",
             TokenRangeKind.NewToken => "new token",
             _ => "whole",

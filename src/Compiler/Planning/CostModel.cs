@@ -160,6 +160,10 @@ namespace Kvpr.Planning
             return GemmSeconds(batch, Spec.Hidden, Spec.Vocab) + 2 * LaunchSeconds;
         }
 
+        /// <summary>CPU attention over <paramref name="tokens"/> stored tokens of one layer, K and V read in place in the host store.</summary>
+        public double HostAttentionSeconds(int batch, int tokens) =>
+            tokens <= 0 || Profile.HostAttentionBytesPerSecond is not double rate ? 0 : KvBytes(batch, tokens) / rate;
+
         /// <summary>Copying one layer's new-token X, K and V to the host store: three device→host copies.</summary>
         public double WriteBackSeconds(int batch)
         {

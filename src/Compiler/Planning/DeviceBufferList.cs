@@ -67,7 +67,8 @@ namespace Kvpr.Planning
             yield return new(DeviceBufferRole.Mlp, 0, checked(rows * f), p);
             if (spec.GatedMlp)
                 yield return new(DeviceBufferRole.GateUp, 0, checked(rows * 2 * f), p);
-            long partials = checked((long)shape.MaxBatch * spec.Heads * ((shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition));
+            // Every partition decode attention may take, and one more for the CPU's partial when the CPU attends to a share.
+            long partials = checked((long)shape.MaxBatch * spec.Heads * ((shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition + 1));
             yield return new(DeviceBufferRole.PartialAccumulators, 0, checked(partials * spec.HeadDim), single);
             yield return new(DeviceBufferRole.PartialMaxima, 0, partials, single);
             yield return new(DeviceBufferRole.PartialSums, 0, partials, single);

@@ -89,6 +89,7 @@ namespace Kvpr.Generators.Emitting
         {
             TokenRangeKind.None => "wholeBuffer",
             TokenRangeKind.Transferred => "transferred",
+            TokenRangeKind.HostAttended => "hostAttended",
             TokenRangeKind.Stored => "stored",
             TokenRangeKind.NewToken => "newToken",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Recompute chunks are written with Chunk(i, n)."),

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.InteropServices;
+using System.Threading;
 using Kvpr.Backend;
 using Kvpr.Runtime.Cuda.Backend;
 using Kvpr.Runtime.Cuda.Native;
@@ -84,7 +86,46 @@ namespace Kvpr.Runtime.Cuda
 
         public void Wait(IEvent completed) => Wait(CudaComputeEvent.Of(completed).Event);
 
-        public void Synchronize() => CuDriver.Check(CuDriver.cuStreamSynchronize(Raw), nameof(CuDriver.cuStreamSynchronize));
+        public void Synchronize()
+        {
+            CuDriver.Check(CuDriver.cuStreamSynchronize(Raw), nameof(CuDriver.cuStreamSynchronize));
+            if (Interlocked.Exchange(ref _hostFailure, null) is Exception failure)
+                throw new InvalidOperationException($"Host work queued on a CUDA stream failed: {failure.Message}", failure);
+        }
+
+        /// <summary>
+        /// Queues <paramref name="work"/> to run on the host when the stream reaches it; the stream's later work waits
+        /// until it returns (cuLaunchHostFunc). The driver runs it on a thread of its own, so it must make no CUDA call; an
+        /// exception it throws cannot cross the driver, so it is kept and thrown by the next <see cref="Synchronize"/>.
+        /// </summary>
+        internal unsafe void LaunchHostWork(Action work)
+        {
+            var handle = GCHandle.Alloc(new HostWork(this, work));
+            int code = CuDriver.cuLaunchHostFunc(Raw, &RunHostWork, GCHandle.ToIntPtr(handle));
+            if (code != 0)
+                handle.Free();
+            CuDriver.Check(code, nameof(CuDriver.cuLaunchHostFunc));
+        }
+
+        [UnmanagedCallersOnly]
+        private static void RunHostWork(IntPtr data)
+        {
+            var handle = GCHandle.FromIntPtr(data);
+            var work = (HostWork)handle.Target!;
+            handle.Free();
+            try
+            {
+                work.Work();
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref work.Stream._hostFailure, e, null);
+            }
+        }
+
+        private sealed record HostWork(CudaStream Stream, Action Work);
+
+        private Exception? _hostFailure;
 
         public void Dispose()
         {

@@ -136,6 +136,9 @@ namespace Kvpr
             var workload = MicroBatching.Workload(Options.Schedule, Options.MicroBatches, prompts.Count, promptLength, options.MaxNewTokens)
                 with { GpuMemoryBytes = Options.GpuMemoryBytes };
             var (split, residency, graph) = Program(workload);
+            if (Spec.SlidingWindow > 0 && graph.Nodes.Any(node => node.Op == OpKind.HostAttention))
+                throw new NotSupportedException($"{ErrorCodes.InvalidValue}: model '{Spec.Name}' attends through a sliding window of {Spec.SlidingWindow} tokens; " +
+                    "CPU attention takes the last stored tokens out of the device's attention, which a window would also cut, so it runs only for models without one.");
             int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
             var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
             var planned = DeviceBufferList.For(Spec, shape, residency);
@@ -158,10 +161,16 @@ namespace Kvpr
                 cancellationToken.ThrowIfCancellationRequested();
                 int length = promptLength + step - 1;
                 var recompute = new int[Spec.Layers];
+                var host = new int[Spec.Layers];
                 for (int layer = 0; layer < recompute.Length; layer++)
-                    if (!residency.IsKvResident(layer))
-                        recompute[layer] = split.RecomputeTokens(new SplitRequest(step, layer, maxBatch, length));
-                statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false)));
+                {
+                    if (residency.IsKvResident(layer))
+                        continue;
+                    var request = new SplitRequest(step, layer, maxBatch, length);
+                    recompute[layer] = split.RecomputeTokens(request);
+                    host[layer] = split.HostTokens(request, recompute[layer]);
+                }
+                statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false, host)));
                 progress?.Report(statistics[^1]);
             }
             return new GenerationResult(run.Tokens, statistics, run.Logits);
@@ -201,7 +210,7 @@ namespace Kvpr
             {
                 var residency = Options.Residency ?? new Residency(0, Spec.Layers);
                 var split = blueprint is null ? Options.Split : SplitPolicy.FromPlan(blueprint.Plan);
-                return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks));
+                return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks, split.UsesHostAttention));
             }
             var graph = blueprint.Graph(Options.Schedule);
             if (graph.MicroBatches != workload.MicroBatches)

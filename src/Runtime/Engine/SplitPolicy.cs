@@ -34,7 +34,14 @@ namespace Kvpr
         public static SplitPolicy FromPlan(DecodePlan plan) => new PlanPolicy(plan ?? throw new ArgumentNullException(nameof(plan)));
 
         /// <summary>l chosen by <paramref name="choose"/> for every step and layer (tests, experiments); must be in [0, s'].</summary>
-        public static SplitPolicy Custom(Func<SplitRequest, int> choose) => new CustomPolicy(choose ?? throw new ArgumentNullException(nameof(choose)));
+        public static SplitPolicy Custom(Func<SplitRequest, int> choose) => new CustomPolicy(choose ?? throw new ArgumentNullException(nameof(choose)), null);
+
+        /// <summary>
+        /// l chosen by <paramref name="choose"/> and the tokens the CPU attends to (the last stored ones) by
+        /// <paramref name="hostTokens"/>, for every step and layer (tests, experiments); together at most s'.
+        /// </summary>
+        public static SplitPolicy Custom(Func<SplitRequest, int> choose, Func<SplitRequest, int> hostTokens) =>
+            new CustomPolicy(choose ?? throw new ArgumentNullException(nameof(choose)), hostTokens ?? throw new ArgumentNullException(nameof(hostTokens)));
 
         /// <summary>l for the request, in [0, request.Length].</summary>
         public int RecomputeTokens(SplitRequest request)
@@ -46,6 +53,23 @@ namespace Kvpr
         }
 
         protected abstract int Choose(SplitRequest request);
+
+        /// <summary>
+        /// Tokens the CPU attends to for the request: the last of the s' stored tokens, read in place in the host store,
+        /// in [0, s' − <paramref name="recomputeTokens"/>]; always 0 for a policy without CPU attention.
+        /// </summary>
+        public int HostTokens(SplitRequest request, int recomputeTokens)
+        {
+            int tokens = ChooseHostTokens(request);
+            if (tokens < 0 || tokens > request.Length - recomputeTokens)
+                throw new InvalidOperationException($"Split policy {this} gave the CPU {tokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {request.Length - recomputeTokens}] (s' = {request.Length}, l = {recomputeTokens}).");
+            return tokens;
+        }
+
+        protected virtual int ChooseHostTokens(SplitRequest request) => 0;
+
+        /// <summary>Whether any step may give the CPU a share, so the step graph needs its CPU lane.</summary>
+        internal virtual bool UsesHostAttention => false;
 
         /// <summary>Whether every step recomputes every stored token, so the host store need keep no K and V.</summary>
         internal virtual bool RecomputesEverything => false;
@@ -100,10 +124,19 @@ namespace Kvpr
         private sealed class CustomPolicy : SplitPolicy
         {
             private readonly Func<SplitRequest, int> _choose;
+            private readonly Func<SplitRequest, int>? _hostTokens;
 
-            public CustomPolicy(Func<SplitRequest, int> choose) => _choose = choose;
+            public CustomPolicy(Func<SplitRequest, int> choose, Func<SplitRequest, int>? hostTokens)
+            {
+                _choose = choose;
+                _hostTokens = hostTokens;
+            }
 
             protected override int Choose(SplitRequest request) => _choose(request);
+
+            protected override int ChooseHostTokens(SplitRequest request) => _hostTokens?.Invoke(request) ?? 0;
+
+            internal override bool UsesHostAttention => _hostTokens is not null;
 
             public override string ToString() => "custom";
         }

@@ -130,14 +130,16 @@ namespace Kvpr.Execution
         private bool DoesWork(GraphNode node, StepInputs inputs) =>
             node.Tokens.Kind == TokenRangeKind.NewToken || !node.IsNoOpFor(ShapeOf(node, inputs));
 
-        private StepShape ShapeOf(GraphNode node, StepInputs inputs) => new(_microBatches[node.MicroBatch].Sequences, inputs.Length,
-            node.Layer == GraphNode.NoLayer ? 0 : inputs.RecomputeTokens[node.Layer]);
+        private StepShape ShapeOf(GraphNode node, StepInputs inputs) => node.Layer == GraphNode.NoLayer
+            ? new(_microBatches[node.MicroBatch].Sequences, inputs.Length, 0)
+            : new(_microBatches[node.MicroBatch].Sequences, inputs.Length, inputs.RecomputeTokens[node.Layer], inputs.HostTokensOf(node.Layer));
 
         private void Dispatch(GraphNode node, IStream stream, StepInputs inputs)
         {
             var batch = _microBatches[node.MicroBatch];
             int layer = node.Layer, length = inputs.Length, count = inputs.NewTokens;
-            var (start, end) = node.Tokens.Resolve(ShapeOf(node, inputs));
+            var shape = ShapeOf(node, inputs);
+            var (start, end) = node.Tokens.Resolve(shape);
 
             switch (node.Op)
             {
@@ -158,7 +160,17 @@ namespace Kvpr.Execution
                     _transfers.LoadKv(stream, batch, layer, Kv(node), start, end);
                     break;
                 case OpKind.AttentionBlock:
-                    _compute.AttentionBlock(stream, batch, Weights(node), Kv(node), length, count);
+                    _compute.QkvProjection(stream, batch, Weights(node), Kv(node), length, count);
+                    _compute.AttentionOutput(stream, batch, Weights(node), Kv(node), length, count, hostStart: length);
+                    break;
+                case OpKind.QkvProjection:
+                    _compute.QkvProjection(stream, batch, Weights(node), Kv(node), length, count);
+                    break;
+                case OpKind.HostAttention:
+                    _compute.HostAttention(stream, batch, layer, start, end);
+                    break;
+                case OpKind.AttentionOutput:
+                    _compute.AttentionOutput(stream, batch, Weights(node), Kv(node), length, count, shape.HostStart);
                     break;
                 case OpKind.StoreNewToken:
                     _transfers.StoreNewTokens(stream, batch, layer, Kv(node), length, count);

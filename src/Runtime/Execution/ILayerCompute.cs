@@ -20,11 +20,27 @@ namespace Kvpr.Execution
         void RecomputeKv(IStream stream, MicroBatch batch, LayerWeights weights, IDeviceBuffer slot, KvBuffer kv, int start, int end);
 
         /// <summary>
-        /// The attention half of a layer for the new tokens: input norm (kept in <paramref name="kv"/> as the
-        /// tokens' activations X), Q, and K, V written into <paramref name="kv"/> after the stored tokens;
-        /// attention over stored and new tokens; output projection; residual.
+        /// The first part of a layer's attention for the new tokens: input norm (kept in <paramref name="kv"/> as the
+        /// tokens' activations X), Q into the compute's query buffer, and K, V written into <paramref name="kv"/> after
+        /// the <paramref name="first"/> stored tokens.
         /// </summary>
-        void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count);
+        void QkvProjection(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count);
+
+        /// <summary>
+        /// CPU attention of one decode step's queries (from <see cref="QkvProjection"/>) over stored tokens [start, end)
+        /// of layer <paramref name="layer"/>, read in place from the micro-batch's host store, into the micro-batch's
+        /// partial softmax. Queued on the CPU lane's <paramref name="stream"/>: on a GPU the queries cross to the host
+        /// first and the CPU work runs when the stream reaches it.
+        /// </summary>
+        void HostAttention(IStream stream, MicroBatch batch, int layer, int start, int end);
+
+        /// <summary>
+        /// The rest of a layer's attention: attention over the tokens in <paramref name="kv"/> — stored tokens
+        /// [0, <paramref name="hostStart"/>) and the new ones after the <paramref name="first"/> stored — merged, when
+        /// hostStart &lt; first (a decode step), with the CPU's partial softmax over [hostStart, first); output
+        /// projection; residual.
+        /// </summary>
+        void AttentionOutput(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count, int hostStart);
 
         /// <summary>The MLP half of a layer: norm, up (and gate), activation, down, residual.</summary>
         void MlpBlock(IStream stream, MicroBatch batch, LayerWeights weights, int count);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Kvpr.Backend;
+using Kvpr.Cpu;
 using Kvpr.Planning;
 using Kvpr.Sampling;
 
@@ -20,6 +21,7 @@ namespace Kvpr.Execution
         private readonly IDeviceBuffer _normed, _query, _context, _projected, _up;
         private readonly IDeviceBuffer? _gate;
         private readonly float[] _logitsRow;
+        private readonly CpuHostAttention _hostAttention;
 
         public UnfusedLayerCompute(IDevice device, IDeviceOps ops, ModelSpec spec, DeviceWeights weights, StepBuffers buffers)
         {
@@ -36,6 +38,7 @@ namespace Kvpr.Execution
             _up = buffers.Get(DeviceBufferRole.Mlp);
             _gate = buffers.Find(DeviceBufferRole.GateUp);
             _logitsRow = new float[spec.Vocab];
+            _hostAttention = new CpuHostAttention(spec);
         }
 
         /// <inheritdoc/>
@@ -52,7 +55,7 @@ namespace Kvpr.Execution
         }
 
         /// <inheritdoc/>
-        public void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count)
+        public void QkvProjection(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count)
         {
             int h = _spec.Hidden;
             var hidden = batch.Rows(batch.Hidden, count, h);
@@ -64,12 +67,31 @@ namespace Kvpr.Execution
             if (_ropeFrequencies is not null)
                 _ops.Rope(stream, query, _spec.HeadDim, first, _ropeFrequencies);
             ProjectKv(stream, batch, weights, normed, kv, first);
+        }
 
+        /// <inheritdoc/>
+        public void HostAttention(IStream stream, MicroBatch batch, int layer, int start, int end) =>
+            _hostAttention.Attend(batch, CpuBuffer.Of(_query).Data, layer, start, end);
+
+        /// <inheritdoc/>
+        public void AttentionOutput(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count, int hostStart)
+        {
+            int h = _spec.Hidden;
+            var hidden = batch.Rows(batch.Hidden, count, h);
             var context = batch.Rows(_context, count, h);
-            _ops.Attention(stream, query,
-                kv.Tokens(kv.Keys, batch.Sequences, 0, first + count, _spec.KvDim),
-                kv.Tokens(kv.Values, batch.Sequences, 0, first + count, _spec.KvDim),
-                context, _spec.Heads, _spec.KvHeads, _spec.SlidingWindow);
+            if (hostStart < first)
+            {
+                _hostAttention.AttendWithDevice(batch, CpuBuffer.Of(_query).Data, CpuBuffer.Of(kv.Keys).Data, CpuBuffer.Of(kv.Values).Data, kv.Capacity,
+                    hostStart, first, CpuBuffer.Of(_context).Data);
+            }
+            else
+            {
+                var query = batch.Rows(_query, count, h);
+                _ops.Attention(stream, query,
+                    kv.Tokens(kv.Keys, batch.Sequences, 0, first + count, _spec.KvDim),
+                    kv.Tokens(kv.Values, batch.Sequences, 0, first + count, _spec.KvDim),
+                    context, _spec.Heads, _spec.KvHeads, _spec.SlidingWindow);
+            }
             var projected = batch.Rows(_projected, count, h);
             _ops.Gemm(stream, context, Get(weights, WeightMapRole.AttentionOutputWeight), Find(weights, WeightMapRole.AttentionOutputBias), projected);
             _ops.Add(stream, hidden, projected);

@@ -100,7 +100,7 @@ public class GraphValidatorTests
         errors.Select(e => e.Message.Substring(e.Message.IndexOf("no earlier", StringComparison.Ordinal))).ShouldBe(new[]
         {
             "no earlier node writes KvSlot[0](tokens [0, l) chunk 0/1).",
-            "no earlier node writes KvSlot[0](tokens [l, s')).",
+            "no earlier node writes KvSlot[0](tokens [l, l2)).",
         });
     }
 
@@ -121,7 +121,7 @@ public class GraphValidatorTests
         var graph = ExecutionGraphBuilder.RowByRow(Tiny, new Residency(0, 0), 2);
         var load = graph.Nodes.Single(n => n.Op == OpKind.LoadKv && n.Layer == 0);
         var errors = GraphValidator.Validate(Edit(graph, n => n.Op == OpKind.AttentionBlock && n.Layer == 0, dependsOn: d => d.Where(id => id != load.Id)));
-        errors[0].Message.ShouldContain($"reads KvSlot[0](tokens [l, s')) written by node #{load.Id} (LoadKv layer 0 micro-batch 0), but does not depend on it");
+        errors[0].Message.ShouldContain($"reads KvSlot[0](tokens [l, l2)) written by node #{load.Id} (LoadKv layer 0 micro-batch 0), but does not depend on it");
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class GraphValidatorTests
         var graph = ExecutionGraphBuilder.RowByRow(Tiny, new Residency(0, 0), 1);
         var reader = graph.Nodes.Single(n => n.Op == OpKind.AttentionBlock && n.Layer == 0);
         var errors = GraphValidator.Validate(Edit(graph, n => n.Op == OpKind.LoadKv && n.Layer == 2, dependsOn: _ => Array.Empty<int>()));
-        errors.ShouldContain(e => e.Message.Contains($"overwrites KvSlot[0](tokens [l, s')) while node #{reader.Id} (AttentionBlock layer 0 micro-batch 0), which it does not depend on, may still use it"));
+        errors.ShouldContain(e => e.Message.Contains($"overwrites KvSlot[0](tokens [l, l2)) while node #{reader.Id} (AttentionBlock layer 0 micro-batch 0), which it does not depend on, may still use it"));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         private readonly CudaTensor? _gateUp, _recomputed;
         private readonly CudaTensor _partialAcc, _partialMax, _partialSum;
         private readonly Dictionary<MicroBatch, PinnedBuffer> _tokenIds = new();
+        private readonly Dictionary<MicroBatch, CudaHostAttentionLane> _hostLanes = new();
         private readonly int _maxTokenRows;
         private readonly CudaTensor _greedyDevice;
         private readonly CudaTensor _gemmWorkspace;
@@ -97,7 +98,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 RowTokens: tokens, FirstPosition: start, CacheCapacity: kv.Capacity, KvBias: weights.QkvBias?.Address(h, kvWidth)));
         }
 
-        public void AttentionBlock(IStream stream, MicroBatch batch, LayerWeights layer, KvBuffer kv, int first, int count)
+        public void QkvProjection(IStream stream, MicroBatch batch, LayerWeights layer, KvBuffer kv, int first, int count)
         {
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden, qkvWidth = h + 2 * _spec.KvDim;
             var cuda = CudaStream.Of(stream);
@@ -105,27 +106,27 @@ namespace Kvpr.Runtime.Cuda.Backend
             var normed = CudaTensor.Of(kv.NewActivations);
             Normalize(cuda, Hidden(batch, rows), weights.AttentionNorm, weights.AttentionNormBias, normed.Address(0, (long)rows * h), rows, count, first);
             Gemm(cuda, normed.Address(0, (long)rows * h), 0, weights.Qkv.Address(), _qkv.Address(0, (long)rows * qkvWidth), 0, 1, rows, qkvWidth, h, _device.ElementType);
+            _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
+                Qkv: _qkv.Address(), Q: _query.Address(), KCache: CudaTensor.Of(kv.Keys).Address(), VCache: CudaTensor.Of(kv.Values).Address(),
+                RowTokens: count, FirstPosition: first, CacheCapacity: kv.Capacity, QkvBias: weights.QkvBias?.Address()));
+        }
 
+        public void HostAttention(IStream stream, MicroBatch batch, int layer, int start, int end)
+        {
+            if (!_hostLanes.TryGetValue(batch, out var lane))
+                _hostLanes.Add(batch, lane = new CudaHostAttentionLane(_device, _spec, batch.Sequences));
+            lane.Attend(CudaStream.Of(stream), _query.Address(0, (long)batch.Sequences * _spec.Hidden), batch.Store, layer, start, end);
+        }
+
+        public void AttentionOutput(IStream stream, MicroBatch batch, LayerWeights layer, KvBuffer kv, int first, int count, int hostStart)
+        {
+            int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden;
+            var cuda = CudaStream.Of(stream);
+            var weights = new CudaLayerWeights(layer);
             var keys = CudaTensor.Of(kv.Keys).Address();
             var values = CudaTensor.Of(kv.Values).Address();
-            _kernels.Launch(cuda, new LaunchSizes { Rows = rows }, new QkvEpilogueLaunch(
-                Qkv: _qkv.Address(), Q: _query.Address(), KCache: keys, VCache: values,
-                RowTokens: count, FirstPosition: first, CacheCapacity: kv.Capacity, QkvBias: weights.QkvBias?.Address()));
-
             if (count == 1)
-            {
-                // Decode: the new token attends to the s' stored tokens and itself, in partitions of the sequence (flash-decoding).
-                int length = first + 1;
-                var partitions = DecodePartitions.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
-                BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * partitions.Count * sizeof(float), "decode attention partials");
-                _kernels.Launch(cuda, new LaunchSizes { Partitions = partitions.Count, Batch = sequences }, new DecodeAttentionLaunch(
-                    Q: _query.Address(), KCache: keys, VCache: values,
-                    PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
-                    Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: kv.Capacity));
-                _kernels.Launch(cuda, new LaunchSizes { Batch = sequences }, new AttentionCombineLaunch(
-                    PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
-                    Out: _context.Address(), Partitions: partitions.Count));
-            }
+                DecodeAttention(cuda, batch, kv, first, hostStart);
             else
             {
                 _kernels.Launch(cuda, new LaunchSizes { Tokens = count, Batch = sequences }, new PrefillAttentionLaunch(
@@ -134,6 +135,40 @@ namespace Kvpr.Runtime.Cuda.Backend
             }
             Gemm(cuda, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.OutputBias);
+        }
+
+        /// <summary>
+        /// The new token attends to the stored tokens and itself, in partitions of the sequence (flash-decoding). With CPU
+        /// attention over [<paramref name="hostStart"/>, s') the GPU's share is [0, hostStart) and the new token, whose K
+        /// and V are copied to row hostStart so the share is one run of rows; one more (empty) partition takes the CPU's
+        /// partial, copied up from the lane's pinned buffer once the CPU is done, and the combine merges them all.
+        /// </summary>
+        private void DecodeAttention(CudaStream cuda, MicroBatch batch, KvBuffer kv, int first, int hostStart)
+        {
+            int sequences = batch.Sequences;
+            bool host = hostStart < first;
+            var keys = CudaTensor.Of(kv.Keys);
+            var values = CudaTensor.Of(kv.Values);
+            if (host)
+            {
+                int kvDim = _spec.KvDim;
+                long pitch = (long)kv.Capacity * kvDim, span = (sequences - 1) * pitch + kvDim, rowBytes = (long)kvDim * _device.ElementBytes;
+                foreach (var cache in new[] { keys, values })
+                    cuda.CopyAsync(cache.Address((long)hostStart * kvDim, span), pitch * _device.ElementBytes, cache.Address((long)first * kvDim, span), pitch * _device.ElementBytes, rowBytes, sequences);
+            }
+            int length = (host ? hostStart : first) + 1;
+            var partitions = DecodePartitions.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
+            int launched = partitions.Count + (host ? 1 : 0);
+            BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * launched * sizeof(float), "decode attention partials");
+            _kernels.Launch(cuda, new LaunchSizes { Partitions = launched, Batch = sequences }, new DecodeAttentionLaunch(
+                Q: _query.Address(), KCache: keys.Address(), VCache: values.Address(),
+                PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
+                Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: kv.Capacity));
+            if (host)
+                _hostLanes[batch].CopyPartialUp(cuda, _partialAcc, _partialMax, _partialSum, partitions.Count, launched);
+            _kernels.Launch(cuda, new LaunchSizes { Batch = sequences }, new AttentionCombineLaunch(
+                PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
+                Out: _context.Address(), Partitions: launched));
         }
 
         public void MlpBlock(IStream stream, MicroBatch batch, LayerWeights layer, int count)

@@ -64,6 +64,7 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuStreamDestroy_v2(IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuStreamSynchronize(IntPtr stream);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuStreamWaitEvent(IntPtr stream, IntPtr cudaEvent, uint flags);
+        [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuLaunchHostFunc(IntPtr stream, delegate* unmanaged<IntPtr, void> function, IntPtr userData);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuEventCreate(out IntPtr cudaEvent, uint flags);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuEventDestroy_v2(IntPtr cudaEvent);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuEventRecord(IntPtr cudaEvent, IntPtr stream);

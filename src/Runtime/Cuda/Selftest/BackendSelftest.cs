@@ -46,6 +46,16 @@ namespace Kvpr.Runtime.Cuda.Selftest
             ("changing", SplitPolicy.Custom(r => (r.Step * 7 + r.Layer * 3) % (r.Length + 1))),
         };
 
+        /// <summary>
+        /// Three-way splits with CPU attention: every stored token attended to on the CPU, and l and the CPU's share changing
+        /// per step and layer (with the transfer between them empty in some steps).
+        /// </summary>
+        public static IReadOnlyList<(string Name, SplitPolicy Policy)> HostSplits { get; } = new[]
+        {
+            ("all on the CPU", SplitPolicy.Custom(_ => 0, r => r.Length)),
+            ("three ways, changing", SplitPolicy.Custom(r => (r.Step * 7 + r.Layer * 3) % (r.Length + 1), r => (r.Step + r.Layer) % (r.Length - (r.Step * 7 + r.Layer * 3) % (r.Length + 1) + 1))),
+        };
+
         /// <summary>Every fixture under <paramref name="fixturesFolder"/> × every split × both schedules.</summary>
         public IEnumerable<SelftestCheck> Fixtures(string fixturesFolder)
         {
@@ -73,6 +83,11 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
                         yield return Guarded($"fixture {Path.GetFileName(folder)}, prompt prefilled in chunks of {ChunkedPrefillRows} rows, weights streamed, split {splitName}, {Describe(schedule)}",
                             () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy, Residency = StreamedResidencies[0], PrefillRows = ChunkedPrefillRows }));
+            foreach (string folder in folders.Where(f => HuggingFaceConfig.Read(Path.Combine(f, HuggingFaceConfig.FileName)).SlidingWindow == 0))
+                foreach (var (splitName, policy) in HostSplits)
+                    foreach (var (schedule, microBatches) in new[] { (ScheduleKind.RowByRow, 1), (ScheduleKind.ColumnByColumn, 2) })
+                        yield return Guarded($"fixture {Path.GetFileName(folder)}, CPU attention: {splitName}, {(schedule == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column ({microBatches} micro-batches)")}",
+                            () => CheckFixture(folder, FixtureOptions(schedule, microBatches) with { Split = policy }));
             foreach (string folder in folders)
                 yield return Guarded($"fixture {Path.GetFileName(folder)}, engine from its blueprint with a marked kernel source", () => CheckBlueprint(folder));
         }

@@ -1,0 +1,73 @@
+using Kvpr.Host;
+using Kvpr.Store;
+
+namespace Kvpr.Runtime.Cuda.Backend
+{
+    /// <summary>
+    /// The CPU lane of one micro-batch on a GPU machine: its decode step's queries copied into pinned host memory, CPU
+    /// attention over the host store's tokens run as host work on the lane's stream (the stream's later work waits for
+    /// it), and the resulting partial softmax in pinned memory, from where the layer's attention output copies it up
+    /// next to the GPU's partitions.
+    /// </summary>
+    internal sealed unsafe class CudaHostAttentionLane
+    {
+        private readonly ModelSpec _spec;
+        private readonly HostElementType _element;
+        private readonly int _sequences;
+        // Pinned: queries [sequence][hidden] and the partial softmax (acc [sequence][head][headDim], max and sum [sequence][head]), in fp32.
+        private readonly PinnedBuffer _queries, _acc, _max, _sum;
+
+        public CudaHostAttentionLane(CudaComputeDevice device, ModelSpec spec, int sequences)
+        {
+            _spec = spec;
+            _element = device.ElementType == CudaElementType.BFloat16 ? HostElementType.BFloat16 : HostElementType.Float16;
+            _sequences = sequences;
+            int rows = sequences * spec.Heads;
+            _queries = device.AllocatePinned((long)sequences * spec.Hidden * sizeof(float));
+            _acc = device.AllocatePinned((long)rows * spec.HeadDim * sizeof(float));
+            _max = device.AllocatePinned((long)rows * sizeof(float));
+            _sum = device.AllocatePinned((long)rows * sizeof(float));
+        }
+
+        /// <summary>
+        /// Queues on <paramref name="stream"/>: the queries (pre-scaled, from the QKV epilogue at <paramref name="queries"/>)
+        /// down, then CPU attention over tokens [start, end) of the layer, reading the pinned store in place.
+        /// </summary>
+        public void Attend(CudaStream stream, ulong queries, HostKvStore store, int layer, int start, int end)
+        {
+            stream.CopyAsync(_queries.Address, queries, (long)_sequences * _spec.Hidden * sizeof(float));
+            var keys = PinnedTensor.Of(store.Keys(layer));
+            var values = PinnedTensor.Of(store.Values(layer));
+            var args = new HostAttentionArgs
+            {
+                Queries = (float*)_queries.Pointer,
+                Keys = (void*)keys.Memory.Pointer,
+                Values = (void*)values.Memory.Pointer,
+                Element = _element,
+                SequenceStride = (long)store.Capacity * store.KvDim,
+                Batch = _sequences,
+                Heads = _spec.Heads,
+                KvHeads = _spec.KvHeads,
+                HeadDim = _spec.HeadDim,
+                Start = start,
+                End = end,
+                Acc = (float*)_acc.Pointer,
+                Max = (float*)_max.Pointer,
+                Sum = (float*)_sum.Pointer,
+            };
+            stream.LaunchHostWork(() => HostAttention.Run(args));
+        }
+
+        /// <summary>
+        /// Copies the CPU's partial into partition <paramref name="partition"/> of the decode partials
+        /// ([sequence][head][partitions][headDim] and [sequence][head][partitions]), on the stream that combines them.
+        /// </summary>
+        public void CopyPartialUp(CudaStream stream, CudaTensor acc, CudaTensor max, CudaTensor sum, int partition, int partitions)
+        {
+            long rows = (long)_sequences * _spec.Heads, headBytes = (long)_spec.HeadDim * sizeof(float);
+            stream.CopyAsync(acc.Address((long)partition * _spec.HeadDim, (rows * partitions - partition) * _spec.HeadDim), partitions * headBytes, _acc.Address, headBytes, headBytes, rows);
+            foreach (var (device, host) in new[] { (max, _max), (sum, _sum) })
+                stream.CopyAsync(device.Address(partition, rows * partitions - partition), partitions * sizeof(float), host.Address, sizeof(float), sizeof(float), rows);
+        }
+    }
+}
