@@ -24,12 +24,14 @@ namespace Kvpr
         private readonly IDevice _device;
         private readonly IDeviceModel _model;
         private readonly HostWeights _hostWeights;
+        private readonly KeptDeviceBuffers _keptBuffers = new();
         private bool _disposed;
 
         /// <summary>
         /// Uploads <paramref name="weights"/>' embeddings and head to the device and converts every layer's weights into
-        /// copy-ready host memory (pinned on CUDA), from which each generation uploads the layers its plan keeps resident
-        /// and streams the others; the weights' source may be closed afterwards. Without a blueprint, each generation
+        /// copy-ready host memory (pinned on CUDA), from which a generation uploads the layers its plan keeps resident
+        /// (a later generation with the same device buffers finds them there still) and streams the
+        /// others; the weights' source may be closed afterwards. Without a blueprint, each generation
         /// compiles one for its workload from <see cref="EngineOptions.Split"/> (a fixed split, which has no plan, runs
         /// the schedule's graph with every layer's KV offloaded).
         /// </summary>
@@ -123,6 +125,7 @@ namespace Kvpr
         public void Dispose()
         {
             _disposed = true;
+            _keptBuffers.Dispose();
             _device.Dispose();
         }
 
@@ -141,30 +144,40 @@ namespace Kvpr
             var planned = DeviceBufferList.For(Spec, shape, residency);
             CheckGpuMemory(planned, residency, workload);
 
-            using var allocations = _device.AllocationScope();
-            var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
-            bool keepsKv = !split.RecomputesEverything;
-            var microBatches = sizes.Select((size, m) => new MicroBatch(
-                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
-            var compute = _model.CreateCompute(buffers);
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
-            var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
-
-            var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
-            progress?.Report(statistics[^1]);
-
-            for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int length = promptLength + step - 1;
-                var recompute = new int[Spec.Layers];
-                for (int layer = 0; layer < recompute.Length; layer++)
-                    if (!residency.IsKvResident(layer))
-                        recompute[layer] = split.RecomputeTokens(new SplitRequest(step, layer, maxBatch, length));
-                statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false)));
+                var buffers = _keptBuffers.For(_device, Spec, shape, planned, _hostWeights);
+                // Released when the generation ends, before a failure releases the kept buffers too.
+                using var allocations = _device.AllocationScope();
+                bool keepsKv = !split.RecomputesEverything;
+                var microBatches = sizes.Select((size, m) => new MicroBatch(
+                    new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
+                var compute = _model.CreateCompute(buffers);
+                var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
+                var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
+
+                var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
                 progress?.Report(statistics[^1]);
+
+                for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int length = promptLength + step - 1;
+                    var recompute = new int[Spec.Layers];
+                    for (int layer = 0; layer < recompute.Length; layer++)
+                        if (!residency.IsKvResident(layer))
+                            recompute[layer] = split.RecomputeTokens(new SplitRequest(step, layer, maxBatch, length));
+                    statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false)));
+                    progress?.Report(statistics[^1]);
+                }
+                return new GenerationResult(run.Tokens, statistics, run.Logits);
             }
-            return new GenerationResult(run.Tokens, statistics, run.Logits);
+            catch
+            {
+                // A failed or cancelled generation gives back everything it used, the kept buffers too.
+                _keptBuffers.Release();
+                throw;
+            }
         }
 
         private void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
