@@ -209,17 +209,18 @@ namespace Kvpr
         /// </summary>
         private (SplitPolicy Split, Residency Residency, ExecutionGraph Graph) Program(DecodeWorkload workload)
         {
-            var blueprint = Blueprint ?? (Options.Split.PlanFor(Spec, workload) is { } plan ? EngineBlueprint.ForPlan(Spec, plan, Options.ActivationChunks) : null);
-            if (blueprint is null || Options.Residency is not null)
+            if (Blueprint is { } blueprint && Options.Residency is null)
             {
-                var residency = Options.Residency ?? new Residency(0, Spec.Layers);
-                var split = blueprint is null ? Options.Split : SplitPolicy.FromPlan(blueprint.Plan);
-                return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks));
+                var planned = blueprint.Graph(Options.Schedule);
+                if (planned.MicroBatches != workload.MicroBatches)
+                    planned = blueprint.WithGraphs(workload.MicroBatches, planned.ActivationChunks).Graph(Options.Schedule);
+                return (SplitPolicy.FromPlan(blueprint.Plan), blueprint.Plan.Residency, planned);
             }
-            var graph = blueprint.Graph(Options.Schedule);
-            if (graph.MicroBatches != workload.MicroBatches)
-                graph = blueprint.WithGraphs(workload.MicroBatches, graph.ActivationChunks).Graph(Options.Schedule);
-            return (SplitPolicy.FromPlan(blueprint.Plan), blueprint.Plan.Residency, graph);
+            // Only the schedule's graph is built: a blueprint per generation would also emit every kernel's source again.
+            var plan = Blueprint?.Plan ?? Options.Split.PlanFor(Spec, workload);
+            var residency = Options.Residency ?? plan?.Residency ?? new Residency(0, Spec.Layers);
+            var split = plan is null ? Options.Split : SplitPolicy.FromPlan(plan);
+            return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks));
         }
 
         private void CheckResidency()
