@@ -39,7 +39,7 @@ namespace Kvpr.Cli
             objective.AcceptOnlyFromAmong("latency", "throughput");
             var generations = new Option<int>("--generations")
             {
-                Description = "Generations per mode on one engine: each after the first generates the first token only, and its time (prefill, with the host store and device memory kept from the first) is reported next to the first's and the predicted prefill.",
+                Description = "Generations per mode on one engine: each after the first stops after its first token, and its time (prefill, with the host store and device buffers kept from the first) is reported next to the first's and the predicted prefill. With 2 or more, one more such generation follows, recording its prefill's device timeline (events around every node, which cost time): its span and busy times per stream and node kind.",
                 DefaultValueFactory = _ => 1,
             };
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };

@@ -145,7 +145,23 @@ public class BenchCommandTests
                 double second = row.GetProperty("laterPrefillMs").EnumerateArray().ShouldHaveSingleItem().GetDouble();
                 second.ShouldBeGreaterThan(0);
                 row.GetProperty("secondPrefillOverPredicted").GetDouble().ShouldBe(second / row.GetProperty("predictedPrefillMs").GetDouble(), 1e-9);
+                // One more generation recorded its prefill: the node kinds' busy times are the streams' split another way.
+                var prefill = row.GetProperty("recordedPrefill");
+                double span = prefill.GetProperty("deviceSpanMs").GetDouble();
+                span.ShouldBeInRange(1e-6, prefill.GetProperty("firstTokenMs").GetDouble());
+                prefill.GetProperty("chunks").GetInt32().ShouldBe(1);
+                double streamBusy = prefill.GetProperty("streamBusyMs").EnumerateObject().Sum(p => p.Value.GetDouble());
+                prefill.GetProperty("opBusyMs").EnumerateObject().Sum(p => p.Value.GetDouble()).ShouldBe(streamBusy, 1e-6);
+                streamBusy.ShouldBeLessThanOrEqualTo(span + 1e-6); // the CPU backend runs one node at a time
+                prefill.GetProperty("opBusyMs").GetProperty("AttentionBlock").GetDouble().ShouldBeGreaterThan(0);
+                row.GetProperty("secondFirstTokenOverDeviceSpan").GetDouble().ShouldBe(second / span, 1e-9);
+                row.GetProperty("secondFirstTokenOverComputeAndStore").GetDouble().ShouldBe(
+                    second / (prefill.GetProperty("computeBusyMs").GetDouble() + prefill.GetProperty("storeBusyMs").GetDouble()), 1e-9);
             }
+            output.ShouldContain("kvpr-tiny batch 2 prompt 16 +9 (c): a later generation's prefill on the device");
+            // Offloaded KV is written back in the prefill; resident KV is not.
+            rows["c"].GetProperty("recordedPrefill").GetProperty("opBusyMs").GetProperty("StoreNewToken").GetDouble().ShouldBeGreaterThan(0);
+            rows["a"].GetProperty("recordedPrefill").GetProperty("storeBusyMs").GetDouble().ShouldBe(0);
             // Timed steps see s' = 18, 19, 20. (a) keeps KV on the device; (b) moves K and V of 4 layers, 2 sequences,
             // 256 wide, 4 bytes an element on the CPU backend.
             rows["a"].GetProperty("hostToDeviceBytesPerStep").GetDouble().ShouldBe(0);
