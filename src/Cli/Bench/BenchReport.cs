@@ -88,7 +88,7 @@ namespace Kvpr.Cli.Bench
                     {
                         ["firstTokenMs"] = prefill.FirstTokenMs,
                         ["deviceSpanMs"] = prefill.DeviceSpanMs,
-                        ["chunks"] = prefill.Parts,
+                        ["chunks"] = prefill.Chunks,
                         ["computeBusyMs"] = prefill.ComputeBusyMs,
                         ["storeBusyMs"] = prefill.StoreBusyMs,
                         ["streamBusyMs"] = StreamObject(prefill.StreamBusyMs.Keys, stream => prefill.StreamBusyMs[stream]),
@@ -162,7 +162,7 @@ namespace Kvpr.Cli.Bench
             var prefill = m.RecordedPrefill!;
             string streams = string.Join(", ", prefill.StreamBusyMs.Select(pair => Invariant($"{pair.Key} {pair.Value:F1}")));
             string ops = string.Join(", ", prefill.OpBusyMs.OrderByDescending(pair => pair.Value).Select(pair => Invariant($"{pair.Key} {pair.Value:F1}")));
-            text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): a later generation's prefill on the device (events around every node): first token {prefill.FirstTokenMs:F1} ms, device span {prefill.DeviceSpanMs:F1} ms over {prefill.Parts} chunk{(prefill.Parts == 1 ? "" : "s")}; busy ms per stream: {streams}."));
+            text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): a later generation's prefill on the device (events around every node): first token {prefill.FirstTokenMs:F1} ms, device span {prefill.DeviceSpanMs:F1} ms over {prefill.Chunks} chunk{(prefill.Chunks == 1 ? "" : "s")}; busy ms per stream: {streams}."));
             text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): busy ms per node kind: {ops}; second first token over the span {Number(m.SecondFirstTokenOverDeviceSpan, "F2")}, over compute + store busy ({prefill.ComputeBusyMs:F1} + {prefill.StoreBusyMs:F1} ms) {Number(m.SecondFirstTokenOverComputeAndStore, "F2")}."));
         }
 

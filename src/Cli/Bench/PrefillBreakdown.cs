@@ -11,8 +11,8 @@ namespace Kvpr.Cli.Bench
     /// an event pair around every node, which costs host and device time of its own, so <see cref="FirstTokenMs"/> (its
     /// generation's first token, from the call to Generate) runs a little longer than an unrecorded generation's.
     /// </summary>
-    /// <param name="Parts">Runs of the graph: the prompt's chunks.</param>
-    internal sealed record PrefillBreakdown(double FirstTokenMs, double DeviceSpanMs, int Parts,
+    /// <param name="Chunks">The prompt's chunks, each a run of the graph.</param>
+    internal sealed record PrefillBreakdown(double FirstTokenMs, double DeviceSpanMs, int Chunks,
         IReadOnlyDictionary<StreamKind, double> StreamBusyMs, IReadOnlyDictionary<OpKind, double> OpBusyMs)
     {
         /// <summary>The compute stream's busy time.</summary>
