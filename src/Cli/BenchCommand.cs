@@ -31,6 +31,7 @@ namespace Kvpr.Cli
             var seed = new Option<int>("--seed") { Description = "Seeds the weights and the prompts.", DefaultValueFactory = _ => 1 };
             var machine = new Option<string?>("--machine") { Description = "Describes the machine in the results (default: the host name and device)." };
             var gpuMemory = ByteOption.Create("--gpu-memory", "A hard cap on the GPU memory of every mode: plans fit under it (streaming weights where they must) and a mode that cannot is skipped before allocating.");
+            var hostMemory = ByteOption.Create("--host-memory", "Host memory every mode's weight copy and host store must fit (default: the profile's); a mode that does not fails the run before allocating, with the numbers.");
             var objective = new Option<string>("--objective")
             {
                 Description = "latency: one batch of --batch sequences, row-by-row. throughput: --batch sequences split into the micro-batches the planner predicts fastest over the whole generation (prefill included), column-by-column.",
@@ -39,7 +40,7 @@ namespace Kvpr.Cli
             objective.AcceptOnlyFromAmong("latency", "throughput");
             var generations = new Option<int>("--generations")
             {
-                Description = "Generations per mode on one engine: each after the first generates the first token only, and its time (prefill, with the host store and device memory kept from the first) is reported next to the first's and the predicted prefill.",
+                Description = "Generations per mode on one engine: each after the first stops after its first token, and its time (prefill, with the host store and device buffers kept from the first) is reported next to the first's and the predicted prefill. With 2 or more, one more such generation follows, recording its prefill's device timeline (events around every node, which cost time): its span and busy times per stream and node kind.",
                 DefaultValueFactory = _ => 1,
             };
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
@@ -49,7 +50,7 @@ namespace Kvpr.Cli
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
-                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, objective, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
+                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, hostMemory, objective, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
             };
             command.SetAction(parse =>
             {
@@ -57,7 +58,7 @@ namespace Kvpr.Cli
                 try
                 {
                     var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens),
-                        parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(gpuMemory), parse.GetValue(objective) == "throughput",
+                        parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(gpuMemory), parse.GetValue(hostMemory), parse.GetValue(objective) == "throughput",
                         parse.GetValue(warmup), parse.GetValue(generations), parse.GetValue(seed),
                         parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
                     return Run(settings, parse.InvocationConfiguration.Output, error);
@@ -72,7 +73,7 @@ namespace Kvpr.Cli
         }
 
         private sealed record BenchSettings(string? Model, int Batch, int Prompt, int NewTokens, string Modes, string Device, string Profile,
-            long? GpuMemory, bool Throughput, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
+            long? GpuMemory, long? HostMemory, bool Throughput, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
 
         private static int Run(BenchSettings settings, TextWriter output, TextWriter error)
         {
@@ -85,6 +86,8 @@ namespace Kvpr.Cli
             if (settings.Warmup < 0)
                 throw new UsageException($"--warmup must be at least 0, but is {settings.Warmup}.");
             Positive(settings.Generations, "--generations");
+            if (settings.HostMemory is <= 0)
+                throw new UsageException($"--host-memory must be a positive number of bytes, but is {settings.HostMemory}.");
             var modes = ParseModes(settings.Modes);
             var profile = HardwareProfiles.Resolve(settings.Profile);
             var cases = settings.Model is { } name
@@ -157,8 +160,8 @@ namespace Kvpr.Cli
         {
             int batch = Positive(settings.Batch, "--batch"), prompt = Positive(settings.Prompt, "--prompt");
             return settings.Throughput
-                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory)
-                : BenchCase.Create(spec, batch, prompt, settings.NewTokens, 1, settings.GpuMemory);
+                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory, settings.HostMemory)
+                : BenchCase.Create(spec, batch, prompt, settings.NewTokens, 1, settings.GpuMemory, settings.HostMemory);
         }
 
         private static int Positive(int value, string option) =>

@@ -69,12 +69,14 @@ namespace Kvpr.Cli
             };
             var gpuMemory = ByteOption.Create("--gpu-memory",
                 "GPU memory the auto split is planned for and the generation may use at most (it fails before allocating beyond it). Default: the profile's; the built-in model then keeps its weights on the GPU and offloads its KV cache.");
+            var hostMemory = ByteOption.Create("--host-memory",
+                "Host memory the auto split is planned for: the weights' host copy and the host store must fit it, or the run fails before allocating. Default: the profile's.");
             var json = new Option<bool>("--json") { Description = "Print the prompts and generated ids and texts, the statistics and the plan as JSON." };
             var checkWeights = new Option<bool>("--check-weights") { Description = "Scan the checkpoint's weights for NaN and infinity before loading them; names each tensor holding one." };
 
             var command = new Command("run", "Generate text with the KV cache in host memory, partly recomputed; print the plan, the text and the statistics.")
             {
-                folder, device, prompt, promptsFile, promptIds, stop, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, json, checkWeights,
+                folder, device, prompt, promptsFile, promptIds, stop, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, hostMemory, json, checkWeights,
             };
             command.SetAction(parse =>
             {
@@ -96,6 +98,7 @@ namespace Kvpr.Cli
                     MicroBatches = parse.GetValue(microBatches),
                     Profile = parse.GetValue(profile),
                     GpuMemory = parse.GetValue(gpuMemory),
+                    HostMemory = parse.GetValue(hostMemory),
                     Json = parse.GetValue(json),
                     CheckWeights = parse.GetValue(checkWeights),
                 };
@@ -265,7 +268,7 @@ namespace Kvpr.Cli
             var profile = settings.HardwareProfile;
             // Prompts may differ in length: the table spans the shortest prompt to the longest sequence.
             var workload = MicroBatching.Workload(settings.ScheduleKind, settings.MicroBatches, prompts.Length, prompts.Min(p => p.Length),
-                settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length)) with { GpuMemoryBytes = settings.GpuMemory };
+                settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length)) with { GpuMemoryBytes = settings.GpuMemory, HostMemoryBytes = settings.HostMemory };
             try
             {
                 return EngineBlueprint.Compile(spec, profile, workload, DemoOptions(settings, spec));

@@ -37,6 +37,8 @@ namespace Kvpr.Cli
         public string? Profile { get; init; }
         /// <summary>GPU memory the auto plan may use; null for the profile's (or, for the built-in model, just enough to offload the KV).</summary>
         public long? GpuMemory { get; init; }
+        /// <summary>Host memory the auto plan's weight copy and host store may use; null for the profile's.</summary>
+        public long? HostMemory { get; init; }
         public bool Json { get; init; }
         /// <summary>Scan the checkpoint for NaN and infinity before loading it (the built-in model's seeded weights are finite).</summary>
         public bool CheckWeights { get; init; }
@@ -119,6 +121,10 @@ namespace Kvpr.Cli
                 throw new UsageException($"--gpu-memory is used to plan the split, so it needs --split auto, not '{Split}'.");
             if (GpuMemory is <= 0)
                 throw new UsageException($"--gpu-memory must be a positive number of bytes, but is {GpuMemory}.");
+            if (HostMemory is not null && !PlansSplit)
+                throw new UsageException($"--host-memory is used to plan the split, so it needs --split auto, not '{Split}'.");
+            if (HostMemory is <= 0)
+                throw new UsageException($"--host-memory must be a positive number of bytes, but is {HostMemory}.");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -145,7 +146,23 @@ public class BenchCommandTests
                 double second = row.GetProperty("laterPrefillMs").EnumerateArray().ShouldHaveSingleItem().GetDouble();
                 second.ShouldBeGreaterThan(0);
                 row.GetProperty("secondPrefillOverPredicted").GetDouble().ShouldBe(second / row.GetProperty("predictedPrefillMs").GetDouble(), 1e-9);
+                // One more generation recorded its prefill: the node kinds' busy times are the streams' split another way.
+                var prefill = row.GetProperty("recordedPrefill");
+                double span = prefill.GetProperty("deviceSpanMs").GetDouble();
+                span.ShouldBeInRange(1e-6, prefill.GetProperty("firstTokenMs").GetDouble());
+                prefill.GetProperty("chunks").GetInt32().ShouldBe(1);
+                double streamBusy = prefill.GetProperty("streamBusyMs").EnumerateObject().Sum(p => p.Value.GetDouble());
+                prefill.GetProperty("opBusyMs").EnumerateObject().Sum(p => p.Value.GetDouble()).ShouldBe(streamBusy, 1e-6);
+                streamBusy.ShouldBeLessThanOrEqualTo(span + 1e-6); // the CPU backend runs one node at a time
+                prefill.GetProperty("opBusyMs").GetProperty("AttentionBlock").GetDouble().ShouldBeGreaterThan(0);
+                row.GetProperty("secondFirstTokenOverDeviceSpan").GetDouble().ShouldBe(second / span, 1e-9);
+                row.GetProperty("secondFirstTokenOverComputeAndStore").GetDouble().ShouldBe(
+                    second / (prefill.GetProperty("computeBusyMs").GetDouble() + prefill.GetProperty("storeBusyMs").GetDouble()), 1e-9);
             }
+            output.ShouldContain("kvpr-tiny batch 2 prompt 16 +9 (c): a later generation's prefill on the device");
+            // Offloaded KV is written back in the prefill; resident KV is not.
+            rows["c"].GetProperty("recordedPrefill").GetProperty("opBusyMs").GetProperty("StoreNewToken").GetDouble().ShouldBeGreaterThan(0);
+            rows["a"].GetProperty("recordedPrefill").GetProperty("storeBusyMs").GetDouble().ShouldBe(0);
             // Timed steps see s' = 18, 19, 20. (a) keeps KV on the device; (b) moves K and V of 4 layers, 2 sequences,
             // 256 wide, 4 bytes an element on the CPU backend.
             rows["a"].GetProperty("hostToDeviceBytesPerStep").GetDouble().ShouldBe(0);
@@ -239,9 +256,30 @@ public class BenchCommandTests
     }
 
     [Theory]
+    [InlineData("b")]
+    [InlineData("c")]
+    public void A_mode_whose_weights_and_host_store_exceed_the_host_memory_fails_before_allocating_with_the_numbers(string mode)
+    {
+        var spec = ModelCatalog.Get("opt-6.7b");
+        // Every layer's weights copied to the host, and X, K and V of 32 sequences of 1032 tokens for every offloaded layer, in fp16.
+        long needed = spec.Layers * spec.LayerWeightElements * 2 + spec.Layers * 32L * 1032 * (spec.Hidden + 2 * spec.KvDim) * 2;
+        string[] args = ["bench", "--dry-run", "--model", "opt-6.7b", "--batch", "32", "--prompt", "1024", "--new-tokens", "8", "--modes", mode, "--host-memory"];
+
+        var (exitCode, output, error) = Run([.. args, "20e9"]);
+        var (fits, _, fitsError) = Run([.. args, needed.ToString(CultureInfo.InvariantCulture)]);
+
+        exitCode.ShouldBe(1);
+        output.ShouldBeEmpty();
+        error.ShouldContain($"{needed:N0} bytes");
+        error.ShouldContain($"{needed - 20_000_000_000:N0} bytes are missing");
+        fits.ShouldBe(0, fitsError);
+    }
+
+    [Theory]
     [InlineData("--modes", "a,x", "'x'")]
     [InlineData("--new-tokens", "1", "2 new tokens")]
     [InlineData("--generations", "0", "--generations must be at least 1, but is 0.")]
+    [InlineData("--host-memory", "0", "--host-memory must be a positive number of bytes, but is 0.")]
     [InlineData("--device", "tpu", "--device")]
     [InlineData("--model", "gpt-5", "'gpt-5'")]
     [InlineData("--prompt", "4096", "PromptLength (4096) exceeds the model's MaxPositions (2048).")]

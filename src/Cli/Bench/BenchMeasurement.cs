@@ -16,22 +16,33 @@ namespace Kvpr.Cli.Bench
     /// their mean wall-clock time; <see cref="DeviceStepMs"/> runs from a recorded step's start to its last node's
     /// end. <see cref="PrefillMs"/> runs from the call to Generate to the prefill's report, so it includes allocating
     /// (pinning) the host store; <see cref="LaterPrefillMs"/> is the same time for each later generation of the same
-    /// prompts on the same engine, which generate their first token only and find the first one's host store and
-    /// device block kept for them.
+    /// prompts on the same engine, unrecorded, which stop after their first token and find the first one's host store
+    /// and device buffers (resident weights included) kept for them. After them, one more such generation records its
+    /// prefill's device timeline (<see cref="RecordedPrefill"/>), whose events cost time of their own.
     /// </summary>
     /// <param name="TracedStep">The first recorded step, with its timeline, for the measured trace.</param>
+    /// <param name="RecordedPrefill">The recorded later prefill; null when only one generation ran.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
         double PrefillMs, double GenerationMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep,
-        IReadOnlyList<double> LaterPrefillMs)
+        IReadOnlyList<double> LaterPrefillMs, PrefillBreakdown? RecordedPrefill)
     {
         public const int RecordedSteps = 3;
 
         /// <summary>The share of a recorded step's time <paramref name="stream"/> was busy.</summary>
         public double BusyShare(StreamKind stream) => StreamBusyMs[stream] / RecordedStepMs;
 
+        /// <summary>The second generation's first token over the recorded prefill's device span: near 1 when the host adds little around the device's work.</summary>
+        public double? SecondFirstTokenOverDeviceSpan => SecondFirstTokenMs / RecordedPrefill?.DeviceSpanMs;
+
+        /// <summary>The second generation's first token over the recorded prefill's compute and store busy times (issue 14 asks for at most 1.5).</summary>
+        public double? SecondFirstTokenOverComputeAndStore => SecondFirstTokenMs / (RecordedPrefill?.ComputeBusyMs + RecordedPrefill?.StoreBusyMs);
+
+        private double? SecondFirstTokenMs => LaterPrefillMs.Count > 0 ? LaterPrefillMs[0] : null;
+
         /// <summary>
         /// Runs <paramref name="plan"/>'s workload on <paramref name="device"/> and times its decode steps after
-        /// <paramref name="warmupSteps"/>, then times the first token of <paramref name="generations"/> − 1 more generations on the engine.
+        /// <paramref name="warmupSteps"/>, then times the first token of <paramref name="generations"/> − 1 more generations on the
+        /// engine and, if there were any, records the prefill of one more.
         /// </summary>
         public static BenchMeasurement Run(BenchPlan plan, ComputeDevice device, ModelWeights weights, int warmupSteps, int seed, int generations)
         {
@@ -68,19 +79,30 @@ namespace Kvpr.Cli.Bench
             var recorded = reports.Skip(firstRecorded).Select(r => r.Step).ToArray();
             var timelines = recorded.Select(step => step.Timeline!).ToArray();
             var busyMs = timelines[0].Graph.Streams.ToDictionary(stream => stream, stream => timelines.Average(t => t.BusyMicroseconds(stream)) / 1e3);
-            var laterPrefillMs = Enumerable.Range(1, generations - 1).Select(_ => FirstTokenMs(engine, prompts)).ToArray();
+            var laterPrefillMs = Enumerable.Range(1, generations - 1).Select(_ => FirstToken(engine, prompts, workload.NewTokens, record: false).Ms).ToArray();
+            PrefillBreakdown? recordedPrefill = null;
+            if (generations > 1)
+            {
+                var (ms, prefill) = FirstToken(engine, prompts, workload.NewTokens, record: true);
+                recordedPrefill = PrefillBreakdown.Of(prefill, ms);
+            }
             return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
                 timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(start, reports[^1].Timestamp).TotalMilliseconds, busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0],
-                laterPrefillMs);
+                laterPrefillMs, recordedPrefill);
         }
 
-        /// <summary>From the call to Generate to the prefill's report, for a generation of the first token only.</summary>
-        private static double FirstTokenMs(Engine engine, int[][] prompts)
+        /// <summary>
+        /// From the call to Generate to the prefill's report, in a generation stopped after its first token: it asks for
+        /// <paramref name="newTokens"/> like the first, so its device buffers are the first one's, which the engine kept.
+        /// </summary>
+        private static (double Ms, StepStatistics Prefill) FirstToken(Engine engine, int[][] prompts, int newTokens, bool record)
         {
             long start = Stopwatch.GetTimestamp(), prefilled = 0;
-            engine.Generate(prompts, new GenerationOptions { MaxNewTokens = 1 }, progress: new Synchronous<StepStatistics>(_ => prefilled = Stopwatch.GetTimestamp()));
-            return Stopwatch.GetElapsedTime(start, prefilled).TotalMilliseconds;
+            StepStatistics? prefill = null;
+            engine.Generate(prompts, new GenerationOptions { MaxNewTokens = newTokens, OnToken = (_, _) => true, RecordTimeline = record },
+                progress: new Synchronous<StepStatistics>(step => (prefilled, prefill) = (Stopwatch.GetTimestamp(), step)));
+            return (Stopwatch.GetElapsedTime(start, prefilled).TotalMilliseconds, prefill!);
         }
 
         /// <summary>Reports on the engine's thread, at once: Progress&lt;T&gt; would post to the thread pool and lose the timing.</summary>

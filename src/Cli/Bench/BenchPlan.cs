@@ -48,6 +48,7 @@ namespace Kvpr.Cli.Bench
 
         /// <summary>Plans <paramref name="mode"/> for <paramref name="workload"/> on <paramref name="profile"/>.</summary>
         /// <exception cref="InvalidOperationException">The planner rejects the workload (its errors are the message).</exception>
+        /// <exception cref="UsageException">The mode's weight copy and host store do not fit the host memory budget.</exception>
         public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile)
         {
             var spec = workload.Spec;
@@ -62,14 +63,22 @@ namespace Kvpr.Cli.Bench
                 : mode == BenchMode.TransferAll ? capped.Residency with { KvResidentLayers = 0 } : capped.Residency;
             SplitPolicy split = SplitPolicy.None;
             Func<int, int> recompute = _ => 0;
+            bool keepsKv = true;
             if (mode != BenchMode.TransferAll)
             {
                 // (a)'s fixed residency is planned without the cap; whether it fits the cap is FitsOnDevice.
                 var plan = capped ?? DecodePlanner.Plan(spec, profile, decode with { GpuMemoryBytes = null }, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
                 split = SplitPolicy.FromPlan(plan);
+                keepsKv = plan.Table.Rows.Any(row => row.RecomputeFraction < 1);
                 if (mode == BenchMode.Planned)
                     recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
             }
+            var memory = new MemoryModel(costs, decode);
+            // The planner checks the plans it makes; (b) without a GPU cap has none, so every mode is checked here.
+            long hostBytes = memory.HostBytesFor(residency, keepsKv);
+            if (hostBytes > memory.HostBudgetBytes)
+                throw new UsageException($"{workload}: mode ({mode.Letter()}) needs {hostBytes:N0} bytes of host memory for the weights' host copy and the host store, " +
+                    $"but the budget (--host-memory, or the {profile.Name} profile's) is {memory.HostBudgetBytes:N0} bytes: {hostBytes - memory.HostBudgetBytes:N0} bytes are missing.");
             var graph = workload.MicroBatches == 1
                 ? ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks)
                 : ExecutionGraphBuilder.ColumnByColumn(spec, residency, workload.MicroBatches, costs.Settings.ActivationChunks);
@@ -78,7 +87,7 @@ namespace Kvpr.Cli.Bench
                 .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
                 .ToArray();
             double prefillMs = costs.PrefillSeconds(workload.Batch, workload.PromptLength, residency, workload.MicroBatches) * 1e3;
-            return new BenchPlan(workload, mode, costs, residency, split, predicted, prefillMs, new MemoryModel(costs, decode).Fits(residency));
+            return new BenchPlan(workload, mode, costs, residency, split, predicted, prefillMs, memory.Fits(residency));
         }
     }
 }

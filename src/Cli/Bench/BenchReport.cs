@@ -28,7 +28,7 @@ namespace Kvpr.Cli.Bench
                 ["profile"] = ProfileName,
                 ["device"] = Device,
                 ["warmupSteps"] = WarmupSteps,
-                ["timing"] = "ms/step and tokensPerSecond: decode steps only, after the warm-up; generationTokensPerSecond: every sequence's new tokens over the whole Generate call (buffers, prefill and every decode step); a step is the wall-clock time between two steps' sampled tokens reaching the host; the last 3 steps are not timed: they record device events around every graph node, which give the stream busy times and deviceStepMs (Stopwatch on the CPU backend)",
+                ["timing"] = "ms/step and tokensPerSecond: decode steps only, after the warm-up; generationTokensPerSecond: every sequence's new tokens over the whole Generate call (buffers, prefill and every decode step); a step is the wall-clock time between two steps' sampled tokens reaching the host; the last 3 steps are not timed: they record device events around every graph node, which give the stream busy times and deviceStepMs (Stopwatch on the CPU backend); laterPrefillMs: the first token of each later generation on the engine, unrecorded; recordedPrefill: one more later generation whose prefill records its events (every chunk): its first token, the span from its first node's start to its last node's end, and busy ms per stream and per node kind",
                 ["results"] = results,
             }.ToJsonString(Indented) + "\n";
         }
@@ -82,6 +82,21 @@ namespace Kvpr.Cli.Bench
                     json["laterPrefillMs"] = new JsonArray(m.LaterPrefillMs.Select(ms => (JsonNode?)ms).ToArray());
                     json["secondPrefillOverPredicted"] = row.SecondPrefillRatio;
                 }
+                if (m.RecordedPrefill is { } prefill)
+                {
+                    json["recordedPrefill"] = new JsonObject
+                    {
+                        ["firstTokenMs"] = prefill.FirstTokenMs,
+                        ["deviceSpanMs"] = prefill.DeviceSpanMs,
+                        ["chunks"] = prefill.Chunks,
+                        ["computeBusyMs"] = prefill.ComputeBusyMs,
+                        ["storeBusyMs"] = prefill.StoreBusyMs,
+                        ["streamBusyMs"] = StreamObject(prefill.StreamBusyMs.Keys, stream => prefill.StreamBusyMs[stream]),
+                        ["opBusyMs"] = OpObject(prefill.OpBusyMs),
+                    };
+                    json["secondFirstTokenOverDeviceSpan"] = m.SecondFirstTokenOverDeviceSpan;
+                    json["secondFirstTokenOverComputeAndStore"] = m.SecondFirstTokenOverComputeAndStore;
+                }
                 json["gpuBusyShare"] = m.BusyShare(StreamKind.Compute);
                 json["streamBusyShare"] = StreamObject(m.StreamBusyMs.Keys, m.BusyShare);
                 json["streamBusyMs"] = StreamObject(m.StreamBusyMs.Keys, stream => m.StreamBusyMs[stream]);
@@ -99,6 +114,15 @@ namespace Kvpr.Cli.Bench
             return json;
         }
 
+        /// <summary>Busy milliseconds per kind of node, busiest first.</summary>
+        private static JsonObject OpObject(IReadOnlyDictionary<OpKind, double> busyMs)
+        {
+            var json = new JsonObject();
+            foreach (var (op, ms) in busyMs.OrderByDescending(pair => pair.Value))
+                json[op.ToString()] = ms;
+            return json;
+        }
+
         /// <summary>One line per row and baseline, then the speed-ups of (c) over (b) and over (d) per workload.</summary>
         public string ToTable()
         {
@@ -113,6 +137,8 @@ namespace Kvpr.Cli.Bench
             }
             foreach (var row in Rows.Where(r => r.Measured?.LaterPrefillMs.Count > 0))
                 text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): first token {row.Measured!.PrefillMs:F1} ms in the first generation (host store pinned), {string.Join(", ", row.Measured.LaterPrefillMs.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms in the later ones on the same engine; predicted prefill (compute and store) {row.Plan.PredictedPrefillMs:F1} ms, second over predicted {row.SecondPrefillRatio:F2}."));
+            foreach (var row in Rows.Where(r => r.Measured?.RecordedPrefill is not null))
+                AppendRecordedPrefill(text, row);
             foreach (var hf in MatchingBaselines.Where(h => h.Cache == "offloaded"))
                 text.AppendLine(Invariant($"{$"{hf.Model} batch {hf.Batch} prompt {hf.PromptLength}",-44} {"(d) HF offloaded cache",-26} {hf.MsPerStep,9:F1}"));
 
@@ -127,6 +153,17 @@ namespace Kvpr.Cli.Bench
                     text.AppendLine(Invariant($"{workload}: speed-up of (c) over (d): {d.MsPerStep / c:F2}x."));
             }
             return text.ToString();
+        }
+
+        /// <summary>Where the recorded later prefill's time went on the device, and the second first token against it.</summary>
+        private static void AppendRecordedPrefill(StringBuilder text, BenchRow row)
+        {
+            var m = row.Measured!;
+            var prefill = m.RecordedPrefill!;
+            string streams = string.Join(", ", prefill.StreamBusyMs.Select(pair => Invariant($"{pair.Key} {pair.Value:F1}")));
+            string ops = string.Join(", ", prefill.OpBusyMs.OrderByDescending(pair => pair.Value).Select(pair => Invariant($"{pair.Key} {pair.Value:F1}")));
+            text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): a later generation's prefill on the device (events around every node): first token {prefill.FirstTokenMs:F1} ms, device span {prefill.DeviceSpanMs:F1} ms over {prefill.Chunks} chunk{(prefill.Chunks == 1 ? "" : "s")}; busy ms per stream: {streams}."));
+            text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): busy ms per node kind: {ops}; second first token over the span {Number(m.SecondFirstTokenOverDeviceSpan, "F2")}, over compute + store busy ({prefill.ComputeBusyMs:F1} + {prefill.StoreBusyMs:F1} ms) {Number(m.SecondFirstTokenOverComputeAndStore, "F2")}."));
         }
 
         /// <summary>The baseline results of the workloads this run measured.</summary>

@@ -15,6 +15,8 @@ namespace Kvpr.Cli.Bench
         public static SimulatedStep ToSimulated(StepStatistics step, CostModel costs)
         {
             var timeline = step.Timeline ?? throw new ArgumentException($"Step {step.Step} was run without recording its timeline.", nameof(step));
+            if (timeline.Nodes.Any(n => n.Part > 0))
+                throw new ArgumentException($"Step {step.Step} ran the graph in parts (a chunked prefill); a simulated step is one run of it.", nameof(step));
             var shape = new StepShape(step.Sequences, step.Length, step.RecomputeTokens.DefaultIfEmpty(0).Max());
             var work = new GraphCost(costs);
             var measured = timeline.Nodes.ToDictionary(n => n.NodeId);

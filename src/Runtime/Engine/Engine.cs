@@ -24,12 +24,14 @@ namespace Kvpr
         private readonly IDevice _device;
         private readonly IDeviceModel _model;
         private readonly HostWeights _hostWeights;
+        private readonly KeptDeviceBuffers _keptBuffers = new();
         private bool _disposed;
 
         /// <summary>
         /// Uploads <paramref name="weights"/>' embeddings and head to the device and converts every layer's weights into
-        /// copy-ready host memory (pinned on CUDA), from which each generation uploads the layers its plan keeps resident
-        /// and streams the others; the weights' source may be closed afterwards. Without a blueprint, each generation
+        /// copy-ready host memory (pinned on CUDA), from which a generation uploads the layers its plan keeps resident
+        /// (a later generation with the same device buffers finds them there still) and streams the
+        /// others; the weights' source may be closed afterwards. Without a blueprint, each generation
         /// compiles one for its workload from <see cref="EngineOptions.Split"/> (a fixed split, which has no plan, runs
         /// the schedule's graph with every layer's KV offloaded).
         /// </summary>
@@ -123,6 +125,7 @@ namespace Kvpr
         public void Dispose()
         {
             _disposed = true;
+            _keptBuffers.Dispose();
             _device.Dispose();
         }
 
@@ -144,36 +147,46 @@ namespace Kvpr
             var planned = DeviceBufferList.For(Spec, shape, residency);
             CheckGpuMemory(planned, residency, workload);
 
-            using var allocations = _device.AllocationScope();
-            var buffers = new StepBuffers(_device, Spec, shape, planned, _hostWeights);
-            bool keepsKv = !split.RecomputesEverything;
-            var microBatches = sizes.Select((size, m) => new MicroBatch(
-                new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
-            var compute = _model.CreateCompute(buffers);
-            var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
-            var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
-
-            var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
-            progress?.Report(statistics[^1]);
-
-            for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int length = promptLength + step - 1;
-                var recompute = new int[Spec.Layers];
-                var host = new int[Spec.Layers];
-                for (int layer = 0; layer < recompute.Length; layer++)
-                {
-                    if (residency.IsKvResident(layer))
-                        continue;
-                    var request = new SplitRequest(step, layer, maxBatch, length);
-                    recompute[layer] = split.RecomputeTokens(request);
-                    host[layer] = split.HostTokens(request, recompute[layer]);
-                }
-                statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false, host)));
+                var buffers = _keptBuffers.For(_device, Spec, shape, planned, _hostWeights);
+                // Released when the generation ends, before a failure releases the kept buffers too.
+                using var allocations = _device.AllocationScope();
+                bool keepsKv = !split.RecomputesEverything;
+                var microBatches = sizes.Select((size, m) => new MicroBatch(
+                    new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
+                var compute = _model.CreateCompute(buffers);
+                var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
+                var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
+
+                var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
                 progress?.Report(statistics[^1]);
+
+                for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int length = promptLength + step - 1;
+                    var recompute = new int[Spec.Layers];
+                    var host = new int[Spec.Layers];
+                    for (int layer = 0; layer < recompute.Length; layer++)
+                    {
+                        if (residency.IsKvResident(layer))
+                            continue;
+                        var request = new SplitRequest(step, layer, maxBatch, length);
+                        recompute[layer] = split.RecomputeTokens(request);
+                        host[layer] = split.HostTokens(request, recompute[layer]);
+                    }
+                    statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false, host)));
+                    progress?.Report(statistics[^1]);
+                }
+                return new GenerationResult(run.Tokens, statistics, run.Logits);
             }
-            return new GenerationResult(run.Tokens, statistics, run.Logits);
+            catch
+            {
+                // A failed or cancelled generation gives back everything it used, the kept buffers too.
+                _keptBuffers.Release();
+                throw;
+            }
         }
 
         private void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
@@ -205,17 +218,18 @@ namespace Kvpr
         /// </summary>
         private (SplitPolicy Split, Residency Residency, ExecutionGraph Graph) Program(DecodeWorkload workload)
         {
-            var blueprint = Blueprint ?? (Options.Split.PlanFor(Spec, workload) is { } plan ? EngineBlueprint.ForPlan(Spec, plan, Options.ActivationChunks) : null);
-            if (blueprint is null || Options.Residency is not null)
+            if (Blueprint is { } blueprint && Options.Residency is null)
             {
-                var residency = Options.Residency ?? new Residency(0, Spec.Layers);
-                var split = blueprint is null ? Options.Split : SplitPolicy.FromPlan(blueprint.Plan);
-                return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks, split.UsesHostAttention));
+                var planned = blueprint.Graph(Options.Schedule);
+                if (planned.MicroBatches != workload.MicroBatches)
+                    planned = blueprint.WithGraphs(workload.MicroBatches, planned.ActivationChunks).Graph(Options.Schedule);
+                return (SplitPolicy.FromPlan(blueprint.Plan), blueprint.Plan.Residency, planned);
             }
-            var graph = blueprint.Graph(Options.Schedule);
-            if (graph.MicroBatches != workload.MicroBatches)
-                graph = blueprint.WithGraphs(workload.MicroBatches, graph.ActivationChunks).Graph(Options.Schedule);
-            return (SplitPolicy.FromPlan(blueprint.Plan), blueprint.Plan.Residency, graph);
+            // Only the schedule's graph is built: a blueprint per generation would also emit every kernel's source again.
+            var plan = Blueprint?.Plan ?? Options.Split.PlanFor(Spec, workload);
+            var residency = Options.Residency ?? plan?.Residency ?? new Residency(0, Spec.Layers);
+            var split = plan is null ? Options.Split : SplitPolicy.FromPlan(plan);
+            return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks, split.UsesHostAttention));
         }
 
         private void CheckResidency()

@@ -78,13 +78,14 @@ namespace Kvpr
 
         /// <summary>
         /// A step in parts run one after another (the prefill in chunks of the prompt, each attending to the chunks
-        /// before it); the next tokens are picked after the last part. Bytes and times are the parts' sums.
+        /// before it); the next tokens are picked after the last part. Bytes and times are the parts' sums; a recorded
+        /// step's timeline holds every part's nodes.
         /// </summary>
         public StepStatistics Step(int step, IReadOnlyList<StepInputs> parts)
         {
             long hostToDevice = 0, deviceToHost = 0;
             var times = PhaseTimes.Zero;
-            StepTimeline? timeline = null;
+            var timelines = new List<StepTimeline>();
             for (int part = 0; part < parts.Count; part++)
             {
                 var inputs = parts[part];
@@ -99,7 +100,8 @@ namespace Kvpr
                 }
                 times = new PhaseTimes(times.Transfer + partTimes.Transfer, times.Recompute + partTimes.Recompute, times.Compute + partTimes.Compute, TimeSpan.Zero)
                     { DeviceWait = times.DeviceWait + partTimes.DeviceWait };
-                timeline = partTimeline;
+                if (partTimeline is not null)
+                    timelines.Add(partTimeline);
                 if (part < parts.Count - 1)
                     CaptureLogits(inputs);
             }
@@ -109,7 +111,7 @@ namespace Kvpr
             PickNextTokens(step, last);
             return new StepStatistics(step, parts[0].Length, _tokens.Length, last.RecomputeTokens,
                 hostToDevice * _device.ElementBytes, deviceToHost * _device.ElementBytes,
-                times with { Sampling = Stopwatch.GetElapsedTime(start) }) { Timeline = timeline };
+                times with { Sampling = Stopwatch.GetElapsedTime(start) }) { Timeline = timelines.Count > 0 ? StepTimeline.Merge(timelines) : null };
         }
 
         /// <summary>The logits of every new token of a part that picks no token (a prefill chunk before the last), when they are captured.</summary>

@@ -10,5 +10,8 @@ namespace Kvpr
         double StartMicroseconds, double DurationMicroseconds)
     {
         public double EndMicroseconds => StartMicroseconds + DurationMicroseconds;
+
+        /// <summary>The run of the graph it belongs to: the prefill chunk of a prefill in parts, 0 in a decode step.</summary>
+        public int Part { get; init; }
     }
 }

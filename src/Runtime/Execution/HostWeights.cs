@@ -5,7 +5,7 @@ namespace Kvpr.Execution
 {
     /// <summary>
     /// Every layer's weights in copy-ready host memory (pinned on CUDA), converted once to the device's element type
-    /// in the backend's <see cref="LayerLayout"/>: resident layers are uploaded from here when a generation starts,
+    /// in the backend's <see cref="LayerLayout"/>: resident layers are uploaded from here when a generation allocates its buffers,
     /// streamed layers cross from here into a weight slot at every step. Lives as long as the engine.
     /// </summary>
     internal sealed class HostWeights
