@@ -4,11 +4,13 @@ namespace Kvpr.Planning
 {
     /// <summary>
     /// One bucket of the plan table: for batches up to <see cref="Batch"/> and stored lengths
-    /// <see cref="FromLength"/>..<see cref="ToLength"/> (inclusive), recompute l = round(fraction · s') tokens.
-    /// The fraction is fixed within the bucket, so bytes and FLOPs are affine in s' and the step times are
-    /// interpolated between those predicted at the bucket's two ends.
+    /// <see cref="FromLength"/>..<see cref="ToLength"/> (inclusive), recompute l = round(fraction · s') tokens and let
+    /// the CPU attend to ⌊host fraction · s'⌋ of the others. The fractions are fixed within the bucket, so bytes and FLOPs
+    /// are affine in s' and the step times are interpolated between those predicted at the bucket's two ends.
     /// </summary>
-    public sealed record PlanRow(int Batch, int FromLength, int ToLength, double RecomputeFraction, StepTimes AtFrom, StepTimes AtTo)
+    /// <param name="HostFraction">The CPU's share of the stored tokens (CPU attention); 0 where it gets none.</param>
+    public sealed record PlanRow(int Batch, int FromLength, int ToLength, double RecomputeFraction, StepTimes AtFrom, StepTimes AtTo,
+        double HostFraction = 0)
     {
         public bool Contains(int length) => length >= FromLength && length <= ToLength;
 
@@ -21,6 +23,13 @@ namespace Kvpr.Planning
             int tokens = (int)Math.Round(fraction * length, MidpointRounding.AwayFromZero);
             return Math.Max(0, Math.Min(length, tokens));
         }
+
+        /// <summary>Tokens the CPU attends to at <paramref name="length"/> stored tokens, in [0, length − l].</summary>
+        public int HostTokensAt(int length) => HostTokens(HostFraction, length, RecomputeTokensAt(length));
+
+        /// <summary>⌊<paramref name="fraction"/> · <paramref name="length"/>⌋, at most the tokens that <paramref name="recomputeTokens"/> leaves.</summary>
+        public static int HostTokens(double fraction, int length, int recomputeTokens) =>
+            Math.Min(CpuAttentionMode.TokensOf(fraction, length), Math.Max(0, length - recomputeTokens));
 
         /// <summary>Step times at <paramref name="length"/>, interpolated inside the bucket and held at its ends outside.</summary>
         public StepTimes TimesAt(int length)
