@@ -137,7 +137,7 @@ namespace Kvpr
                 with { GpuMemoryBytes = Options.GpuMemoryBytes };
             var (split, residency, graph) = Program(workload);
             int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
-            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1, split.UsesHostAttention);
             var planned = DeviceBufferList.For(Spec, shape, residency);
             CheckGpuMemory(planned, residency, workload);
 
