@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Kvpr.Cli.Bench;
 using Kvpr.Graphs;
+using Kvpr.Planning;
 // Hardware profiles (--profile) are read by the compiler's reader, as the generator reads them; every other JSON input by Kvpr.Runtime.Json.
 using JsonFormatException = Kvpr.Json.JsonFormatException;
 
@@ -42,6 +43,7 @@ namespace Kvpr.Cli
                 Description = "Generations per mode on one engine: each after the first generates the first token only, and its time (prefill, with the host store and device memory kept from the first) is reported next to the first's and the predicted prefill.",
                 DefaultValueFactory = _ => 1,
             };
+            var cpuAttention = CpuAttentionOption.Create();
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
             var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
             var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
@@ -49,7 +51,7 @@ namespace Kvpr.Cli
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
-                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, objective, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
+                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, objective, cpuAttention, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
             };
             command.SetAction(parse =>
             {
@@ -58,6 +60,7 @@ namespace Kvpr.Cli
                 {
                     var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens),
                         parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(gpuMemory), parse.GetValue(objective) == "throughput",
+                        parse.GetValue(cpuAttention),
                         parse.GetValue(warmup), parse.GetValue(generations), parse.GetValue(seed),
                         parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
                     return Run(settings, parse.InvocationConfiguration.Output, error);
@@ -72,7 +75,7 @@ namespace Kvpr.Cli
         }
 
         private sealed record BenchSettings(string? Model, int Batch, int Prompt, int NewTokens, string Modes, string Device, string Profile,
-            long? GpuMemory, bool Throughput, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
+            long? GpuMemory, bool Throughput, CpuAttentionMode? CpuAttention, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
 
         private static int Run(BenchSettings settings, TextWriter output, TextWriter error)
         {
@@ -98,7 +101,7 @@ namespace Kvpr.Cli
                 ModelWeights? weights = null;
                 foreach (var mode in modes)
                 {
-                    var plan = BenchPlan.Create(workload, mode, profile);
+                    var plan = BenchPlan.Create(workload, mode, profile, CpuAttentionOption.Resolve(settings.CpuAttention, workload.Spec, profile));
                     if (!plan.FitsOnDevice && mode == BenchMode.Resident)
                     {
                         error.WriteLine($"{workload}: mode (a) is skipped, its KV and weights do not fit the {profile.Name} GPU memory.");
@@ -157,7 +160,8 @@ namespace Kvpr.Cli
         {
             int batch = Positive(settings.Batch, "--batch"), prompt = Positive(settings.Prompt, "--prompt");
             return settings.Throughput
-                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory)
+                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory,
+                    PlannerOptions.Default with { CpuAttention = CpuAttentionOption.Resolve(settings.CpuAttention, spec, profile) })
                 : BenchCase.Create(spec, batch, prompt, settings.NewTokens, 1, settings.GpuMemory);
         }
 

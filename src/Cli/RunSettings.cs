@@ -37,6 +37,8 @@ namespace Kvpr.Cli
         public string? Profile { get; init; }
         /// <summary>GPU memory the auto plan may use; null for the profile's (or, for the built-in model, just enough to offload the KV).</summary>
         public long? GpuMemory { get; init; }
+        /// <summary>--cpu-attention as given; null when left out (auto, off where the profile or the model cannot have it).</summary>
+        public CpuAttentionMode? CpuAttention { get; init; }
         public bool Json { get; init; }
         /// <summary>Scan the checkpoint for NaN and infinity before loading it (the built-in model's seeded weights are finite).</summary>
         public bool CheckWeights { get; init; }
@@ -117,6 +119,8 @@ namespace Kvpr.Cli
                 throw new UsageException($"--profile is used to plan the split, so it needs --split auto, not '{Split}'.");
             if (GpuMemory is not null && !PlansSplit)
                 throw new UsageException($"--gpu-memory is used to plan the split, so it needs --split auto, not '{Split}'.");
+            if (CpuAttention is { MayUseCpu: true } && !PlansSplit)
+                throw new UsageException($"{CpuAttentionOption.Name} is planned with the split, so {CpuAttentionOption.Name} {CpuAttention} needs --split auto, not '{Split}'.");
             if (GpuMemory is <= 0)
                 throw new UsageException($"--gpu-memory must be a positive number of bytes, but is {GpuMemory}.");
         }

@@ -47,35 +47,37 @@ namespace Kvpr.Cli.Bench
         private int OffloadedLayers => Costs.Spec.Layers - Residency.KvResidentLayers;
 
         /// <summary>Plans <paramref name="mode"/> for <paramref name="workload"/> on <paramref name="profile"/>.</summary>
+        /// <param name="cpuAttention">The CPU's share in the planned modes' splits (<c>--cpu-attention</c>); auto when null.</param>
         /// <exception cref="InvalidOperationException">The planner rejects the workload (its errors are the message).</exception>
-        public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile)
+        public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile, CpuAttentionMode? cpuAttention = null)
         {
             var spec = workload.Spec;
-            var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
+            var options = PlannerOptions.Default with { CpuAttention = cpuAttention ?? CpuAttentionMode.Auto };
+            var costs = new CostModel(spec, profile, options.Cost);
             var decode = workload.Workload;
             // Without a cap, (b) and (c) keep every layer's weights on the GPU and its KV on the host (the paper's setting);
             // under a cap the planner chooses what stays, and (b) runs (c)'s weight residency with every layer's KV offloaded.
             var capped = workload.GpuMemoryBytes is null || mode == BenchMode.Resident ? null
-                : DecodePlanner.Plan(spec, profile, decode).GetPlanOrThrow();
+                : DecodePlanner.Plan(spec, profile, decode, options).GetPlanOrThrow();
             var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers)
                 : capped is null ? Residency.WeightsOnly(spec)
                 : mode == BenchMode.TransferAll ? capped.Residency with { KvResidentLayers = 0 } : capped.Residency;
             SplitPolicy split = SplitPolicy.None;
-            Func<int, int> recompute = _ => 0;
+            Func<int, StepShape> shapeAt = length => new StepShape(workload.Batch, length, 0);
             if (mode != BenchMode.TransferAll)
             {
                 // (a)'s fixed residency is planned without the cap; whether it fits the cap is FitsOnDevice.
-                var plan = capped ?? DecodePlanner.Plan(spec, profile, decode with { GpuMemoryBytes = null }, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
+                var plan = capped ?? DecodePlanner.Plan(spec, profile, decode with { GpuMemoryBytes = null }, options with { FixedResidency = residency }).GetPlanOrThrow();
                 split = SplitPolicy.FromPlan(plan);
                 if (mode == BenchMode.Planned)
-                    recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
+                    shapeAt = length => plan.Table.Lookup(workload.Batch, length).Shape;
             }
             var graph = workload.MicroBatches == 1
                 ? ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks)
                 : ExecutionGraphBuilder.ColumnByColumn(spec, residency, workload.MicroBatches, costs.Settings.ActivationChunks);
             var predicted = Enumerable.Range(1, workload.DecodeSteps)
                 .Select(step => workload.LengthAt(step))
-                .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
+                .Select(length => GraphSimulator.Run(graph, shapeAt(length), costs))
                 .ToArray();
             double prefillMs = costs.PrefillSeconds(workload.Batch, workload.PromptLength, residency, workload.MicroBatches) * 1e3;
             return new BenchPlan(workload, mode, costs, residency, split, predicted, prefillMs, new MemoryModel(costs, decode).Fits(residency));

@@ -31,8 +31,7 @@ namespace Kvpr.Planning
 
             var cost = new CostModel(spec, profile, options.Cost);
             // The residency reserves room for the CPU's partials wherever the CPU may get tokens; the plan then counts what its steps use.
-            bool mayUseCpu = options.CpuAttention.MayUseCpu && CpuAttentionMode.Unavailability(spec, profile) is null;
-            var residencyError = ChooseResidency(cost, new MemoryModel(cost, workload, mayUseCpu), workload, options, out var residency);
+            var residencyError = ChooseResidency(cost, new MemoryModel(cost, workload, MayUseCpu(spec, profile, options)), workload, options, out var residency);
             if (residencyError is not null)
                 return PlanResult.Failure(new[] { residencyError });
 
@@ -97,13 +96,17 @@ namespace Kvpr.Planning
         /// </summary>
         public static PlanningProgram ResidencyProgram(ModelSpec spec, HardwareProfile profile, DecodePlan plan, PlannerOptions? options = null)
         {
-            var cost = new CostModel(spec, profile, (options ?? PlannerOptions.Default).Cost);
+            options ??= PlannerOptions.Default;
+            var cost = new CostModel(spec, profile, options.Cost);
             var workload = plan.Workload;
             int recompute = plan.Table.Lookup(workload.Batch, workload.MaxLength).RecomputeTokens;
-            return PlanningProgram.ForResidency(cost, new MemoryModel(cost, workload), workload,
+            return PlanningProgram.ForResidency(cost, new MemoryModel(cost, workload, MayUseCpu(spec, profile, options)), workload,
                 plan.Residency.KvResidentLayers >= spec.Layers, plan.Residency.WeightResidentLayers >= spec.Layers,
-                PlanningProgram.RecomputeSecondsPerToken(cost, workload.Batch, recompute));
+                PlanningProgram.RecomputeSecondsPerToken(cost, workload.Batch, recompute), options.CpuAttention);
         }
+
+        private static bool MayUseCpu(ModelSpec spec, HardwareProfile profile, PlannerOptions options) =>
+            options.CpuAttention.MayUseCpu && CpuAttentionMode.Unavailability(spec, profile) is null;
 
         /// <summary>A fixed CPU share that the profile or the model cannot run; an automatic one is simply off there.</summary>
         private static SpecError? CpuAttentionError(ModelSpec spec, HardwareProfile profile, CpuAttentionMode mode) =>
