@@ -155,8 +155,8 @@ namespace Kvpr.Planning
         /// <summary>The cost model's prediction at the split the table will give for <paramref name="length"/>, and both floors.</summary>
         private static StepTimes Times(CostModel cost, Residency residency, int batch, int length, double fraction, double hostFraction, int microBatches)
         {
-            int recompute = PlanRow.RecomputeTokens(fraction, length);
-            var step = cost.Step(new StepShape(batch, length, recompute, PlanRow.HostTokens(hostFraction, length, recompute)), residency, microBatches);
+            var (recompute, host) = PlanRow.TokensAt(fraction, hostFraction, length);
+            var step = cost.Step(new StepShape(batch, length, recompute, host), residency, microBatches);
             return new StepTimes(step.Seconds * MillisecondsPerSecond,
                 cost.FloorAllKvSeconds(batch, length, microBatches) * MillisecondsPerSecond,
                 cost.FloorAllRecomputeSeconds(batch, length, microBatches) * MillisecondsPerSecond);

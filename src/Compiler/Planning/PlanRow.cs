@@ -14,8 +14,21 @@ namespace Kvpr.Planning
     {
         public bool Contains(int length) => length >= FromLength && length <= ToLength;
 
-        /// <summary>l for <paramref name="length"/> stored tokens, in [0, length].</summary>
-        public int RecomputeTokensAt(int length) => RecomputeTokens(RecomputeFraction, length);
+        /// <summary>l for <paramref name="length"/> stored tokens, in [0, length − the CPU's tokens].</summary>
+        public int RecomputeTokensAt(int length) => TokensAt(RecomputeFraction, HostFraction, length).Recompute;
+
+        /// <summary>Tokens the CPU attends to at <paramref name="length"/> stored tokens: ⌊host fraction · s'⌋.</summary>
+        public int HostTokensAt(int length) => TokensAt(RecomputeFraction, HostFraction, length).Host;
+
+        /// <summary>
+        /// l and the CPU's tokens at <paramref name="length"/>: the CPU's ⌊<paramref name="hostFraction"/> · s'⌋ first (a fixed share
+        /// stays exact), then l = round(<paramref name="recomputeFraction"/> · s') within what they leave.
+        /// </summary>
+        public static (int Recompute, int Host) TokensAt(double recomputeFraction, double hostFraction, int length)
+        {
+            int host = CpuAttentionMode.TokensOf(hostFraction, length);
+            return (Math.Min(RecomputeTokens(recomputeFraction, length), length - host), host);
+        }
 
         /// <summary>l = round(<paramref name="fraction"/> · <paramref name="length"/>), halves away from zero, in [0, length].</summary>
         public static int RecomputeTokens(double fraction, int length)
@@ -23,13 +36,6 @@ namespace Kvpr.Planning
             int tokens = (int)Math.Round(fraction * length, MidpointRounding.AwayFromZero);
             return Math.Max(0, Math.Min(length, tokens));
         }
-
-        /// <summary>Tokens the CPU attends to at <paramref name="length"/> stored tokens, in [0, length − l].</summary>
-        public int HostTokensAt(int length) => HostTokens(HostFraction, length, RecomputeTokensAt(length));
-
-        /// <summary>⌊<paramref name="fraction"/> · <paramref name="length"/>⌋, at most the tokens that <paramref name="recomputeTokens"/> leaves.</summary>
-        public static int HostTokens(double fraction, int length, int recomputeTokens) =>
-            Math.Min(CpuAttentionMode.TokensOf(fraction, length), Math.Max(0, length - recomputeTokens));
 
         /// <summary>Step times at <paramref name="length"/>, interpolated inside the bucket and held at its ends outside.</summary>
         public StepTimes TimesAt(int length)

@@ -39,7 +39,7 @@ namespace Kvpr.Planning
         /// <summary>
         /// The step plan for <paramref name="batch"/> sequences holding <paramref name="length"/> tokens: the
         /// rows of the smallest planned batch that covers it (the largest if none does), the bucket holding the
-        /// length (the nearest bucket outside the table), l clamped to [0, length] and the CPU's tokens to what l leaves.
+        /// length (the nearest bucket outside the table), the CPU's tokens and l within what they leave.
         /// </summary>
         public StepPlan Lookup(int batch, int length)
         {
