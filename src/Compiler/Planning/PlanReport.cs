@@ -31,7 +31,7 @@ namespace Kvpr.Planning
             Line(text, $"Residency: {Describe(plan.Residency.KvResidentLayers, layers, "KV cache", "offloaded to the host")}; " +
                 $"{Describe(plan.Residency.WeightResidentLayers, layers, "weights", "streamed every step")}.");
             if (plan.Table.UsesHostAttention)
-                Line(text, "CPU attention: the CPU attends to the last tokens of every offloaded layer in the host store (host share h).");
+                Line(text, "CPU attention: of every offloaded layer's s' stored tokens, l are recomputed, t cross as K and V, and the CPU attends to the last h in host memory.");
             var steps = plan.Steps.ToArray();
             Line(text, $"Predicted: first step {Ms(steps[0].Times.PredictedMs)}, last step {Ms(steps[steps.Length - 1].Times.PredictedMs)}, " +
                 $"generation {Ms(plan.PredictedGenerationMs)}, {plan.PredictedMsPerToken.ToString("F3", CultureInfo.InvariantCulture)} ms per token.");
