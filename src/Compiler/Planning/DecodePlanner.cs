@@ -38,7 +38,7 @@ namespace Kvpr.Planning
             var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch => LengthBuckets(workload, options.MaxLengthBuckets)
                 .Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches, options.CpuAttention))));
             var memory = new MemoryModel(cost, workload, table.UsesHostAttention);
-            long hostBytes = memory.HostBytesFor(residency, keepsKv: table.Rows.Any(row => row.RecomputeFraction < 1));
+            long hostBytes = memory.HostBytesFor(residency, keepsKv: table.ReadsStoredKv);
             if (hostBytes > memory.HostBudgetBytes)
                 return PlanResult.Failure(new[]
                 {

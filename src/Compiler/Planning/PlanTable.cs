@@ -37,6 +37,12 @@ namespace Kvpr.Planning
         public bool UsesHostAttention => _rows.Any(r => r.HostFraction > 0);
 
         /// <summary>
+        /// Whether some step transfers K and V or lets the CPU read them in place, so the host store must keep them; false
+        /// when every step recomputes every stored token.
+        /// </summary>
+        public bool ReadsStoredKv => _rows.Any(r => r.RecomputeFraction < 1 || r.HostFraction > 0);
+
+        /// <summary>
         /// The step plan for <paramref name="batch"/> sequences holding <paramref name="length"/> tokens: the
         /// rows of the smallest planned batch that covers it (the largest if none does), the bucket holding the
         /// length (the nearest bucket outside the table), the CPU's tokens and l within what they leave.

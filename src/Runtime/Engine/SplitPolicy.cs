@@ -112,7 +112,7 @@ namespace Kvpr
                 return new SplitDecision(step.RecomputeTokens, step.HostTokens);
             }
 
-            internal override bool RecomputesEverything => Plan.Table.Rows.All(row => row.RecomputeFraction >= 1);
+            internal override bool RecomputesEverything => !Plan.Table.ReadsStoredKv;
 
             internal override bool UsesHostAttention => Plan.Table.UsesHostAttention;
 
