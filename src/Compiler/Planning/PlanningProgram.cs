@@ -38,7 +38,7 @@ namespace Kvpr.Planning
         public Variable StepSeconds { get; }
 
         /// <summary>
-        /// The split at a fixed residency: only λ and T are free. <paramref name="recomputeSecondsPerToken"/>
+        /// The split at a fixed residency: only λ, η (if any) and T are free. <paramref name="recomputeSecondsPerToken"/>
         /// linearises the recompute GEMM, whose rate depends on its row count (see <see cref="RecomputeSecondsPerToken"/>).
         /// <paramref name="cpuAttention"/> (off when null) gives the CPU a share where <see cref="CpuAttentionMode.Unavailability"/> allows.
         /// </summary>
