@@ -5,14 +5,15 @@ using System.IO;
 using System.Linq;
 using Kvpr.Cli.Bench;
 using Kvpr.Graphs;
+using Kvpr.Planning;
 // Hardware profiles (--profile) are read by the compiler's reader, as the generator reads them; every other JSON input by Kvpr.Runtime.Json.
 using JsonFormatException = Kvpr.Json.JsonFormatException;
 
 namespace Kvpr.Cli
 {
     /// <summary>
-    /// <c>kvpr bench</c>: decodes workloads in modes (a) KV on the GPU, (b) offloaded with l = 0 and (c) offloaded
-    /// with the planner's split, times the decode steps, and prints a table next to the planner's predictions and
+    /// <c>kvpr bench</c>: decodes workloads in modes (a) KV on the GPU, (b) offloaded with l = 0, (c) offloaded
+    /// with the planner's split and (e) offloaded with the planner's three-way split (CPU attention), times the decode steps, and prints a table next to the planner's predictions and
     /// floors (and, given its results, the Hugging Face baseline (d)); writes JSON results, predicted Chrome traces
     /// and SVG timelines on request.
     /// </summary>
@@ -24,7 +25,7 @@ namespace Kvpr.Cli
             var batch = new Option<int>("--batch") { Description = "Sequences decoded together.", DefaultValueFactory = _ => 32 };
             var prompt = new Option<int>("--prompt") { Description = "Prompt length in tokens.", DefaultValueFactory = _ => 1024 };
             var newTokens = new Option<int>("--new-tokens") { Description = "Tokens generated per sequence (the first comes from the prefill).", DefaultValueFactory = _ => 32 };
-            var modes = new Option<string>("--modes") { Description = "Modes to run: a (KV on the GPU), b (offloaded, l = 0), c (offloaded, planned split).", DefaultValueFactory = _ => "a,b,c" };
+            var modes = new Option<string>("--modes") { Description = "Modes to run: a (KV on the GPU), b (offloaded, l = 0), c (offloaded, planned split), e (offloaded, planned split with CPU attention; needs a profile that measured the host).", DefaultValueFactory = _ => "a,b,c" };
             var device = new Option<string>("--device") { Description = "Where to decode.", HelpName = "cpu|cuda", DefaultValueFactory = _ => "cuda" };
             var profile = new Option<string>("--profile") { Description = "Hardware profile the plan, predictions and floors come from.", DefaultValueFactory = _ => HardwareProfiles.DefaultName };
             var warmup = new Option<int>("--warmup") { Description = "Decode steps run before the timed ones.", DefaultValueFactory = _ => 2 };
@@ -43,6 +44,7 @@ namespace Kvpr.Cli
                 Description = "Generations per mode on one engine: each after the first stops after its first token, and its time (prefill, with the host store and device buffers kept from the first) is reported next to the first's and the predicted prefill. With 2 or more, one more such generation follows, recording its prefill's device timeline (events around every node, which cost time): its span and busy times per stream and node kind.",
                 DefaultValueFactory = _ => 1,
             };
+            var cpuAttention = CpuAttentionOption.Create();
             var dryRun = new Option<bool>("--dry-run") { Description = "Plan and predict only; decode nothing." };
             var hfResults = new Option<FileInfo?>("--hf-results") { Description = "JSON lines printed by bench/hf_offloaded.py: mode (d) in the table and results." };
             var output = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
@@ -50,7 +52,7 @@ namespace Kvpr.Cli
 
             var command = new Command("bench", "Time decode steps with the KV cache on the GPU, offloaded with l = 0, and offloaded with the planned split.")
             {
-                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, hostMemory, objective, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
+                model, batch, prompt, newTokens, modes, device, profile, gpuMemory, hostMemory, objective, cpuAttention, warmup, generations, seed, machine, dryRun, hfResults, output, traceDir,
             };
             command.SetAction(parse =>
             {
@@ -59,6 +61,7 @@ namespace Kvpr.Cli
                 {
                     var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens),
                         parse.GetValue(modes)!, parse.GetValue(device)!, parse.GetValue(profile)!, parse.GetValue(gpuMemory), parse.GetValue(hostMemory), parse.GetValue(objective) == "throughput",
+                        parse.GetValue(cpuAttention),
                         parse.GetValue(warmup), parse.GetValue(generations), parse.GetValue(seed),
                         parse.GetValue(machine), parse.GetValue(dryRun), parse.GetValue(hfResults), parse.GetValue(output), parse.GetValue(traceDir));
                     return Run(settings, parse.InvocationConfiguration.Output, error);
@@ -73,7 +76,7 @@ namespace Kvpr.Cli
         }
 
         private sealed record BenchSettings(string? Model, int Batch, int Prompt, int NewTokens, string Modes, string Device, string Profile,
-            long? GpuMemory, long? HostMemory, bool Throughput, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
+            long? GpuMemory, long? HostMemory, bool Throughput, CpuAttentionMode? CpuAttention, int Warmup, int Generations, int Seed, string? Machine, bool DryRun, FileInfo? HfResults, FileInfo? Output, DirectoryInfo? TraceDir);
 
         private static int Run(BenchSettings settings, TextWriter output, TextWriter error)
         {
@@ -101,7 +104,12 @@ namespace Kvpr.Cli
                 ModelWeights? weights = null;
                 foreach (var mode in modes)
                 {
-                    var plan = BenchPlan.Create(workload, mode, profile);
+                    if (mode == BenchMode.CpuAttention && CpuAttentionMode.Unavailability(workload.Spec, profile) is { } why)
+                    {
+                        error.WriteLine($"{workload}: mode (e) is skipped: {why}");
+                        continue;
+                    }
+                    var plan = BenchPlan.Create(workload, mode, profile, CpuAttentionOption.Resolve(settings.CpuAttention, workload.Spec, profile));
                     if (!plan.FitsOnDevice && mode == BenchMode.Resident)
                     {
                         error.WriteLine($"{workload}: mode (a) is skipped, its KV and weights do not fit the {profile.Name} GPU memory.");
@@ -151,16 +159,17 @@ namespace Kvpr.Cli
         private static IReadOnlyList<BenchMode> ParseModes(string text)
         {
             var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(letter => BenchModes.FromLetter(letter) ?? throw new UsageException($"--modes takes letters a, b and c separated by commas; '{letter.Trim()}' is none of them."))
+                .Select(letter => BenchModes.FromLetter(letter) ?? throw new UsageException($"--modes takes letters a, b, c and e separated by commas; '{letter.Trim()}' is none of them."))
                 .Distinct().OrderBy(m => m).ToArray();
-            return modes.Length > 0 ? modes : throw new UsageException("--modes needs at least one of a, b and c.");
+            return modes.Length > 0 ? modes : throw new UsageException("--modes needs at least one of a, b, c and e.");
         }
 
         private static BenchCase Case(BenchSettings settings, HardwareProfile profile, ModelSpec spec)
         {
             int batch = Positive(settings.Batch, "--batch"), prompt = Positive(settings.Prompt, "--prompt");
             return settings.Throughput
-                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory, settings.HostMemory)
+                ? BenchCase.ForThroughput(spec, profile, batch, prompt, settings.NewTokens, settings.GpuMemory, settings.HostMemory,
+                    PlannerOptions.Default with { CpuAttention = CpuAttentionOption.Resolve(settings.CpuAttention, spec, profile) })
                 : BenchCase.Create(spec, batch, prompt, settings.NewTokens, 1, settings.GpuMemory, settings.HostMemory);
         }
 

@@ -43,11 +43,12 @@ namespace Kvpr.Cli
             var hostMemory = ByteOption.Create("--host-memory", "Host memory the weights' host copy and the KV store may use (default: the profile's).");
             var json = new Option<bool>("--json") { Description = "Print the plan as JSON." };
             var lp = new Option<FileInfo?>("--lp") { Description = "Also write the linear program that chose the residency as CPLEX LP text." };
+            var cpuAttention = CpuAttentionOption.Create();
             var trace = new Option<FileInfo?>("--trace") { Description = "Also write every decode step's simulated timeline as a Chrome trace (open in ui.perfetto.dev)." };
 
             var command = new Command("plan", "Plan which KV and weights stay on the GPU and how many tokens to recompute at each decode step.")
             {
-                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, hostMemory, json, lp, trace,
+                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, hostMemory, cpuAttention, json, lp, trace,
             };
             command.SetAction(parse =>
             {
@@ -60,14 +61,16 @@ namespace Kvpr.Cli
                     MicroBatches = Math.Max(1, parse.GetValue(microBatches)),
                     GpuMemoryBytes = parse.GetValue(gpuMemory),
                     HostMemoryBytes = parse.GetValue(hostMemory),
-                }, parse.GetValue(microBatches) is 0, parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
+                }, parse.GetValue(microBatches) is 0, parse.GetValue(cpuAttention), parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
                 return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             });
             return command;
         }
 
         /// <param name="ChooseMicroBatches">Split the workload's batch into the micro-batches the planner finds fastest.</param>
-        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool ChooseMicroBatches, bool Json, FileInfo? LpFile, FileInfo? TraceFile);
+        /// <param name="CpuAttention">--cpu-attention as given; null when left out.</param>
+        private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool ChooseMicroBatches, CpuAttentionMode? CpuAttention, bool Json,
+            FileInfo? LpFile, FileInfo? TraceFile);
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
@@ -93,14 +96,24 @@ namespace Kvpr.Cli
                 return Fail(error, e.Message);
             }
 
+            PlannerOptions options;
+            try
+            {
+                options = PlannerOptions.Default with { CpuAttention = CpuAttentionOption.Resolve(request.CpuAttention, spec, profile) };
+            }
+            catch (UsageException e)
+            {
+                return Fail(error, e.Message);
+            }
+
             var result = request.ChooseMicroBatches
-                ? DecodePlanner.PlanThroughput(spec, profile, workload, workload.Batch)
-                : DecodePlanner.Plan(spec, profile, workload);
+                ? DecodePlanner.PlanThroughput(spec, profile, workload, workload.Batch, options)
+                : DecodePlanner.Plan(spec, profile, workload, options);
             if (result.Plan is not { } plan)
                 return Fail(error, string.Join(Environment.NewLine, result.Errors.Select(e => e.ToString())));
 
             if (request.LpFile is { } lpFile &&
-                !TryWrite(lpFile, () => CplexLpWriter.Write(DecodePlanner.ResidencyProgram(spec, profile, plan).Program), "the linear program", error))
+                !TryWrite(lpFile, () => CplexLpWriter.Write(DecodePlanner.ResidencyProgram(spec, profile, plan, options).Program), "the linear program", error))
                 return 1;
             if (request.TraceFile is { } traceFile && !TryWrite(traceFile, () => ChromeTrace.Write(Simulate(spec, profile, plan)), "the trace", error))
                 return 1;

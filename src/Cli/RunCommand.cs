@@ -71,12 +71,13 @@ namespace Kvpr.Cli
                 "GPU memory the auto split is planned for and the generation may use at most (it fails before allocating beyond it). Default: the profile's; the built-in model then keeps its weights on the GPU and offloads its KV cache.");
             var hostMemory = ByteOption.Create("--host-memory",
                 "Host memory the auto split is planned for: the weights' host copy and the host store must fit it, or the run fails before allocating. Default: the profile's.");
+            var cpuAttention = CpuAttentionOption.Create();
             var json = new Option<bool>("--json") { Description = "Print the prompts and generated ids and texts, the statistics and the plan as JSON." };
             var checkWeights = new Option<bool>("--check-weights") { Description = "Scan the checkpoint's weights for NaN and infinity before loading them; names each tensor holding one." };
 
             var command = new Command("run", "Generate text with the KV cache in host memory, partly recomputed; print the plan, the text and the statistics.")
             {
-                folder, device, prompt, promptsFile, promptIds, stop, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, hostMemory, json, checkWeights,
+                folder, device, prompt, promptsFile, promptIds, stop, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, hostMemory, cpuAttention, json, checkWeights,
             };
             command.SetAction(parse =>
             {
@@ -99,6 +100,7 @@ namespace Kvpr.Cli
                     Profile = parse.GetValue(profile),
                     GpuMemory = parse.GetValue(gpuMemory),
                     HostMemory = parse.GetValue(hostMemory),
+                    CpuAttention = parse.GetValue(cpuAttention),
                     Json = parse.GetValue(json),
                     CheckWeights = parse.GetValue(checkWeights),
                 };
@@ -271,7 +273,8 @@ namespace Kvpr.Cli
                 settings.MaxNewTokens + prompts.Max(p => p.Length) - prompts.Min(p => p.Length)) with { GpuMemoryBytes = settings.GpuMemory, HostMemoryBytes = settings.HostMemory };
             try
             {
-                return EngineBlueprint.Compile(spec, profile, workload, DemoOptions(settings, spec));
+                return EngineBlueprint.Compile(spec, profile, workload,
+                    DemoOptions(settings, spec) with { CpuAttention = CpuAttentionOption.Resolve(settings.CpuAttention, spec, profile) });
             }
             catch (SpecException e)
             {

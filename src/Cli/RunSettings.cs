@@ -39,6 +39,9 @@ namespace Kvpr.Cli
         public long? GpuMemory { get; init; }
         /// <summary>Host memory the auto plan's weight copy and host store may use; null for the profile's.</summary>
         public long? HostMemory { get; init; }
+
+        /// <summary>--cpu-attention as given; null when left out (auto, off where the profile or the model cannot have it).</summary>
+        public CpuAttentionMode? CpuAttention { get; init; }
         public bool Json { get; init; }
         /// <summary>Scan the checkpoint for NaN and infinity before loading it (the built-in model's seeded weights are finite).</summary>
         public bool CheckWeights { get; init; }
@@ -119,6 +122,8 @@ namespace Kvpr.Cli
                 throw new UsageException($"--profile is used to plan the split, so it needs --split auto, not '{Split}'.");
             if (GpuMemory is not null && !PlansSplit)
                 throw new UsageException($"--gpu-memory is used to plan the split, so it needs --split auto, not '{Split}'.");
+            if (CpuAttention is { MayUseCpu: true } && !PlansSplit)
+                throw new UsageException($"{CpuAttentionOption.Name} is planned with the split, so {CpuAttentionOption.Name} {CpuAttention} needs --split auto, not '{Split}'.");
             if (GpuMemory is <= 0)
                 throw new UsageException($"--gpu-memory must be a positive number of bytes, but is {GpuMemory}.");
             if (HostMemory is not null && !PlansSplit)

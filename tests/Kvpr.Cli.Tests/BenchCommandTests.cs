@@ -26,6 +26,18 @@ public class BenchCommandTests
     private static BenchPlan Opt67OneStep(BenchMode mode) => BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), mode, H100);
 
     [Fact]
+    public void The_planned_mode_carries_a_cpu_share_into_its_split_and_predicted_steps()
+    {
+        var measured = H100 with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
+        var plan = BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), BenchMode.Planned, measured, CpuAttentionMode.Share(0.25));
+
+        plan.Predicted.ShouldAllBe(step => step.Shape.HostTokens == step.Shape.Length / 4);
+        plan.Split.Decide(new SplitRequest(1, 0, 32, 1024)).HostTokens.ShouldBe(256);
+        BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), BenchMode.TransferAll, measured, CpuAttentionMode.Share(0.25))
+            .Split.Decide(new SplitRequest(1, 0, 32, 1024)).ShouldBe(new SplitDecision(0, 0));
+    }
+
+    [Fact]
     public void A_dry_run_under_a_gpu_cap_plans_opt_30b_with_streamed_weights_and_predicts_generation_throughput()
     {
         var (exitCode, output, error) = Run("bench", "--model", "opt-30b", "--batch", "64", "--prompt", "512", "--new-tokens", "32",

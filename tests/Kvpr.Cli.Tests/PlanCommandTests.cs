@@ -223,4 +223,75 @@ public class PlanCommandTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData("plan", "--model", "opt-6.7b", "--batch", "8", "--prompt", "128", "--new-tokens", "2")]
+    [InlineData("run")]
+    [InlineData("bench", "--model", "opt-6.7b", "--dry-run")]
+    public void A_cpu_attention_that_is_neither_off_auto_nor_a_fraction_is_refused_naming_the_option(params string[] command)
+    {
+        foreach (string value in new[] { "half", "1.5", "-0.1" })
+        {
+            var (exitCode, _, error) = Run(command.Concat(new[] { "--cpu-attention", value }).ToArray());
+
+            exitCode.ShouldBe(1);
+            error.ShouldContain($"--cpu-attention must be off, auto or a fraction in [0, 1], but is '{value}'.");
+        }
+    }
+
+    /// <summary>A profile file of the H100 that measured the host's side of CPU attention.</summary>
+    private static string HostProfileFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvpr-host-{System.Guid.NewGuid():N}{HardwareProfileFormat.FileSuffix}");
+        File.WriteAllText(path, HardwareProfileFormat.Write(HardwareProfiles.Default with
+        {
+            Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9,
+        }));
+        return path;
+    }
+
+    [Fact]
+    public void A_cpu_share_shows_in_every_step_as_its_floor_of_the_stored_tokens()
+    {
+        string profile = HostProfileFile();
+        try
+        {
+            var (exitCode, output, error) = Run("plan", "--model", "opt-6.7b", "--batch", "32", "--prompt", "1024", "--new-tokens", "3",
+                "--gpu-memory", "20e9", "--profile", profile, "--cpu-attention", "0.3", "--json");
+
+            exitCode.ShouldBe(0, error);
+            using var json = JsonDocument.Parse(output);
+            foreach (var step in json.RootElement.GetProperty("steps").EnumerateArray())
+            {
+                int length = step.GetProperty("length").GetInt32(), host = step.GetProperty("hostTokens").GetInt32();
+                host.ShouldBe(length * 3 / 10);
+                (step.GetProperty("recomputeTokens").GetInt32() + step.GetProperty("transferredTokens").GetInt32() + host).ShouldBe(length);
+            }
+        }
+        finally
+        {
+            File.Delete(profile);
+        }
+    }
+
+    [Theory]
+    [InlineData("--cpu-attention 0.3 is not possible: hardware profile 'h100-sxm-pcie5' has not measured the host's memory read bandwidth", "opt-6.7b", "0.3", false)]
+    [InlineData("--cpu-attention auto is not possible: model 'mistral-7b' attends through a sliding window", "mistral-7b", "auto", true)]
+    public void A_cpu_share_that_cannot_be_planned_is_refused_with_the_reason(string expected, string model, string cpuAttention, bool measuredProfile)
+    {
+        string profile = HostProfileFile();
+        try
+        {
+            var (exitCode, output, error) = Run("plan", "--model", model, "--batch", "8", "--prompt", "128", "--new-tokens", "2",
+                "--profile", measuredProfile ? profile : HardwareProfiles.DefaultName, "--cpu-attention", cpuAttention);
+
+            exitCode.ShouldBe(1);
+            output.ShouldBeEmpty();
+            error.ShouldContain(expected);
+        }
+        finally
+        {
+            File.Delete(profile);
+        }
+    }
 }

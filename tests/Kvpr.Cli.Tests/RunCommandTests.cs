@@ -150,6 +150,8 @@ public class RunCommandTests
     [InlineData("--host-memory must be a positive number of bytes, but is 0.", "--host-memory", "0")]
     [InlineData("--host-memory is used to plan the split, so it needs --split auto", "--host-memory", "1000000000", "--split", "all")]
     [InlineData("bytes of host memory, but the budget is 1,000 bytes", "--host-memory", "1000")]
+    [InlineData("--cpu-attention 0.5 needs --split auto, not 'none'.", "--cpu-attention", "0.5", "--split", "none")]
+    [InlineData("--cpu-attention auto is not possible: hardware profile 'h100-sxm-pcie5' has not measured", "--cpu-attention", "auto")]
     public void Bad_input_is_one_sentence_on_stderr_and_exit_code_1(string expected, params string[] args)
     {
         var (exitCode, output, error) = Run(args.Select(arg => arg.Replace("{fixtures}", FixturesFolder)).Prepend("run").ToArray());

@@ -33,10 +33,11 @@ namespace Kvpr.Cli.Bench
         /// The throughput objective: <paramref name="sequences"/> split into the micro-batches whose whole generation
         /// (prefill included) the planner predicts fastest under the cap.
         /// </summary>
-        public static BenchCase ForThroughput(ModelSpec spec, HardwareProfile profile, int sequences, int promptLength, int newTokens, long? gpuMemoryBytes, long? hostMemoryBytes = null)
+        public static BenchCase ForThroughput(ModelSpec spec, HardwareProfile profile, int sequences, int promptLength, int newTokens, long? gpuMemoryBytes,
+            long? hostMemoryBytes = null, PlannerOptions? options = null)
         {
             var widened = Create(spec, sequences, promptLength, newTokens, 1, gpuMemoryBytes, hostMemoryBytes);
-            var plan = DecodePlanner.PlanThroughput(widened.Spec, profile, widened.Workload, sequences).GetPlanOrThrow();
+            var plan = DecodePlanner.PlanThroughput(widened.Spec, profile, widened.Workload, sequences, options).GetPlanOrThrow();
             return widened with { Batch = plan.Workload.Batch, MicroBatches = plan.Workload.MicroBatches };
         }
 

@@ -9,8 +9,14 @@ namespace Kvpr.Cli.Bench
         /// <summary>(b) KV offloaded, l = 0: every stored token's K and V transferred, prefetched a layer ahead (FlexGen-style).</summary>
         TransferAll,
 
-        /// <summary>(c) KV offloaded, the planner's split between recomputed and transferred tokens (the toolkit's default).</summary>
+        /// <summary>(c) KV offloaded, the planner's split between recomputed and transferred tokens, no CPU attention.</summary>
         Planned,
+
+        /// <summary>
+        /// (e) KV offloaded, the planner's three-way split: recomputed, transferred, and attended to by the CPU in the host
+        /// store (<c>--cpu-attention</c>, auto by default). Lettered after (d), Hugging Face's offloaded cache.
+        /// </summary>
+        CpuAttention = 4,
     }
 
     internal static class BenchModes
@@ -21,15 +27,17 @@ namespace Kvpr.Cli.Bench
         {
             BenchMode.Resident => "KV on the GPU",
             BenchMode.TransferAll => "offloaded, l = 0",
+            BenchMode.CpuAttention => "offloaded, CPU attention",
             _ => "offloaded, planned split",
         };
 
-        /// <summary>The mode of a letter a, b or c; null for any other text.</summary>
+        /// <summary>The mode of a letter a, b, c or e; null for any other text.</summary>
         public static BenchMode? FromLetter(string letter) => letter.Trim().ToLowerInvariant() switch
         {
             "a" => BenchMode.Resident,
             "b" => BenchMode.TransferAll,
             "c" => BenchMode.Planned,
+            "e" => BenchMode.CpuAttention,
             _ => null,
         };
     }

@@ -41,50 +41,71 @@ namespace Kvpr.Cli.Bench
             + (double)Costs.Spec.OuterWeightElements * Costs.Spec.ElementBytes
             + (double)Residency.KvResidentLayers * Costs.KvBytes(s.Shape.Batch * Case.MicroBatches, s.Shape.Length)) / Costs.Profile.DeviceMemoryBytesPerSecond * 1e3;
 
-        /// <summary>The floor the mode is judged by: memory bandwidth with everything resident, the link otherwise.</summary>
-        public double FloorMs => Mode == BenchMode.Resident ? MemoryFloorMs : TransferFloorMs;
+        /// <summary>Tokens the CPU attends to per offloaded layer, averaged over the decode steps.</summary>
+        public double MeanHostTokens => Predicted.Average(s => s.Shape.HostTokens);
+
+        /// <summary>
+        /// The host memory's floor: what the link's DMA reads from the host store and weights and what CPU attention reads
+        /// in place, at the profile's host read bandwidth (0 where the profile has not measured it).
+        /// </summary>
+        public double HostMemoryFloorMs => Costs.Profile.HostMemoryReadBytesPerSecond is double read
+            ? (HostToDeviceBytesPerStep + Predicted.Average(s => (double)Case.MicroBatches * OffloadedLayers * Costs.KvBytes(s.Shape.Batch, s.Shape.HostTokens))) / read * 1e3
+            : 0;
+
+        /// <summary>
+        /// The floor the mode is judged by: memory bandwidth with everything resident, the link otherwise, and with CPU
+        /// attention the busier of the link and the host's memory (the three-resource floor).
+        /// </summary>
+        public double FloorMs => Mode switch
+        {
+            BenchMode.Resident => MemoryFloorMs,
+            BenchMode.CpuAttention => Math.Max(TransferFloorMs, HostMemoryFloorMs),
+            _ => TransferFloorMs,
+        };
 
         private int OffloadedLayers => Costs.Spec.Layers - Residency.KvResidentLayers;
 
         /// <summary>Plans <paramref name="mode"/> for <paramref name="workload"/> on <paramref name="profile"/>.</summary>
+        /// <param name="cpuAttention">The CPU's share in mode (e)'s split (<c>--cpu-attention</c>); auto when null. The other modes plan without CPU attention.</param>
         /// <exception cref="InvalidOperationException">The planner rejects the workload (its errors are the message).</exception>
         /// <exception cref="UsageException">The mode's weight copy and host store do not fit the host memory budget.</exception>
-        public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile)
+        public static BenchPlan Create(BenchCase workload, BenchMode mode, HardwareProfile profile, CpuAttentionMode? cpuAttention = null)
         {
             var spec = workload.Spec;
-            var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
+            var options = PlannerOptions.Default with { CpuAttention = mode == BenchMode.CpuAttention ? cpuAttention ?? CpuAttentionMode.Auto : CpuAttentionMode.Off };
+            var costs = new CostModel(spec, profile, options.Cost);
             var decode = workload.Workload;
-            // Without a cap, (b) and (c) keep every layer's weights on the GPU and its KV on the host (the paper's setting);
+            // Without a cap, (b), (c) and (e) keep every layer's weights on the GPU and its KV on the host (the paper's setting);
             // under a cap the planner chooses what stays, and (b) runs (c)'s weight residency with every layer's KV offloaded.
             var capped = workload.GpuMemoryBytes is null || mode == BenchMode.Resident ? null
-                : DecodePlanner.Plan(spec, profile, decode).GetPlanOrThrow();
+                : DecodePlanner.Plan(spec, profile, decode, options).GetPlanOrThrow();
             var residency = mode == BenchMode.Resident ? new Residency(spec.Layers, spec.Layers)
                 : capped is null ? Residency.WeightsOnly(spec)
                 : mode == BenchMode.TransferAll ? capped.Residency with { KvResidentLayers = 0 } : capped.Residency;
             SplitPolicy split = SplitPolicy.None;
-            Func<int, int> recompute = _ => 0;
-            bool keepsKv = true;
+            Func<int, StepShape> shapeAt = length => new StepShape(workload.Batch, length, 0);
+            bool keepsKv = true, hostAttention = false;
             if (mode != BenchMode.TransferAll)
             {
                 // (a)'s fixed residency is planned without the cap; whether it fits the cap is FitsOnDevice.
-                var plan = capped ?? DecodePlanner.Plan(spec, profile, decode with { GpuMemoryBytes = null }, PlannerOptions.Default with { FixedResidency = residency }).GetPlanOrThrow();
+                var plan = capped ?? DecodePlanner.Plan(spec, profile, decode with { GpuMemoryBytes = null }, options with { FixedResidency = residency }).GetPlanOrThrow();
                 split = SplitPolicy.FromPlan(plan);
-                keepsKv = plan.Table.Rows.Any(row => row.RecomputeFraction < 1);
-                if (mode == BenchMode.Planned)
-                    recompute = length => plan.Table.Lookup(workload.Batch, length).RecomputeTokens;
+                keepsKv = plan.Table.ReadsStoredKv;
+                hostAttention = plan.Table.UsesHostAttention;
+                if (mode is BenchMode.Planned or BenchMode.CpuAttention)
+                    shapeAt = length => plan.Table.Lookup(workload.Batch, length).Shape;
             }
-            var memory = new MemoryModel(costs, decode);
+            var memory = new MemoryModel(costs, decode, hostAttention);
             // The planner checks the plans it makes; (b) without a GPU cap has none, so every mode is checked here.
             long hostBytes = memory.HostBytesFor(residency, keepsKv);
             if (hostBytes > memory.HostBudgetBytes)
                 throw new UsageException($"{workload}: mode ({mode.Letter()}) needs {hostBytes:N0} bytes of host memory for the weights' host copy and the host store, " +
                     $"but the budget (--host-memory, or the {profile.Name} profile's) is {memory.HostBudgetBytes:N0} bytes: {hostBytes - memory.HostBudgetBytes:N0} bytes are missing.");
-            var graph = workload.MicroBatches == 1
-                ? ExecutionGraphBuilder.RowByRow(spec, residency, costs.Settings.ActivationChunks)
-                : ExecutionGraphBuilder.ColumnByColumn(spec, residency, workload.MicroBatches, costs.Settings.ActivationChunks);
+            var graph = ExecutionGraphBuilder.Build(workload.MicroBatches == 1 ? ScheduleKind.RowByRow : ScheduleKind.ColumnByColumn,
+                spec, residency, workload.MicroBatches, costs.Settings.ActivationChunks, hostAttention);
             var predicted = Enumerable.Range(1, workload.DecodeSteps)
                 .Select(step => workload.LengthAt(step))
-                .Select(length => GraphSimulator.Run(graph, new StepShape(workload.Batch, length, recompute(length)), costs))
+                .Select(length => GraphSimulator.Run(graph, shapeAt(length), costs))
                 .ToArray();
             double prefillMs = costs.PrefillSeconds(workload.Batch, workload.PromptLength, residency, workload.MicroBatches) * 1e3;
             return new BenchPlan(workload, mode, costs, residency, split, predicted, prefillMs, memory.Fits(residency));

@@ -152,6 +152,16 @@ namespace Kvpr.Cli.Bench
                 if (HuggingFaceResult.OffloadedFor(HuggingFace, workload) is { } d)
                     text.AppendLine(Invariant($"{workload}: speed-up of (c) over (d): {d.MsPerStep / c:F2}x."));
             }
+            foreach (var workload in Rows.Select(r => r.Case).Distinct())
+            {
+                if (MeanMs(workload, BenchMode.CpuAttention) is not double e)
+                    continue;
+                foreach (var baseline in new[] { BenchMode.TransferAll, BenchMode.Planned })
+                    if (MeanMs(workload, baseline) is double other)
+                        text.AppendLine(Invariant($"{workload}: (e) CPU attention takes {e / other:F2}x the step of ({baseline.Letter()}), a speed-up of {other / e:F2}x."));
+            }
+            foreach (var row in Rows.Where(r => r.Plan.Mode == BenchMode.CpuAttention && r.Measured is not null))
+                text.AppendLine(Invariant($"{row.Case} (e): CPU lane busy {row.Measured!.BusyShare(StreamKind.HostAttention):P0} of a recorded step; CPU share {row.Plan.MeanHostTokens:F0} of the stored tokens, link floor {row.Plan.TransferFloorMs:F1} ms, host memory floor {row.Plan.HostMemoryFloorMs:F1} ms ({row.Plan.Costs.Profile.HostMemoryReadBytesPerSecond / 1e9:F1} GB/s read, CPU attention {row.Plan.Costs.Profile.HostAttentionBytesPerSecond / 1e9:F1} GB/s, measured by the profile)."));
             return text.ToString();
         }
 

@@ -160,10 +160,6 @@ namespace Kvpr.Planning
             return GemmSeconds(batch, Spec.Hidden, Spec.Vocab) + 2 * LaunchSeconds;
         }
 
-        /// <summary>CPU attention over <paramref name="tokens"/> stored tokens of one layer, K and V read in place in the host store.</summary>
-        public double HostAttentionSeconds(int batch, int tokens) =>
-            tokens <= 0 || Profile.HostAttentionBytesPerSecond is not double rate ? 0 : KvBytes(batch, tokens) / rate;
-
         /// <summary>Copying one layer's new-token X, K and V to the host store: three device→host copies.</summary>
         public double WriteBackSeconds(int batch)
         {
@@ -172,18 +168,61 @@ namespace Kvpr.Planning
             return DeviceToHostSeconds(ActivationBytes(batch, 1)) + 2 * DeviceToHostSeconds(KvBytes(batch, 1) / 2.0);
         }
 
+        // ---- CPU attention ----
+
+        /// <summary>One layer's queries copied down for CPU attention: b·heads·headDim fp32 values.</summary>
+        public long HostQueryBytes(int batch) => checked(4L * batch * Spec.Heads * Spec.HeadDim);
+
+        /// <summary>One layer's partial results copied up from CPU attention: per sequence and head the weighted V sum, the running max and the sum of exponentials, fp32.</summary>
+        public long HostPartialBytes(int batch) => checked(4L * batch * Spec.Heads * (Spec.HeadDim + 2L));
+
+        /// <summary>
+        /// What CPU attention costs a layer besides its tokens: the queries down, the partials up (two small copies at
+        /// the link's latency) and the host function's launch, charged as two kernel launches.
+        /// </summary>
+        public double HostRoundTripSeconds(int batch) =>
+            DeviceToHostSeconds(HostQueryBytes(batch)) + TransferSeconds(HostPartialBytes(batch)) + 2 * LaunchSeconds;
+
+        /// <summary>
+        /// CPU attention over <paramref name="tokens"/> stored tokens of one layer: their K and V read at the profile's
+        /// CPU attention rate, plus the round trip when there are any.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The profile has not measured CPU attention.</exception>
+        public double HostAttentionSeconds(int batch, int tokens) =>
+            tokens <= 0 ? 0 : KvBytes(batch, tokens) / HostAttentionBytesPerSecond + HostRoundTripSeconds(batch);
+
+        /// <summary>
+        /// What an offloaded layer's CPU share changes on the GPU: the merge of the CPU's partials with its own (a
+        /// memory-bound kernel over both), less the attention over the host tokens that the GPU no longer reads.
+        /// </summary>
+        public double HostShareGpuSeconds(int batch, int hostTokens) =>
+            hostTokens <= 0 || !Settings.ChargeLayerCompute ? 0
+            : MemoryBoundSeconds(2.0 * HostPartialBytes(batch)) - KvBytes(batch, hostTokens) / Profile.DeviceMemoryBytesPerSecond;
+
+        /// <summary>Stored K and V bytes per second that CPU attention folds in (the profile's <c>hostAttentionGBps</c>).</summary>
+        public double HostAttentionBytesPerSecond => Profile.HostAttentionBytesPerSecond ?? throw Unmeasured("hostAttentionGBps");
+
+        /// <summary>Host memory read bandwidth that the link's DMA and CPU attention share (the profile's <c>hostMemoryReadGBps</c>).</summary>
+        public double HostMemoryReadBytesPerSecond => Profile.HostMemoryReadBytesPerSecond ?? throw Unmeasured("hostMemoryReadGBps");
+
+        private InvalidOperationException Unmeasured(string field) =>
+            new($"Hardware profile '{Profile.Name}' has no {field}, so no step of a plan for it can give the CPU tokens.");
+
         // ---- A whole step ----
 
         /// <summary>
         /// One decode step of <paramref name="microBatches"/> micro-batches of shape <paramref name="shape"/>
-        /// (every offloaded layer recomputes the same l tokens), with <paramref name="residency"/> deciding
-        /// which layers keep their KV and weights on the GPU. Weights cross the link once per layer for
-        /// the whole group; everything else once per micro-batch.
+        /// (every offloaded layer recomputes the same l tokens and gives the CPU the same host tokens), with
+        /// <paramref name="residency"/> deciding which layers keep their KV and weights on the GPU. Weights cross the
+        /// link once per layer for the whole group; everything else once per micro-batch. CPU attention runs on its own
+        /// lane: a layer's share starts once its queries exist, while the link already carries the next layer.
         /// </summary>
         public StepCost Step(StepShape shape, Residency residency, int microBatches = 1)
         {
             if (shape.RecomputeTokens < 0 || shape.RecomputeTokens > shape.Length)
                 throw new ArgumentOutOfRangeException(nameof(shape), shape, "RecomputeTokens must lie in [0, Length].");
+            if (shape.HostTokens < 0 || shape.TransferredTokens < 0)
+                throw new ArgumentOutOfRangeException(nameof(shape), shape, "HostTokens must lie in [0, Length - RecomputeTokens].");
             int layers = Spec.Layers;
             int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
             int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
@@ -192,13 +231,24 @@ namespace Kvpr.Planning
             double perMicroBatchLink = offloaded * (ActivationTransferSeconds(b, shape.RecomputeTokens, Settings.ActivationChunks)
                 + KvTransferSeconds(b, shape.TransferredTokens));
             double link = microBatches * perMicroBatchLink + streamed * TransferSeconds(WeightBytesPerLayer);
-            double gpu = microBatches * (offloaded * RecomputeSeconds(b, shape.RecomputeTokens)
+            double gpu = microBatches * (offloaded * (RecomputeSeconds(b, shape.RecomputeTokens) + HostShareGpuSeconds(b, shape.HostTokens))
                 + layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b));
             double writeBack = microBatches * offloaded * WriteBackSeconds(b);
             double offloadedLayers = offloaded == 0 ? 0
                 : Settings.PrefetchNextLayer ? Math.Max(link + PipelineDrainSeconds(shape), PipelineFillSeconds(shape) + gpu)
                 : microBatches * offloaded * OffloadedLayerSeconds(shape);
-            return new StepCost(link, gpu, writeBack, offloadedLayers);
+            if (shape.HostTokens == 0 || offloaded == 0)
+                return new StepCost(link, gpu, writeBack, offloadedLayers);
+
+            double cpu = microBatches * offloaded * HostAttentionSeconds(b, shape.HostTokens);
+            double hostBytes = microBatches * offloaded * ((double)ActivationBytes(b, shape.RecomputeTokens) + KvBytes(b, shape.TransferredTokens) + KvBytes(b, shape.HostTokens))
+                + streamed * (double)WeightBytesPerLayer;
+            double hostMemory = hostBytes / HostMemoryReadBytesPerSecond;
+            // After the CPU's last partials arrive, the last offloaded layer merges them and finishes its own compute.
+            offloadedLayers = Settings.PrefetchNextLayer
+                ? Math.Max(offloadedLayers, cpu + LayerComputeSeconds(b, shape.Length))
+                : microBatches * offloaded * Math.Max(OffloadedLayerSeconds(shape), HostAttentionSeconds(b, shape.HostTokens));
+            return new StepCost(link, gpu, writeBack, offloadedLayers, cpu, hostMemory);
         }
 
         /// <summary>

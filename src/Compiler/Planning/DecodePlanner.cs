@@ -24,18 +24,21 @@ namespace Kvpr.Planning
             var errors = profile.Validate().Concat(spec.Validate()).ToArray();
             if (errors.Length == 0)
                 errors = workload.Validate(spec).ToArray();
+            if (errors.Length == 0 && CpuAttentionError(spec, profile, options.CpuAttention) is { } cpuError)
+                errors = new[] { cpuError };
             if (errors.Length > 0)
                 return PlanResult.Failure(errors);
 
             var cost = new CostModel(spec, profile, options.Cost);
-            var memory = new MemoryModel(cost, workload);
-            var residencyError = ChooseResidency(cost, memory, workload, options, out var residency);
+            // The residency reserves room for the CPU's partials wherever the CPU may get tokens; the plan then counts what its steps use.
+            var residencyError = ChooseResidency(cost, new MemoryModel(cost, workload, MayUseCpu(spec, profile, options)), workload, options, out var residency);
             if (residencyError is not null)
                 return PlanResult.Failure(new[] { residencyError });
 
-            var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch =>
-                LengthBuckets(workload, options.MaxLengthBuckets).Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches))));
-            long hostBytes = memory.HostBytesFor(residency, keepsKv: table.Rows.Any(row => row.RecomputeFraction < 1));
+            var table = new PlanTable(BatchBuckets(workload.Batch).SelectMany(batch => LengthBuckets(workload, options.MaxLengthBuckets)
+                .Select(bucket => SolveBucket(cost, residency, batch, bucket.From, bucket.To, workload.MicroBatches, options.CpuAttention))));
+            var memory = new MemoryModel(cost, workload, table.UsesHostAttention);
+            long hostBytes = memory.HostBytesFor(residency, keepsKv: table.ReadsStoredKv);
             if (hostBytes > memory.HostBudgetBytes)
                 return PlanResult.Failure(new[]
                 {
@@ -93,13 +96,23 @@ namespace Kvpr.Planning
         /// </summary>
         public static PlanningProgram ResidencyProgram(ModelSpec spec, HardwareProfile profile, DecodePlan plan, PlannerOptions? options = null)
         {
-            var cost = new CostModel(spec, profile, (options ?? PlannerOptions.Default).Cost);
+            options ??= PlannerOptions.Default;
+            var cost = new CostModel(spec, profile, options.Cost);
             var workload = plan.Workload;
             int recompute = plan.Table.Lookup(workload.Batch, workload.MaxLength).RecomputeTokens;
-            return PlanningProgram.ForResidency(cost, new MemoryModel(cost, workload), workload,
+            return PlanningProgram.ForResidency(cost, new MemoryModel(cost, workload, MayUseCpu(spec, profile, options)), workload,
                 plan.Residency.KvResidentLayers >= spec.Layers, plan.Residency.WeightResidentLayers >= spec.Layers,
-                PlanningProgram.RecomputeSecondsPerToken(cost, workload.Batch, recompute));
+                PlanningProgram.RecomputeSecondsPerToken(cost, workload.Batch, recompute), options.CpuAttention);
         }
+
+        private static bool MayUseCpu(ModelSpec spec, HardwareProfile profile, PlannerOptions options) =>
+            options.CpuAttention.MayUseCpu && CpuAttentionMode.Unavailability(spec, profile) is null;
+
+        /// <summary>A fixed CPU share that the profile or the model cannot run; an automatic one is simply off there.</summary>
+        private static SpecError? CpuAttentionError(ModelSpec spec, HardwareProfile profile, CpuAttentionMode mode) =>
+            mode.Kind == CpuAttentionKind.Fraction && mode.MayUseCpu && CpuAttentionMode.Unavailability(spec, profile) is { } reason
+                ? new SpecError(ErrorCodes.InvalidValue, nameof(PlannerOptions.CpuAttention), $"CPU attention of {mode} of the stored tokens is not possible: {reason}.")
+                : null;
 
         private static SpecError? ChooseResidency(CostModel cost, MemoryModel memory, DecodeWorkload workload, PlannerOptions options, out Residency residency)
         {
@@ -120,23 +133,30 @@ namespace Kvpr.Planning
                     $"but the budget is {memory.BudgetBytes:N0} bytes: {needed - memory.BudgetBytes:N0} bytes are missing.");
             }
             if (options.FixedResidency is null)
-                residency = ResidencySolver.Solve(cost, memory, workload, options.ResidentWeights) ?? smallest;
+                residency = ResidencySolver.Solve(cost, memory, workload, options.ResidentWeights, options.CpuAttention) ?? smallest;
             return null;
         }
 
-        private static PlanRow SolveBucket(CostModel cost, Residency residency, int batch, int from, int to, int microBatches)
+        /// <summary>
+        /// The split at the bucket's middle length, stored as fractions of it; a fixed CPU share is stored as given, so every
+        /// length gets ⌊share · s'⌋ host tokens.
+        /// </summary>
+        private static PlanRow SolveBucket(CostModel cost, Residency residency, int batch, int from, int to, int microBatches, CpuAttentionMode cpuAttention)
         {
             int middle = from + (to - from) / 2;
-            int recompute = SplitSolver.Solve(cost, residency, batch, middle, microBatches).RecomputeTokens;
-            double fraction = middle > 0 ? (double)recompute / middle : 0;
-            return new PlanRow(batch, from, to, fraction,
-                Times(cost, residency, batch, from, fraction, microBatches), Times(cost, residency, batch, to, fraction, microBatches));
+            var shape = SplitSolver.Solve(cost, residency, batch, middle, microBatches, cpuAttention).Shape;
+            double fraction = middle > 0 ? (double)shape.RecomputeTokens / middle : 0;
+            bool fixedShare = cpuAttention.Kind == CpuAttentionKind.Fraction && residency.KvResidentLayers < cost.Spec.Layers;
+            double hostFraction = fixedShare ? cpuAttention.Fraction : middle > 0 ? (double)shape.HostTokens / middle : 0;
+            return new PlanRow(batch, from, to, fraction, Times(cost, residency, batch, from, fraction, hostFraction, microBatches),
+                Times(cost, residency, batch, to, fraction, hostFraction, microBatches), hostFraction);
         }
 
-        /// <summary>The cost model's prediction at the l the table will give for <paramref name="length"/>, and both floors.</summary>
-        private static StepTimes Times(CostModel cost, Residency residency, int batch, int length, double fraction, int microBatches)
+        /// <summary>The cost model's prediction at the split the table will give for <paramref name="length"/>, and both floors.</summary>
+        private static StepTimes Times(CostModel cost, Residency residency, int batch, int length, double fraction, double hostFraction, int microBatches)
         {
-            var step = cost.Step(new StepShape(batch, length, PlanRow.RecomputeTokens(fraction, length)), residency, microBatches);
+            var (recompute, host) = PlanRow.TokensAt(fraction, hostFraction, length);
+            var step = cost.Step(new StepShape(batch, length, recompute, host), residency, microBatches);
             return new StepTimes(step.Seconds * MillisecondsPerSecond,
                 cost.FloorAllKvSeconds(batch, length, microBatches) * MillisecondsPerSecond,
                 cost.FloorAllRecomputeSeconds(batch, length, microBatches) * MillisecondsPerSecond);

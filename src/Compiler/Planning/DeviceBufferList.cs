@@ -67,8 +67,9 @@ namespace Kvpr.Planning
             yield return new(DeviceBufferRole.Mlp, 0, checked(rows * f), p);
             if (spec.GatedMlp)
                 yield return new(DeviceBufferRole.GateUp, 0, checked(rows * 2 * f), p);
-            // Every partition decode attention may take, and one more for the CPU's partial when the CPU attends to a share.
-            long partials = checked((long)shape.MaxBatch * spec.Heads * ((shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition + 1));
+            // CPU attention's partials are merged as one more partition.
+            int partitions = (shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition + (shape.HostAttention ? 1 : 0);
+            long partials = checked((long)shape.MaxBatch * spec.Heads * partitions);
             yield return new(DeviceBufferRole.PartialAccumulators, 0, checked(partials * spec.HeadDim), single);
             yield return new(DeviceBufferRole.PartialMaxima, 0, partials, single);
             yield return new(DeviceBufferRole.PartialSums, 0, partials, single);

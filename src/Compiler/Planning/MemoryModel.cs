@@ -19,16 +19,20 @@ namespace Kvpr.Planning
         private readonly CostModel _cost;
         private readonly DecodeWorkload _workload;
 
-        public MemoryModel(CostModel cost, DecodeWorkload workload)
+        private readonly bool _hostAttention;
+
+        /// <param name="hostAttention">Whether some step gives the CPU tokens: the device's partials take one more partition and the host pins query and partial buffers.</param>
+        public MemoryModel(CostModel cost, DecodeWorkload workload, bool hostAttention = false)
         {
             _cost = cost ?? throw new ArgumentNullException(nameof(cost));
             _workload = workload ?? throw new ArgumentNullException(nameof(workload));
+            _hostAttention = hostAttention;
         }
 
         private ModelSpec Spec => _cost.Spec;
 
         /// <summary>The buffers' sizes: the workload's micro-batches, its longest length, its prompt as prefill rows.</summary>
-        public DeviceBufferShape Shape => DeviceBufferShape.For(_workload);
+        public DeviceBufferShape Shape => DeviceBufferShape.For(_workload, _hostAttention);
 
         /// <summary>Weights of one layer kept on the GPU.</summary>
         public long WeightBytesPerLayer => DeviceBufferList.LayerWeights(Spec, 0).Bytes;
@@ -65,14 +69,16 @@ namespace Kvpr.Planning
         /// <summary>
         /// Host memory: a copy of every layer's weights (resident layers are uploaded from it, streamed ones cross from
         /// it at every step) and the host store of the offloaded layers for every sequence at the longest length: X,
-        /// and K and V unless <paramref name="keepsKv"/> is false because every step recomputes every stored token.
+        /// and K and V unless <paramref name="keepsKv"/> is false because every step recomputes every stored token; with CPU
+        /// attention, each micro-batch's pinned buffers for the queries it sends down and the partials it gets back.
         /// </summary>
         public long HostBytesFor(Residency residency, bool keepsKv)
         {
             int offloaded = Spec.Layers - residency.KvResidentLayers;
             int sequences = checked(_workload.Batch * _workload.MicroBatches);
+            long hostAttention = _hostAttention ? checked(_workload.MicroBatches * (_cost.HostQueryBytes(_workload.Batch) + _cost.HostPartialBytes(_workload.Batch))) : 0;
             return checked(offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + (keepsKv ? _cost.KvBytes(sequences, _workload.MaxLength) : 0))
-                + Spec.Layers * WeightBytesPerLayer);
+                + Spec.Layers * WeightBytesPerLayer + hostAttention);
         }
     }
 }

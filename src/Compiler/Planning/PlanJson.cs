@@ -2,7 +2,10 @@ using Kvpr.Json;
 
 namespace Kvpr.Planning
 {
-    /// <summary>A plan as JSON for machines: the summary, one entry per decode step, and the table it came from.</summary>
+    /// <summary>
+    /// A plan as JSON for machines: the summary, one entry per decode step (its three shares of the stored tokens:
+    /// recomputed, transferred, attended to by the CPU), and the table it came from.
+    /// </summary>
     public static class PlanJson
     {
         /// <param name="spec">The model the plan was made for, which gives the layer count.</param>
@@ -34,6 +37,8 @@ namespace Kvpr.Planning
                 json.StartObject()
                     .Property("length", step.Length)
                     .Property("recomputeTokens", step.RecomputeTokens)
+                    .Property("transferredTokens", step.TransferredTokens)
+                    .Property("hostTokens", step.HostTokens)
                     .Property("predictedStepMs", step.Times.PredictedMs)
                     .Property("floorAllKvMs", step.Times.FloorAllKvMs)
                     .Property("floorAllRecomputeMs", step.Times.FloorAllRecomputeMs)
@@ -47,6 +52,7 @@ namespace Kvpr.Planning
                     .Property("fromLength", row.FromLength)
                     .Property("toLength", row.ToLength)
                     .Property("recomputeFraction", row.RecomputeFraction)
+                    .Property("hostFraction", row.HostFraction)
                     .Property("predictedMsFrom", row.AtFrom.PredictedMs)
                     .Property("predictedMsTo", row.AtTo.PredictedMs)
                     .EndObject();

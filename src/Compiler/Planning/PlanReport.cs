@@ -5,7 +5,10 @@ using System.Text;
 
 namespace Kvpr.Planning
 {
-    /// <summary>A plan as text for people: what stays on the GPU, the split per bucket, and predictions next to the two floors.</summary>
+    /// <summary>
+    /// A plan as text for people: what stays on the GPU, the split per bucket, and predictions next to the two floors.
+    /// The CPU's share appears only in plans that give it tokens, so plans without CPU attention read as they always did.
+    /// </summary>
     public static class PlanReport
     {
         private const double Giga = 1e9;
@@ -27,6 +30,8 @@ namespace Kvpr.Planning
             Line(text, $"GPU memory: {plan.GpuBytes / Giga:F2} GB of a {plan.GpuBudgetBytes / Giga:F2} GB budget.");
             Line(text, $"Residency: {Describe(plan.Residency.KvResidentLayers, layers, "KV cache", "offloaded to the host")}; " +
                 $"{Describe(plan.Residency.WeightResidentLayers, layers, "weights", "streamed every step")}.");
+            if (plan.Table.UsesHostAttention)
+                Line(text, "CPU attention: of every offloaded layer's s' stored tokens, l are recomputed, t cross as K and V, and the CPU attends to the last h in host memory.");
             var steps = plan.Steps.ToArray();
             Line(text, $"Predicted: first step {Ms(steps[0].Times.PredictedMs)}, last step {Ms(steps[steps.Length - 1].Times.PredictedMs)}, " +
                 $"generation {Ms(plan.PredictedGenerationMs)}, {plan.PredictedMsPerToken.ToString("F3", CultureInfo.InvariantCulture)} ms per token.");
@@ -39,13 +44,16 @@ namespace Kvpr.Planning
             var w = plan.Workload;
             var text = new StringBuilder();
             Line(text, $"Split per bucket, batch {w.Batch} (times are per step of the {(w.MicroBatches > 1 ? "micro-batch group" : "batch")}):");
-            Line(text, Columns("lengths", "l/s'", "l", "predicted ms", "all-KV floor ms", "all-recompute ms"));
+            bool host = plan.Table.UsesHostAttention;
+            Line(text, host ? Columns("lengths", "l/s'", "l", "predicted ms", "all-KV floor ms", "all-recompute ms", "h/s'", "h")
+                : Columns("lengths", "l/s'", "l", "predicted ms", "all-KV floor ms", "all-recompute ms"));
             foreach (var row in plan.Table.Rows.Where(r => r.Batch == w.Batch))
             {
                 int from = row.RecomputeTokensAt(row.FromLength), to = row.RecomputeTokensAt(row.ToLength);
-                Line(text, Columns(Range(row.FromLength, row.ToLength), row.RecomputeFraction.ToString("F3", CultureInfo.InvariantCulture), Range(from, to),
+                Line(text, Columns(Range(row.FromLength, row.ToLength), Fraction(row.RecomputeFraction), Range(from, to),
                     Range(row.AtFrom.PredictedMs, row.AtTo.PredictedMs), Range(row.AtFrom.FloorAllKvMs, row.AtTo.FloorAllKvMs),
-                    Range(row.AtFrom.FloorAllRecomputeMs, row.AtTo.FloorAllRecomputeMs)));
+                    Range(row.AtFrom.FloorAllRecomputeMs, row.AtTo.FloorAllRecomputeMs),
+                    host ? Fraction(row.HostFraction) : "", host ? Range(row.HostTokensAt(row.FromLength), row.HostTokensAt(row.ToLength)) : ""));
             }
             foreach (var group in plan.Table.Rows.Where(r => r.Batch != w.Batch).GroupBy(r => r.Batch))
             {
@@ -55,15 +63,19 @@ namespace Kvpr.Planning
             return text.ToString();
         }
 
-        /// <summary>One line per decode step: stored length, l, layers with resident KV / weights, predicted step time and the two floors.</summary>
+        /// <summary>
+        /// One line per decode step: stored length, l, layers with resident KV / weights, predicted step time and the two
+        /// floors; with CPU attention also the three shares: l recomputed, t transferred, h attended to by the CPU.
+        /// </summary>
         public static string FormatSteps(DecodePlan plan)
         {
             var text = new StringBuilder();
             string resident = $"{plan.Residency.KvResidentLayers}/{plan.Residency.WeightResidentLayers}";
-            Line(text, $"{"s'",-8} {"l",-8} {"resident KV/W",-14} {"predicted ms",-17} {"all-KV floor ms",-17} {"all-recompute ms"}");
+            bool host = plan.Table.UsesHostAttention;
+            Line(text, StepColumns("s'", "l", "resident KV/W", "predicted ms", "all-KV floor ms", "all-recompute ms", host ? "t" : "", host ? "h" : ""));
             foreach (var step in plan.Steps)
-                Line(text, $"{Number(step.Length),-8} {Number(step.RecomputeTokens),-8} {resident,-14} {Ms(step.Times.PredictedMs, ""),-17} " +
-                    $"{Ms(step.Times.FloorAllKvMs, ""),-17} {Ms(step.Times.FloorAllRecomputeMs, "")}");
+                Line(text, StepColumns(Number(step.Length), Number(step.RecomputeTokens), resident, Ms(step.Times.PredictedMs, ""), Ms(step.Times.FloorAllKvMs, ""),
+                    Ms(step.Times.FloorAllRecomputeMs, ""), host ? Number(step.TransferredTokens) : "", host ? Number(step.HostTokens) : ""));
             return text.ToString();
         }
 
@@ -80,8 +92,15 @@ namespace Kvpr.Planning
             : resident == 0 ? $"{what} of all {layers} layers {otherwise}"
             : $"{what} of layers 0–{resident - 1} on the GPU, of the other {layers - resident} {otherwise}";
 
-        private static string Columns(string lengths, string fraction, string l, string predicted, string allKv, string allRecompute) =>
-            $"{lengths,-13} {fraction,6} {l,-11} {predicted,-17} {allKv,-17} {allRecompute,-17}".TrimEnd();
+        // The CPU's columns come last and are empty without CPU attention, so such plans keep their layout.
+        private static string Columns(string lengths, string fraction, string l, string predicted, string allKv, string allRecompute,
+            string hostFraction = "", string host = "") =>
+            $"{lengths,-13} {fraction,6} {l,-11} {predicted,-17} {allKv,-17} {allRecompute,-17} {hostFraction,6} {host}".TrimEnd();
+
+        private static string StepColumns(string length, string l, string resident, string predicted, string allKv, string allRecompute, string transferred, string host) =>
+            $"{length,-8} {l,-8} {resident,-14} {predicted,-17} {allKv,-17} {allRecompute,-17} {transferred,-8} {host}".TrimEnd();
+
+        private static string Fraction(double fraction) => fraction.ToString("F3", CultureInfo.InvariantCulture);
 
         private static string Range(int from, int to) => from == to ? Number(from) : $"{Number(from)}–{Number(to)}";
 

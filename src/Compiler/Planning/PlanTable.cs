@@ -23,6 +23,8 @@ namespace Kvpr.Planning
                     throw new ArgumentException($"Plan row {row} has no batch or an empty length range.", nameof(rows));
                 if (!(row.RecomputeFraction >= 0 && row.RecomputeFraction <= 1))
                     throw new ArgumentException($"Plan row {row} has a recompute fraction outside [0, 1].", nameof(rows));
+                if (!(row.HostFraction >= 0 && row.HostFraction <= 1))
+                    throw new ArgumentException($"Plan row {row} has a host fraction outside [0, 1].", nameof(rows));
             }
             for (int i = 1; i < _rows.Length; i++)
                 if (_rows[i].Batch == _rows[i - 1].Batch && _rows[i].FromLength <= _rows[i - 1].ToLength)
@@ -31,10 +33,19 @@ namespace Kvpr.Planning
 
         public IReadOnlyList<PlanRow> Rows => _rows;
 
+        /// <summary>Whether some step gives the CPU tokens to attend to, so the runtime needs its query and partial buffers.</summary>
+        public bool UsesHostAttention => _rows.Any(r => r.HostFraction > 0);
+
+        /// <summary>
+        /// Whether some step transfers K and V or lets the CPU read them in place, so the host store must keep them; false
+        /// when every step recomputes every stored token.
+        /// </summary>
+        public bool ReadsStoredKv => _rows.Any(r => r.RecomputeFraction < 1 || r.HostFraction > 0);
+
         /// <summary>
         /// The step plan for <paramref name="batch"/> sequences holding <paramref name="length"/> tokens: the
         /// rows of the smallest planned batch that covers it (the largest if none does), the bucket holding the
-        /// length (the nearest bucket outside the table), l clamped to [0, length].
+        /// length (the nearest bucket outside the table), the CPU's tokens and l within what they leave.
         /// </summary>
         public StepPlan Lookup(int batch, int length)
         {
@@ -46,7 +57,7 @@ namespace Kvpr.Planning
             var rows = _rows.Where(r => r.Batch == plannedBatch).ToArray();
             var row = rows.FirstOrDefault(r => r.Contains(length)) ?? (length < rows[0].FromLength ? rows[0] : rows[rows.Length - 1]);
 
-            return new StepPlan(batch, length, row.RecomputeTokensAt(length), row.TimesAt(length));
+            return new StepPlan(batch, length, row.RecomputeTokensAt(length), row.TimesAt(length), row.HostTokensAt(length));
         }
 
         public bool Equals(PlanTable? other) => other is not null && _rows.SequenceEqual(other._rows);

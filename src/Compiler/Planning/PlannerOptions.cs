@@ -16,6 +16,12 @@ namespace Kvpr.Planning
         /// </summary>
         public bool ResidentWeights { get; init; }
 
+        /// <summary>
+        /// Whether the CPU attends to a share of the stored tokens: off, chosen per bucket (the default; off where the profile
+        /// has not measured the host or the model has a sliding window), or a fixed fraction of s'.
+        /// </summary>
+        public CpuAttentionMode CpuAttention { get; init; } = CpuAttentionMode.Auto;
+
         /// <summary>Most length buckets per planned batch: the table's resolution along the generation.</summary>
         public int MaxLengthBuckets { get; init; } = 32;
 
@@ -29,6 +35,8 @@ namespace Kvpr.Planning
             Cost.Check();
             if (MaxLengthBuckets < 1)
                 throw new ArgumentOutOfRangeException(nameof(MaxLengthBuckets), MaxLengthBuckets, "At least one length bucket is needed.");
+            if (CpuAttention is null)
+                throw new ArgumentNullException(nameof(CpuAttention), "A CPU attention mode is needed (CpuAttentionMode.Off to give the CPU nothing).");
         }
     }
 }

@@ -16,7 +16,8 @@ namespace Kvpr.Planning
 
         /// <summary>The best residency that fits, or null when none of the programs is feasible.</summary>
         /// <param name="residentWeights">Consider only residencies that keep every layer's weights on the GPU.</param>
-        public static Residency? Solve(CostModel cost, MemoryModel memory, DecodeWorkload workload, bool residentWeights)
+        /// <param name="cpuAttention">Whether and how much the CPU attends to, as the split program takes it.</param>
+        public static Residency? Solve(CostModel cost, MemoryModel memory, DecodeWorkload workload, bool residentWeights, CpuAttentionMode cpuAttention)
         {
             var candidates = new List<Residency>();
             foreach (bool allKvResident in new[] { true, false })
@@ -24,7 +25,7 @@ namespace Kvpr.Planning
                 foreach (bool allWeightsResident in residentWeights ? new[] { true } : new[] { true, false })
                 {
                     var (program, solution) = SplitSolver.SolveLinearised(
-                        perToken => PlanningProgram.ForResidency(cost, memory, workload, allKvResident, allWeightsResident, perToken),
+                        perToken => PlanningProgram.ForResidency(cost, memory, workload, allKvResident, allWeightsResident, perToken, cpuAttention),
                         cost, workload.Batch, workload.MaxLength);
                     if (solution.Status != LpStatus.Optimal)
                         continue;
@@ -36,24 +37,25 @@ namespace Kvpr.Planning
             }
 
             return candidates.Where(memory.Fits)
-                .Select(residency => Grow(cost, memory, workload, residency))
+                .Select(residency => Grow(cost, memory, workload, residency, cpuAttention))
                 .OrderBy(c => c.Seconds)
                 .Select(c => (Residency?)c.Residency)
                 .FirstOrDefault();
         }
 
-        private static double StepSeconds(CostModel cost, DecodeWorkload workload, Residency residency) =>
-            SplitSolver.Solve(cost, residency, workload.Batch, workload.MaxLength, workload.MicroBatches).Cost.Seconds;
+        private static double StepSeconds(CostModel cost, DecodeWorkload workload, Residency residency, CpuAttentionMode cpuAttention) =>
+            SplitSolver.Solve(cost, residency, workload.Batch, workload.MaxLength, workload.MicroBatches, cpuAttention).Cost.Seconds;
 
-        private static (Residency Residency, double Seconds) Grow(CostModel cost, MemoryModel memory, DecodeWorkload workload, Residency residency)
+        private static (Residency Residency, double Seconds) Grow(CostModel cost, MemoryModel memory, DecodeWorkload workload, Residency residency,
+            CpuAttentionMode cpuAttention)
         {
             int layers = cost.Spec.Layers;
-            double seconds = StepSeconds(cost, workload, residency);
+            double seconds = StepSeconds(cost, workload, residency, cpuAttention);
             while (true)
             {
                 var better = new[] { residency with { KvResidentLayers = residency.KvResidentLayers + 1 }, residency with { WeightResidentLayers = residency.WeightResidentLayers + 1 } }
                     .Where(r => r.KvResidentLayers <= layers && r.WeightResidentLayers <= layers && memory.Fits(r))
-                    .Select(r => (Residency: r, Seconds: StepSeconds(cost, workload, r)))
+                    .Select(r => (Residency: r, Seconds: StepSeconds(cost, workload, r, cpuAttention)))
                     .Where(c => c.Seconds < seconds)
                     .OrderBy(c => c.Seconds)
                     .ToArray();

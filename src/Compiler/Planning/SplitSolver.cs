@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Kvpr.Lp;
 
@@ -6,33 +7,56 @@ namespace Kvpr.Planning
 {
     /// <summary>
     /// Solves <see cref="PlanningProgram"/>s and turns their fractional answers into what runs: the recompute
-    /// GEMM is re-linearised at the answer's l until l settles, then l is rounded and its integer neighbours are
-    /// priced with the exact <see cref="CostModel"/>, so the prediction is for the l that actually runs.
+    /// GEMM is re-linearised at the answer's l until l settles, then l (and the CPU's tokens) are rounded and their
+    /// integer neighbours are priced with the exact <see cref="CostModel"/>, so the prediction is for the split that
+    /// actually runs.
     /// </summary>
     internal static class SplitSolver
     {
         private const int LinearisationRounds = 4;
 
-        /// <summary>The best integral l at a fixed residency and its exact step cost.</summary>
-        public static (int RecomputeTokens, StepCost Cost) Solve(CostModel cost, Residency residency, int batch, int length, int microBatches)
+        /// <summary>
+        /// The best integral split at a fixed residency — l recomputed tokens and, where <paramref name="cpuAttention"/> lets
+        /// the CPU attend, its host tokens — and its exact step cost. An automatic CPU share is kept only where it beats the
+        /// best split without one, which the program cannot see (the CPU's round trip is not linear in its tokens).
+        /// </summary>
+        public static (StepShape Shape, StepCost Cost) Solve(CostModel cost, Residency residency, int batch, int length, int microBatches,
+            CpuAttentionMode cpuAttention)
         {
             int offloaded = cost.Spec.Layers - residency.KvResidentLayers;
             if (offloaded <= 0)
-                return (0, cost.Step(new StepShape(batch, length, 0), residency, microBatches));
+                return Priced(cost, new StepShape(batch, length, 0), residency, microBatches);
 
             var (program, solution) = SolveLinearised(
-                perToken => PlanningProgram.ForSplit(cost, residency, batch, length, microBatches, perToken), cost, batch, length);
-            // λ = 0 with a large T is always feasible and T is bounded below, so anything else is a solver fault.
+                perToken => PlanningProgram.ForSplit(cost, residency, batch, length, microBatches, perToken, cpuAttention), cost, batch, length);
+            // λ = η = 0 with a large T is always feasible and T is bounded below, so anything else is a solver fault.
             if (solution.Status != LpStatus.Optimal)
                 throw new InvalidOperationException($"The split program {program.Program.Name} of {cost.Spec.Name} came out {solution.Status}.");
             double l = solution[program.RecomputedTokens] / offloaded;
-            int rounded = (int)Math.Round(l, MidpointRounding.AwayFromZero);
-            return Enumerable.Range(rounded - 1, 3)
-                .Where(tokens => tokens >= 0 && tokens <= length)
-                .Select(tokens => (tokens, cost: cost.Step(new StepShape(batch, length, tokens), residency, microBatches)))
-                .OrderBy(c => c.cost.Seconds).ThenBy(c => Math.Abs(c.tokens - l))
+            double host = program.HostTokens is { } eta ? solution[eta] / offloaded : 0;
+            var hostCandidates = program.HostTokens is null ? new[] { 0 }
+                : cpuAttention.Kind == CpuAttentionKind.Fraction ? new[] { CpuAttentionMode.TokensOf(cpuAttention.Fraction, length) }
+                : Neighbours(host, length);
+            var best = hostCandidates
+                .SelectMany(hostTokens => Neighbours(l, length - hostTokens).Select(tokens => new StepShape(batch, length, tokens, hostTokens)))
+                .Select(shape => Priced(cost, shape, residency, microBatches))
+                .OrderBy(c => c.Cost.Seconds).ThenBy(c => Math.Abs(c.Shape.RecomputeTokens - l) + Math.Abs(c.Shape.HostTokens - host))
                 .First();
+            if (best.Shape.HostTokens == 0 || cpuAttention.Kind != CpuAttentionKind.Auto)
+                return best;
+            var withoutCpu = Solve(cost, residency, batch, length, microBatches, CpuAttentionMode.Off);
+            return withoutCpu.Cost.Seconds <= best.Cost.Seconds ? withoutCpu : best;
         }
+
+        /// <summary>The integers next to <paramref name="tokens"/> (its rounding and one either side), clamped to [0, <paramref name="most"/>].</summary>
+        private static IEnumerable<int> Neighbours(double tokens, int most)
+        {
+            int rounded = (int)Math.Round(tokens, MidpointRounding.AwayFromZero);
+            return Enumerable.Range(rounded - 1, 3).Select(t => Math.Max(0, Math.Min(most, t))).Distinct();
+        }
+
+        private static (StepShape Shape, StepCost Cost) Priced(CostModel cost, StepShape shape, Residency residency, int microBatches) =>
+            (shape, cost.Step(shape, residency, microBatches));
 
         /// <summary>
         /// Solves the program built by <paramref name="build"/> for a recompute cost per token, starting from the

@@ -57,16 +57,20 @@ namespace Kvpr.Generators.Emitting
             }
         }
 
-        /// <summary>One row per bucket of (batch, stored length s'), columns aligned under a header comment.</summary>
+        /// <summary>
+        /// One row per bucket of (batch, stored length s'), columns aligned under a header comment; the CPU's share is a last
+        /// column only in tables that give the CPU tokens (it defaults to 0), so tables without CPU attention read as before.
+        /// </summary>
         private static void WriteTable(SourceWriter writer, PlanTable table)
         {
             string Times(StepTimes t) => $"new({Literals.Double(t.PredictedMs)}, {Literals.Double(t.FloorAllKvMs)}, {Literals.Double(t.FloorAllRecomputeMs)})";
-            var cells = table.Rows.Select(r => new[]
+            bool host = table.UsesHostAttention;
+            var cells = table.Rows.Select(r => Separated(new[]
             {
-                Literals.Int(r.Batch) + ",", Literals.Int(r.FromLength) + ",", Literals.Int(r.ToLength) + ",",
-                Literals.Double(r.RecomputeFraction) + ",", Times(r.AtFrom) + ",", Times(r.AtTo),
-            }).ToArray();
-            var titles = new[] { "batch", "s' from", "s' to", "l / s'", "ms at s' from: predicted, all-KV floor, all-recompute floor", "ms at s' to" };
+                Literals.Int(r.Batch), Literals.Int(r.FromLength), Literals.Int(r.ToLength), Literals.Double(r.RecomputeFraction), Times(r.AtFrom), Times(r.AtTo),
+            }.Concat(host ? new[] { Literals.Double(r.HostFraction) } : Enumerable.Empty<string>()))).ToArray();
+            var titles = new[] { "batch", "s' from", "s' to", "l / s'", "ms at s' from: predicted, all-KV floor, all-recompute floor", "ms at s' to" }
+                .Concat(host ? new[] { "host / s'" } : Enumerable.Empty<string>()).ToArray();
             var widths = titles.Select((title, column) => cells.Select(row => row[column].Length).Append(title.Length).Max()).ToArray();
             string Row(IReadOnlyList<string> row) => string.Join(" ", row.Select((cell, column) => column == row.Count - 1 ? cell : cell.PadRight(widths[column])));
 
@@ -77,6 +81,15 @@ namespace Kvpr.Generators.Emitting
                 foreach (var row in cells)
                     writer.Line($"new({Row(row)}),");
             }
+        }
+
+        /// <summary>The arguments of one row, each but the last followed by its comma.</summary>
+        private static string[] Separated(IEnumerable<string> arguments)
+        {
+            var cells = arguments.ToArray();
+            for (int i = 0; i < cells.Length - 1; i++)
+                cells[i] += ",";
+            return cells;
         }
     }
 }

@@ -143,7 +143,7 @@ namespace Kvpr
                 throw new NotSupportedException($"{ErrorCodes.InvalidValue}: model '{Spec.Name}' attends through a sliding window of {Spec.SlidingWindow} tokens; " +
                     "CPU attention takes the last stored tokens out of the device's attention, which a window would also cut, so it runs only for models without one.");
             int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
-            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1, split.UsesHostAttention);
             var planned = DeviceBufferList.For(Spec, shape, residency);
             CheckGpuMemory(planned, residency, workload);
 
@@ -172,9 +172,7 @@ namespace Kvpr
                     {
                         if (residency.IsKvResident(layer))
                             continue;
-                        var request = new SplitRequest(step, layer, maxBatch, length);
-                        recompute[layer] = split.RecomputeTokens(request);
-                        host[layer] = split.HostTokens(request, recompute[layer]);
+                        (recompute[layer], host[layer]) = split.Decide(new SplitRequest(step, layer, maxBatch, length));
                     }
                     statistics.Add(run.Step(step, new StepInputs(length, 1, recompute, run.LastTokens(), false, host)));
                     progress?.Report(statistics[^1]);

@@ -5,9 +5,10 @@ using Kvpr.Planning;
 namespace Kvpr
 {
     /// <summary>
-    /// How many of the s' stored tokens (l) a layer recomputes from their activations at a decode step;
-    /// the other s' − l have their K and V transferred. Any split gives the same tokens; it only moves work
-    /// between the link and the compute units.
+    /// How many of the s' stored tokens (l) a layer recomputes from their activations at a decode step, and how many
+    /// of the last ones the CPU attends to in the host store (a plan's CPU attention; none for the other policies);
+    /// the others have their K and V transferred. Any split gives the same tokens; it only moves work between the
+    /// link, the GPU and the CPU.
     /// </summary>
     public abstract class SplitPolicy
     {
@@ -22,10 +23,14 @@ namespace Kvpr
         /// generation's own workload (batch, prompt length, new tokens); the plan may also keep some layers'
         /// KV on the device.
         /// </summary>
-        public static SplitPolicy Auto { get; } = new AutoPolicy(null);
+        public static SplitPolicy Auto { get; } = new AutoPolicy(null, CpuAttentionMode.Auto);
 
         /// <summary>Like <see cref="Auto"/>, planned for <paramref name="profile"/> instead of the default profile.</summary>
-        public static SplitPolicy AutoFor(HardwareProfile profile) => new AutoPolicy(profile ?? throw new ArgumentNullException(nameof(profile)));
+        public static SplitPolicy AutoFor(HardwareProfile profile) => AutoFor(profile, CpuAttentionMode.Auto);
+
+        /// <summary>Like <see cref="AutoFor(HardwareProfile)"/>, giving the CPU the share <paramref name="cpuAttention"/> asks for.</summary>
+        public static SplitPolicy AutoFor(HardwareProfile profile, CpuAttentionMode cpuAttention) =>
+            new AutoPolicy(profile ?? throw new ArgumentNullException(nameof(profile)), cpuAttention ?? throw new ArgumentNullException(nameof(cpuAttention)));
 
         /// <summary>l = round(<paramref name="fraction"/> · s').</summary>
         public static SplitPolicy Fraction(double fraction) => new FractionPolicy(fraction, $"fraction {fraction}");
@@ -34,41 +39,40 @@ namespace Kvpr
         public static SplitPolicy FromPlan(DecodePlan plan) => new PlanPolicy(plan ?? throw new ArgumentNullException(nameof(plan)));
 
         /// <summary>l chosen by <paramref name="choose"/> for every step and layer (tests, experiments); must be in [0, s'].</summary>
-        public static SplitPolicy Custom(Func<SplitRequest, int> choose) => new CustomPolicy(choose ?? throw new ArgumentNullException(nameof(choose)), null);
+        public static SplitPolicy Custom(Func<SplitRequest, int> choose)
+        {
+            if (choose is null) throw new ArgumentNullException(nameof(choose));
+            return new CustomPolicy(request => new SplitDecision(choose(request), 0), usesHostAttention: false);
+        }
 
         /// <summary>
-        /// l chosen by <paramref name="choose"/> and the tokens the CPU attends to (the last stored ones) by
-        /// <paramref name="hostTokens"/>, for every step and layer (tests, experiments); together at most s'.
+        /// Three-way splits chosen by <paramref name="decide"/> for every step and layer (tests, experiments): l in [0, s'] and
+        /// the CPU's tokens in [0, s' − l].
         /// </summary>
-        public static SplitPolicy Custom(Func<SplitRequest, int> choose, Func<SplitRequest, int> hostTokens) =>
-            new CustomPolicy(choose ?? throw new ArgumentNullException(nameof(choose)), hostTokens ?? throw new ArgumentNullException(nameof(hostTokens)));
+        public static SplitPolicy Custom(Func<SplitRequest, SplitDecision> decide) =>
+            new CustomPolicy(decide ?? throw new ArgumentNullException(nameof(decide)), usesHostAttention: true);
 
         /// <summary>l for the request, in [0, request.Length].</summary>
-        public int RecomputeTokens(SplitRequest request)
+        public int RecomputeTokens(SplitRequest request) => Decide(request).RecomputeTokens;
+
+        /// <summary>l and the CPU's tokens for the request: l in [0, request.Length], the CPU's in [0, request.Length − l].</summary>
+        public SplitDecision Decide(SplitRequest request)
         {
-            int tokens = Choose(request);
-            if (tokens < 0 || tokens > request.Length)
-                throw new InvalidOperationException($"Split policy {this} chose to recompute {tokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {request.Length}].");
-            return tokens;
+            var decision = ChooseSplit(request);
+            if (decision.RecomputeTokens < 0 || decision.RecomputeTokens > request.Length)
+                throw new InvalidOperationException($"Split policy {this} chose to recompute {decision.RecomputeTokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {request.Length}].");
+            int left = request.Length - decision.RecomputeTokens;
+            if (decision.HostTokens < 0 || decision.HostTokens > left)
+                throw new InvalidOperationException($"Split policy {this} gave the CPU {decision.HostTokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {left}] (the tokens l = {decision.RecomputeTokens} leaves).");
+            return decision;
         }
 
         protected abstract int Choose(SplitRequest request);
 
-        /// <summary>
-        /// Tokens the CPU attends to for the request: the last of the s' stored tokens, read in place in the host store,
-        /// in [0, s' − <paramref name="recomputeTokens"/>]; always 0 for a policy without CPU attention.
-        /// </summary>
-        public int HostTokens(SplitRequest request, int recomputeTokens)
-        {
-            int tokens = ChooseHostTokens(request);
-            if (tokens < 0 || tokens > request.Length - recomputeTokens)
-                throw new InvalidOperationException($"Split policy {this} gave the CPU {tokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {request.Length - recomputeTokens}] (s' = {request.Length}, l = {recomputeTokens}).");
-            return tokens;
-        }
+        /// <summary>The whole split; policies without CPU attention give the CPU nothing.</summary>
+        protected virtual SplitDecision ChooseSplit(SplitRequest request) => new(Choose(request), 0);
 
-        protected virtual int ChooseHostTokens(SplitRequest request) => 0;
-
-        /// <summary>Whether any step may give the CPU a share, so the step graph needs its CPU lane.</summary>
+        /// <summary>Whether some step may give the CPU tokens, so the host needs query and partial buffers and the device one more partition of partials.</summary>
         internal virtual bool UsesHostAttention => false;
 
         /// <summary>Whether every step recomputes every stored token, so the host store need keep no K and V.</summary>
@@ -100,19 +104,33 @@ namespace Kvpr
 
             public DecodePlan Plan { get; }
 
-            protected override int Choose(SplitRequest request) => Plan.Table.Lookup(request.Batch, request.Length).RecomputeTokens;
+            protected override int Choose(SplitRequest request) => ChooseSplit(request).RecomputeTokens;
 
-            internal override bool RecomputesEverything => Plan.Table.Rows.All(row => row.RecomputeFraction >= 1);
+            protected override SplitDecision ChooseSplit(SplitRequest request)
+            {
+                var step = Plan.Table.Lookup(request.Batch, request.Length);
+                return new SplitDecision(step.RecomputeTokens, step.HostTokens);
+            }
+
+            internal override bool RecomputesEverything => !Plan.Table.ReadsStoredKv;
+
+            internal override bool UsesHostAttention => Plan.Table.UsesHostAttention;
 
             public override string ToString() => $"plan for {Plan.ModelName} on {Plan.ProfileName}";
         }
 
         private sealed class AutoPolicy : SplitPolicy
         {
-            public AutoPolicy(HardwareProfile? profile) => Profile = profile;
+            public AutoPolicy(HardwareProfile? profile, CpuAttentionMode cpuAttention)
+            {
+                Profile = profile;
+                CpuAttention = cpuAttention;
+            }
 
             /// <summary>The profile to plan for; null for the default one.</summary>
             public HardwareProfile? Profile { get; }
+
+            public CpuAttentionMode CpuAttention { get; }
 
             // The engine looks splits up in the plan PlanFor makes for each generation, never here.
             protected override int Choose(SplitRequest request) =>
@@ -123,20 +141,21 @@ namespace Kvpr
 
         private sealed class CustomPolicy : SplitPolicy
         {
-            private readonly Func<SplitRequest, int> _choose;
-            private readonly Func<SplitRequest, int>? _hostTokens;
+            private readonly Func<SplitRequest, SplitDecision> _decide;
+            private readonly bool _usesHostAttention;
 
-            public CustomPolicy(Func<SplitRequest, int> choose, Func<SplitRequest, int>? hostTokens)
+            public CustomPolicy(Func<SplitRequest, SplitDecision> decide, bool usesHostAttention)
             {
-                _choose = choose;
-                _hostTokens = hostTokens;
+                _decide = decide;
+                _usesHostAttention = usesHostAttention;
             }
 
-            protected override int Choose(SplitRequest request) => _choose(request);
+            protected override int Choose(SplitRequest request) => ChooseSplit(request).RecomputeTokens;
 
-            protected override int ChooseHostTokens(SplitRequest request) => _hostTokens?.Invoke(request) ?? 0;
+            protected override SplitDecision ChooseSplit(SplitRequest request) => _decide(request);
 
-            internal override bool UsesHostAttention => _hostTokens is not null;
+            // Three-way decisions may give the CPU tokens at any step; l-only ones never do.
+            internal override bool UsesHostAttention => _usesHostAttention;
 
             public override string ToString() => "custom";
         }
@@ -150,7 +169,8 @@ namespace Kvpr
         {
             var plan = this switch
             {
-                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload).GetPlanOrThrow(),
+                AutoPolicy auto => DecodePlanner.Plan(spec, auto.Profile ?? HardwareProfiles.Default, workload,
+                    PlannerOptions.Default with { CpuAttention = auto.CpuAttention }).GetPlanOrThrow(),
                 PlanPolicy planned => planned.Plan,
                 _ => null,
             };

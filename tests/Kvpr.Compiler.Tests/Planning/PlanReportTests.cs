@@ -1,3 +1,4 @@
+using System.Linq;
 using Kvpr.Planning;
 
 namespace Kvpr.Compiler.Tests.Planning;
@@ -40,5 +41,33 @@ public class PlanReportTests
     {
         Should.Throw<System.ArgumentException>(() => PlanReport.Format(Plan("h100-sxm-pcie5", 20_000_000_000), ModelCatalog.Get("opt-13b")))
             .Message.ShouldContain("made for 'opt-6.7b'");
+    }
+
+    [Fact]
+    public void A_plan_with_cpu_attention_shows_the_three_shares_per_step_and_one_without_shows_none()
+    {
+        var options = PlannerOptions.Default with { FixedResidency = Residency.WeightsOnly(Opt67), CpuAttention = CpuAttentionMode.Share(0.25), MaxLengthBuckets = 2 };
+        var workload = new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 4 };
+        var plan = DecodePlanner.Plan(Opt67, HostProfiles.H100, workload, options).GetPlanOrThrow();
+
+        string steps = PlanReport.FormatSteps(plan);
+        var first = plan.Steps.First();
+        steps.Split('\n')[0].ShouldEndWith(" t        h");
+        steps.Split('\n')[1].ShouldEndWith($" {first.TransferredTokens,-8} 256");
+        PlanReport.FormatTable(plan).ShouldContain("h/s'");
+        PlanReport.FormatSummary(plan, Opt67).ShouldContain("CPU attention");
+
+        using var json = System.Text.Json.JsonDocument.Parse(PlanJson.Write(plan, Opt67));
+        foreach (var (step, planned) in json.RootElement.GetProperty("steps").EnumerateArray().Zip(plan.Steps))
+        {
+            step.GetProperty("hostTokens").GetInt32().ShouldBe(planned.Length / 4);
+            (step.GetProperty("recomputeTokens").GetInt32() + step.GetProperty("transferredTokens").GetInt32() + step.GetProperty("hostTokens").GetInt32())
+                .ShouldBe(planned.Length);
+        }
+        json.RootElement.GetProperty("table")[0].GetProperty("hostFraction").GetDouble().ShouldBe(0.25);
+
+        var without = Plan("h100-sxm-pcie5", 24_000_000_000);
+        PlanReport.Format(without, Opt67).ShouldNotContain("h/s'");
+        PlanReport.FormatSteps(without).Split('\n')[0].ShouldEndWith("all-recompute ms");
     }
 }

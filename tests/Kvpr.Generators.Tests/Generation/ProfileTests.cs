@@ -30,4 +30,18 @@ public class ProfileTests
         run.Diagnostics.ShouldBeEmpty();
         EntryPointsFile(run).ShouldContain("Planned with the hardware profile /project/my.hwprofile.json.");
     }
+
+    [Fact]
+    public void A_profile_that_measured_the_host_plans_cpu_attention_into_the_emitted_table()
+    {
+        var profile = HardwareProfiles.Default with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
+        var run = GeneratorRun.Run(ModelSources.Opt6_7BCapped, "h100-host.hwprofile.json", ("/project/h100-host.hwprofile.json", HardwareProfileFormat.Write(profile)));
+        run.Diagnostics.ShouldBeEmpty();
+        run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ShouldBeEmpty();
+        run.GeneratedSources.ShouldContain(s => s.SourceText.ToString().Contains("host / s'"));
+
+        var generated = (EngineBlueprint)run.LoadOutput().GetType("Samples.Opt6_7BCapped")!.GetProperty("Blueprint")!.GetValue(null)!;
+        generated.Plan.Table.UsesHostAttention.ShouldBeTrue();
+        generated.Plan.ShouldBe(Kvpr.Planning.DecodePlanner.Plan(generated.Spec, profile with { Name = generated.Plan.ProfileName }, generated.Workload).GetPlanOrThrow());
+    }
 }

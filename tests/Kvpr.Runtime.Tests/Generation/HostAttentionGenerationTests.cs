@@ -48,7 +48,7 @@ public class HostAttentionGenerationTests
         using var engine = new Engine(reference.Weights, new EngineOptions
         {
             Schedule = schedule, MicroBatches = microBatches, ActivationChunks = 2,
-            Split = SplitPolicy.Custom(recompute, host),
+            Split = SplitPolicy.Custom(r => new SplitDecision(recompute(r), host(r))),
             Residency = new Residency(residentLayers, reference.Spec.Layers - residentLayers),
         });
 
@@ -65,7 +65,7 @@ public class HostAttentionGenerationTests
     public void A_cpu_share_beyond_the_stored_tokens_is_refused_with_the_numbers()
     {
         var reference = FixtureReference.Get("opt-tiny");
-        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.Custom(r => r.Length, _ => 1) });
+        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.Custom(r => new SplitDecision(r.Length, 1)) });
 
         var error = Should.Throw<InvalidOperationException>(() => engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = 2 }));
 
@@ -76,7 +76,7 @@ public class HostAttentionGenerationTests
     public void A_cpu_share_for_a_sliding_window_model_is_refused_naming_the_window()
     {
         var reference = FixtureReference.Get("mistral-tiny");
-        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.Custom(_ => 0, r => r.Length) });
+        using var engine = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.Custom(r => new SplitDecision(0, r.Length)) });
 
         var error = Should.Throw<NotSupportedException>(() => engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = 2 }));
 

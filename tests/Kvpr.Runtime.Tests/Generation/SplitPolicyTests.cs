@@ -34,6 +34,28 @@ public class SplitPolicyTests
     }
 
     [Fact]
+    public void Three_way_decisions_give_the_cpu_at_most_what_the_recomputed_tokens_leave()
+    {
+        SplitPolicy.Custom(_ => new SplitDecision(4, 6)).Decide(Request).ShouldBe(new SplitDecision(4, 6));
+        SplitPolicy.Custom(_ => 4).Decide(Request).ShouldBe(new SplitDecision(4, 0));
+        var error = Should.Throw<InvalidOperationException>(() => SplitPolicy.Custom(_ => new SplitDecision(4, 7)).Decide(Request));
+        error.Message.ShouldContain("gave the CPU 7 tokens of layer 1 at step 3");
+        error.Message.ShouldContain("[0, 6]");
+    }
+
+    [Fact]
+    public void A_plans_policy_looks_up_the_cpus_share_with_l()
+    {
+        var spec = ModelCatalog.Get("opt-6.7b");
+        var profile = HardwareProfiles.Default with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
+        var plan = DecodePlanner.Plan(spec, profile, new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 4 },
+            PlannerOptions.Default with { FixedResidency = Residency.WeightsOnly(spec), CpuAttention = CpuAttentionMode.Share(0.5) }).GetPlanOrThrow();
+        var step = plan.Table.Lookup(32, 1025);
+
+        SplitPolicy.FromPlan(plan).Decide(new SplitRequest(2, 5, 32, 1025)).ShouldBe(new SplitDecision(step.RecomputeTokens, 512));
+    }
+
+    [Fact]
     public void A_plan_for_another_model_is_refused()
     {
         var other = ModelSpec.Opt("other", hidden: 16, layers: 2, heads: 2, ffnHidden: 32, vocab: 20, maxPositions: 16);

@@ -52,9 +52,16 @@ namespace Kvpr.Runtime.Cuda.Selftest
         /// </summary>
         public static IReadOnlyList<(string Name, SplitPolicy Policy)> HostSplits { get; } = new[]
         {
-            ("all on the CPU", SplitPolicy.Custom(_ => 0, r => r.Length)),
-            ("three ways, changing", SplitPolicy.Custom(r => (r.Step * 7 + r.Layer * 3) % (r.Length + 1), r => (r.Step + r.Layer) % (r.Length - (r.Step * 7 + r.Layer * 3) % (r.Length + 1) + 1))),
+            ("all on the CPU", SplitPolicy.Custom(r => new SplitDecision(0, r.Length))),
+            ("three ways, changing", SplitPolicy.Custom(ChangingThreeWaySplit)),
         };
+
+        /// <summary>l as the changing two-way split picks it, and the CPU a share of the rest that changes with the step and layer (sometimes all, sometimes none).</summary>
+        public static SplitDecision ChangingThreeWaySplit(SplitRequest request)
+        {
+            int recompute = (request.Step * 7 + request.Layer * 3) % (request.Length + 1);
+            return new SplitDecision(recompute, (request.Step + request.Layer) % (request.Length - recompute + 1));
+        }
 
         /// <summary>Every fixture under <paramref name="fixturesFolder"/> × every split × both schedules.</summary>
         public IEnumerable<SelftestCheck> Fixtures(string fixturesFolder)
