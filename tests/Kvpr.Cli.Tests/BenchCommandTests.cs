@@ -26,15 +26,28 @@ public class BenchCommandTests
     private static BenchPlan Opt67OneStep(BenchMode mode) => BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), mode, H100);
 
     [Fact]
-    public void The_planned_mode_carries_a_cpu_share_into_its_split_and_predicted_steps()
+    public void Mode_e_carries_a_cpu_share_into_its_split_and_predicted_steps_and_the_other_modes_plan_without_one()
     {
         var measured = H100 with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
-        var plan = BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), BenchMode.Planned, measured, CpuAttentionMode.Share(0.25));
+        var workload = BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2);
+        var plan = BenchPlan.Create(workload, BenchMode.CpuAttention, measured, CpuAttentionMode.Share(0.25));
 
         plan.Predicted.ShouldAllBe(step => step.Shape.HostTokens == step.Shape.Length / 4);
         plan.Split.Decide(new SplitRequest(1, 0, 32, 1024)).HostTokens.ShouldBe(256);
-        BenchPlan.Create(BenchCase.Create(ModelCatalog.Get("opt-6.7b"), 32, 1024, 2), BenchMode.TransferAll, measured, CpuAttentionMode.Share(0.25))
-            .Split.Decide(new SplitRequest(1, 0, 32, 1024)).ShouldBe(new SplitDecision(0, 0));
+        // The three-resource floor: the link's bytes and, at the host's read bandwidth, those plus the CPU's.
+        plan.FloorMs.ShouldBe(System.Math.Max(plan.TransferFloorMs, plan.HostMemoryFloorMs));
+        plan.HostMemoryFloorMs.ShouldBeGreaterThan(0);
+        foreach (var other in new[] { BenchMode.TransferAll, BenchMode.Planned })
+            BenchPlan.Create(workload, other, measured, CpuAttentionMode.Share(0.25)).Split.Decide(new SplitRequest(1, 0, 32, 1024)).HostTokens.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Mode_e_with_a_profile_that_has_not_measured_the_host_is_skipped_with_the_reason()
+    {
+        var (exitCode, _, error) = Run("bench", "--model", "opt-1.3b", "--batch", "4", "--prompt", "64", "--new-tokens", "8", "--modes", "c,e", "--dry-run", "--device", "cpu");
+
+        exitCode.ShouldBe(0, error);
+        error.ShouldContain("mode (e) is skipped");
     }
 
     [Fact]
