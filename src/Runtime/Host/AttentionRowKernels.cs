@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Kvpr.Host
 {
@@ -11,6 +12,7 @@ namespace Kvpr.Host
         public const int Tokens = 4;
 
         /// <summary>scores[c] = q · k_c for the four rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Dot4(float* q, float* k0, float* k1, float* k2, float* k3, int length, float* scores)
         {
             Vector<float> a0 = Vector<float>.Zero, a1 = Vector<float>.Zero, a2 = Vector<float>.Zero, a3 = Vector<float>.Zero;
@@ -38,6 +40,7 @@ namespace Kvpr.Host
         }
 
         /// <summary>acc += Σ_c weights[c] · v_c for the four rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Accumulate4(float* acc, float* weights, float* v0, float* v1, float* v2, float* v3, int length)
         {
             float p0 = weights[0], p1 = weights[1], p2 = weights[2], p3 = weights[3];

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Kvpr.Host
@@ -59,6 +60,7 @@ namespace Kvpr.Host
 
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Fold(int item, int worker)
         {
             ref readonly var a = ref _args;
@@ -80,6 +82,7 @@ namespace Kvpr.Host
         }
 
         /// <summary>scores[h][i] = q_h · k of token first + i, for i below count rounded up to four.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Scores(int sequence, int first, int count, float* rows, float* scores)
         {
             ref readonly var a = ref _args;
@@ -100,6 +103,7 @@ namespace Kvpr.Host
         /// Turns each head's scores into exp(score − max), raising the running max (and rescaling the running sums) first;
         /// the weights past count, up to the next multiple of four, become 0 so the last rows of a short sub-block add nothing.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Exponentials(int count, float* scores, float* acc, float* max, float* sum)
         {
             ref readonly var a = ref _args;
@@ -122,6 +126,7 @@ namespace Kvpr.Host
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AccumulateValues(int sequence, int first, int count, float* rows, float* weights, float* acc)
         {
             ref readonly var a = ref _args;
@@ -142,6 +147,7 @@ namespace Kvpr.Host
         /// holds fp32, else converted into <paramref name="rows"/>. Past the last token (<paramref name="available"/> &lt; 4) the last
         /// row repeats: its score is ignored and its weight is 0.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void RowPointers(void* store, int sequence, int token, int available, int kvHead, float* rows,
             out float* r0, out float* r1, out float* r2, out float* r3)
         {
@@ -154,6 +160,7 @@ namespace Kvpr.Host
             r3 = Row(store, element + Math.Min(3, last) * (long)a.KvDim, rows + 3 * a.HeadDim);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private float* Row(void* store, long element, float* converted)
         {
             if (_args.Element == HostElementType.Float32)
@@ -163,6 +170,7 @@ namespace Kvpr.Host
         }
 
         /// <summary>Combines the blocks of one sequence by log-sum-exp into the caller's outputs.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Reduce(int sequence)
         {
             ref readonly var a = ref _args;

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Kvpr.Host
 {
@@ -18,6 +19,7 @@ namespace Kvpr.Host
         private static readonly Vector<float> BiasScale = new(BitConverter.UInt32BitsToSingle((127 + 112) << 23));
 
         /// <summary>Writes <paramref name="count"/> fp32 values of the row at <paramref name="source"/> into <paramref name="destination"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void ToSingle(void* source, HostElementType element, float* destination, int count)
         {
             switch (element)
@@ -34,6 +36,7 @@ namespace Kvpr.Host
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void FromHalf(short* source, float* destination, int count)
         {
             int i = 0;
@@ -51,6 +54,8 @@ namespace Kvpr.Host
                 destination[i] = (float)BitConverter.Int16BitsToHalf(source[i]);
         }
 
+        // Inlined: a call would pass and return the vectors through memory, which costs more than the conversion.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector<float> HalfBitsToSingle(Vector<int> signExtendedBits)
         {
             Vector<int> shifted = Vector.ShiftLeft(signExtendedBits, HalfExponentShift) & SignAndMagnitude;
@@ -61,6 +66,7 @@ namespace Kvpr.Host
         }
 
         /// <summary>A bfloat16 is the upper half of a float32's bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void FromBFloat16(ushort* source, float* destination, int count)
         {
             int i = 0;

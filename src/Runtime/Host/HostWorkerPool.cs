@@ -45,7 +45,8 @@ namespace Kvpr.Host
                 _failure = null;
                 _pending = Threads;
                 _finished.Reset();
-                _start.Release(Threads - 1);
+                if (Threads > 1)
+                    _start.Release(Threads - 1);
                 Drain(0);
                 _finished.Wait();
                 _work = null;
@@ -53,6 +54,9 @@ namespace Kvpr.Host
                     ExceptionDispatchInfo.Throw(_failure);
             }
         }
+
+        /// <summary>Runs <paramref name="body"/> for items [0, <paramref name="count"/>): for work that may allocate (probes, fills).</summary>
+        public void Run(int count, Action<int> body) => Run(new DelegateWork(body), count);
 
         private void WorkerLoop(int worker)
         {
@@ -81,6 +85,11 @@ namespace Kvpr.Host
                 if (Interlocked.Decrement(ref _pending) == 0)
                     _finished.Set();
             }
+        }
+
+        private sealed class DelegateWork(Action<int> body) : IHostWork
+        {
+            public void Execute(int item, int worker) => body(item);
         }
     }
 }
