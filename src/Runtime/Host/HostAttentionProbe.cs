@@ -21,8 +21,9 @@ namespace Kvpr.Host
         public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log)
         {
             var pool = HostWorkerPool.Shared;
-            ushort* keys = (ushort*)NativeMemory.AlignedAlloc((nuint)StoreElements * sizeof(ushort), 4096);
-            ushort* values = (ushort*)NativeMemory.AlignedAlloc((nuint)StoreElements * sizeof(ushort), 4096);
+            using var keyMemory = new HostProbeBuffer(StoreElements * sizeof(ushort));
+            using var valueMemory = new HostProbeBuffer(StoreElements * sizeof(ushort));
+            ushort* keys = (ushort*)keyMemory.Pointer, values = (ushort*)valueMemory.Pointer;
             float* partials = (float*)NativeMemory.AlignedAlloc((nuint)(2 * Batch * Heads * HeadDim + 2 * Batch * Heads) * sizeof(float), 64);
             try
             {
@@ -49,8 +50,6 @@ namespace Kvpr.Host
             finally
             {
                 NativeMemory.AlignedFree(partials);
-                NativeMemory.AlignedFree(values);
-                NativeMemory.AlignedFree(keys);
             }
         }
 

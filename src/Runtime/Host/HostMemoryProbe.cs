@@ -2,13 +2,12 @@ using System;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Kvpr.Host
 {
     /// <summary>
     /// Host memory read bandwidth with every core reading: each thread sums its share of a buffer far larger than the
-    /// caches (a quarter of the available memory, between 1 and 4 GiB). The bound that the link's DMA reads of the host
+    /// caches (a quarter of the available memory, between 1 and 4 GiB, in huge pages as the store is). The bound that the link's DMA reads of the host
     /// store and CPU attention share.
     /// </summary>
     public static unsafe class HostMemoryProbe
@@ -22,22 +21,16 @@ namespace Kvpr.Host
             long bytes = Math.Clamp(HostMemoryInfo.AvailableBytes / 4, GiB, 4 * GiB) / ChunkBytes * ChunkBytes;
             int chunks = (int)(bytes / ChunkBytes);
             var pool = HostWorkerPool.Shared;
-            byte* buffer = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, 4096);
+            using var memory = new HostProbeBuffer(bytes);
+            byte* buffer = memory.Pointer;
             var sums = new ulong[chunks];
-            try
-            {
-                // Written by the threads that read it, so its pages are spread as the readers are.
-                pool.Run(chunks, chunk => new Span<byte>(buffer + chunk * ChunkBytes, (int)ChunkBytes).Fill((byte)chunk));
-                double seconds = HostTiming.MedianSeconds(() => pool.Run(chunks, chunk => sums[chunk] = Sum((ulong*)(buffer + chunk * ChunkBytes), ChunkBytes / sizeof(ulong))), budget);
-                double bandwidth = bytes / seconds;
-                log(string.Create(CultureInfo.InvariantCulture,
-                    $"host memory read: {bandwidth / 1e9:F1} GB/s ({pool.Threads} threads summing {bytes / GiB:F0} GiB)"));
-                return bandwidth;
-            }
-            finally
-            {
-                NativeMemory.AlignedFree(buffer);
-            }
+            // Written by the threads that read it, so its pages are spread as the readers are.
+            pool.Run(chunks, chunk => new Span<byte>(buffer + chunk * ChunkBytes, (int)ChunkBytes).Fill((byte)chunk));
+            double seconds = HostTiming.MedianSeconds(() => pool.Run(chunks, chunk => sums[chunk] = Sum((ulong*)(buffer + chunk * ChunkBytes), ChunkBytes / sizeof(ulong))), budget);
+            double bandwidth = bytes / seconds;
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"host memory read: {bandwidth / 1e9:F1} GB/s ({pool.Threads} threads summing {bytes / GiB:F0} GiB)"));
+            return bandwidth;
         }
 
         /// <summary>Four independent vector sums, so the adds never wait on each other and only memory limits the pace.</summary>
