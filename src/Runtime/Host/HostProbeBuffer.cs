@@ -17,7 +17,6 @@ namespace Kvpr.Host
 
         public HostProbeBuffer(long bytes)
         {
-            Bytes = bytes;
             if (OperatingSystem.IsLinux())
             {
                 _mappingBytes = (nuint)(bytes + HugePageBytes);
@@ -34,7 +33,6 @@ namespace Kvpr.Host
         }
 
         public byte* Pointer { get; }
-        public long Bytes { get; }
 
         public void Dispose()
         {
