@@ -1,28 +1,47 @@
 using System;
 using System.CommandLine;
+using System.Globalization;
 using System.IO;
+using Kvpr.Host;
 using Kvpr.Runtime.Cuda;
 
 namespace Kvpr.Cli
 {
-    /// <summary><c>kvpr profile --out NAME.hwprofile.json</c>: measures the current GPU and writes a hardware profile.</summary>
+    /// <summary>
+    /// <c>kvpr profile --out NAME.hwprofile.json</c>: measures the current GPU and host and writes a hardware profile;
+    /// <c>kvpr profile --host-only</c>: measures and prints the host's side alone (no GPU needed, nothing written).
+    /// </summary>
     internal static class ProfileCommand
     {
+        private static readonly TimeSpan HostProbeBudget = TimeSpan.FromSeconds(2);
+
         public static Command Create()
         {
-            var output = new Option<FileInfo>("--out") { Description = "The profile to write (NAME.hwprofile.json).", Required = true };
+            var output = new Option<FileInfo?>("--out") { Description = "The profile to write (NAME.hwprofile.json); required unless --host-only." };
             var name = new Option<string?>("--name") { Description = "The profile's name; defaults to the file name without .hwprofile.json." };
             var deviceIndex = new Option<int>("--device-index") { Description = "Which GPU to measure.", DefaultValueFactory = _ => 0 };
-            var command = new Command("profile", "Measure pinned copies, GEMM rate, memory bandwidth and launch overhead of a GPU into a hardware profile.")
+            var hostOnly = new Option<bool>("--host-only")
             {
-                output, name, deviceIndex,
+                Description = "Measure only the host: memory read bandwidth and CPU attention rate (every core); print them and write nothing.",
             };
-            command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(name), parse.GetValue(deviceIndex), Console.Out, Console.Error));
+            var command = new Command("profile",
+                "Measure pinned copies, GEMM rate, memory bandwidth and launch overhead of a GPU, and the host's memory and CPU attention rates, into a hardware profile.")
+            {
+                output, name, deviceIndex, hostOnly,
+            };
+            command.SetAction(parse => parse.GetValue(hostOnly)
+                ? RunHostOnly(parse.GetValue(output), Console.Out, Console.Error)
+                : Run(parse.GetValue(output), parse.GetValue(name), parse.GetValue(deviceIndex), Console.Out, Console.Error));
             return command;
         }
 
-        internal static int Run(FileInfo file, string? name, int deviceIndex, TextWriter output, TextWriter error)
+        internal static int Run(FileInfo? file, string? name, int deviceIndex, TextWriter output, TextWriter error)
         {
+            if (file is null)
+            {
+                error.WriteLine("Option '--out' is required: the profile to write (or --host-only to measure the host alone).");
+                return 1;
+            }
             string profileName = name ?? DefaultName(file.Name);
             CudaDevice device;
             try
@@ -45,6 +64,23 @@ namespace Kvpr.Cli
                 output.WriteLine($"Wrote {file.FullName}.");
                 return 0;
             }
+        }
+
+        /// <summary>The host's two figures and the kernel's share of the read bandwidth: what CPU attention can take of the host.</summary>
+        internal static int RunHostOnly(FileInfo? file, TextWriter output, TextWriter error)
+        {
+            if (file is not null)
+            {
+                error.WriteLine("--host-only measures the host alone and writes no profile; leave out --out.");
+                return 1;
+            }
+            output.WriteLine($"Profiling the host ({Environment.ProcessorCount} threads):");
+            void Log(string line) => output.WriteLine($"  {line}");
+            double read = HostMemoryProbe.MeasureReadBytesPerSecond(HostProbeBudget, Log);
+            double attention = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, Log);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  hostMemoryReadGBps {read / 1e9:F1}, hostAttentionGBps {attention / 1e9:F1}: CPU attention reads at {attention / read:P0} of the read bandwidth."));
+            return 0;
         }
 
         private static string DefaultName(string fileName) => fileName.EndsWith(HardwareProfileFormat.FileSuffix, StringComparison.Ordinal)

@@ -3,14 +3,16 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Kvpr.Host;
 using Kvpr.Kernels;
 
 namespace Kvpr.Runtime.Cuda
 {
     /// <summary>
     /// Measures what a <see cref="HardwareProfile"/> holds on one device: pinned copies each way at several sizes,
-    /// the cuBLAS fp16 GEMM rate over M, device memory bandwidth and kernel launch overhead. Every time is
-    /// taken with device events after warm-up, on random data, as the median of repetitions.
+    /// the cuBLAS fp16 GEMM rate over M, device memory bandwidth and kernel launch overhead, taken with device events after
+    /// warm-up, on random data, as the median of repetitions; then the host's memory read bandwidth and CPU attention rate
+    /// (<see cref="HostMemoryProbe"/>, <see cref="HostAttentionProbe"/>), timed by the wall clock.
     /// </summary>
     public sealed class CudaProfiler
     {
@@ -25,6 +27,7 @@ namespace Kvpr.Runtime.Cuda
         };
 
         private static readonly Dim3 One = new(1, 1, 1);
+        private static readonly TimeSpan HostProbeBudget = TimeSpan.FromSeconds(2);
 
         private readonly CudaDevice _device;
         private readonly Action<string> _log;
@@ -49,6 +52,8 @@ namespace Kvpr.Runtime.Cuda
             var gemms = MeasureGemms(stream, timer, module, gemm);
             double deviceBandwidth = MeasureDeviceBandwidth(stream, timer);
             double launch = MeasureLaunch(stream, timer, module.GetKernel(ToolkitKernels.Empty));
+            double hostRead = HostMemoryProbe.MeasureReadBytesPerSecond(HostProbeBudget, _log);
+            double hostAttention = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, _log);
             return new HardwareProfile
             {
                 Name = name,
@@ -56,14 +61,18 @@ namespace Kvpr.Runtime.Cuda
                 Source =
                     $"Measured by `kvpr profile` on {DateTime.UtcNow:yyyy-MM-dd}: CUDA driver {CudaDevice.DriverVersion}, cuBLAS {gemm.Version}. " +
                     "Pinned copies (cuMemHostAlloc) each way; cuBLAS fp16 GEMMs with fp32 accumulation on random data; device-to-device copy " +
-                    "counting bytes read and written; empty-kernel launches back to back. Each figure is the median of event-timed repetitions after warm-up.",
+                    "counting bytes read and written; empty-kernel launches back to back. Each figure is the median of event-timed repetitions after warm-up. " +
+                    $"Host: every core ({Environment.ProcessorCount}) summing a buffer of 1-4 GiB, and CPU attention over an fp16 store of 128-wide heads " +
+                    "(batch 32, 32 heads, 1024 tokens), each the median of wall-clock repetitions.",
                 GpuMemoryBytes = _device.TotalMemoryBytes,
-                HostMemoryBytes = HostMemoryBytes(),
+                HostMemoryBytes = HostMemoryInfo.TotalBytes,
                 HostToDeviceSamples = hostToDevice,
                 DeviceToHostSamples = deviceToHost,
                 GemmSamples = gemms,
                 DeviceMemoryBytesPerSecond = deviceBandwidth,
                 KernelLaunchSeconds = launch,
+                HostMemoryReadBytesPerSecond = hostRead,
+                HostAttentionBytesPerSecond = hostAttention,
             };
         }
 
@@ -150,20 +159,6 @@ namespace Kvpr.Runtime.Cuda
                 "2.5" => "1.0", "5.0" => "2.0", "8.0" => "3.0", "16.0" => "4.0", "32.0" => "5.0", "64.0" => "6.0", _ => null,
             };
             return generation is null ? $"{_device.Name}, PCIe link {speed} x{width}" : $"{_device.Name}, PCIe {generation} x{width}";
-        }
-
-        /// <summary>
-        /// Physical memory from /proc/meminfo where there is one: the GC's figure is what it allows itself
-        /// (75% of it in containers), not what the host store can pin.
-        /// </summary>
-        private static long HostMemoryBytes()
-        {
-            const string meminfo = "/proc/meminfo";
-            var total = File.Exists(meminfo) ? File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
-            var fields = total?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return fields is { Length: 3 } && fields[2] == "kB" && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kib)
-                ? kib * KiB
-                : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         }
 
         private static string Size(long bytes) => bytes >= GiB ? $"{bytes / GiB} GiB" : bytes >= MiB ? $"{bytes / MiB} MiB" : $"{bytes / KiB} KiB";

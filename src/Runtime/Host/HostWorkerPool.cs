@@ -1,0 +1,95 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace Kvpr.Host
+{
+    /// <summary>
+    /// One thread per core (the caller's included) that takes work items from a shared counter. Dedicated threads rather
+    /// than Parallel.For: a call allocates nothing, and the .NET thread pool's other work never delays CPU attention.
+    /// Calls run one at a time: each already uses every core.
+    /// </summary>
+    internal sealed class HostWorkerPool
+    {
+        private readonly object _gate = new();
+        private readonly SemaphoreSlim _start = new(0);
+        private readonly ManualResetEventSlim _finished = new(false);
+        private IHostWork? _work;
+        private int _count, _next, _pending;
+        private Exception? _failure;
+
+        private HostWorkerPool(int threads)
+        {
+            Threads = threads;
+            for (int worker = 1; worker < threads; worker++)
+            {
+                int index = worker;
+                new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"Kvpr host worker {index}" }.Start();
+            }
+        }
+
+        /// <summary>The pool over every core this process may use.</summary>
+        public static HostWorkerPool Shared { get; } = new(Environment.ProcessorCount);
+
+        /// <summary>Threads that run items, the caller's included.</summary>
+        public int Threads { get; }
+
+        /// <summary>Runs items [0, <paramref name="count"/>) of <paramref name="work"/> and returns when all are done.</summary>
+        public void Run(IHostWork work, int count)
+        {
+            lock (_gate)
+            {
+                _work = work;
+                _count = count;
+                _next = 0;
+                _failure = null;
+                _pending = Threads;
+                _finished.Reset();
+                if (Threads > 1)
+                    _start.Release(Threads - 1);
+                Drain(0);
+                _finished.Wait();
+                _work = null;
+                if (_failure is not null)
+                    ExceptionDispatchInfo.Throw(_failure);
+            }
+        }
+
+        /// <summary>Runs <paramref name="body"/> for items [0, <paramref name="count"/>): for work that may allocate (probes, fills).</summary>
+        public void Run(int count, Action<int> body) => Run(new DelegateWork(body), count);
+
+        private void WorkerLoop(int worker)
+        {
+            while (true)
+            {
+                _start.Wait();
+                Drain(worker);
+            }
+        }
+
+        private void Drain(int worker)
+        {
+            try
+            {
+                int item;
+                while ((item = Interlocked.Increment(ref _next) - 1) < _count)
+                    _work!.Execute(item, worker);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+                Volatile.Write(ref _next, _count);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _pending) == 0)
+                    _finished.Set();
+            }
+        }
+
+        private sealed class DelegateWork(Action<int> body) : IHostWork
+        {
+            public void Execute(int item, int worker) => body(item);
+        }
+    }
+}

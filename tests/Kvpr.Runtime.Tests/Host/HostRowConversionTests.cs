@@ -1,0 +1,43 @@
+using System;
+using Kvpr.Host;
+
+namespace Kvpr.Runtime.Tests.Host;
+
+public class HostRowConversionTests
+{
+    [Fact]
+    public unsafe void Every_half_widens_as_dotnet_converts_it()
+    {
+        var halves = new ushort[65536 + 7];
+        for (int i = 0; i < halves.Length; i++)
+            halves[i] = (ushort)i;
+        var singles = new float[halves.Length];
+
+        fixed (ushort* source = halves)
+        fixed (float* destination = singles)
+            HostRowConversion.ToSingle(source, HostElementType.Float16, destination, halves.Length);
+
+        for (int i = 0; i < halves.Length; i++)
+        {
+            float expected = (float)BitConverter.UInt16BitsToHalf(halves[i]);
+            if (float.IsNaN(expected))
+                float.IsNaN(singles[i]).ShouldBeTrue($"half 0x{halves[i]:X4}");
+            else
+                BitConverter.SingleToUInt32Bits(singles[i]).ShouldBe(BitConverter.SingleToUInt32Bits(expected), $"half 0x{halves[i]:X4}");
+        }
+    }
+
+    [Fact]
+    public unsafe void A_bfloat16_is_the_upper_half_of_a_float()
+    {
+        var bits = new ushort[] { 0x3F80, 0xC000, 0x7F80, 0x0001, 0x8000, 0x4049, 0x7FC0, 0xFF80, 0x3F81, 0x0000, 0x1234, 0xABCD, 0x4000, 0x3E00, 0x3D00, 0x3C00, 0x4100 };
+        var singles = new float[bits.Length];
+
+        fixed (ushort* source = bits)
+        fixed (float* destination = singles)
+            HostRowConversion.ToSingle(source, HostElementType.BFloat16, destination, bits.Length);
+
+        for (int i = 0; i < bits.Length; i++)
+            BitConverter.SingleToUInt32Bits(singles[i]).ShouldBe((uint)bits[i] << 16);
+    }
+}
