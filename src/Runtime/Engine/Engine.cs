@@ -159,7 +159,7 @@ namespace Kvpr
                 var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
                 var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
 
-                var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, keepsKv, options.CaptureLogits)) };
+                var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, options.CaptureLogits)) };
                 progress?.Report(statistics[^1]);
 
                 for (int step = 1; step < options.MaxNewTokens && !run.Finished; step++)
@@ -269,10 +269,10 @@ namespace Kvpr
 
         /// <summary>
         /// The prefill as chunks of <paramref name="chunk"/> prompt tokens: each stores its tokens' X, K, V and attends to
-        /// the chunks before it, which offloaded layers bring back as planned for the generation (their K and V, or their
-        /// X to recompute from when the store keeps no K and V).
+        /// the chunks before it, which offloaded layers bring back as their X and recompute K and V from — half the bytes of
+        /// K and V crossing, the way <see cref="CostModel.PrefillSeconds"/> prices it.
         /// </summary>
-        private StepInputs[] PrefillChunks(IReadOnlyList<int[]> prompts, int[] sizes, int chunk, Residency residency, bool keepsKv, bool captureLogits)
+        private StepInputs[] PrefillChunks(IReadOnlyList<int[]> prompts, int[] sizes, int chunk, Residency residency, bool captureLogits)
         {
             int promptLength = prompts[0].Length;
             var chunks = new StepInputs[(promptLength + chunk - 1) / chunk];
@@ -280,7 +280,7 @@ namespace Kvpr
             {
                 int first = c * chunk, count = Math.Min(chunk, promptLength - first);
                 var recompute = new int[Spec.Layers];
-                for (int layer = residency.KvResidentLayers; layer < Spec.Layers && !keepsKv; layer++)
+                for (int layer = residency.KvResidentLayers; layer < Spec.Layers; layer++)
                     recompute[layer] = first;
                 chunks[c] = new StepInputs(first, count, recompute, IdsPerMicroBatch(prompts, sizes, first, count), captureLogits);
             }
