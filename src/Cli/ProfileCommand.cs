@@ -74,7 +74,7 @@ namespace Kvpr.Cli
                 error.WriteLine("--host-only measures the host alone and writes no profile; leave out --out.");
                 return 1;
             }
-            output.WriteLine($"Profiling the host ({Environment.ProcessorCount} threads):");
+            output.WriteLine($"Profiling the host ({Environment.ProcessorCount} cores):");
             void Log(string line) => output.WriteLine($"  {line}");
             double read = HostMemoryProbe.MeasureReadBytesPerSecond(HostProbeBudget, Log);
             double attention = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, Log);

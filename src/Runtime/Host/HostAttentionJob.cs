@@ -18,7 +18,7 @@ namespace Kvpr.Host
         private const int SubBlockTokens = 64;
         private const int MinBlockTokens = 32;
         // Several items per thread even out the threads' finishing times.
-        private const int ItemsPerThread = 4;
+        private const int ItemsPerThread = 8;
         private const int CacheLineFloats = 16;
 
         private readonly HostWorkerPool _pool;

@@ -5,9 +5,10 @@ using System.Threading;
 namespace Kvpr.Host
 {
     /// <summary>
-    /// One thread per core (the caller's included) that takes work items from a shared counter. Dedicated threads rather
-    /// than Parallel.For: a call allocates nothing, and the .NET thread pool's other work never delays CPU attention.
-    /// Calls run one at a time: each already uses every core.
+    /// One thread per core but one (the caller's included) that take work items from a shared counter. Dedicated threads
+    /// rather than Parallel.For: a call allocates nothing, and the .NET thread pool's other work never delays CPU attention.
+    /// The core left over is the GPU-driving thread's and the CUDA driver's: with every core busy, one worker preempted
+    /// by them holds up the whole call. Calls run one at a time: each already uses the pool's cores.
     /// </summary>
     internal sealed class HostWorkerPool
     {
@@ -28,8 +29,8 @@ namespace Kvpr.Host
             }
         }
 
-        /// <summary>The pool over every core this process may use.</summary>
-        public static HostWorkerPool Shared { get; } = new(Environment.ProcessorCount);
+        /// <summary>The pool over every core this process may use but one.</summary>
+        public static HostWorkerPool Shared { get; } = new(Math.Max(1, Environment.ProcessorCount - 1));
 
         /// <summary>Threads that run items, the caller's included.</summary>
         public int Threads { get; }

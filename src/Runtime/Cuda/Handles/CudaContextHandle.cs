@@ -19,6 +19,9 @@ namespace Kvpr.Runtime.Cuda
 
         internal static CudaContextHandle RetainPrimary(int device)
         {
+            // Threads waiting for the GPU block rather than spin: a spinning wait holds a core for a whole decode step,
+            // which CPU attention needs. Decode steps last milliseconds, so a blocking wake-up's microseconds do not count.
+            CuDriver.Check(CuDriver.cuDevicePrimaryCtxSetFlags_v2(device, CuDriver.ContextScheduleBlockingSync), nameof(CuDriver.cuDevicePrimaryCtxSetFlags_v2));
             CuDriver.Check(CuDriver.cuDevicePrimaryCtxRetain(out var context, device), nameof(CuDriver.cuDevicePrimaryCtxRetain));
             return new CudaContextHandle(context, device);
         }

@@ -15,6 +15,7 @@ namespace Kvpr.Runtime.Cuda.Native
         internal const uint EventDefault = 0;
         internal const uint EventDisableTiming = 2;
         internal const int MemoryTypeUnified = 4;
+        internal const uint ContextScheduleBlockingSync = 4;
 
         /// <summary>CUDA_MEMCPY2D: a copy of Height rows of WidthInBytes, each side with its own pitch.</summary>
         [StructLayout(LayoutKind.Sequential)]
@@ -44,6 +45,7 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuDeviceTotalMem_v2(out nuint bytes, int device);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuDevicePrimaryCtxRetain(out IntPtr context, int device);
+        [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuDevicePrimaryCtxSetFlags_v2(int device, uint flags);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuDevicePrimaryCtxRelease_v2(int device);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuCtxSetCurrent(IntPtr context);
         [LibraryImport(CudaLibraries.DriverImport)] internal static partial int cuCtxSynchronize();
