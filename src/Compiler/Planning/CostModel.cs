@@ -215,7 +215,9 @@ namespace Kvpr.Planning
         /// (every offloaded layer recomputes the same l tokens and gives the CPU the same host tokens), with
         /// <paramref name="residency"/> deciding which layers keep their KV and weights on the GPU. Weights cross the
         /// link once per layer for the whole group; everything else once per micro-batch. CPU attention runs on its own
-        /// lane: a layer's share starts once its queries exist, while the link already carries the next layer.
+        /// lane, overlapping the link (which already carries the next layers) and the recompute, but not the layers' own
+        /// compute: a layer's share starts once its queries exist, which need the layer before it finished, whose attention
+        /// needed its CPU share — so the CPU lane and every layer's compute form one chain.
         /// </summary>
         public StepCost Step(StepShape shape, Residency residency, int microBatches = 1)
         {
@@ -244,9 +246,8 @@ namespace Kvpr.Planning
             double hostBytes = microBatches * offloaded * ((double)ActivationBytes(b, shape.RecomputeTokens) + KvBytes(b, shape.TransferredTokens) + KvBytes(b, shape.HostTokens))
                 + streamed * (double)WeightBytesPerLayer;
             double hostMemory = hostBytes / HostMemoryReadBytesPerSecond;
-            // After the CPU's last partials arrive, the last offloaded layer merges them and finishes its own compute.
             offloadedLayers = Settings.PrefetchNextLayer
-                ? Math.Max(offloadedLayers, cpu + LayerComputeSeconds(b, shape.Length))
+                ? Math.Max(offloadedLayers, cpu + microBatches * (layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b)))
                 : microBatches * offloaded * Math.Max(OffloadedLayerSeconds(shape), HostAttentionSeconds(b, shape.HostTokens));
             return new StepCost(link, gpu, writeBack, offloadedLayers, cpu, hostMemory);
         }

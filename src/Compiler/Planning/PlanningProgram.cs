@@ -145,8 +145,9 @@ namespace Kvpr.Planning
 
         /// <summary>
         /// The CPU lane and the host's memory. The CPU reads each host token's K and V at its attention rate and pays a round
-        /// trip per offloaded layer (charged whether or not η is 0: the exact pricing compares against no CPU share); after
-        /// its last partials the last layer finishes. The link's reads (X of λ, K and V of the transferred tokens, streamed
+        /// trip per offloaded layer (charged whether or not η is 0: the exact pricing compares against no CPU share). A layer's
+        /// CPU share cannot start before the layer before it has finished on the GPU (its queries need that layer's output,
+        /// whose attention needs the CPU's partials), so the CPU lane and the GPU's layer compute add up. The link's reads (X of λ, K and V of the transferred tokens, streamed
         /// weights) and the CPU's (K and V of η) share the host's read bandwidth: together the KV of every stored token
         /// that is not recomputed, so that bound does not depend on η. A fixed share pins η to its tokens per layer.
         /// </summary>
@@ -155,9 +156,9 @@ namespace Kvpr.Planning
         {
             int layers = cost.Spec.Layers;
             double s = length, read = cost.HostMemoryReadBytesPerSecond;
-            double drain = cost.Settings.PrefetchNextLayer ? cost.LayerComputeSeconds(batch, length) : 0;
+            double layerChain = m * (layers * cost.LayerComputeSeconds(batch, length) + cost.OuterComputeSeconds(batch));
             lp.Add("cpu", (LinearExpression)t >= m * (cost.KvBytes(batch, 1) / cost.HostAttentionBytesPerSecond * eta
-                + cost.HostRoundTripSeconds(batch) * offloaded) + drain);
+                + cost.HostRoundTripSeconds(batch) * offloaded) + layerChain);
             lp.Add("host_memory", (LinearExpression)t >= m * (cost.ActivationBytes(batch, 1) / read * lambda + cost.KvBytes(batch, 1) / read * (s * offloaded - lambda))
                 + cost.WeightBytesPerLayer / read * (layers - (LinearExpression)w));
             if (mode.Kind == CpuAttentionKind.Fraction)
