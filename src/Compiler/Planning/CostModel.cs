@@ -189,7 +189,15 @@ namespace Kvpr.Planning
         /// </summary>
         /// <exception cref="InvalidOperationException">The profile has not measured CPU attention.</exception>
         public double HostAttentionSeconds(int batch, int tokens) =>
-            tokens <= 0 ? 0 : KvBytes(batch, tokens) / HostAttentionBytesPerSecond + HostRoundTripSeconds(batch);
+            tokens <= 0 ? 0 : tokens * HostAttentionSecondsPerToken(batch) + HostRoundTripSeconds(batch);
+
+        /// <summary>
+        /// CPU attention's time per stored token of one layer, without the round trip. The profile measures the kernel on
+        /// 32 query heads each reading its own K and V row (multi-head); the kernel is bound by its arithmetic (on the GPU
+        /// boxes measured, 43 % of the host's read bandwidth and less), which grows with the query heads that read each K, V
+        /// row: a grouped-query row of a group of g heads is priced as g rows.
+        /// </summary>
+        public double HostAttentionSecondsPerToken(int batch) => (double)KvBytes(batch, 1) * (Spec.Heads / Spec.KvHeads) / HostAttentionBytesPerSecond;
 
         /// <summary>
         /// What an offloaded layer's CPU share changes on the GPU: the merge of the CPU's partials with its own (a

@@ -157,7 +157,7 @@ namespace Kvpr.Planning
             int layers = cost.Spec.Layers;
             double s = length, read = cost.HostMemoryReadBytesPerSecond;
             double layerChain = m * (layers * cost.LayerComputeSeconds(batch, length) + cost.OuterComputeSeconds(batch));
-            lp.Add("cpu", (LinearExpression)t >= m * (cost.KvBytes(batch, 1) / cost.HostAttentionBytesPerSecond * eta
+            lp.Add("cpu", (LinearExpression)t >= m * (cost.HostAttentionSecondsPerToken(batch) * eta
                 + cost.HostRoundTripSeconds(batch) * offloaded) + layerChain);
             lp.Add("host_memory", (LinearExpression)t >= m * (cost.ActivationBytes(batch, 1) / read * lambda + cost.KvBytes(batch, 1) / read * (s * offloaded - lambda))
                 + cost.WeightBytesPerLayer / read * (layers - (LinearExpression)w));

@@ -44,14 +44,15 @@ public class ThreeWaySplitTests
     [Fact]
     public void With_unbounded_host_memory_a_gqa_step_balances_the_link_against_the_cpu_and_its_round_trips()
     {
-        // Per layer: link K·t/v = CPU K·(s' − t)/A + r, so T = L·(K·s' + A·r) / (A + v).
+        // Per layer: link K·t/v = CPU g·K·(s' − t)/A + r, a grouped row costing its group's g = 4 query heads at the
+        // multi-head rate A, so T = L·(g·K·s' + A·r) / (A + g·v).
         var profile = HostProfiles.With(HardwareProfiles.Default, hostReadGBps: 100_000, hostAttentionGBps: 60);
         var cost = new CostModel(Llama3, profile, CostSettings.Paper);
         int b = 32, s = 2048;
         var solution = Solve(cost, b, s, out _);
 
-        double kvPerToken = 2.0 * b * 1024 * 2, v = profile.HostToDevice.BytesPerSecond, a = 60e9, roundTrip = cost.HostRoundTripSeconds(b);
-        double expected = Llama3.Layers * (kvPerToken * s + a * roundTrip) / (a + v);
+        double kvPerToken = 2.0 * b * 1024 * 2, v = profile.HostToDevice.BytesPerSecond, a = 60e9, roundTrip = cost.HostRoundTripSeconds(b), g = 4;
+        double expected = Llama3.Layers * (g * kvPerToken * s + a * roundTrip) / (a + g * v);
         solution.ObjectiveValue.ShouldBe(expected, 1e-9 * expected);
     }
 
