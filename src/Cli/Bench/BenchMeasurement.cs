@@ -22,9 +22,10 @@ namespace Kvpr.Cli.Bench
     /// </summary>
     /// <param name="TracedStep">The first recorded step, with its timeline, for the measured trace.</param>
     /// <param name="RecordedPrefill">The recorded later prefill; null when only one generation ran.</param>
+    /// <param name="OpBusyMs">Per node kind, the mean time its nodes ran in the recorded decode steps.</param>
     internal sealed record BenchMeasurement(StepTimeSummary Steps, double HostToDeviceBytesPerStep, double DeviceToHostBytesPerStep,
         double PrefillMs, double GenerationMs, IReadOnlyDictionary<StreamKind, double> StreamBusyMs, double RecordedStepMs, double DeviceStepMs, StepStatistics TracedStep,
-        IReadOnlyList<double> LaterPrefillMs, PrefillBreakdown? RecordedPrefill)
+        IReadOnlyList<double> LaterPrefillMs, PrefillBreakdown? RecordedPrefill, IReadOnlyDictionary<OpKind, double> OpBusyMs)
     {
         public const int RecordedSteps = 3;
 
@@ -79,6 +80,7 @@ namespace Kvpr.Cli.Bench
             var recorded = reports.Skip(firstRecorded).Select(r => r.Step).ToArray();
             var timelines = recorded.Select(step => step.Timeline!).ToArray();
             var busyMs = timelines[0].Graph.Streams.ToDictionary(stream => stream, stream => timelines.Average(t => t.BusyMicroseconds(stream)) / 1e3);
+            var opBusyMs = timelines[0].Graph.Nodes.Select(node => node.Op).Distinct().ToDictionary(op => op, op => timelines.Average(t => t.BusyMicroseconds(op)) / 1e3);
             var laterPrefillMs = Enumerable.Range(1, generations - 1).Select(_ => FirstToken(engine, prompts, workload.NewTokens, record: false).Ms).ToArray();
             PrefillBreakdown? recordedPrefill = null;
             if (generations > 1)
@@ -89,7 +91,7 @@ namespace Kvpr.Cli.Bench
             return new BenchMeasurement(summary, timed.Average(t => (double)t.Step.HostToDeviceBytes),
                 timed.Average(t => (double)t.Step.DeviceToHostBytes), Stopwatch.GetElapsedTime(start, reports[0].Timestamp).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(start, reports[^1].Timestamp).TotalMilliseconds, busyMs, allStepMs.Skip(firstRecorded - 1).Average(), timelines.Average(t => t.SpanMicroseconds) / 1e3, recorded[0],
-                laterPrefillMs, recordedPrefill);
+                laterPrefillMs, recordedPrefill, opBusyMs);
         }
 
         /// <summary>

@@ -98,6 +98,7 @@ namespace Kvpr.Cli.Bench
                     json["secondFirstTokenOverComputeAndStore"] = m.SecondFirstTokenOverComputeAndStore;
                 }
                 json["gpuBusyShare"] = m.BusyShare(StreamKind.Compute);
+                json["opBusyMs"] = OpObject(m.OpBusyMs);
                 json["streamBusyShare"] = StreamObject(m.StreamBusyMs.Keys, m.BusyShare);
                 json["streamBusyMs"] = StreamObject(m.StreamBusyMs.Keys, stream => m.StreamBusyMs[stream]);
                 json["deviceStepMs"] = m.DeviceStepMs;
@@ -160,6 +161,8 @@ namespace Kvpr.Cli.Bench
                     if (MeanMs(workload, baseline) is double other)
                         text.AppendLine(Invariant($"{workload}: (e) CPU attention takes {e / other:F2}x the step of ({baseline.Letter()}), a speed-up of {other / e:F2}x."));
             }
+            foreach (var row in Rows.Where(r => r.Measured is not null))
+                text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): a recorded decode step's busy ms per node kind: {string.Join(", ", row.Measured!.OpBusyMs.Where(pair => pair.Value > 0).OrderByDescending(pair => pair.Value).Select(pair => Invariant($"{pair.Key} {pair.Value:F1}")))}."));
             foreach (var row in Rows.Where(r => r.Plan.Mode == BenchMode.CpuAttention && r.Measured is not null))
                 text.AppendLine(Invariant($"{row.Case} (e): CPU lane busy {row.Measured!.BusyShare(StreamKind.HostAttention):P0} of a recorded step; CPU share {row.Plan.MeanHostTokens:F0} of the stored tokens, link floor {row.Plan.TransferFloorMs:F1} ms, host memory floor {row.Plan.HostMemoryFloorMs:F1} ms ({row.Plan.Costs.Profile.HostMemoryReadBytesPerSecond / 1e9:F1} GB/s read, CPU attention {row.Plan.Costs.Profile.HostAttentionBytesPerSecond / 1e9:F1} GB/s, measured by the profile)."));
             return text.ToString();
