@@ -35,8 +35,8 @@ namespace Kvpr.Kernels
         }
 
         /// <summary>
-        /// Partitions per (sequence, head) that the partial buffers (<c>[batch][HEADS][partitions][HEAD_DIM]</c>,
-        /// <c>[batch][HEADS][partitions]</c>) must provide: buffers of <paramref name="batch"/> × HEADS × MaxPartitions
+        /// Partitions per (sequence, head) that the partial buffers (<c>[partitions][batch][HEADS][HEAD_DIM]</c>,
+        /// <c>[partitions][batch][HEADS]</c>) must provide: buffers of <paramref name="batch"/> × HEADS × MaxPartitions
         /// entries hold every partition <see cref="For"/> picks at any length for any batch up to <paramref name="batch"/>.
         /// </summary>
         public static int MaxPartitions(ModelSpec spec, int batch, int multiprocessors)

@@ -94,9 +94,9 @@ __device__ __forceinline__ void fold_tokens(DecodeHead& head, const uint4* key, 
                 new("const float*", "q", "[batch][HEADS][HEAD_DIM] queries from qkv_epilogue"),
                 AttentionKernels.KCache("[0, length): recomputed prefix, transferred rest, new token"),
                 AttentionKernels.VCache("[0, length)"),
-                new("float*", "partial_acc", "[batch][HEADS][partitions][HEAD_DIM] out: sum of exp(score - max) * v per partition"),
-                new("float*", "partial_max", "[batch][HEADS][partitions] out: max score per partition (-inf for an empty partition)"),
-                new("float*", "partial_sum", "[batch][HEADS][partitions] out: sum of exp(score - max) per partition"),
+                new("float*", "partial_acc", "[partitions][batch][HEADS][HEAD_DIM] out: sum of exp(score - max) * v per partition"),
+                new("float*", "partial_max", "[partitions][batch][HEADS] out: max score per partition (-inf for an empty partition)"),
+                new("float*", "partial_sum", "[partitions][batch][HEADS] out: sum of exp(score - max) per partition"),
                 new("int", "length", "tokens to attend to: s' + 1 in a decode step"),
                 new("int", "tokens_per_partition", "tokens per partition (DecodePartitions); partitions past the last token stay empty"),
                 AttentionKernels.CacheCapacity,
@@ -104,7 +104,7 @@ __device__ __forceinline__ void fold_tokens(DecodeHead& head, const uint4* key, 
             var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Partitions), LaunchExtent.Of(tiling.DecodeHeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
             const string description = "Flash-decoding attention of one new token per sequence over its KV cache, in partitions of the sequence: block (partition, head block, b) folds the tokens of [partition * tokens_per_partition, +tokens_per_partition) the new token sees (first_visible) into a partial softmax of DECODE_HEADS_PER_BLOCK query heads sharing KV head first_head / GROUP_SIZE; scores are q.k with q pre-scaled. attention_combine merges the partitions.";
             source.Kernel(new KernelSignature(KernelNames.DecodeAttention, description, parameters, launch), "ATTENTION_THREADS", """
-const int partition = blockIdx.x, partitions = gridDim.x, b = blockIdx.z;
+const int partition = blockIdx.x, b = blockIdx.z;
 const int first_head = blockIdx.y * DECODE_HEADS_PER_BLOCK;
 // The partition's tokens the new token (at position length - 1) sees; a partition before its window stays empty.
 const int begin = max(partition * tokens_per_partition, first_visible(length - 1)), end = min(length, (partition + 1) * tokens_per_partition);
@@ -187,7 +187,8 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
         acc += weight * group_acc[g][h][d];
         sum += weight * group_sum[g][h];
     }
-    const long long stat = ((long long)b * HEADS + first_head + h) * partitions + partition;
+    // Partition-major, so one partition's partials are one contiguous run (the CPU's partial is copied in as one more).
+    const long long stat = ((long long)partition * gridDim.z + b) * HEADS + first_head + h;
     partial_acc[stat * HEAD_DIM + d] = acc;
     if (d == 0)
     {
@@ -202,9 +203,9 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
         {
             var parameters = new List<KernelParameter>
             {
-                new("const float*", "partial_acc", "[batch][HEADS][partitions][HEAD_DIM] from decode_attention"),
-                new("const float*", "partial_max", "[batch][HEADS][partitions] from decode_attention"),
-                new("const float*", "partial_sum", "[batch][HEADS][partitions] from decode_attention"),
+                new("const float*", "partial_acc", "[partitions][batch][HEADS][HEAD_DIM] from decode_attention (and the CPU's partial as the last partition)"),
+                new("const float*", "partial_max", "[partitions][batch][HEADS] from decode_attention"),
+                new("const float*", "partial_sum", "[partitions][batch][HEADS] from decode_attention"),
                 new("elem_t*", "out", "[batch][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
                 new("int", "partitions", "partitions of the decode_attention launch"),
             };
@@ -215,19 +216,21 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
                 "HEAD_DIM",
                 """
 const int h = blockIdx.x, b = blockIdx.y, d = threadIdx.x;
-const long long stats = ((long long)b * HEADS + h) * partitions;
+// This (sequence, head)'s entry of each partition; partitions lie batch * HEADS entries apart.
+const long long first = (long long)b * HEADS + h, stride = (long long)gridDim.y * HEADS;
 float overall_max = negative_infinity();
 for (int partition = 0; partition < partitions; ++partition)
-    overall_max = fmaxf(overall_max, partial_max[stats + partition]);
+    overall_max = fmaxf(overall_max, partial_max[first + partition * stride]);
 float numerator = 0.0f, denominator = 0.0f;
 for (int partition = 0; partition < partitions; ++partition)
 {
-    const float partition_max = partial_max[stats + partition];
+    const long long stat = first + partition * stride;
+    const float partition_max = partial_max[stat];
     if (partition_max == negative_infinity())
         continue;  // an empty partition contributes nothing
     const float weight = expf(partition_max - overall_max);
-    numerator += weight * partial_acc[(stats + partition) * HEAD_DIM + d];
-    denominator += weight * partial_sum[stats + partition];
+    numerator += weight * partial_acc[stat * HEAD_DIM + d];
+    denominator += weight * partial_sum[stat];
 }
 out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator);
 """);

@@ -60,14 +60,15 @@ namespace Kvpr.Runtime.Cuda.Backend
 
         /// <summary>
         /// Copies the CPU's partial into partition <paramref name="partition"/> of the decode partials
-        /// ([sequence][head][partitions][headDim] and [sequence][head][partitions]), on the stream that combines them.
+        /// ([partitions][sequence][head][headDim] and [partitions][sequence][head]: one contiguous run each), on the stream
+        /// that combines them.
         /// </summary>
-        public void CopyPartialUp(CudaStream stream, CudaTensor acc, CudaTensor max, CudaTensor sum, int partition, int partitions)
+        public void CopyPartialUp(CudaStream stream, CudaTensor acc, CudaTensor max, CudaTensor sum, int partition)
         {
-            long rows = (long)_sequences * _spec.Heads, headBytes = (long)_spec.HeadDim * sizeof(float);
-            stream.CopyAsync(acc.Address((long)partition * _spec.HeadDim, (rows * partitions - partition) * _spec.HeadDim), partitions * headBytes, _acc.Address, headBytes, headBytes, rows);
+            long rows = (long)_sequences * _spec.Heads;
+            stream.CopyAsync(acc.Address(partition * rows * _spec.HeadDim, rows * _spec.HeadDim), _acc.Address, rows * _spec.HeadDim * sizeof(float));
             foreach (var (device, host) in new[] { (max, _max), (sum, _sum) })
-                stream.CopyAsync(device.Address(partition, rows * partitions - partition), partitions * sizeof(float), host.Address, sizeof(float), sizeof(float), rows);
+                stream.CopyAsync(device.Address(partition * rows, rows), host.Address, rows * sizeof(float));
         }
     }
 }

@@ -165,7 +165,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
                 Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: kv.Capacity));
             if (host)
-                _hostLanes[batch].CopyPartialUp(cuda, _partialAcc, _partialMax, _partialSum, partitions.Count, launched);
+                _hostLanes[batch].CopyPartialUp(cuda, _partialAcc, _partialMax, _partialSum, partitions.Count);
             _kernels.Launch(cuda, new LaunchSizes { Batch = sequences }, new AttentionCombineLaunch(
                 PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
                 Out: _context.Address(), Partitions: launched));
