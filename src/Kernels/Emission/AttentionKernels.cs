@@ -32,7 +32,7 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
 """);
             DecodeAttentionKernels.Emit(spec, tiling, source);
             if (tiling.PrefillUsesMma)
-                MmaPrefillAttentionKernel.Emit(spec, tiling, source);
+                MmaPrefillAttentionKernel.Emit(spec, source);
             else
             {
                 source.Code(StateAndLoop);

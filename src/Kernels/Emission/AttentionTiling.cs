@@ -52,10 +52,10 @@ namespace Kvpr.Kernels.Emission
 
         /// <summary>
         /// Shared bytes of a prefill_attention_mma block: the query tile and one buffer that holds a tile of K, then of V
-        /// transposed, each row padded by 8 elements (see the kernel's strides); elements are 2 bytes.
+        /// transposed (the larger, as the head dim is at least the key tile), each row padded by 8 elements (see the
+        /// kernel's strides); elements are 2 bytes.
         /// </summary>
-        private static int MmaSharedBytes(int headDim, int keys) =>
-            2 * (LaunchConstants.MmaQueries * (headDim + 8) + System.Math.Max(keys * (headDim + 8), headDim * (keys + 8)));
+        private static int MmaSharedBytes(int headDim, int keys) => 2 * (LaunchConstants.MmaQueries * (headDim + 8) + headDim * (keys + 8));
 
         /// <summary>The largest divisor of <paramref name="group"/> that is at most <paramref name="limit"/>, and at least 1.</summary>
         private static int LargestDivisorUpTo(int group, int limit)

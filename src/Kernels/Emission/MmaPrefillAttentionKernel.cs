@@ -9,20 +9,18 @@ namespace Kvpr.Kernels.Emission
     /// </summary>
     internal static class MmaPrefillAttentionKernel
     {
-        public static void Emit(ModelSpec spec, AttentionTiling tiling, CudaSourceBuilder source)
+        public static void Emit(ModelSpec spec, CudaSourceBuilder source)
         {
             string operands = spec.WeightType == WeightType.BFloat16 ? "bf16.bf16" : "f16.f16";
             source.Code($$"""
-// A prefill_attention_mma block serves MMA_QUERIES query tokens and takes the keys MMA_KEYS a tile: the largest tile
-// (of 64, 32, 16) whose shared memory fits in 48 KB.
-constexpr int MMA_QUERIES = {{CudaLiteral.Int(LaunchConstants.MmaQueries)}};
-constexpr int MMA_KEYS = {{CudaLiteral.Int(tiling.MmaKeys)}};
 // Shared rows are padded by 8 elements (16 bytes): a fragment load reads 8 rows x 4 words, and the padding puts the 8
 // rows 4 banks apart, so the 32 words fall in 32 banks.
 constexpr int Q_STRIDE = HEAD_DIM + 8;
 constexpr int KEY_STRIDE = HEAD_DIM + 8;
-constexpr int VALUE_STRIDE = MMA_KEYS + 8;                  // V is stored transposed: a row per element of the head
-constexpr int KV_TILE_ELEMENTS = MMA_KEYS * KEY_STRIDE > HEAD_DIM * VALUE_STRIDE ? MMA_KEYS * KEY_STRIDE : HEAD_DIM * VALUE_STRIDE;
+constexpr int VALUE_STRIDE = MMA_KEYS + 8;  // V is stored transposed: a row per element of the head
+// kv_tile holds the K tile, then the transposed V tile, the larger as HEAD_DIM >= MMA_KEYS.
+constexpr int KV_TILE_ELEMENTS = HEAD_DIM * VALUE_STRIDE;
+static_assert(MMA_KEYS * KEY_STRIDE <= KV_TILE_ELEMENTS, "the K tile fits the V tile's buffer");
 static_assert(MMA_QUERIES == ATTENTION_WARPS * 16, "each warp takes 16 query rows, an mma's M");
 static_assert(HEAD_DIM % 16 == 0 && MMA_KEYS % 16 == 0, "the head and the key tile are whole mma K steps (and rows whole uint4s)");
 
