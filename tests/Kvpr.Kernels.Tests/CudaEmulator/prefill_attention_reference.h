@@ -1,22 +1,21 @@
-// Checks an emitted prefill attention kernel (prefill_attention or prefill_attention_mma, same parameters), emulated
-// on the CPU, against causal attention in float64 on the same 16-bit inputs.
+// The main of the prefill attention checks: an emitted prefill attention kernel (prefill_attention or
+// prefill_attention_mma, same parameters), emulated on the CPU by the check file's launch_prefill_attention, against
+// causal attention in float64 on the same 16-bit inputs.
 // Arguments: BATCH TOKENS FIRST_POSITION WINDOW: TOKENS query tokens per sequence at positions FIRST_POSITION.., the
 // cache holding FIRST_POSITION + TOKENS tokens; WINDOW is the model's sliding window (0 for none: a query at p then
 // sees tokens [0, p], else [p - WINDOW + 1, p]). Prints the relative error ||out - reference|| / ||reference||;
-// returns 1 on a non-finite output.
-#pragma once
+// exits 1 on a non-finite output.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include "attention_inputs.h"
 #include <vector>
 
-// Launches the kernel under test over (q, keys, values, out, batch, tokens, first_position, capacity).
-using PrefillLaunch = std::function<void(const float*, const elem_t*, const elem_t*, elem_t*, int, int, int, int)>;
+// Runs the kernel under test over the whole grid; defined by the check file.
+void launch_prefill_attention(const float* q, const elem_t* keys, const elem_t* values, elem_t* out, int batch, int tokens, int first_position, int capacity);
 
-inline int check_prefill_attention(int argc, char** argv, const PrefillLaunch& launch)
+int main(int argc, char** argv)
 {
     if (argc != 5)
         return 2;
@@ -27,7 +26,7 @@ inline int check_prefill_attention(int argc, char** argv, const PrefillLaunch& l
     fill_attention_inputs(11, q, keys, values);
 
     std::vector<elem_t> out(q.size(), to_elem(NAN));
-    launch(q.data(), keys.data(), values.data(), out.data(), batch, tokens, first_position, capacity);
+    launch_prefill_attention(q.data(), keys.data(), values.data(), out.data(), batch, tokens, first_position, capacity);
 
     double error = 0, norm = 0;
     for (int b = 0; b < batch; ++b)
