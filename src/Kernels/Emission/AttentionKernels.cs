@@ -4,10 +4,10 @@ namespace Kvpr.Kernels.Emission
 {
     /// <summary>
     /// Attention over the KV cache: flash-decoding for a decode step (<see cref="DecodeAttentionKernels"/>) and
-    /// causal attention for prefill, on the tensor cores where <see cref="AttentionTiling.PrefillUsesMma"/>
-    /// (<see cref="MmaPrefillAttentionKernel"/>), else on CUDA cores in float here. A prefill_attention block serves HEADS_PER_BLOCK query heads of one KV head and
-    /// PREFILL_QUERIES query tokens, so they share each K and V load, and scores the keys a tile at a time in
-    /// shared memory.
+    /// causal attention for prefill: on the tensor cores where <see cref="AttentionTiling.PrefillUsesMma"/>
+    /// (<see cref="MmaPrefillAttentionKernel"/>), else here on CUDA cores in float. A prefill_attention block serves
+    /// HEADS_PER_BLOCK query heads of one KV head and PREFILL_QUERIES query tokens, so they share each K and V load,
+    /// and scores the keys a tile at a time in shared memory.
     /// </summary>
     internal static class AttentionKernels
     {

@@ -90,8 +90,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     // Partitions of one token each, and a launch with two empty partitions past the last token.
                     yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token partitions", () => check.DecodeAttention(2, 130, new DecodePartitions(1, 130)));
                     yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 partitions of 50", () => check.DecodeAttention(3, 100, new DecodePartitions(50, 4)));
-                    foreach (var (batch, tokens) in new[] { (1, 1), (2, 17), (3, 100), (1, 300) })
-                        yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens", () => check.PrefillAttention(batch, tokens));
+                    // Whole prompts, and chunks whose first query sits at a later position (chunked prefill).
+                    foreach (var (batch, tokens, first) in new[] { (1, 1, 0), (2, 17, 0), (3, 100, 0), (1, 300, 0), (2, 37, 70), (1, 100, 200) })
+                        yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens from {first}", () => check.PrefillAttention(batch, tokens, first));
                 }
             }
         }
@@ -276,9 +277,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 return (Error(Download(output), expected), Invariant($"; {partitions.Count} partitions of {partitions.TokensPerPartition} tokens"));
             }
 
-            public (double, string) PrefillAttention(int batch, int tokens)
+            public (double, string) PrefillAttention(int batch, int tokens, int first)
             {
-                int kvDim = spec.KvDim, capacity = tokens + 2;
+                int kvDim = spec.KvDim, length = first + tokens, capacity = length + 2;
                 var q = Random(batch * tokens * H, 1);
                 var keys = Random(batch * capacity * kvDim, 1);
                 var values = Random(batch * capacity * kvDim, 1);
@@ -286,10 +287,10 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
                 kernels.LaunchPrefillAttention(_stream, new LaunchSizes { Tokens = tokens, Batch = batch }, new PrefillAttentionLaunch(
                     Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
-                    Out: output.Address(), Tokens: tokens, FirstPosition: 0, CacheCapacity: capacity));
+                    Out: output.Address(), Tokens: tokens, FirstPosition: first, CacheCapacity: capacity));
                 var expected = new float[batch * tokens * H];
-                owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, tokens, capacity, kvDim),
-                    new DeviceMatrix(new CpuBuffer(values), 0, batch, tokens, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
+                owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
+                    new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
                 return (Error(Download(output), expected), kernels.Has(KernelNames.PrefillAttentionMma) ? "; tensor cores (prefill_attention_mma)" : "");
             }
 
