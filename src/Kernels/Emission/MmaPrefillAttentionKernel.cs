@@ -25,6 +25,9 @@ static_assert(MMA_QUERIES == ATTENTION_WARPS * 16, "each warp takes 16 query row
 static_assert(HEAD_DIM % 16 == 0 && MMA_KEYS % 16 == 0, "the head and the key tile are whole mma K steps (and rows whole uint4s)");
 
 #ifdef __CUDACC__
+#if __CUDA_ARCH__ < 800
+#error "prefill_attention_mma needs mma.sync m16n8k16: a GPU of compute capability 8.0 or later"
+#endif
 // D += A.B on the tensor cores, for the warp: A 16x16 (row-major), B 16x8 (column-major), of elem_t, D 16x8 float.
 // With group = lane / 4 and pair = 2 * (lane % 4), a lane holds, two elements a register (lower column or row in the
 // low half): a = {A[group][pair..], A[group + 8][pair..], A[group][pair + 8..], A[group + 8][pair + 8..]},
