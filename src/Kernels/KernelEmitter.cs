@@ -18,7 +18,7 @@ namespace Kvpr.Kernels
 
             var tiling = AttentionTiling.For(spec);
             var source = new CudaSourceBuilder();
-            Prelude.EmitHeader(spec, source);
+            Prelude.EmitHeader(spec, tiling, source);
             ModelConstants.Emit(spec, tiling, source);
             Prelude.EmitHelpers(source);
             EmbeddingKernel.Emit(spec, source);

@@ -14,6 +14,7 @@ namespace Kvpr.Kernels
         public const string DecodeAttention = "decode_attention";
         public const string AttentionCombine = "attention_combine";
         public const string PrefillAttention = "prefill_attention";
+        public const string PrefillAttentionMma = "prefill_attention_mma";
         public const string MlpActivation = "mlp_activation";
         public const string MlpGatedActivation = "mlp_gated_activation";
         public const string ResidualAdd = "residual_add";

@@ -11,7 +11,7 @@ public class KernelEmitterTests
     private static readonly string[] CommonEntryPoints =
     {
         KernelNames.Embed, KernelNames.Normalize, KernelNames.QkvEpilogue, KernelNames.KvRecomputeEpilogue,
-        KernelNames.DecodeAttention, KernelNames.AttentionCombine, KernelNames.PrefillAttention,
+        KernelNames.DecodeAttention, KernelNames.AttentionCombine,
         KernelNames.Argmax, KernelNames.Sample,
     };
 
@@ -28,12 +28,12 @@ public class KernelEmitterTests
     }
 
     [Theory]
-    [InlineData("opt-tiny", new[] { KernelNames.MlpActivation, KernelNames.ResidualAddBias })]
-    [InlineData("opt-6.7b", new[] { KernelNames.MlpActivation, KernelNames.ResidualAddBias })]
-    [InlineData("llama-tiny", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
-    [InlineData("llama-tiny-gqa", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
-    [InlineData("mistral-tiny", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
-    [InlineData("qwen2-llama3", new[] { KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("opt-tiny", new[] { KernelNames.PrefillAttention, KernelNames.MlpActivation, KernelNames.ResidualAddBias })]
+    [InlineData("opt-6.7b", new[] { KernelNames.PrefillAttentionMma, KernelNames.MlpActivation, KernelNames.ResidualAddBias })]
+    [InlineData("llama-tiny", new[] { KernelNames.PrefillAttention, KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("llama-tiny-gqa", new[] { KernelNames.PrefillAttention, KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("mistral-tiny", new[] { KernelNames.PrefillAttention, KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
+    [InlineData("qwen2-llama3", new[] { KernelNames.PrefillAttention, KernelNames.MlpGatedActivation, KernelNames.ResidualAdd })]
     public void Each_needed_entry_point_is_declared_exactly_once_and_no_other(string model, string[] architectureEntryPoints)
     {
         var kernels = KernelEmitter.Emit(FixtureSpecs.Get(model));

@@ -65,8 +65,9 @@ public class LaunchShapeTests
     [Fact]
     public void Wide_query_groups_are_split_so_the_attention_state_fits_static_shared_memory()
     {
-        // 16 query heads share one KV head of dimension 256: all 16 would need 16 × (3·256 + 64 + 4) × 4 bytes = 52 KB.
-        var spec = ModelSpec.Llama("mqa", hidden: 4096, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 1024);
+        // 16 query heads share one KV head of dimension 248 (not a multiple of 16, so prefill stays on CUDA cores): all 16
+        // would need 16 × (3·248 + 64 + 4) × 4 bytes = 51 KB.
+        var spec = ModelSpec.Llama("mqa", hidden: 16 * 248, layers: 1, heads: 16, kvHeads: 1, ffnHidden: 1024);
         var ints = CudaDeclarations.IntConstants(KernelEmitter.Emit(spec).Source);
 
         long headsPerBlock = ints["HEADS_PER_BLOCK"];
@@ -74,8 +75,38 @@ public class LaunchShapeTests
         headsPerBlock.ShouldBeGreaterThan(1);
         long rows = headsPerBlock * ints["PREFILL_QUERIES"]; // prefill's state is the larger
         // q, accumulator and partial sums per dimension, a tile of scores, four scalars; several partial slices add <= 4 KB.
-        long attentionStateBytes = 4 * rows * (3 * 256 + ints["ATTENTION_TILE"] + 4) + 4096;
+        long attentionStateBytes = 4 * rows * (3 * 248 + ints["ATTENTION_TILE"] + 4) + 4096;
         attentionStateBytes.ShouldBeLessThanOrEqualTo(48 * 1024 - 3 * 32 * 4); // CUDA's static limit, less the reductions' scratch
+    }
+
+    [Theory]
+    [InlineData(64, 64)]   // shared: 2 × (64 × 72 + 64 × 72) = 18 KB
+    [InlineData(80, 64)]
+    [InlineData(128, 64)]  // OPT-6.7B: 2 × (64 × 136 + 128 × 72) = 35 KB
+    [InlineData(192, 32)]  // 2 × (64 × 200 + 192 × 72) = 52 KB with 64 keys, over the 48 KB
+    [InlineData(256, 16)]  // 2 × (64 × 264 + 256 × 40) = 53 KB with 32 keys
+    public void Prefill_runs_on_the_tensor_cores_in_64_query_blocks_with_the_largest_key_tile_that_fits(int headDim, int keys)
+    {
+        var kernels = KernelEmitter.Emit(ModelSpec.Llama("mma", hidden: 4 * headDim, layers: 1, heads: 4, kvHeads: 2, ffnHidden: 256));
+        var ints = CudaDeclarations.IntConstants(kernels.Source);
+
+        kernels.Contains(KernelNames.PrefillAttention).ShouldBeFalse();
+        ints["MMA_KEYS"].ShouldBe(keys);
+        kernels[KernelNames.PrefillAttentionMma].Grid(new LaunchSizes { Batch = 3, Tokens = 129 }).ShouldBe(new Dim3(3, 4, 3));
+        kernels[KernelNames.PrefillAttentionMma].Launch.ToString().ShouldBe("grid (ceil(tokens / 64), 4, batch), block 128 threads");
+        long sharedBytes = 2 * (ints["MMA_QUERIES"] * ints["Q_STRIDE"] + ints["KV_TILE_ELEMENTS"]);
+        sharedBytes.ShouldBeLessThanOrEqualTo(48 * 1024);
+    }
+
+    [Theory]
+    [InlineData(16)]   // below the 64 the mma kernel starts at
+    [InlineData(72)]   // not a multiple of its k step of 16
+    public void Other_head_dims_keep_prefill_attention(int headDim)
+    {
+        var kernels = KernelEmitter.Emit(ModelSpec.Llama("cuda-cores", hidden: 4 * headDim, layers: 1, heads: 4, kvHeads: 2, ffnHidden: 256));
+
+        kernels.Contains(KernelNames.PrefillAttention).ShouldBeTrue();
+        kernels.Contains(KernelNames.PrefillAttentionMma).ShouldBeFalse();
     }
 
     [Fact]

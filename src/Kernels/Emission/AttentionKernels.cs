@@ -4,9 +4,10 @@ namespace Kvpr.Kernels.Emission
 {
     /// <summary>
     /// Attention over the KV cache: flash-decoding for a decode step (<see cref="DecodeAttentionKernels"/>) and
-    /// causal attention for prefill. A prefill block serves HEADS_PER_BLOCK query heads of one KV head and
-    /// PREFILL_QUERIES query tokens, so they share each K and V load, and scores the keys a tile at a time in
-    /// shared memory.
+    /// causal attention for prefill: on the tensor cores where <see cref="AttentionTiling.PrefillUsesMma"/>
+    /// (<see cref="MmaPrefillAttentionKernel"/>), else here on CUDA cores in float. A prefill_attention block serves
+    /// HEADS_PER_BLOCK query heads of one KV head and PREFILL_QUERIES query tokens, so they share each K and V load,
+    /// and scores the keys a tile at a time in shared memory.
     /// </summary>
     internal static class AttentionKernels
     {
@@ -30,8 +31,13 @@ __device__ __forceinline__ long long kv_head_offset(int b, int kv_head, int cach
 {{FirstVisible(spec)}}
 """);
             DecodeAttentionKernels.Emit(spec, tiling, source);
-            source.Code(StateAndLoop);
-            EmitPrefill(tiling, source);
+            if (tiling.PrefillUsesMma)
+                MmaPrefillAttentionKernel.Emit(spec, source);
+            else
+            {
+                source.Code(StateAndLoop);
+                EmitPrefill(tiling, source);
+            }
         }
 
         /// <summary>The first token a query attends to: its sliding window's start, or token 0 where the model has no window.</summary>
@@ -192,18 +198,21 @@ __device__ void attend(AttentionState<ROWS>& s, const elem_t* k, const elem_t* v
 
         public static readonly KernelParameter CacheCapacity = new("int", "cache_capacity", "tokens per sequence in k_cache and v_cache");
 
+        /// <summary>The parameters of both prefill kernels (prefill_attention and prefill_attention_mma), in order.</summary>
+        public static IReadOnlyList<KernelParameter> PrefillParameters() => new List<KernelParameter>
+        {
+            new("const float*", "q", "[batch][tokens][HEADS][HEAD_DIM] queries from qkv_epilogue"),
+            KCache("[0, first_position + tokens)"),
+            VCache("[0, first_position + tokens)"),
+            new("elem_t*", "out", "[batch][tokens][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
+            new("int", "tokens", "query tokens per sequence"),
+            new("int", "first_position", "position of the first query token (0 for a whole prompt)"),
+            CacheCapacity,
+        };
+
         private static void EmitPrefill(AttentionTiling tiling, CudaSourceBuilder source)
         {
-            var parameters = new List<KernelParameter>
-            {
-                new("const float*", "q", "[batch][tokens][HEADS][HEAD_DIM] queries from qkv_epilogue"),
-                KCache("[0, first_position + tokens)"),
-                VCache("[0, first_position + tokens)"),
-                new("elem_t*", "out", "[batch][tokens][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
-                new("int", "tokens", "query tokens per sequence"),
-                new("int", "first_position", "position of the first query token (0 for a whole prompt)"),
-                CacheCapacity,
-            };
+            var parameters = PrefillParameters();
             var launch = new LaunchShape(LaunchExtent.Of(LaunchVariable.Tokens, tiling.PrefillQueries), LaunchExtent.Of(tiling.HeadBlocks), LaunchExtent.Of(LaunchVariable.Batch), LaunchConstants.AttentionThreads);
             const string description = "Causal attention of prompt tokens already written to the cache by qkv_epilogue: block (x, head block, b) takes PREFILL_QUERIES query tokens of sequence b, each attending from its position p to tokens [first_visible(p), p], and writes the normalised output. The block's HEADS_PER_BLOCK x PREFILL_QUERIES query rows share every K and V load.";
             source.Kernel(new KernelSignature(KernelNames.PrefillAttention, description, parameters, launch), "ATTENTION_THREADS", """

@@ -22,6 +22,12 @@ namespace Kvpr.Kernels.Emission
         /// <summary>Tokens a prefill attention block scores per pass before folding them into its running softmax.</summary>
         public const int AttentionTile = 64;
 
+        /// <summary>Query tokens a prefill_attention_mma block serves: 16 mma rows for each of its ATTENTION_THREADS / 32 warps.</summary>
+        public const int MmaQueries = AttentionThreads / 32 * 16;
+
+        /// <summary>The most shared memory a block may declare statically (CUDA's limit without opting in to more).</summary>
+        public const int StaticSharedBytes = 48 * 1024;
+
         /// <summary>Vocabulary scans (argmax, sampling) use the largest block so each thread reads few logits.</summary>
         public const int SamplingThreads = 1024;
 

@@ -33,14 +33,26 @@ namespace Kvpr.Kernels.Emission
             Line($"constexpr int NORM_THREADS = {CudaLiteral.Int(LaunchConstants.NormThreads)};", "block of normalize (a block per row)");
             Line($"constexpr int ATTENTION_THREADS = {CudaLiteral.Int(LaunchConstants.AttentionThreads)};", "block of the attention kernels");
             Line("constexpr int ATTENTION_WARPS = ATTENTION_THREADS / 32;", "");
-            Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens a prefill attention block scores per pass");
-            Line($"constexpr int HEADS_PER_BLOCK = {CudaLiteral.Int(tiling.HeadsPerBlock)};", "query heads one prefill attention block serves (they share a KV head)");
+            bool mma = tiling.PrefillUsesMma;
+            if (!mma)
+            {
+                Line($"constexpr int ATTENTION_TILE = {CudaLiteral.Int(LaunchConstants.AttentionTile)};", "tokens a prefill attention block scores per pass");
+                Line($"constexpr int HEADS_PER_BLOCK = {CudaLiteral.Int(tiling.HeadsPerBlock)};", "query heads one prefill attention block serves (they share a KV head)");
+            }
             Line($"constexpr int DECODE_HEADS_PER_BLOCK = {CudaLiteral.Int(tiling.DecodeHeadsPerBlock)};", "query heads one decode attention block serves (they share a KV head)");
-            Line($"constexpr int PREFILL_QUERIES = {CudaLiteral.Int(tiling.PrefillQueries)};", "query tokens one prefill attention block serves");
+            if (mma)
+            {
+                Line($"constexpr int MMA_QUERIES = {CudaLiteral.Int(LaunchConstants.MmaQueries)};", "query tokens one prefill_attention_mma block serves, 16 a warp");
+                Line($"constexpr int MMA_KEYS = {CudaLiteral.Int(tiling.MmaKeys)};", "keys it takes a tile: the largest of 64, 32, 16 that fits 48 KB");
+            }
+            else
+                Line($"constexpr int PREFILL_QUERIES = {CudaLiteral.Int(tiling.PrefillQueries)};", "query tokens one prefill attention block serves");
             Line($"constexpr int SAMPLING_THREADS = {CudaLiteral.Int(LaunchConstants.SamplingThreads)};", "block of the vocabulary scans");
             text.Append('\n');
             text.Append("static_assert(HIDDEN % HEADS == 0 && HEADS % KV_HEADS == 0 && HEAD_DIM % 2 == 0, \"heads must tile the model\");\n");
-            text.Append("static_assert(GROUP_SIZE % HEADS_PER_BLOCK == 0 && GROUP_SIZE % DECODE_HEADS_PER_BLOCK == 0, \"an attention block serves query heads of one KV head\");\n");
+            text.Append(mma
+                ? "static_assert(GROUP_SIZE % DECODE_HEADS_PER_BLOCK == 0, \"an attention block serves query heads of one KV head\");\n"
+                : "static_assert(GROUP_SIZE % HEADS_PER_BLOCK == 0 && GROUP_SIZE % DECODE_HEADS_PER_BLOCK == 0, \"an attention block serves query heads of one KV head\");\n");
             source.Section("Model constants");
             source.Code(text.ToString());
         }

@@ -6,9 +6,9 @@ namespace Kvpr.Kernels.Emission
     internal static class Prelude
     {
         /// <summary>What the file is, how to compile it, the layouts, and the element type.</summary>
-        public static void EmitHeader(ModelSpec spec, CudaSourceBuilder source)
+        public static void EmitHeader(ModelSpec spec, AttentionTiling tiling, CudaSourceBuilder source)
         {
-            source.Code(Header(spec));
+            source.Code(Header(spec, tiling));
             source.Code(ElementType(spec.WeightType));
         }
 
@@ -19,7 +19,7 @@ namespace Kvpr.Kernels.Emission
             source.Code(Helpers);
         }
 
-        private static string Header(ModelSpec spec)
+        private static string Header(ModelSpec spec, AttentionTiling tiling)
         {
             string activation = spec.Activation switch { Activation.Relu => "ReLU", Activation.Gelu => "GELU", _ => "SiLU" };
             string family = string.Join(", ", new[]
@@ -58,7 +58,7 @@ namespace Kvpr.Kernels.Emission
 //   decode_attention over s'+1 tokens -> attention_combine -> GEMM .W_o^T -> {{residual}}
 //   normalize -> {{mlp}} -> {{residual}}
 // After the last layer: normalize (final weights) -> GEMM .W_lm_head^T -> argmax or sample.
-// Prefill runs the same kernels over batch x prompt rows, with prefill_attention in place of decode attention.
+// Prefill runs the same kernels over batch x prompt rows, with {{(tiling.PrefillUsesMma ? "prefill_attention_mma" : "prefill_attention")}} in place of decode attention.
 """;
         }
 

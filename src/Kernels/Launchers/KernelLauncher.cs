@@ -13,7 +13,8 @@ namespace Kvpr.Kernels.Launchers
         /// <summary>
         /// Models that, together, give every kernel each parameter it can have and leave out each optional one: OPT
         /// (learned positions, LayerNorm, biases everywhere) with and without biases, Llama (none of them, gated MLP),
-        /// and Llama with every bias (a gated MLP with biases).
+        /// Llama with every bias (a gated MLP with biases), and Llama with heads of 64, whose prefill runs on the tensor cores
+        /// (prefill_attention_mma; the others' heads of 16 keep prefill_attention).
         /// </summary>
         public static IReadOnlyList<ModelSpec> Variants { get; } = new[]
         {
@@ -27,6 +28,7 @@ namespace Kvpr.Kernels.Launchers
             {
                 AttentionBias = true, AttentionOutputBias = true, MlpBias = true,
             },
+            ModelSpec.Llama("llama-head-64", hidden: 256, layers: 1, heads: 4, kvHeads: 2, ffnHidden: 192, vocab: 512, maxPositions: 128),
         };
 
         /// <summary>The launchers of every kernel the <see cref="Variants"/> have, in the order the kernels first appear.</summary>

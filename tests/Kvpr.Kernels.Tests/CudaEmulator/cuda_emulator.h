@@ -36,6 +36,7 @@ inline std::function<void()> kernel;
 inline unsigned block_generation, block_arrived;
 inline unsigned warp_generation[32], warp_arrived[32];
 inline float warp_values[32][32];
+inline unsigned mma_a[32][32][4], mma_b[32][32][2];
 
 inline void yield() { swapcontext(&fibers[running].context, &scheduler); }
 
@@ -110,6 +111,32 @@ inline float __shfl_xor_sync(unsigned mask, float value, int lane_mask)
     const float other = emulator::warp_values[warp][lane ^ lane_mask];
     emulator::rendezvous(emulator::warp_generation[warp], emulator::warp_arrived[warp], 32);
     return other;
+}
+
+// An mma operand (the bits of an elem_t) as a float: defined by the check programs, which know elem_t.
+float mma_operand(unsigned short bits);
+
+// mma.sync m16n8k16 with float accumulators, written from PTX's fragment layout independently of the kernels: the
+// warp's lanes leave their fragments, meet, and each computes its four D elements in float from the whole A and B.
+// A[row][k] is in lane 4 * (row % 8) + k % 8 / 2, register row / 8 + 2 * (k / 8); B[k][col] in lane 4 * col + k % 8 / 2,
+// register k / 8; an even k in a register's low half. Lane l holds D[l / 4 + 8 * (i / 2)][l % 4 * 2 + i % 2] in d[i].
+inline void mma_16x8x16(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2])
+{
+    const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    memcpy(emulator::mma_a[warp][lane], a, sizeof a);
+    memcpy(emulator::mma_b[warp][lane], b, sizeof b);
+    emulator::rendezvous(emulator::warp_generation[warp], emulator::warp_arrived[warp], 32);
+    const auto operand = [](unsigned reg, int k) { return mma_operand((unsigned short)(k % 2 ? reg >> 16 : reg & 0xffffu)); };
+    for (int i = 0; i < 4; ++i)
+    {
+        const int row = lane / 4 + 8 * (i / 2), col = lane % 4 * 2 + i % 2;
+        float sum = d[i];
+        for (int k = 0; k < 16; ++k)
+            sum += operand(emulator::mma_a[warp][4 * (row % 8) + k % 8 / 2][row / 8 + 2 * (k / 8)], k)
+                 * operand(emulator::mma_b[warp][4 * col + k % 8 / 2][k / 8], k);
+        d[i] = sum;
+    }
+    emulator::rendezvous(emulator::warp_generation[warp], emulator::warp_arrived[warp], 32);
 }
 
 // Built-ins of kernels the emulated checks do not run: present so the translation unit links.

@@ -24,5 +24,7 @@ unsigned __float_as_uint(float x);
 float __uint_as_float(unsigned x);
 float rsqrtf(float x);
 void sincosf(float x, float* sine, float* cosine);
+// The emitted kernels' tensor-core step, whose inline PTX only NVRTC compiles (see mma_16x8x16 in the source).
+void mma_16x8x16(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]);
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }

@@ -214,6 +214,13 @@ def check_attention(k, rng, batch, length, tokens_per_partition, bf16=False):
           err < (1e-2 if bf16 else 2e-3), f"rel err {err:.2e}")
 
 
+def prefill_kernel(c, tokens, batch):
+    """The model's prefill attention and its grid: prefill_attention_mma where the source has it, else prefill_attention."""
+    if "MMA_QUERIES" in c:
+        return "prefill_attention_mma", (-(-tokens // c["MMA_QUERIES"]), c["HEADS"], batch)
+    return "prefill_attention", (-(-tokens // c["PREFILL_QUERIES"]), c["HEADS"] // c["HEADS_PER_BLOCK"], batch)
+
+
 def check_prefill_attention(k, rng, batch, tokens, first_position, bf16=False):
     c = k.c
     heads, kv_heads, d, capacity = c["HEADS"], c["KV_HEADS"], c["HEAD_DIM"], first_position + tokens + 2
@@ -221,8 +228,8 @@ def check_prefill_attention(k, rng, batch, tokens, first_position, bf16=False):
     k_dev, kc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
     v_dev, vc = element_cache(rng, (batch, capacity, kv_heads, d), bf16)
     out = element_output((batch, tokens, heads, d), bf16)
-    grid = (-(-tokens // c["PREFILL_QUERIES"]), heads // c["HEADS_PER_BLOCK"], batch)
-    k.launch("prefill_attention", grid, (c["ATTENTION_THREADS"],), q=f32(q), k_cache=k_dev, v_cache=v_dev, out=out,
+    name, grid = prefill_kernel(c, tokens, batch)
+    k.launch(name, grid, (c["ATTENTION_THREADS"],), q=f32(q), k_cache=k_dev, v_cache=v_dev, out=out,
              tokens=np.int32(tokens), first_position=np.int32(first_position), cache_capacity=np.int32(capacity))
     causal_lengths = [first_position + t + 1 for t in range(tokens)]
     ref = np.stack([attention_ref(q[b], np.broadcast_to(kc[b], (tokens,) + kc.shape[1:]),
@@ -370,8 +377,8 @@ class FixtureModel:
             x = norm(hidden, f"layers.{i}.{norm_names[0]}", rows, store_x[i], prompt, 0)
             q = qkv_epilogue(i, x, rows, prompt, 0)
             out = poison((rows, hidden_size), cp.float16)
-            grid = (-(-prompt // c["PREFILL_QUERIES"]), c["HEADS"] // c["HEADS_PER_BLOCK"], batch)
-            k.launch("prefill_attention", grid, blk, q=q, k_cache=k_buf[i], v_cache=v_buf[i], out=out,
+            name, grid = prefill_kernel(c, prompt, batch)
+            k.launch(name, grid, blk, q=q, k_cache=k_buf[i], v_cache=v_buf[i], out=out,
                      tokens=np.int32(prompt), first_position=np.int32(0), cache_capacity=np.int32(capacity))
             w_o, b_o = o_proj(i)
             residual(hidden, self.gemm(out, w_o), b_o)
@@ -484,10 +491,10 @@ def benchmark(k, batch=32, length=2048, multiprocessors=132):
     prompt, prompt_batch = 1024, 8
     qp = cp.random.standard_normal((prompt_batch, prompt, heads, d), dtype=cp.float32)
     outp = cp.empty((prompt_batch, prompt, heads, d), cp.float16)
-    prefill = k.module.get_function("prefill_attention")
-    grid = (-(-prompt // c["PREFILL_QUERIES"]), heads // c["HEADS_PER_BLOCK"], prompt_batch)
+    name, grid = prefill_kernel(c, prompt, prompt_batch)
+    prefill = k.module.get_function(name)
     ms = time_ms(lambda: prefill(grid, (c["ATTENTION_THREADS"],), (qp, kc, vc, outp, np.int32(prompt), np.int32(0), np.int32(length))), 5)
-    print(f"INFO {k.name}: prefill attention batch {prompt_batch}, {prompt} tokens: {ms:.3f} ms")
+    print(f"INFO {k.name}: {name} batch {prompt_batch}, {prompt} tokens: {ms:.3f} ms")
     logits = cp.random.standard_normal((batch, c["VOCAB"]), dtype=cp.float32)
     uniforms = cp.random.random(batch, dtype=cp.float32)
     tokens = cp.empty(batch, cp.int32)

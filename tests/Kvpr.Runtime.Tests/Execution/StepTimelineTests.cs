@@ -54,7 +54,8 @@ public class StepTimelineTests
     [Fact]
     public void A_prefill_in_chunks_records_every_chunks_nodes_on_one_clock_that_later_steps_continue()
     {
-        // Six rows a chunk over three prompts: 2 of their 6 tokens, so three parts, the later ones loading the earlier KV.
+        // Six rows a chunk over three prompts: 2 of their 6 tokens, so three parts, the later ones bringing back the earlier
+        // chunks' X and recomputing their K and V.
         using var engine = new Engine(TinyWeights, new EngineOptions { Split = SplitPolicy.Fraction(0.5), PrefillRows = 6 });
         var steps = engine.Generate(Prompts, new GenerationOptions { MaxNewTokens = 2, StopOnEos = false, RecordTimeline = true }).Steps;
 
@@ -63,7 +64,8 @@ public class StepTimelineTests
         prefill.Nodes.Select(n => n.Part).Distinct().ShouldBe(new[] { 0, 1, 2 });
         foreach (var part in prefill.Nodes.GroupBy(n => n.Part))
             part.Count(n => n.Op == OpKind.AttentionBlock).ShouldBe(Tiny.Layers, $"part {part.Key}");
-        prefill.Nodes.Where(n => n.Op == OpKind.LoadKv).Select(n => n.Part).Distinct().ShouldBe(new[] { 1, 2 });
+        prefill.Nodes.Where(n => n.Op is OpKind.LoadActivations or OpKind.RecomputeKv).Select(n => n.Part).Distinct().ShouldBe(new[] { 1, 2 });
+        prefill.Nodes.ShouldNotContain(n => n.Op == OpKind.LoadKv);
         // Synchronous: each node starts after the one before it, across parts too.
         foreach (var (before, after) in prefill.Nodes.Zip(prefill.Nodes.Skip(1)))
             after.StartMicroseconds.ShouldBeGreaterThanOrEqualTo(before.EndMicroseconds - 1e-6);

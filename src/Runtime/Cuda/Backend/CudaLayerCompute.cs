@@ -129,7 +129,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                 DecodeAttention(cuda, batch, kv, first, hostStart);
             else
             {
-                _kernels.Launch(cuda, new LaunchSizes { Tokens = count, Batch = sequences }, new PrefillAttentionLaunch(
+                _kernels.LaunchPrefillAttention(cuda, new LaunchSizes { Tokens = count, Batch = sequences }, new PrefillAttentionLaunch(
                     Q: _query.Address(), KCache: keys, VCache: values, Out: _context.Address(),
                     Tokens: count, FirstPosition: first, CacheCapacity: kv.Capacity));
             }

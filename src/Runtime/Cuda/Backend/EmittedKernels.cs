@@ -31,6 +31,20 @@ namespace Kvpr.Runtime.Cuda.Backend
         /// <summary>The SHA-256 of the CUDA source these kernels were compiled from.</summary>
         public string SourceHash { get; }
 
+        public bool Has(string kernel) => _kernels.ContainsKey(kernel);
+
+        /// <summary>
+        /// Queues the model's prefill attention: prefill_attention_mma (tensor cores) where the emitter chose it for the
+        /// model's head dim, else prefill_attention; both take the same arguments.
+        /// </summary>
+        public void LaunchPrefillAttention(CudaStream stream, LaunchSizes sizes, in PrefillAttentionLaunch arguments)
+        {
+            if (Has(PrefillAttentionMmaLaunch.Kernel))
+                Launch(stream, sizes, new PrefillAttentionMmaLaunch(arguments.Q, arguments.KCache, arguments.VCache, arguments.Out, arguments.Tokens, arguments.FirstPosition, arguments.CacheCapacity));
+            else
+                Launch(stream, sizes, arguments);
+        }
+
         /// <summary>Queues <typeparamref name="T"/>'s kernel; its optional arguments must be given exactly where this model's kernel takes them.</summary>
         public void Launch<T>(CudaStream stream, LaunchSizes sizes, in T arguments) where T : struct, IKernelLaunch
         {

@@ -458,6 +458,44 @@ namespace Kvpr.Runtime.Cuda.Launchers
         }
     }
 
+    /// <summary>Launches <c>prefill_attention_mma(q, k_cache, v_cache, out, tokens, first_position, cache_capacity)</c>; a [bracketed] argument is given exactly where the model's kernel takes it.</summary>
+    internal readonly record struct PrefillAttentionMmaLaunch(ulong Q, ulong KCache, ulong VCache, ulong Out, int Tokens, int FirstPosition, int CacheCapacity) : IKernelLaunch
+    {
+        public static string Kernel => "prefill_attention_mma";
+
+        public static IReadOnlyList<LauncherParameter> Parameters { get; } = new LauncherParameter[]
+        {
+            new("const float*", "q", Optional: false),
+            new("const elem_t*", "k_cache", Optional: false),
+            new("const elem_t*", "v_cache", Optional: false),
+            new("elem_t*", "out", Optional: false),
+            new("int", "tokens", Optional: false),
+            new("int", "first_position", Optional: false),
+            new("int", "cache_capacity", Optional: false),
+        };
+
+        public ulong Write(Span<KernelArgument> arguments)
+        {
+            ulong given = 0;
+            int count = 0;
+            arguments[count++] = Q;
+            given |= 1UL << 0;
+            arguments[count++] = KCache;
+            given |= 1UL << 1;
+            arguments[count++] = VCache;
+            given |= 1UL << 2;
+            arguments[count++] = Out;
+            given |= 1UL << 3;
+            arguments[count++] = Tokens;
+            given |= 1UL << 4;
+            arguments[count++] = FirstPosition;
+            given |= 1UL << 5;
+            arguments[count++] = CacheCapacity;
+            given |= 1UL << 6;
+            return given;
+        }
+    }
+
     /// <summary>Every launcher's parameters, by kernel name: what a loaded kernel set is checked against.</summary>
     internal static class KernelLaunches
     {
@@ -476,6 +514,7 @@ namespace Kvpr.Runtime.Cuda.Launchers
             [SampleLaunch.Kernel] = SampleLaunch.Parameters,
             [ResidualAddLaunch.Kernel] = ResidualAddLaunch.Parameters,
             [MlpGatedActivationLaunch.Kernel] = MlpGatedActivationLaunch.Parameters,
+            [PrefillAttentionMmaLaunch.Kernel] = PrefillAttentionMmaLaunch.Parameters,
         };
     }
 }

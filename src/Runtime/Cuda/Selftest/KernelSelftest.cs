@@ -33,7 +33,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
         /// gate; a multi-query one with head dim 80 (10 chunks of 8 on 16 lanes) whose group of 8 query heads
         /// takes two decode blocks; a Mistral-like one whose sliding window of 40 tokens is shorter than most checked
         /// lengths (so whole partitions and prefill tiles fall outside it); and a Qwen2-like one with q, k, v biases and
-        /// Llama 3 RoPE scaling.
+        /// Llama 3 RoPE scaling. Heads of 64 and 80 run prefill on the tensor cores with key tiles of 64; two more models
+        /// reach its other shapes: heads of 128 (OPT-6.7B's) and of 256 (key tiles of 16).
         /// </summary>
         public static IReadOnlyList<ModelSpec> Models { get; } = new[]
         {
@@ -45,6 +46,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
             {
                 RopeScaling = RopeScaling.Llama3, RopeScalingFactor = 8, RopeLowFrequencyFactor = 1, RopeHighFrequencyFactor = 4, RopeOriginalMaxPositions = 256,
             },
+            ModelSpec.Opt("kernel-check-opt-d128", hidden: 512, layers: 1, heads: 4, ffnHidden: 1024, vocab: 1000, maxPositions: 4096),
+            ModelSpec.Llama("kernel-check-llama-d256", hidden: 1024, layers: 1, heads: 4, kvHeads: 2, ffnHidden: 1376, vocab: 1000, maxPositions: 4096),
         };
 
         public IEnumerable<SelftestCheck> Run()
@@ -87,8 +90,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     // Partitions of one token each, and a launch with two empty partitions past the last token.
                     yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token partitions", () => check.DecodeAttention(2, 130, new DecodePartitions(1, 130)));
                     yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 partitions of 50", () => check.DecodeAttention(3, 100, new DecodePartitions(50, 4)));
-                    foreach (var (batch, tokens) in new[] { (1, 1), (2, 17), (3, 100) })
-                        yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens", () => check.PrefillAttention(batch, tokens));
+                    // Whole prompts, and chunks whose first query sits at a later position (chunked prefill).
+                    foreach (var (batch, tokens, first) in new[] { (1, 1, 0), (2, 17, 0), (3, 100, 0), (1, 300, 0), (2, 37, 70), (1, 100, 200) })
+                        yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens from {first}", () => check.PrefillAttention(batch, tokens, first));
                 }
             }
         }
@@ -273,21 +277,21 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 return (Error(Download(output), expected), Invariant($"; {partitions.Count} partitions of {partitions.TokensPerPartition} tokens"));
             }
 
-            public (double, string) PrefillAttention(int batch, int tokens)
+            public (double, string) PrefillAttention(int batch, int tokens, int first)
             {
-                int kvDim = spec.KvDim, capacity = tokens + 2;
+                int kvDim = spec.KvDim, length = first + tokens, capacity = length + 2;
                 var q = Random(batch * tokens * H, 1);
                 var keys = Random(batch * capacity * kvDim, 1);
                 var values = Random(batch * capacity * kvDim, 1);
                 var output = Poisoned(batch * tokens * H, _element);
                 var scaledQ = q.Select(v => v / MathF.Sqrt(spec.HeadDim)).ToArray();
-                kernels.Launch(_stream, new LaunchSizes { Tokens = tokens, Batch = batch }, new PrefillAttentionLaunch(
+                kernels.LaunchPrefillAttention(_stream, new LaunchSizes { Tokens = tokens, Batch = batch }, new PrefillAttentionLaunch(
                     Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
-                    Out: output.Address(), Tokens: tokens, FirstPosition: 0, CacheCapacity: capacity));
+                    Out: output.Address(), Tokens: tokens, FirstPosition: first, CacheCapacity: capacity));
                 var expected = new float[batch * tokens * H];
-                owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, tokens, capacity, kvDim),
-                    new DeviceMatrix(new CpuBuffer(values), 0, batch, tokens, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
-                return (Error(Download(output), expected), "");
+                owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, tokens, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
+                    new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, tokens, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
+                return (Error(Download(output), expected), kernels.Has(KernelNames.PrefillAttentionMma) ? "; tensor cores (prefill_attention_mma)" : "");
             }
 
             /// <summary>Tokens [first, first + tokens) of every sequence of a [batch][capacity][width] cache, dense.</summary>
