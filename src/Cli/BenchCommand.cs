@@ -109,7 +109,8 @@ namespace Kvpr.Cli
                         error.WriteLine($"{workload}: mode (e) is skipped: {why}");
                         continue;
                     }
-                    var plan = BenchPlan.Create(workload, mode, profile, CpuAttentionOption.Resolve(settings.CpuAttention, workload.Spec, profile));
+                    // Mode (e) is CPU attention: auto unless --cpu-attention says otherwise; the other modes plan without it.
+                    var plan = BenchPlan.Create(workload, mode, profile, settings.CpuAttention is null ? null : CpuAttentionOption.Resolve(settings.CpuAttention, workload.Spec, profile));
                     if (!plan.FitsOnDevice && mode == BenchMode.Resident)
                     {
                         error.WriteLine($"{workload}: mode (a) is skipped, its KV and weights do not fit the {profile.Name} GPU memory.");

@@ -126,7 +126,7 @@ namespace Kvpr.Cli
         private static IReadOnlyList<SimulatedStep> Simulate(ModelSpec spec, HardwareProfile profile, DecodePlan plan)
         {
             var costs = new CostModel(spec, profile, PlannerOptions.Default.Cost);
-            var graph = ExecutionGraphBuilder.Build(MicroBatching.ScheduleFor(plan.Workload.Objective), spec, plan.Residency, plan.Workload.MicroBatches, costs.Settings.ActivationChunks);
+            var graph = ExecutionGraphBuilder.Build(MicroBatching.ScheduleFor(plan.Workload.Objective), spec, plan.Residency, plan.Workload.MicroBatches, costs.Settings.ActivationChunks, plan.Table.UsesHostAttention);
             return plan.Steps.Select(step => GraphSimulator.Run(graph, step.Shape, costs)).ToArray();
         }
 

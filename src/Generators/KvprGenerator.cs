@@ -8,6 +8,7 @@ using Kvpr.Generators.Parsing;
 using Kvpr.Generators.Profiles;
 using Kvpr.Json;
 using Kvpr.Kernels;
+using Kvpr.Planning;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -79,7 +80,7 @@ namespace Kvpr.Generators
                     return;
                 }
                 var profile = HardwareProfileFormat.Parse(profileSource.Text!, profileSource.Origin);
-                var blueprint = EngineBlueprint.Compile(model.Spec, profile, model.Workload);
+                var blueprint = EngineBlueprint.Compile(model.Spec, profile, model.Workload, PlannerOptions.Default with { CpuAttention = model.CpuAttention });
                 // All or nothing: a failure half-way must not leave some files of the model behind.
                 foreach (var file in ModelEmitter.Emit(model, blueprint, profileSource, hasRuntime).ToArray())
                     output.AddSource(file.HintName, file.Text);

@@ -164,7 +164,7 @@ namespace Kvpr.Cli.Bench
             foreach (var row in Rows.Where(r => r.Measured is not null))
                 text.AppendLine(Invariant($"{row.Case} ({row.Plan.Mode.Letter()}): a recorded decode step's busy ms per node kind: {string.Join(", ", row.Measured!.OpBusyMs.Where(pair => pair.Value > 0).OrderByDescending(pair => pair.Value).Select(pair => Invariant($"{pair.Key} {pair.Value:F1}")))}."));
             foreach (var row in Rows.Where(r => r.Plan.Mode == BenchMode.CpuAttention && r.Measured is not null))
-                text.AppendLine(Invariant($"{row.Case} (e): CPU lane busy {row.Measured!.BusyShare(StreamKind.HostAttention):P0} of a recorded step; CPU share {row.Plan.MeanHostTokens:F0} of the stored tokens, link floor {row.Plan.TransferFloorMs:F1} ms, host memory floor {row.Plan.HostMemoryFloorMs:F1} ms ({row.Plan.Costs.Profile.HostMemoryReadBytesPerSecond / 1e9:F1} GB/s read, CPU attention {row.Plan.Costs.Profile.HostAttentionBytesPerSecond / 1e9:F1} GB/s, measured by the profile)."));
+                text.AppendLine(Invariant($"{row.Case} (e): CPU lane busy {row.Measured!.BusyShare(StreamKind.CpuLane):P0} of a recorded step; CPU share {row.Plan.MeanHostTokens:F0} of the stored tokens, link floor {row.Plan.TransferFloorMs:F1} ms, host memory floor {row.Plan.HostMemoryFloorMs:F1} ms ({row.Plan.Costs.Profile.HostMemoryReadBytesPerSecond / 1e9:F1} GB/s read, CPU attention {row.Plan.Costs.Profile.HostAttentionBytesPerSecond / 1e9:F1} GB/s, measured by the profile)."));
             return text.ToString();
         }
 

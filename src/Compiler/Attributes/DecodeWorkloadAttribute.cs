@@ -21,5 +21,10 @@ namespace Kvpr
         public int MicroBatches { get; set; }
         /// <summary>GPU memory the plan may use, below the hardware profile's; unset for the whole GPU.</summary>
         public long GpuMemoryBytes { get; set; }
+        /// <summary>
+        /// The CPU's share of each offloaded layer's stored tokens, attended to in host memory: "off" (unset), "auto" (the
+        /// planner chooses; needs a profile that measured the host) or a fraction in [0, 1] such as "0.25".
+        /// </summary>
+        public string? CpuAttention { get; set; }
     }
 }

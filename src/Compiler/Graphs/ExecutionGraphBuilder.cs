@@ -84,7 +84,7 @@ namespace Kvpr.Graphs
                         if (hostAttention)
                         {
                             graph.Add(OpKind.QkvProjection, layer, m, compute, newToken, new[] { hidden, weights }, new[] { Query, newTokenRow });
-                            graph.Add(OpKind.HostAttention, layer, m, StreamKind.HostAttention, TokenRange.HostAttended, new[] { Query }, new[] { partials });
+                            graph.Add(OpKind.HostAttention, layer, m, StreamKind.CpuLane, TokenRange.HostAttended, new[] { Query }, new[] { partials });
                         }
                         for (int c = 0; c < activationChunks; c++)
                         {

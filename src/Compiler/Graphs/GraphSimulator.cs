@@ -69,7 +69,7 @@ namespace Kvpr.Graphs
         {
             StreamKind.Compute => Engine.Gpu,
             StreamKind.DeviceToHost or StreamKind.Store => Engine.DeviceToHostLink,
-            StreamKind.HostAttention => Engine.Cpu,
+            StreamKind.CpuLane => Engine.Cpu,
             _ => Engine.HostToDeviceLink,
         };
     }

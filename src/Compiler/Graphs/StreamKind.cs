@@ -36,6 +36,6 @@ namespace Kvpr.Graphs
         /// The CPU lane (host threads), for layers whose stored tokens the CPU attends to in part: each node copies the
         /// queries down and runs CPU attention next to the host store while the GPU and the link work on.
         /// </summary>
-        HostAttention,
+        CpuLane,
     }
 }

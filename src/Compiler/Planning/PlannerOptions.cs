@@ -17,10 +17,11 @@ namespace Kvpr.Planning
         public bool ResidentWeights { get; init; }
 
         /// <summary>
-        /// Whether the CPU attends to a share of the stored tokens: off, chosen per bucket (the default; off where the profile
-        /// has not measured the host or the model has a sliding window), or a fixed fraction of s'.
+        /// Whether the CPU attends to a share of the stored tokens: off (the default: on every GPU box measured so far a
+        /// CPU share made decode steps slower, docs/performance.md), chosen per bucket (auto; off where the profile has not
+        /// measured the host or the model has a sliding window), or a fixed fraction of s'.
         /// </summary>
-        public CpuAttentionMode CpuAttention { get; init; } = CpuAttentionMode.Auto;
+        public CpuAttentionMode CpuAttention { get; init; } = CpuAttentionMode.Off;
 
         /// <summary>Most length buckets per planned batch: the table's resolution along the generation.</summary>
         public int MaxLengthBuckets { get; init; } = 32;

@@ -1,4 +1,5 @@
 using System.Linq;
+using Kvpr.Planning;
 
 namespace Kvpr.Generators.Model
 {
@@ -8,6 +9,7 @@ namespace Kvpr.Generators.Model
     /// </summary>
     /// <param name="Location">The [TransformerModel] attribute.</param>
     /// <param name="Arguments">Where each named argument of both attributes was written, for errors found while planning.</param>
+    /// <param name="CpuAttention">The planner's CPU attention mode (DecodeWorkload's CpuAttention; off when unset).</param>
     internal sealed record ModelDeclaration(
         string? Namespace,
         EquatableArray<TypeHeader> ContainingTypes,
@@ -15,6 +17,7 @@ namespace Kvpr.Generators.Model
         ModelSpec Spec,
         DecodeWorkload Workload,
         bool WorkloadDeclared,
+        CpuAttentionMode CpuAttention,
         LocationInfo? Location,
         EquatableArray<ArgumentLocation> Arguments)
     {

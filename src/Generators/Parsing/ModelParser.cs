@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Kvpr.Generators.Diagnostics;
 using Kvpr.Generators.Model;
+using Kvpr.Planning;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -61,7 +62,8 @@ namespace Kvpr.Generators.Parsing
             bool partial = CheckPartial(type);
             var spec = ReadSpec(type, modelArguments);
             var workload = spec is null ? null : ReadWorkload(spec, workloadArguments);
-            if (!partial || spec is null || workload is null)
+            var cpuAttention = ReadCpuAttention(workloadArguments);
+            if (!partial || spec is null || workload is null || cpuAttention is null)
                 return null;
 
             var containing = new List<TypeHeader>();
@@ -69,7 +71,7 @@ namespace Kvpr.Generators.Parsing
                 containing.Insert(0, Header(outer));
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             var arguments = modelArguments.NamedLocations().Concat(workloadArguments?.NamedLocations() ?? Enumerable.Empty<ArgumentLocation>());
-            return new ModelDeclaration(ns, new EquatableArray<TypeHeader>(containing), Header(type), spec, workload, workloadArguments is not null,
+            return new ModelDeclaration(ns, new EquatableArray<TypeHeader>(containing), Header(type), spec, workload, workloadArguments is not null, cpuAttention,
                 modelArguments.AttributeLocation, new EquatableArray<ArgumentLocation>(arguments));
         }
 
@@ -185,6 +187,20 @@ namespace Kvpr.Generators.Parsing
             var errors = workload.Validate(spec);
             Report(errors, arguments);
             return errors.Count == 0 ? workload : null;
+        }
+
+        /// <summary>DecodeWorkload's CpuAttention ("off", "auto" or a fraction); off when unset, null (reported) when unreadable.</summary>
+        private CpuAttentionMode? ReadCpuAttention(AttributeArguments? arguments)
+        {
+            const string field = nameof(DecodeWorkloadAttribute.CpuAttention);
+            if (arguments is null || !arguments.Has(field))
+                return CpuAttentionMode.Off;
+            string? text = arguments.Named<string?>(field);
+            if (CpuAttentionMode.TryParse(text, out var mode))
+                return mode;
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWorkload, arguments.NamedLocation(field),
+                $"CpuAttention must be \"off\", \"auto\" or a fraction in [0, 1] such as \"0.25\", but is \"{text}\""));
+            return null;
         }
 
         private void Report(IEnumerable<SpecError> errors, AttributeArguments arguments)

@@ -32,11 +32,14 @@ namespace Kvpr
             return ForPlan(spec, plan, CostSettings.Default.ActivationChunks);
         }
 
-        /// <summary>The one aggregation both paths share: a solved plan, the graphs for its residency and micro-batches, the weight map and the kernels.</summary>
+        /// <summary>
+        /// The one aggregation both paths share: a solved plan, the graphs for its residency and micro-batches (with the CPU
+        /// lane where the plan gives the CPU tokens), the weight map and the kernels.
+        /// </summary>
         public static EngineBlueprint ForPlan(ModelSpec spec, DecodePlan plan, int activationChunks) =>
             new(spec, WeightMap.For(spec), plan,
-                ExecutionGraphBuilder.RowByRow(spec, plan.Residency, activationChunks),
-                ExecutionGraphBuilder.ColumnByColumn(spec, plan.Residency, plan.Workload.MicroBatches, activationChunks),
+                ExecutionGraphBuilder.RowByRow(spec, plan.Residency, activationChunks, plan.Table.UsesHostAttention),
+                ExecutionGraphBuilder.ColumnByColumn(spec, plan.Residency, plan.Workload.MicroBatches, activationChunks, plan.Table.UsesHostAttention),
                 KernelEmitter.Emit(spec));
 
         /// <summary>
@@ -45,10 +48,11 @@ namespace Kvpr
         /// </summary>
         public EngineBlueprint WithGraphs(int microBatches, int activationChunks)
         {
-            var row = RowByRowGraph.ActivationChunks == activationChunks ? RowByRowGraph : ExecutionGraphBuilder.RowByRow(Spec, Plan.Residency, activationChunks);
+            bool hostAttention = Plan.Table.UsesHostAttention;
+            var row = RowByRowGraph.ActivationChunks == activationChunks ? RowByRowGraph : ExecutionGraphBuilder.RowByRow(Spec, Plan.Residency, activationChunks, hostAttention);
             var column = ColumnByColumnGraph.MicroBatches == microBatches && ColumnByColumnGraph.ActivationChunks == activationChunks
                 ? ColumnByColumnGraph
-                : ExecutionGraphBuilder.ColumnByColumn(Spec, Plan.Residency, microBatches, activationChunks);
+                : ExecutionGraphBuilder.ColumnByColumn(Spec, Plan.Residency, microBatches, activationChunks, hostAttention);
             return ReferenceEquals(row, RowByRowGraph) && ReferenceEquals(column, ColumnByColumnGraph) ? this : this with { RowByRowGraph = row, ColumnByColumnGraph = column };
         }
 

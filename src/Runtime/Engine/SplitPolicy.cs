@@ -23,10 +23,10 @@ namespace Kvpr
         /// generation's own workload (batch, prompt length, new tokens); the plan may also keep some layers'
         /// KV on the device.
         /// </summary>
-        public static SplitPolicy Auto { get; } = new AutoPolicy(null, CpuAttentionMode.Auto);
+        public static SplitPolicy Auto { get; } = new AutoPolicy(null, CpuAttentionMode.Off);
 
         /// <summary>Like <see cref="Auto"/>, planned for <paramref name="profile"/> instead of the default profile.</summary>
-        public static SplitPolicy AutoFor(HardwareProfile profile) => AutoFor(profile, CpuAttentionMode.Auto);
+        public static SplitPolicy AutoFor(HardwareProfile profile) => AutoFor(profile, CpuAttentionMode.Off);
 
         /// <summary>Like <see cref="AutoFor(HardwareProfile)"/>, giving the CPU the share <paramref name="cpuAttention"/> asks for.</summary>
         public static SplitPolicy AutoFor(HardwareProfile profile, CpuAttentionMode cpuAttention) =>

@@ -40,6 +40,7 @@ namespace Kvpr.Execution
         private readonly int[] _activationSlot, _kvSlot, _weightSlot;
         private readonly IEvent?[] _completed;
         private readonly StepTimer? _timer;
+        private readonly bool _hasHostLane;
 
         public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, KvTransfers transfers, ILayerCompute compute, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches,
             HostWeights hostWeights, bool recordTimeline)
@@ -76,6 +77,7 @@ namespace Kvpr.Execution
             _weightSlot = graph.Nodes.Select(node => SlotIndex(node, BufferKind.WeightSlot)).ToArray();
             if (recordTimeline)
                 _timer = new StepTimer(device, graph);
+            _hasHostLane = graph.Nodes.Any(node => node.Op == OpKind.HostAttention);
         }
 
         /// <summary>
@@ -84,6 +86,9 @@ namespace Kvpr.Execution
         /// </summary>
         public (PhaseTimes Times, StepTimeline? Timeline) Run(StepInputs inputs, bool record)
         {
+            // Without the CPU lane the KV slots hold [0, l₂) only: a CPU share would silently drop its tokens from attention.
+            if (!_hasHostLane && inputs.HostTokens?.Any(tokens => tokens > 0) == true)
+                throw new InvalidOperationException("The step gives the CPU stored tokens to attend to, but its graph has no CPU lane (build it with hostAttention).");
             var timer = record ? _timer : null;
             TimeSpan transfer = TimeSpan.Zero, recompute = TimeSpan.Zero, compute = TimeSpan.Zero;
             var clock = new Stopwatch();

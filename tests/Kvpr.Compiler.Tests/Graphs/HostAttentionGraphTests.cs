@@ -39,7 +39,7 @@ public class HostAttentionGraphTests
                 bool offloaded = layer >= kvResident;
                 nodes.Count(n => n.Op == OpKind.HostAttention).ShouldBe(offloaded ? microBatches : 0, $"layer {layer}");
                 nodes.Count(n => n.Op == OpKind.AttentionBlock).ShouldBe(offloaded ? 0 : microBatches, $"layer {layer}");
-                nodes.Where(n => n.Op == OpKind.HostAttention).ShouldAllBe(n => n.Stream == StreamKind.HostAttention && n.Tokens == TokenRange.HostAttended);
+                nodes.Where(n => n.Op == OpKind.HostAttention).ShouldAllBe(n => n.Stream == StreamKind.CpuLane && n.Tokens == TokenRange.HostAttended);
             }
         }
     }
@@ -89,7 +89,7 @@ public class HostAttentionGraphTests
         laneIdle.StepSeconds.ShouldBe(without.StepSeconds, without.StepSeconds * 1e-3);
         // Moving a quarter of the stored tokens off the link onto the CPU shortens a link-bound step.
         shared.StepSeconds.ShouldBeLessThan(without.StepSeconds);
-        double cpuBusy = shared.BusySeconds(StreamKind.HostAttention);
+        double cpuBusy = shared.BusySeconds(StreamKind.CpuLane);
         cpuBusy.ShouldBe(spec.Layers * costs.HostAttentionSeconds(32, 256), cpuBusy * 1e-9);
     }
 }

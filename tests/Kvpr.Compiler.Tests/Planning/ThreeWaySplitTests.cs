@@ -80,7 +80,7 @@ public class ThreeWaySplitTests
     [Fact]
     public void The_planned_integral_split_is_priced_within_one_percent_of_the_programs_optimum()
     {
-        var options = PlannerOptions.Default with { Cost = Pipelined, FixedResidency = Residency.WeightsOnly(Opt67) };
+        var options = PlannerOptions.Default with { Cost = Pipelined, FixedResidency = Residency.WeightsOnly(Opt67), CpuAttention = CpuAttentionMode.Auto };
         var plan = DecodePlanner.Plan(Opt67, HostProfiles.H100, new DecodeWorkload { Batch = 32, PromptLength = 1024, MaxNewTokens = 2 }, options).GetPlanOrThrow();
         double optimumMs = Solve(new CostModel(Opt67, HostProfiles.H100, Pipelined), 32, 1024, out _).ObjectiveValue * 1e3;
 

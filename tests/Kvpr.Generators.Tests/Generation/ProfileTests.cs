@@ -32,16 +32,42 @@ public class ProfileTests
     }
 
     [Fact]
-    public void A_profile_that_measured_the_host_plans_cpu_attention_into_the_emitted_table()
+    public void A_declaration_asking_for_cpu_attention_on_a_profile_that_measured_the_host_emits_the_cpu_share_and_lane()
     {
         var profile = HardwareProfiles.Default with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
-        var run = GeneratorRun.Run(ModelSources.Opt6_7BCapped, "h100-host.hwprofile.json", ("/project/h100-host.hwprofile.json", HardwareProfileFormat.Write(profile)));
+        var source = ModelSources.Opt6_7BCapped.Replace("GpuMemoryBytes = 20_000_000_000)", "GpuMemoryBytes = 20_000_000_000, CpuAttention = \"auto\")");
+        var run = GeneratorRun.Run(source, "h100-host.hwprofile.json", ("/project/h100-host.hwprofile.json", HardwareProfileFormat.Write(profile)));
         run.Diagnostics.ShouldBeEmpty();
         run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ShouldBeEmpty();
         run.GeneratedSources.ShouldContain(s => s.SourceText.ToString().Contains("host / s'"));
 
         var generated = (EngineBlueprint)run.LoadOutput().GetType("Samples.Opt6_7BCapped")!.GetProperty("Blueprint")!.GetValue(null)!;
         generated.Plan.Table.UsesHostAttention.ShouldBeTrue();
-        generated.Plan.ShouldBe(Kvpr.Planning.DecodePlanner.Plan(generated.Spec, profile with { Name = generated.Plan.ProfileName }, generated.Workload).GetPlanOrThrow());
+        generated.RowByRowGraph.Nodes.ShouldContain(node => node.Op == Kvpr.Graphs.OpKind.HostAttention);
+        generated.Plan.ShouldBe(Kvpr.Planning.DecodePlanner.Plan(generated.Spec, profile with { Name = generated.Plan.ProfileName }, generated.Workload,
+            Kvpr.Planning.PlannerOptions.Default with { CpuAttention = Kvpr.Planning.CpuAttentionMode.Auto }).GetPlanOrThrow());
+    }
+
+    [Fact]
+    public void Without_cpu_attention_declared_a_measured_profile_plans_no_cpu_share()
+    {
+        var profile = HardwareProfiles.Default with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
+        var run = GeneratorRun.Run(ModelSources.Opt6_7BCapped, "h100-host.hwprofile.json", ("/project/h100-host.hwprofile.json", HardwareProfileFormat.Write(profile)));
+
+        run.Diagnostics.ShouldBeEmpty();
+        var generated = (EngineBlueprint)run.LoadOutput().GetType("Samples.Opt6_7BCapped")!.GetProperty("Blueprint")!.GetValue(null)!;
+        generated.Plan.Table.UsesHostAttention.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("\"sometimes\"", "CpuAttention must be \"off\", \"auto\" or a fraction")]
+    [InlineData("\"1.5\"", "CpuAttention must be \"off\", \"auto\" or a fraction")]
+    [InlineData("\"0.5\"", "has not measured")]
+    public void A_bad_or_impossible_cpu_attention_is_a_diagnostic_at_the_argument(string value, string expected)
+    {
+        var run = GeneratorRun.Run(ModelSources.Opt6_7BCapped.Replace("GpuMemoryBytes = 20_000_000_000)", $"GpuMemoryBytes = 20_000_000_000, CpuAttention = {value})"));
+
+        run.Diagnostics.ShouldContain(d => d.GetMessage().Contains(expected));
+        run.GeneratedSources.ShouldBeEmpty();
     }
 }
