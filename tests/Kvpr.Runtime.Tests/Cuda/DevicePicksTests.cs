@@ -37,4 +37,13 @@ public sealed class DevicePicksTests
         DevicePicks.Compare(Run(2, 2, 0), Run(2, 2, 1), tolerance: 0.05).Agree.ShouldBeFalse();
         DevicePicks.Compare(Run(2, 2, 0), Run(1, 2, 0), tolerance: 0.05).Agree.ShouldBeFalse();
     }
+
+    [Fact]
+    public void A_sequence_the_device_ended_early_disagrees()
+    {
+        var picks = DevicePicks.Compare(Run(2, 2, 0), Run(2, 2), tolerance: 0.05);
+
+        picks.Agree.ShouldBeFalse();
+        (picks.Same, picks.Compared).ShouldBe((2, 3));
+    }
 }

@@ -20,11 +20,12 @@ namespace Kvpr.Runtime.Cuda.Selftest
             var logits = host.Logits ?? throw new ArgumentException("The host's run must capture its logits.", nameof(host));
             int same = 0, compared = 0, tokens = 0, nearTies = 0;
             double widest = 0;
-            // Both runs ignore end-of-sequence tokens, so every sequence has the same number of tokens in both.
             for (int s = 0; s < host.Tokens.Length; s++)
             {
                 tokens += host.Tokens[s].Length;
-                for (int step = 0; step < host.Tokens[s].Length; step++)
+                // A sequence the device ended sooner (or later) disagrees at its end: compare where both have tokens, and count the rest as compared.
+                compared += Math.Max(0, host.Tokens[s].Length - device.Tokens[s].Length);
+                for (int step = 0; step < Math.Min(host.Tokens[s].Length, device.Tokens[s].Length); step++)
                 {
                     int picked = host.Tokens[s][step], onDevice = device.Tokens[s][step];
                     if (picked != onDevice && logits.Generated[s][step] is var row && row[picked] - row[onDevice] <= tolerance)
