@@ -279,8 +279,9 @@ namespace Kvpr.Planning
             int reloaded = chunk * (chunks * (chunks - 1) / 2);
             double layer = GemmSeconds(rows, h, h + 2.0 * Spec.KvDim) + GemmSeconds(rows, h, h)
                 + GemmSeconds(rows, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(rows, f, h)
-                // Causal attention: scores and context, each half of a prompt × prompt product per head.
-                + GemmSeconds((double)batch * Spec.Heads * prompt, Spec.HeadDim, prompt)
+                // Causal attention: scores and context, each half of a prompt × prompt product per head, at the measured share
+                // of the GEMM rate that the model's prefill attention kernel reaches.
+                + 2.0 * batch * Spec.Heads * prompt * prompt * Spec.HeadDim / (Profile.GemmFlopsPerSecond(rows) * PrefillAttentionRate.ShareOfGemmRate(Spec.HeadDim))
                 + chunks * ElementwiseKernelsPerLayer * LaunchSeconds;
             double gpu = microBatches * (layers * layer + offloaded * RecomputeSeconds(batch, reloaded) + chunks * OuterComputeSeconds(batch));
             double link = chunks * streamed * TransferSeconds(WeightBytesPerLayer) + microBatches * offloaded * TransferSeconds(ActivationBytes(batch, reloaded));

@@ -35,11 +35,12 @@ namespace Kvpr.Kernels.Emission
 
         /// <summary>
         /// The largest key tile (64, 32 or 16) whose shared memory fits the 48 KB a block may declare statically, for a
-        /// head dim the mma kernel takes (a multiple of its k step of 16, from 64 to 256); 0 for any other.
+        /// head dim the mma kernel takes (<see cref="PrefillAttentionRate.UsesTensorCores"/>: a multiple of its k step of 16,
+        /// from 64 to 256); 0 for any other.
         /// </summary>
         private static int MmaKeyTile(int headDim)
         {
-            if (headDim % 16 != 0 || headDim < 64 || headDim > 256)
+            if (!PrefillAttentionRate.UsesTensorCores(headDim))
                 return 0;
             foreach (int keys in new[] { 64, 32, 16 })
             {
