@@ -14,7 +14,7 @@ namespace Kvpr.Cli.Bench
 
         /// <summary>
         /// (e) KV offloaded, the planner's three-way split: recomputed, transferred, and attended to by the CPU in the host
-        /// store (<c>--cpu-attention</c>, auto by default). Lettered after (d), Hugging Face's offloaded cache.
+        /// store (<c>--cpu-attention</c>, auto unless it says otherwise). Lettered after (d), Hugging Face's offloaded cache.
         /// </summary>
         CpuAttention = 4,
     }

@@ -67,23 +67,7 @@ namespace Kvpr.Cpu
         {
             fixed (float* q = queries, k = keys, v = values, acc = partials.Acc, max = partials.Max, sum = partials.Sum)
             {
-                HostAttention.Run(new HostAttentionArgs
-                {
-                    Queries = q,
-                    Keys = k,
-                    Values = v,
-                    Element = HostElementType.Float32,
-                    SequenceStride = (long)capacity * _spec.KvDim,
-                    Batch = partials.Sequences,
-                    Heads = _spec.Heads,
-                    KvHeads = _spec.KvHeads,
-                    HeadDim = _spec.HeadDim,
-                    Start = start,
-                    End = end,
-                    Acc = acc,
-                    Max = max,
-                    Sum = sum,
-                });
+                HostAttention.Run(HostAttentionArgs.For(_spec, partials.Sequences, capacity, start, end, q, k, v, HostElementType.Float32, acc, max, sum));
             }
         }
     }

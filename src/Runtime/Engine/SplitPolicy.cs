@@ -58,7 +58,7 @@ namespace Kvpr
         /// <summary>l and the CPU's tokens for the request: l in [0, request.Length], the CPU's in [0, request.Length − l].</summary>
         public SplitDecision Decide(SplitRequest request)
         {
-            var decision = ChooseSplit(request);
+            var decision = Choose(request);
             if (decision.RecomputeTokens < 0 || decision.RecomputeTokens > request.Length)
                 throw new InvalidOperationException($"Split policy {this} chose to recompute {decision.RecomputeTokens} tokens of layer {request.Layer} at step {request.Step}, outside [0, {request.Length}].");
             int left = request.Length - decision.RecomputeTokens;
@@ -67,10 +67,8 @@ namespace Kvpr
             return decision;
         }
 
-        protected abstract int Choose(SplitRequest request);
-
-        /// <summary>The whole split; policies without CPU attention give the CPU nothing.</summary>
-        protected virtual SplitDecision ChooseSplit(SplitRequest request) => new(Choose(request), 0);
+        /// <summary>The split for the request, unchecked (<see cref="Decide"/> checks it); policies without CPU attention give the CPU nothing.</summary>
+        protected abstract SplitDecision Choose(SplitRequest request);
 
         /// <summary>Whether some step may give the CPU tokens, so the host needs query and partial buffers and the device one more partition of partials.</summary>
         internal virtual bool UsesHostAttention => false;
@@ -91,7 +89,7 @@ namespace Kvpr
                 _name = name;
             }
 
-            protected override int Choose(SplitRequest request) => (int)Math.Round(_fraction * request.Length, MidpointRounding.AwayFromZero);
+            protected override SplitDecision Choose(SplitRequest request) => new((int)Math.Round(_fraction * request.Length, MidpointRounding.AwayFromZero), 0);
 
             internal override bool RecomputesEverything => _fraction == 1;
 
@@ -104,9 +102,7 @@ namespace Kvpr
 
             public DecodePlan Plan { get; }
 
-            protected override int Choose(SplitRequest request) => ChooseSplit(request).RecomputeTokens;
-
-            protected override SplitDecision ChooseSplit(SplitRequest request)
+            protected override SplitDecision Choose(SplitRequest request)
             {
                 var step = Plan.Table.Lookup(request.Batch, request.Length);
                 return new SplitDecision(step.RecomputeTokens, step.HostTokens);
@@ -133,7 +129,7 @@ namespace Kvpr
             public CpuAttentionMode CpuAttention { get; }
 
             // The engine looks splits up in the plan PlanFor makes for each generation, never here.
-            protected override int Choose(SplitRequest request) =>
+            protected override SplitDecision Choose(SplitRequest request) =>
                 throw new InvalidOperationException("The automatic split is planned per generation; plan one and use SplitPolicy.FromPlan to look splits up directly.");
 
             public override string ToString() => Profile is null ? "auto" : $"auto for {Profile.Name}";
@@ -150,9 +146,7 @@ namespace Kvpr
                 _usesHostAttention = usesHostAttention;
             }
 
-            protected override int Choose(SplitRequest request) => ChooseSplit(request).RecomputeTokens;
-
-            protected override SplitDecision ChooseSplit(SplitRequest request) => _decide(request);
+            protected override SplitDecision Choose(SplitRequest request) => _decide(request);
 
             // Three-way decisions may give the CPU tokens at any step; l-only ones never do.
             internal override bool UsesHostAttention => _usesHostAttention;

@@ -50,6 +50,19 @@ namespace Kvpr.Host
         /// <summary>Elements of one token's K (or V) row: KvHeads × HeadDim.</summary>
         public int KvDim => KvHeads * HeadDim;
 
+        /// <summary>
+        /// A call for <paramref name="spec"/>'s heads over tokens [<paramref name="start"/>, <paramref name="end"/>) of one
+        /// layer of a host store of <paramref name="capacity"/> tokens a sequence (the layout of <c>HostKvStore</c> and of a
+        /// KV buffer), the partial softmax going to <paramref name="acc"/>, <paramref name="max"/> and <paramref name="sum"/>.
+        /// </summary>
+        public static HostAttentionArgs For(ModelSpec spec, int batch, int capacity, int start, int end, float* queries, void* keys, void* values,
+            HostElementType element, float* acc, float* max, float* sum) => new()
+        {
+            Queries = queries, Keys = keys, Values = values, Element = element, SequenceStride = (long)capacity * spec.KvDim,
+            Batch = batch, Heads = spec.Heads, KvHeads = spec.KvHeads, HeadDim = spec.HeadDim, Start = start, End = end,
+            Acc = acc, Max = max, Sum = sum,
+        };
+
         /// <summary>Throws an <see cref="ArgumentException"/> naming the first field that cannot describe a valid call.</summary>
         public void Validate()
         {

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Kvpr.Graphs;
 using Kvpr.Planning;
+using Kvpr.Runtime.Cuda.Selftest;
 
 namespace Kvpr.Runtime.Tests.Generation;
 
@@ -16,15 +17,15 @@ public class HostAttentionGenerationTests
 {
     private const float Tolerance = 1e-4f;
 
-    /// <summary>(name, l of s', CPU tokens of s' − l) per split, chosen from the step and layer so splits change every step.</summary>
-    private static readonly (string Name, Func<SplitRequest, int> Recompute, Func<SplitRequest, int> Host)[] Splits =
+    /// <summary>(name, l and the CPU's tokens) per split; the changing one is the GPU selftest's, which varies every step and layer.</summary>
+    private static readonly (string Name, Func<SplitRequest, SplitDecision> Decide)[] Splits =
     {
-        ("all on the CPU", _ => 0, r => r.Length),
-        ("recompute and CPU", r => r.Length / 2, r => r.Length - r.Length / 2),
-        ("transfer and CPU", _ => 0, r => r.Length / 3),
-        ("three ways", r => r.Length / 4, r => r.Length / 3),
-        ("changing", r => (r.Step * 7 + r.Layer * 3) % (r.Length + 1), r => (r.Step + r.Layer) % (r.Length - (r.Step * 7 + r.Layer * 3) % (r.Length + 1) + 1)),
-        ("no CPU share", r => r.Length / 2, _ => 0),
+        ("all on the CPU", r => new SplitDecision(0, r.Length)),
+        ("recompute and CPU", r => new SplitDecision(r.Length / 2, r.Length - r.Length / 2)),
+        ("transfer and CPU", r => new SplitDecision(0, r.Length / 3)),
+        ("three ways", r => new SplitDecision(r.Length / 4, r.Length / 3)),
+        ("changing", BackendSelftest.ChangingThreeWaySplit),
+        ("no CPU share", r => new SplitDecision(r.Length / 2, 0)),
     };
 
     public static TheoryData<string, int, ScheduleKind, int, int> Cases()
@@ -44,11 +45,11 @@ public class HostAttentionGenerationTests
     public void A_cpu_share_gives_hugging_faces_logits_and_tokens(string fixture, int split, ScheduleKind schedule, int microBatches, int residentLayers)
     {
         var reference = FixtureReference.Get(fixture);
-        var (_, recompute, host) = Splits[split];
+        var decide = Splits[split].Decide;
         using var engine = new Engine(reference.Weights, new EngineOptions
         {
             Schedule = schedule, MicroBatches = microBatches, ActivationChunks = 2,
-            Split = SplitPolicy.Custom(r => new SplitDecision(recompute(r), host(r))),
+            Split = SplitPolicy.Custom(decide),
             Residency = new Residency(residentLayers, reference.Spec.Layers - residentLayers),
         });
 

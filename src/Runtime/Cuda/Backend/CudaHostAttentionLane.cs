@@ -38,23 +38,8 @@ namespace Kvpr.Runtime.Cuda.Backend
             stream.CopyAsync(_queries.Address, queries, (long)_sequences * _spec.Hidden * sizeof(float));
             var keys = PinnedTensor.Of(store.Keys(layer));
             var values = PinnedTensor.Of(store.Values(layer));
-            var args = new HostAttentionArgs
-            {
-                Queries = (float*)_queries.Pointer,
-                Keys = (void*)keys.Memory.Pointer,
-                Values = (void*)values.Memory.Pointer,
-                Element = _element,
-                SequenceStride = (long)store.Capacity * store.KvDim,
-                Batch = _sequences,
-                Heads = _spec.Heads,
-                KvHeads = _spec.KvHeads,
-                HeadDim = _spec.HeadDim,
-                Start = start,
-                End = end,
-                Acc = (float*)_acc.Pointer,
-                Max = (float*)_max.Pointer,
-                Sum = (float*)_sum.Pointer,
-            };
+            var args = HostAttentionArgs.For(_spec, _sequences, store.Capacity, start, end, (float*)_queries.Pointer, (void*)keys.Memory.Pointer,
+                (void*)values.Memory.Pointer, _element, (float*)_acc.Pointer, (float*)_max.Pointer, (float*)_sum.Pointer);
             stream.LaunchHostWork(() => HostAttention.Run(args));
         }
 

@@ -123,16 +123,12 @@ namespace Kvpr.Runtime.Cuda.Backend
             int sequences = batch.Sequences, rows = sequences * count, h = _spec.Hidden;
             var cuda = CudaStream.Of(stream);
             var weights = new CudaLayerWeights(layer);
-            var keys = CudaTensor.Of(kv.Keys).Address();
-            var values = CudaTensor.Of(kv.Values).Address();
             if (count == 1)
                 DecodeAttention(cuda, batch, kv, first, hostStart);
             else
-            {
                 _kernels.LaunchPrefillAttention(cuda, new LaunchSizes { Tokens = count, Batch = sequences }, new PrefillAttentionLaunch(
-                    Q: _query.Address(), KCache: keys, VCache: values, Out: _context.Address(),
+                    Q: _query.Address(), KCache: CudaTensor.Of(kv.Keys).Address(), VCache: CudaTensor.Of(kv.Values).Address(), Out: _context.Address(),
                     Tokens: count, FirstPosition: first, CacheCapacity: kv.Capacity));
-            }
             Gemm(cuda, _context.Address(0, (long)rows * h), 0, weights.Output.Address(), _projected.Address(0, (long)rows * h), 0, 1, rows, h, h, _device.ElementType);
             AddResidual(cuda, batch, rows, weights.OutputBias);
         }
