@@ -46,6 +46,7 @@ namespace Kvpr.Graphs
             var compute = StreamKind.Compute;
             var graph = new GraphAssembler(activationChunks);
             var none = Array.Empty<BufferUse>();
+            int weightPieces = WeightPart.CountFor(spec);
             var newToken = TokenRange.NewToken;
 
             for (int m = 0; m < microBatches; m++)
@@ -53,11 +54,14 @@ namespace Kvpr.Graphs
 
             for (int layer = 0; layer < spec.Layers; layer++)
             {
-                var weights = residency.AreWeightsResident(layer)
+                int streamed = residency.StreamedOrdinal(layer, spec.Layers);
+                var weights = streamed < 0
                     ? new BufferUse(BufferKind.ResidentWeights, layer)
-                    : new BufferUse(BufferKind.WeightSlot, layer % 2);
-                if (!residency.AreWeightsResident(layer))
-                    graph.Add(OpKind.LoadWeights, layer, 0, weightStream, TokenRange.None, none, new[] { weights });
+                    : new BufferUse(BufferKind.WeightSlot, streamed % 2);
+                // Every piece writes the whole slot: the first waits until the slot's last layer is done with it, the
+                // rest follow on the stream, and the layer's compute waits for the last.
+                for (int piece = 0; streamed >= 0 && piece < weightPieces; piece++)
+                    graph.Add(OpKind.LoadWeights, layer, 0, weightStream, TokenRange.None, none, new[] { weights }, new WeightPart(piece, weightPieces));
 
                 for (int m = 0; m < microBatches; m++)
                 {
