@@ -39,15 +39,20 @@ namespace Kvpr.Graphs
                 throw new ArgumentOutOfRangeException(nameof(microBatches), microBatches,
                     "The row-by-row schedule runs one batch; use the column-by-column schedule for micro-batches.");
             bool rows = schedule == ScheduleKind.RowByRow;
-            var weightStream = rows ? StreamKind.HostToDevice : StreamKind.WeightLoad;
             var activationStream = rows ? StreamKind.HostToDevice : StreamKind.ActivationLoad;
             var kvStream = rows ? StreamKind.HostToDevice : StreamKind.KvLoad;
             var storeStream = rows ? StreamKind.DeviceToHost : StreamKind.Store;
             var compute = StreamKind.Compute;
             var graph = new GraphAssembler(activationChunks);
             var none = Array.Empty<BufferUse>();
-            int weightPieces = WeightPart.CountFor(spec);
             var newToken = TokenRange.NewToken;
+            var pieces = new WeightPieceQueue(spec, residency, microBatches);
+            void LoadWeightPieces(int layer, int microBatch)
+            {
+                foreach (var (streamedLayer, slot, part) in pieces.Before(layer, microBatch))
+                    graph.Add(OpKind.LoadWeights, streamedLayer, 0, activationStream, TokenRange.None, none,
+                        new[] { new BufferUse(BufferKind.WeightSlot, slot) }, part);
+            }
 
             for (int m = 0; m < microBatches; m++)
                 graph.Add(OpKind.Embed, GraphNode.NoLayer, m, compute, newToken, none, new[] { Hidden(m) });
@@ -58,13 +63,10 @@ namespace Kvpr.Graphs
                 var weights = streamed < 0
                     ? new BufferUse(BufferKind.ResidentWeights, layer)
                     : new BufferUse(BufferKind.WeightSlot, streamed % 2);
-                // Every piece writes the whole slot: the first waits until the slot's last layer is done with it, the
-                // rest follow on the stream, and the layer's compute waits for the last.
-                for (int piece = 0; streamed >= 0 && piece < weightPieces; piece++)
-                    graph.Add(OpKind.LoadWeights, layer, 0, weightStream, TokenRange.None, none, new[] { weights }, new WeightPart(piece, weightPieces));
 
                 for (int m = 0; m < microBatches; m++)
                 {
+                    LoadWeightPieces(layer, m);
                     var hidden = Hidden(m);
                     if (residency.IsKvResident(layer))
                     {

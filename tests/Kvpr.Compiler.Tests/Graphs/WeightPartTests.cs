@@ -43,7 +43,7 @@ public class WeightPartTests
         {
             var loads = graph.Nodes.Where(n => n.Op == OpKind.LoadWeights && n.Layer == streamed[i]).ToArray();
             loads.Select(n => n.Part).ShouldBe(Enumerable.Range(0, count).Select(p => new WeightPart(p, count)));
-            loads.ShouldAllBe(n => n.Stream == StreamKind.WeightLoad && n.Writes.Single().Index == i % 2);
+            loads.ShouldAllBe(n => n.Stream == StreamKind.ActivationLoad && n.Writes.Single().Index == i % 2);
             var firstCompute = graph.Nodes.First(n => n.Layer == streamed[i] && n.Stream == StreamKind.Compute);
             firstCompute.Id.ShouldBeGreaterThan(loads[^1].Id);
         }
@@ -53,5 +53,32 @@ public class WeightPartTests
     public void A_piece_that_does_not_exist_is_refused()
     {
         Should.Throw<System.InvalidOperationException>(() => new WeightPart(3, 3).Range(10)).Message.ShouldContain("piece 3 of 3");
+    }
+
+    [Theory]
+    [InlineData("opt-30b", 28, 16)]
+    [InlineData("opt-30b", 15, 16)]
+    [InlineData("opt-30b", 0, 4)]
+    [InlineData("opt-13b", 26, 1)]
+    [InlineData("llama-2-7b", 31, 3)]
+    public void Pieces_join_the_activation_queue_after_their_slot_is_free_and_before_their_layer(string model, int resident, int microBatches)
+    {
+        var spec = ModelCatalog.Get(model);
+        var residency = new Residency(0, resident);
+        var graph = microBatches == 1 ? ExecutionGraphBuilder.RowByRow(spec, residency, 2) : ExecutionGraphBuilder.ColumnByColumn(spec, residency, microBatches, 2);
+        var queue = graph.Nodes.Where(n => n.Stream == (microBatches == 1 ? StreamKind.HostToDevice : StreamKind.ActivationLoad)).ToArray();
+        var streamed = Enumerable.Range(0, spec.Layers).Where(l => !residency.AreWeightsResident(l, spec.Layers)).ToArray();
+        int count = WeightPart.CountFor(spec);
+
+        // In queue order, the pieces are the streamed layers' pieces one layer after another.
+        queue.Where(n => n.Op == OpKind.LoadWeights).Select(n => (n.Layer, n.Part.Index))
+            .ShouldBe(streamed.SelectMany(l => Enumerable.Range(0, count).Select(p => (l, p))));
+        for (int k = 0; k < streamed.Length; k++)
+        {
+            var pieces = graph.Nodes.Where(n => n.Op == OpKind.LoadWeights && n.Layer == streamed[k]).ToArray();
+            pieces.Max(n => n.Id).ShouldBeLessThan(graph.Nodes.First(n => n.Layer == streamed[k] && n.Op != OpKind.LoadWeights).Id);
+            if (k >= 2)
+                pieces.Min(n => n.Id).ShouldBeGreaterThan(graph.Nodes.Last(n => n.Layer == streamed[k - 2] && n.Op != OpKind.LoadWeights).Id);
+        }
     }
 }
