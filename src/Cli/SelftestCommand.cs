@@ -97,7 +97,7 @@ namespace Kvpr.Cli
             foreach (var library in Enum.GetValues<CudaLibrary>())
             {
                 var found = search.Candidates(library).FirstOrDefault(Path.IsPathRooted);
-                yield return SelftestCheck.Info($"{library} library", found ?? $"not in {string.Join(", ", search.Folders())} (the system loader may still find it)");
+                yield return SelftestCheck.Info($"{library} library", found ?? $"not in {string.Join(", ", search.Folders(library))} (the system loader may still find it)");
             }
         }
 
