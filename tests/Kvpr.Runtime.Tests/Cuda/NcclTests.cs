@@ -109,4 +109,12 @@ public sealed class NcclTests
 
         Should.Throw<ArgumentException>(() => group.AllReduceSum(ranks, 3, CudaElementType.Float32)).Message.ShouldContain("8 bytes, but 12 are needed");
     }
+
+    [NcclFact]
+    public void A_group_with_a_gpu_past_the_last_names_how_many_there_are()
+    {
+        int count = CudaDevice.Count();
+
+        Should.Throw<CudaUnavailableException>(() => NcclDeviceGroup.Open(new[] { 0, count })).Message.ShouldStartWith($"There is no CUDA device {count}");
+    }
 }
