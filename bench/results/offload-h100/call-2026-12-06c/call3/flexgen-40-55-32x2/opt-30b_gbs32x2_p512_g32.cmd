@@ -1,0 +1,1 @@
+PYTHONPATH=/tmp/fg-flexgen-40-55-32x2/src timeout 85 python3 -m flexllmgen.flex_opt --model facebook/opt-30b --path _DUMMY_ --percent 55 45 0 100 100 0 --gpu-batch-size 32 --num-gpu-batches 2 --prompt-len 512 --gen-len 32 --offload-dir /tmp/flexgen_offload --log-file /root/out/r/flexgen-40-55-32x2/opt-30b_gbs32x2_p512_g32.log --cut-gen-len 8
