@@ -15,6 +15,8 @@ namespace Kvpr.Host
     /// </summary>
     internal sealed unsafe class HostAttentionJob : IHostWork
     {
+        // The kernels' rows per call.
+        private const int Tokens = 4;
         private const int SubBlockTokens = 64;
         private const int MinBlockTokens = 32;
         // Several items per thread even out the threads' finishing times.
@@ -40,7 +42,7 @@ namespace Kvpr.Host
             _blockTokens = (tokens + blocks - 1) / blocks;
             _blocksPerSequence = (tokens + _blockTokens - 1) / _blockTokens;
             // Per thread: a sub-block's scores for every head and four converted rows; per item: its partial softmax.
-            _threadFloats = RoundToCacheLine((long)args.Heads * SubBlockTokens + (long)AttentionRowKernels.Tokens * args.HeadDim);
+            _threadFloats = RoundToCacheLine((long)args.Heads * SubBlockTokens + (long)Tokens * args.HeadDim);
             _partialFloats = RoundToCacheLine((long)args.Heads * (args.HeadDim + 2));
             EnsureScratch((long)_pool.Threads * _threadFloats + (long)args.Batch * _blocksPerSequence * _partialFloats);
 
@@ -54,14 +56,19 @@ namespace Kvpr.Host
         {
             if (_reducing)
                 Reduce(item);
+            else if (_args.Element == HostElementType.Float16)
+                Fold<Float16Lanes>(item, worker);
+            else if (_args.Element == HostElementType.BFloat16)
+                Fold<BFloat16Lanes>(item, worker);
             else
-                Fold(item, worker);
+                Fold<Float32Lanes>(item, worker);
         }
 
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Fold(int item, int worker)
+        private void Fold<TLanes>(int item, int worker)
+            where TLanes : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int sequence = item / _blocksPerSequence;
@@ -75,26 +82,32 @@ namespace Kvpr.Host
             for (int subBlock = first; subBlock < end; subBlock += SubBlockTokens)
             {
                 int count = Math.Min(SubBlockTokens, end - subBlock);
-                Scores(sequence, subBlock, count, rows, scores);
+                Scores<TLanes>(sequence, subBlock, count, rows, scores);
                 Exponentials(count, scores, acc, max, sum);
-                AccumulateValues(sequence, subBlock, count, rows, scores, acc);
+                AccumulateValues<TLanes>(sequence, subBlock, count, rows, scores, acc);
             }
         }
 
         /// <summary>scores[h][i] = q_h · k of token first + i, for i below count rounded up to four.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Scores(int sequence, int first, int count, float* rows, float* scores)
+        private void Scores<TLanes>(int sequence, int first, int count, float* rows, float* scores)
+            where TLanes : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int group = a.Heads / a.KvHeads;
             float* queries = a.Queries + (long)sequence * a.Heads * a.HeadDim;
-            for (int i = 0; i < count; i += AttentionRowKernels.Tokens)
+            for (int i = 0; i < count; i += Tokens)
             {
                 for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
                 {
-                    RowPointers(a.Keys, sequence, first + i, count - i, kvHead, rows, out float* k0, out float* k1, out float* k2, out float* k3);
+                    bool converted = Rows<TLanes>(a.Keys, sequence, first + i, count - i, kvHead, rows, out void* k0, out void* k1, out void* k2, out void* k3);
                     for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                        AttentionRowKernels.Dot4(queries + (long)h * a.HeadDim, k0, k1, k2, k3, a.HeadDim, scores + h * SubBlockTokens + i);
+                    {
+                        if (converted)
+                            AttentionRowKernels<Float32Lanes>.Dot4(queries + (long)h * a.HeadDim, k0, k1, k2, k3, a.HeadDim, scores + h * SubBlockTokens + i);
+                        else
+                            AttentionRowKernels<TLanes>.Dot4(queries + (long)h * a.HeadDim, k0, k1, k2, k3, a.HeadDim, scores + h * SubBlockTokens + i);
+                    }
                 }
             }
         }
@@ -107,7 +120,7 @@ namespace Kvpr.Host
         private void Exponentials(int count, float* scores, float* acc, float* max, float* sum)
         {
             ref readonly var a = ref _args;
-            int padded = (count + AttentionRowKernels.Tokens - 1) / AttentionRowKernels.Tokens * AttentionRowKernels.Tokens;
+            int padded = (count + Tokens - 1) / Tokens * Tokens;
             for (int h = 0; h < a.Heads; h++)
             {
                 var weights = new Span<float>(scores + h * SubBlockTokens, count);
@@ -127,46 +140,57 @@ namespace Kvpr.Host
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AccumulateValues(int sequence, int first, int count, float* rows, float* weights, float* acc)
+        private void AccumulateValues<TLanes>(int sequence, int first, int count, float* rows, float* weights, float* acc)
+            where TLanes : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int group = a.Heads / a.KvHeads;
-            for (int i = 0; i < count; i += AttentionRowKernels.Tokens)
+            for (int i = 0; i < count; i += Tokens)
             {
                 for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
                 {
-                    RowPointers(a.Values, sequence, first + i, count - i, kvHead, rows, out float* v0, out float* v1, out float* v2, out float* v3);
+                    bool converted = Rows<TLanes>(a.Values, sequence, first + i, count - i, kvHead, rows, out void* v0, out void* v1, out void* v2, out void* v3);
                     for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                        AttentionRowKernels.Accumulate4(acc + (long)h * a.HeadDim, weights + h * SubBlockTokens + i, v0, v1, v2, v3, a.HeadDim);
+                    {
+                        if (converted)
+                            AttentionRowKernels<Float32Lanes>.Accumulate4(acc + (long)h * a.HeadDim, weights + h * SubBlockTokens + i, v0, v1, v2, v3, a.HeadDim);
+                        else
+                            AttentionRowKernels<TLanes>.Accumulate4(acc + (long)h * a.HeadDim, weights + h * SubBlockTokens + i, v0, v1, v2, v3, a.HeadDim);
+                    }
                 }
             }
         }
 
         /// <summary>
-        /// fp32 rows of KV head <paramref name="kvHead"/> for four tokens from <paramref name="token"/>: the store's own rows when it
-        /// holds fp32, else converted into <paramref name="rows"/>. Past the last token (<paramref name="available"/> &lt; 4) the last
-        /// row repeats: its score is ignored and its weight is 0.
+        /// The rows of KV head <paramref name="kvHead"/> for four tokens from <paramref name="token"/>, as stored; past the last
+        /// token (<paramref name="available"/> &lt; 4) the last row repeats: its score is ignored and its weight is 0. A KV head
+        /// that a group of query heads shares has its 16-bit rows converted once into <paramref name="converted"/> (fp32, then
+        /// true is returned); a KV head of one query head is read in place and widened in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void RowPointers(void* store, int sequence, int token, int available, int kvHead, float* rows,
-            out float* r0, out float* r1, out float* r2, out float* r3)
+        private bool Rows<TLanes>(void* store, int sequence, int token, int available, int kvHead, float* converted,
+            out void* r0, out void* r1, out void* r2, out void* r3)
+            where TLanes : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
-            long element = (long)sequence * a.SequenceStride + (long)token * a.KvDim + (long)kvHead * a.HeadDim;
+            byte* row = (byte*)store + ((long)sequence * a.SequenceStride + (long)token * a.KvDim + (long)kvHead * a.HeadDim) * TLanes.ElementBytes;
+            long stride = (long)a.KvDim * TLanes.ElementBytes;
             int last = available - 1;
-            r0 = Row(store, element, rows);
-            r1 = Row(store, element + Math.Min(1, last) * (long)a.KvDim, rows + a.HeadDim);
-            r2 = Row(store, element + Math.Min(2, last) * (long)a.KvDim, rows + 2 * a.HeadDim);
-            r3 = Row(store, element + Math.Min(3, last) * (long)a.KvDim, rows + 3 * a.HeadDim);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private float* Row(void* store, long element, float* converted)
-        {
-            if (_args.Element == HostElementType.Float32)
-                return (float*)store + element;
-            HostRowConversion.ToSingle((ushort*)store + element, _args.Element, converted, _args.HeadDim);
-            return converted;
+            r0 = row;
+            r1 = row + Math.Min(1, last) * stride;
+            r2 = row + Math.Min(2, last) * stride;
+            r3 = row + Math.Min(3, last) * stride;
+            if (a.Heads == a.KvHeads || typeof(TLanes) == typeof(Float32Lanes))
+                return false;
+            HostRowConversion.ToSingle<TLanes>(r0, converted, a.HeadDim);
+            HostRowConversion.ToSingle<TLanes>(r1, converted + a.HeadDim, a.HeadDim);
+            HostRowConversion.ToSingle<TLanes>(r2, converted + 2 * a.HeadDim, a.HeadDim);
+            HostRowConversion.ToSingle<TLanes>(r3, converted + 3 * a.HeadDim, a.HeadDim);
+            r0 = converted;
+            r1 = converted + a.HeadDim;
+            r2 = converted + 2 * a.HeadDim;
+            r3 = converted + 3 * a.HeadDim;
+            return true;
         }
 
         /// <summary>Combines the blocks of one sequence by log-sum-exp into the caller's outputs.</summary>
