@@ -59,12 +59,10 @@ namespace Kvpr.Host
                 Vector256<float> w0 = Vector256.Create(p0), w1 = Vector256.Create(p1), w2 = Vector256.Create(p2), w3 = Vector256.Create(p3);
                 for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
                 {
-                    var a = Vector256.Load(acc + i);
-                    a = Fma.MultiplyAdd(TLanes.Load(v0, i), w0, a);
+                    var a = Fma.MultiplyAdd(TLanes.Load(v0, i), w0, Vector256.Load(acc + i));
                     a = Fma.MultiplyAdd(TLanes.Load(v1, i), w1, a);
                     a = Fma.MultiplyAdd(TLanes.Load(v2, i), w2, a);
-                    a = Fma.MultiplyAdd(TLanes.Load(v3, i), w3, a);
-                    a.Store(acc + i);
+                    Fma.MultiplyAdd(TLanes.Load(v3, i), w3, a).Store(acc + i);
                 }
             }
             for (; i < length; i++)
