@@ -16,5 +16,7 @@ namespace Kvpr.Host
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float LoadScalar(void* row, int index) => BitConverter.UInt32BitsToSingle((uint)((ushort*)row)[index] << 16);
+
+        public static bool AreFinite(void* r0, void* r1, void* r2, void* r3, int length) => true;
     }
 }

@@ -13,5 +13,7 @@ namespace Kvpr.Host
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float LoadScalar(void* row, int index) => ((float*)row)[index];
+
+        public static bool AreFinite(void* r0, void* r1, void* r2, void* r3, int length) => true;
     }
 }

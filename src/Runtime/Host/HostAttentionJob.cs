@@ -57,18 +57,19 @@ namespace Kvpr.Host
             if (_reducing)
                 Reduce(item);
             else if (_args.Element == HostElementType.Float16)
-                Fold<Float16Lanes>(item, worker);
+                Fold<Float16Lanes, Float16Lanes.Finite>(item, worker);
             else if (_args.Element == HostElementType.BFloat16)
-                Fold<BFloat16Lanes>(item, worker);
+                Fold<BFloat16Lanes, BFloat16Lanes>(item, worker);
             else
-                Fold<Float32Lanes>(item, worker);
+                Fold<Float32Lanes, Float32Lanes>(item, worker);
         }
 
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Fold<TLanes>(int item, int worker)
+        private void Fold<TLanes, TFinite>(int item, int worker)
             where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int sequence = item / _blocksPerSequence;
@@ -82,16 +83,17 @@ namespace Kvpr.Host
             for (int subBlock = first; subBlock < end; subBlock += SubBlockTokens)
             {
                 int count = Math.Min(SubBlockTokens, end - subBlock);
-                Scores<TLanes>(sequence, subBlock, count, rows, scores);
+                Scores<TLanes, TFinite>(sequence, subBlock, count, rows, scores);
                 Exponentials(count, scores, acc, max, sum);
-                AccumulateValues<TLanes>(sequence, subBlock, count, rows, scores, acc);
+                AccumulateValues<TLanes, TFinite>(sequence, subBlock, count, rows, scores, acc);
             }
         }
 
         /// <summary>scores[h][i] = q_h · k of token first + i, for i below count rounded up to four.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Scores<TLanes>(int sequence, int first, int count, float* rows, float* scores)
+        private void Scores<TLanes, TFinite>(int sequence, int first, int count, float* rows, float* scores)
             where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int group = a.Heads / a.KvHeads;
@@ -100,13 +102,16 @@ namespace Kvpr.Host
             {
                 for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
                 {
-                    bool converted = Rows<TLanes>(a.Keys, sequence, first + i, count - i, kvHead, rows, out void* k0, out void* k1, out void* k2, out void* k3);
+                    var form = Rows<TLanes, TFinite>(a.Keys, sequence, first + i, count - i, kvHead, rows, out void* k0, out void* k1, out void* k2, out void* k3);
                     for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
                     {
-                        if (converted)
-                            AttentionRowKernels<Float32Lanes>.Dot4(queries + (long)h * a.HeadDim, k0, k1, k2, k3, a.HeadDim, scores + h * SubBlockTokens + i);
+                        float* q = queries + (long)h * a.HeadDim, score = scores + h * SubBlockTokens + i;
+                        if (form == RowForm.Converted)
+                            AttentionRowKernels<Float32Lanes>.Dot4(q, k0, k1, k2, k3, a.HeadDim, score);
+                        else if (form == RowForm.Finite)
+                            AttentionRowKernels<TFinite>.Dot4(q, k0, k1, k2, k3, a.HeadDim, score);
                         else
-                            AttentionRowKernels<TLanes>.Dot4(queries + (long)h * a.HeadDim, k0, k1, k2, k3, a.HeadDim, scores + h * SubBlockTokens + i);
+                            AttentionRowKernels<TLanes>.Dot4(q, k0, k1, k2, k3, a.HeadDim, score);
                     }
                 }
             }
@@ -140,8 +145,9 @@ namespace Kvpr.Host
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AccumulateValues<TLanes>(int sequence, int first, int count, float* rows, float* weights, float* acc)
+        private void AccumulateValues<TLanes, TFinite>(int sequence, int first, int count, float* rows, float* weights, float* acc)
             where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int group = a.Heads / a.KvHeads;
@@ -149,28 +155,41 @@ namespace Kvpr.Host
             {
                 for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
                 {
-                    bool converted = Rows<TLanes>(a.Values, sequence, first + i, count - i, kvHead, rows, out void* v0, out void* v1, out void* v2, out void* v3);
+                    var form = Rows<TLanes, TFinite>(a.Values, sequence, first + i, count - i, kvHead, rows, out void* v0, out void* v1, out void* v2, out void* v3);
                     for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
                     {
-                        if (converted)
-                            AttentionRowKernels<Float32Lanes>.Accumulate4(acc + (long)h * a.HeadDim, weights + h * SubBlockTokens + i, v0, v1, v2, v3, a.HeadDim);
+                        float* output = acc + (long)h * a.HeadDim, weight = weights + h * SubBlockTokens + i;
+                        if (form == RowForm.Converted)
+                            AttentionRowKernels<Float32Lanes>.Accumulate4(output, weight, v0, v1, v2, v3, a.HeadDim);
+                        else if (form == RowForm.Finite)
+                            AttentionRowKernels<TFinite>.Accumulate4(output, weight, v0, v1, v2, v3, a.HeadDim);
                         else
-                            AttentionRowKernels<TLanes>.Accumulate4(acc + (long)h * a.HeadDim, weights + h * SubBlockTokens + i, v0, v1, v2, v3, a.HeadDim);
+                            AttentionRowKernels<TLanes>.Accumulate4(output, weight, v0, v1, v2, v3, a.HeadDim);
                     }
                 }
             }
         }
 
+        /// <summary>How <see cref="Rows"/> hands over the rows: in place, widened by the finite-only or the exact lanes, or as fp32 copies.</summary>
+        private enum RowForm
+        {
+            Finite,
+            Exact,
+            Converted,
+        }
+
         /// <summary>
         /// The rows of KV head <paramref name="kvHead"/> for four tokens from <paramref name="token"/>, as stored; past the last
         /// token (<paramref name="available"/> &lt; 4) the last row repeats: its score is ignored and its weight is 0. A KV head
-        /// that a group of query heads shares has its 16-bit rows converted once into <paramref name="converted"/> (fp32, then
-        /// true is returned); a KV head of one query head is read in place and widened in registers.
+        /// of one query head is read in place and widened in registers, by <typeparamref name="TFinite"/> when the four rows
+        /// hold no inf or NaN; a KV head that a group of query heads shares has its 16-bit rows converted once into
+        /// <paramref name="converted"/> (fp32).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool Rows<TLanes>(void* store, int sequence, int token, int available, int kvHead, float* converted,
+        private RowForm Rows<TLanes, TFinite>(void* store, int sequence, int token, int available, int kvHead, float* converted,
             out void* r0, out void* r1, out void* r2, out void* r3)
             where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             byte* row = (byte*)store + ((long)sequence * a.SequenceStride + (long)token * a.KvDim + (long)kvHead * a.HeadDim) * TLanes.ElementBytes;
@@ -180,17 +199,28 @@ namespace Kvpr.Host
             r1 = row + Math.Min(1, last) * stride;
             r2 = row + Math.Min(2, last) * stride;
             r3 = row + Math.Min(3, last) * stride;
+            bool finite = TLanes.AreFinite(r0, r1, r2, r3, a.HeadDim);
             if (a.Heads == a.KvHeads || typeof(TLanes) == typeof(Float32Lanes))
-                return false;
-            HostRowConversion.ToSingle<TLanes>(r0, converted, a.HeadDim);
-            HostRowConversion.ToSingle<TLanes>(r1, converted + a.HeadDim, a.HeadDim);
-            HostRowConversion.ToSingle<TLanes>(r2, converted + 2 * a.HeadDim, a.HeadDim);
-            HostRowConversion.ToSingle<TLanes>(r3, converted + 3 * a.HeadDim, a.HeadDim);
+                return finite ? RowForm.Finite : RowForm.Exact;
+            if (finite)
+                ConvertRows<TFinite>(r0, r1, r2, r3, converted);
+            else
+                ConvertRows<TLanes>(r0, r1, r2, r3, converted);
             r0 = converted;
             r1 = converted + a.HeadDim;
             r2 = converted + 2 * a.HeadDim;
             r3 = converted + 3 * a.HeadDim;
-            return true;
+            return RowForm.Converted;
+        }
+
+        private void ConvertRows<TLanes>(void* r0, void* r1, void* r2, void* r3, float* converted)
+            where TLanes : struct, IStoredLanes
+        {
+            int length = _args.HeadDim;
+            HostRowConversion.ToSingle<TLanes>(r0, converted, length);
+            HostRowConversion.ToSingle<TLanes>(r1, converted + length, length);
+            HostRowConversion.ToSingle<TLanes>(r2, converted + 2 * length, length);
+            HostRowConversion.ToSingle<TLanes>(r3, converted + 3 * length, length);
         }
 
         /// <summary>Combines the blocks of one sequence by log-sum-exp into the caller's outputs.</summary>

@@ -20,5 +20,11 @@ namespace Kvpr.Host
 
         /// <summary>Element <paramref name="index"/> of <paramref name="row"/> as fp32.</summary>
         static abstract float LoadScalar(void* row, int index);
+
+        /// <summary>
+        /// Whether four rows' first <paramref name="length"/> elements can take the cheaper lanes that widen finite values
+        /// only (fp16: no inf or NaN); lanes that widen every value alike (fp32, bf16) say true without reading.
+        /// </summary>
+        static abstract bool AreFinite(void* r0, void* r1, void* r2, void* r3, int length);
     }
 }
