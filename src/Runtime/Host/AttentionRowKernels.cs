@@ -13,7 +13,7 @@ namespace Kvpr.Host
     internal static unsafe class AttentionRowKernels<TLanes>
         where TLanes : struct, IStoredLanes
     {
-        /// <summary>scores[c] = q · k_c for the four rows.</summary>
+        /// <summary>scores[c] = q dot k_c for the four rows.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Dot4(float* q, void* k0, void* k1, void* k2, void* k3, int length, float* scores)
         {
@@ -48,7 +48,7 @@ namespace Kvpr.Host
             scores[3] = s3;
         }
 
-        /// <summary>acc += Σ_c weights[c] · v_c for the four rows.</summary>
+        /// <summary>acc += the sum over c of weights[c] * v_c for the four rows.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Accumulate4(float* acc, float* weights, void* v0, void* v1, void* v2, void* v3, int length)
         {
