@@ -36,7 +36,7 @@ namespace Kvpr.Host
         public static float LoadScalar(void* row, int index) => (float)BitConverter.Int16BitsToHalf(((short*)row)[index]);
 
         /// <summary>No element's exponent is all ones: the rows' largest magnitude, in 16-bit lanes (two operations a 16 elements).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool AreFinite(void* r0, void* r1, void* r2, void* r3, int length)
         {
             ushort* h0 = (ushort*)r0, h1 = (ushort*)r1, h2 = (ushort*)r2, h3 = (ushort*)r3;

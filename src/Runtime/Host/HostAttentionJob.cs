@@ -64,6 +64,12 @@ namespace Kvpr.Host
                 Fold<Float32Lanes, Float32Lanes>(item, worker);
         }
 
+        /// <summary>
+        /// KV heads that one kernel call covers: all of a row's when each is read by one query head (the call walks whole
+        /// rows), one when a group of query heads shares each (its rows are converted once and read by each head of the group).
+        /// </summary>
+        private int KvHeadsPerCall => _args.Heads == _args.KvHeads ? _args.KvHeads : 1;
+
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -83,35 +89,40 @@ namespace Kvpr.Host
             for (int subBlock = first; subBlock < end; subBlock += SubBlockTokens)
             {
                 int count = Math.Min(SubBlockTokens, end - subBlock);
-                Scores<TLanes, TFinite>(sequence, subBlock, count, rows, scores);
+                Pass<TLanes, TFinite>(values: false, sequence, subBlock, count, rows, scores, acc);
                 Exponentials(count, scores, acc, max, sum);
-                AccumulateValues<TLanes, TFinite>(sequence, subBlock, count, rows, scores, acc);
+                Pass<TLanes, TFinite>(values: true, sequence, subBlock, count, rows, scores, acc);
             }
         }
 
-        /// <summary>scores[h][i] = q_h · k of token first + i, for i below count rounded up to four.</summary>
+        /// <summary>
+        /// One pass over the sub-block's tokens, four at a time: K's (<paramref name="values"/> false) gives scores[h][i] = q_h
+        /// dot k of token first + i, for i below count rounded up to four; V's adds each head's weighted rows to its accumulator.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Scores<TLanes, TFinite>(int sequence, int first, int count, float* rows, float* scores)
+        private void Pass<TLanes, TFinite>(bool values, int sequence, int first, int count, float* rows, float* scores, float* acc)
             where TLanes : struct, IStoredLanes
             where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
-            int group = a.Heads / a.KvHeads;
+            int group = a.Heads / a.KvHeads, span = KvHeadsPerCall;
             float* queries = a.Queries + (long)sequence * a.Heads * a.HeadDim;
             for (int i = 0; i < count; i += Tokens)
             {
-                for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
+                for (int kvHead = 0; kvHead < a.KvHeads; kvHead += span)
                 {
-                    var form = Rows<TLanes, TFinite>(a.Keys, sequence, first + i, count - i, kvHead, rows, out void* k0, out void* k1, out void* k2, out void* k3);
-                    for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
+                    bool converted = Rows<TLanes, TFinite>(values ? a.Values : a.Keys, sequence, first + i, count - i, kvHead, rows, out void* r0, out void* r1, out void* r2, out void* r3);
+                    for (int h = kvHead * group; h < (kvHead + span) * group; h += span)
                     {
-                        float* q = queries + (long)h * a.HeadDim, score = scores + h * SubBlockTokens + i;
-                        if (form == RowForm.Converted)
-                            AttentionRowKernels<Float32Lanes>.Dot4(q, k0, k1, k2, k3, a.HeadDim, score);
-                        else if (form == RowForm.Finite)
-                            AttentionRowKernels<TFinite>.Dot4(q, k0, k1, k2, k3, a.HeadDim, score);
+                        float* weights = scores + h * SubBlockTokens + i, output = acc + (long)h * a.HeadDim, q = queries + (long)h * a.HeadDim;
+                        if (values && converted)
+                            AttentionRowKernels<Float32Lanes, Float32Lanes>.Accumulate4(output, weights, SubBlockTokens, r0, r1, r2, r3, span, a.HeadDim);
+                        else if (values)
+                            AttentionRowKernels<TLanes, TFinite>.Accumulate4(output, weights, SubBlockTokens, r0, r1, r2, r3, span, a.HeadDim);
+                        else if (converted)
+                            AttentionRowKernels<Float32Lanes, Float32Lanes>.Dot4(q, r0, r1, r2, r3, span, a.HeadDim, weights, SubBlockTokens);
                         else
-                            AttentionRowKernels<TLanes>.Dot4(q, k0, k1, k2, k3, a.HeadDim, score);
+                            AttentionRowKernels<TLanes, TFinite>.Dot4(q, r0, r1, r2, r3, span, a.HeadDim, weights, SubBlockTokens);
                     }
                 }
             }
@@ -144,49 +155,15 @@ namespace Kvpr.Host
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AccumulateValues<TLanes, TFinite>(int sequence, int first, int count, float* rows, float* weights, float* acc)
-            where TLanes : struct, IStoredLanes
-            where TFinite : struct, IStoredLanes
-        {
-            ref readonly var a = ref _args;
-            int group = a.Heads / a.KvHeads;
-            for (int i = 0; i < count; i += Tokens)
-            {
-                for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
-                {
-                    var form = Rows<TLanes, TFinite>(a.Values, sequence, first + i, count - i, kvHead, rows, out void* v0, out void* v1, out void* v2, out void* v3);
-                    for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                    {
-                        float* output = acc + (long)h * a.HeadDim, weight = weights + h * SubBlockTokens + i;
-                        if (form == RowForm.Converted)
-                            AttentionRowKernels<Float32Lanes>.Accumulate4(output, weight, v0, v1, v2, v3, a.HeadDim);
-                        else if (form == RowForm.Finite)
-                            AttentionRowKernels<TFinite>.Accumulate4(output, weight, v0, v1, v2, v3, a.HeadDim);
-                        else
-                            AttentionRowKernels<TLanes>.Accumulate4(output, weight, v0, v1, v2, v3, a.HeadDim);
-                    }
-                }
-            }
-        }
-
-        /// <summary>How <see cref="Rows"/> hands over the rows: in place, widened by the finite-only or the exact lanes, or as fp32 copies.</summary>
-        private enum RowForm
-        {
-            Finite,
-            Exact,
-            Converted,
-        }
-
         /// <summary>
-        /// The rows of KV head <paramref name="kvHead"/> for four tokens from <paramref name="token"/>, as stored; past the last
-        /// token (<paramref name="available"/> &lt; 4) the last row repeats: its score is ignored and its weight is 0. A KV head
-        /// of one query head is read in place and widened in registers, by <typeparamref name="TFinite"/> when the four rows
-        /// hold no inf or NaN; a KV head that a group of query heads shares has its 16-bit rows converted once into
-        /// <paramref name="converted"/> (fp32).
+        /// The rows of the KV heads from <paramref name="kvHead"/> that one kernel call covers (<see cref="KvHeadsPerCall"/>), for
+        /// four tokens from <paramref name="token"/>, as stored; past the last token (<paramref name="available"/> &lt; 4) the
+        /// last row repeats: its score is ignored and its weight is 0. Rows that one query head each reads are handed over in
+        /// place, to be widened in registers; a KV head that a group of query heads shares has its 16-bit rows converted once
+        /// into <paramref name="converted"/> (fp32; <typeparamref name="TFinite"/> when they hold no inf or NaN), and true is returned.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private RowForm Rows<TLanes, TFinite>(void* store, int sequence, int token, int available, int kvHead, float* converted,
+        private bool Rows<TLanes, TFinite>(void* store, int sequence, int token, int available, int kvHead, float* converted,
             out void* r0, out void* r1, out void* r2, out void* r3)
             where TLanes : struct, IStoredLanes
             where TFinite : struct, IStoredLanes
@@ -199,10 +176,9 @@ namespace Kvpr.Host
             r1 = row + Math.Min(1, last) * stride;
             r2 = row + Math.Min(2, last) * stride;
             r3 = row + Math.Min(3, last) * stride;
-            bool finite = TLanes.AreFinite(r0, r1, r2, r3, a.HeadDim);
             if (a.Heads == a.KvHeads || typeof(TLanes) == typeof(Float32Lanes))
-                return finite ? RowForm.Finite : RowForm.Exact;
-            if (finite)
+                return false;
+            if (TLanes.AreFinite(r0, r1, r2, r3, a.HeadDim))
                 ConvertRows<TFinite>(r0, r1, r2, r3, converted);
             else
                 ConvertRows<TLanes>(r0, r1, r2, r3, converted);
@@ -210,7 +186,7 @@ namespace Kvpr.Host
             r1 = converted + a.HeadDim;
             r2 = converted + 2 * a.HeadDim;
             r3 = converted + 3 * a.HeadDim;
-            return RowForm.Converted;
+            return true;
         }
 
         private void ConvertRows<TLanes>(void* r0, void* r1, void* r2, void* r3, float* converted)
