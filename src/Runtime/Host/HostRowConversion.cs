@@ -10,22 +10,6 @@ namespace Kvpr.Host
     internal static unsafe class HostRowConversion
     {
         /// <summary>Writes <paramref name="count"/> fp32 values of the row at <paramref name="source"/> into <paramref name="destination"/>.</summary>
-        public static void ToSingle(void* source, HostElementType element, float* destination, int count)
-        {
-            switch (element)
-            {
-                case HostElementType.Float16:
-                    ToSingle<Float16Lanes>(source, destination, count);
-                    break;
-                case HostElementType.BFloat16:
-                    ToSingle<BFloat16Lanes>(source, destination, count);
-                    break;
-                default:
-                    ToSingle<Float32Lanes>(source, destination, count);
-                    break;
-            }
-        }
-
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void ToSingle<TLanes>(void* source, float* destination, int count)
             where TLanes : struct, IStoredLanes
