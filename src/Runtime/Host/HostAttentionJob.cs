@@ -15,6 +15,8 @@ namespace Kvpr.Host
     /// </summary>
     internal sealed unsafe class HostAttentionJob : IHostWork
     {
+        // The kernels' rows per call.
+        private const int Tokens = 4;
         private const int SubBlockTokens = 64;
         private const int MinBlockTokens = 32;
         // Several items per thread even out the threads' finishing times.
@@ -40,7 +42,7 @@ namespace Kvpr.Host
             _blockTokens = (tokens + blocks - 1) / blocks;
             _blocksPerSequence = (tokens + _blockTokens - 1) / _blockTokens;
             // Per thread: a sub-block's scores for every head and four converted rows; per item: its partial softmax.
-            _threadFloats = RoundToCacheLine((long)args.Heads * SubBlockTokens + (long)AttentionRowKernels.Tokens * args.HeadDim);
+            _threadFloats = RoundToCacheLine((long)args.Heads * SubBlockTokens + (long)Tokens * args.HeadDim);
             _partialFloats = RoundToCacheLine((long)args.Heads * (args.HeadDim + 2));
             EnsureScratch((long)_pool.Threads * _threadFloats + (long)args.Batch * _blocksPerSequence * _partialFloats);
 
@@ -54,14 +56,26 @@ namespace Kvpr.Host
         {
             if (_reducing)
                 Reduce(item);
+            else if (_args.Element == HostElementType.Float16)
+                Fold<Float16Lanes, Float16Lanes.Finite>(item, worker);
+            else if (_args.Element == HostElementType.BFloat16)
+                Fold<BFloat16Lanes, BFloat16Lanes>(item, worker);
             else
-                Fold(item, worker);
+                Fold<Float32Lanes, Float32Lanes>(item, worker);
         }
+
+        /// <summary>
+        /// KV heads that one kernel call covers: all of a row's when each is read by one query head (the call walks whole
+        /// rows), one when a group of query heads shares each (its rows are converted once and read by each head of the group).
+        /// </summary>
+        private int KvHeadsPerCall => _args.Heads == _args.KvHeads ? _args.KvHeads : 1;
 
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Fold(int item, int worker)
+        private void Fold<TLanes, TFinite>(int item, int worker)
+            where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
             int sequence = item / _blocksPerSequence;
@@ -75,26 +89,41 @@ namespace Kvpr.Host
             for (int subBlock = first; subBlock < end; subBlock += SubBlockTokens)
             {
                 int count = Math.Min(SubBlockTokens, end - subBlock);
-                Scores(sequence, subBlock, count, rows, scores);
+                Pass<TLanes, TFinite>(values: false, sequence, subBlock, count, rows, scores, acc);
                 Exponentials(count, scores, acc, max, sum);
-                AccumulateValues(sequence, subBlock, count, rows, scores, acc);
+                Pass<TLanes, TFinite>(values: true, sequence, subBlock, count, rows, scores, acc);
             }
         }
 
-        /// <summary>scores[h][i] = q_h · k of token first + i, for i below count rounded up to four.</summary>
+        /// <summary>
+        /// One pass over the sub-block's tokens, four at a time: K's (<paramref name="values"/> false) gives scores[h][i] = q_h
+        /// dot k of token first + i, for i below count rounded up to four; V's adds each head's weighted rows to its accumulator.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Scores(int sequence, int first, int count, float* rows, float* scores)
+        private void Pass<TLanes, TFinite>(bool values, int sequence, int first, int count, float* rows, float* scores, float* acc)
+            where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
-            int group = a.Heads / a.KvHeads;
+            int group = a.Heads / a.KvHeads, span = KvHeadsPerCall;
             float* queries = a.Queries + (long)sequence * a.Heads * a.HeadDim;
-            for (int i = 0; i < count; i += AttentionRowKernels.Tokens)
+            for (int i = 0; i < count; i += Tokens)
             {
-                for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
+                for (int kvHead = 0; kvHead < a.KvHeads; kvHead += span)
                 {
-                    RowPointers(a.Keys, sequence, first + i, count - i, kvHead, rows, out float* k0, out float* k1, out float* k2, out float* k3);
-                    for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                        AttentionRowKernels.Dot4(queries + (long)h * a.HeadDim, k0, k1, k2, k3, a.HeadDim, scores + h * SubBlockTokens + i);
+                    bool converted = Rows<TLanes, TFinite>(values ? a.Values : a.Keys, sequence, first + i, count - i, kvHead, rows, out void* r0, out void* r1, out void* r2, out void* r3);
+                    for (int h = kvHead * group; h < (kvHead + span) * group; h += span)
+                    {
+                        float* weights = scores + h * SubBlockTokens + i, output = acc + (long)h * a.HeadDim, q = queries + (long)h * a.HeadDim;
+                        if (values && converted)
+                            AttentionRowKernels<Float32Lanes, Float32Lanes>.Accumulate4(output, weights, SubBlockTokens, r0, r1, r2, r3, span, a.HeadDim);
+                        else if (values)
+                            AttentionRowKernels<TLanes, TFinite>.Accumulate4(output, weights, SubBlockTokens, r0, r1, r2, r3, span, a.HeadDim);
+                        else if (converted)
+                            AttentionRowKernels<Float32Lanes, Float32Lanes>.Dot4(q, r0, r1, r2, r3, span, a.HeadDim, weights, SubBlockTokens);
+                        else
+                            AttentionRowKernels<TLanes, TFinite>.Dot4(q, r0, r1, r2, r3, span, a.HeadDim, weights, SubBlockTokens);
+                    }
                 }
             }
         }
@@ -107,7 +136,7 @@ namespace Kvpr.Host
         private void Exponentials(int count, float* scores, float* acc, float* max, float* sum)
         {
             ref readonly var a = ref _args;
-            int padded = (count + AttentionRowKernels.Tokens - 1) / AttentionRowKernels.Tokens * AttentionRowKernels.Tokens;
+            int padded = (count + Tokens - 1) / Tokens * Tokens;
             for (int h = 0; h < a.Heads; h++)
             {
                 var weights = new Span<float>(scores + h * SubBlockTokens, count);
@@ -126,47 +155,48 @@ namespace Kvpr.Host
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AccumulateValues(int sequence, int first, int count, float* rows, float* weights, float* acc)
-        {
-            ref readonly var a = ref _args;
-            int group = a.Heads / a.KvHeads;
-            for (int i = 0; i < count; i += AttentionRowKernels.Tokens)
-            {
-                for (int kvHead = 0; kvHead < a.KvHeads; kvHead++)
-                {
-                    RowPointers(a.Values, sequence, first + i, count - i, kvHead, rows, out float* v0, out float* v1, out float* v2, out float* v3);
-                    for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                        AttentionRowKernels.Accumulate4(acc + (long)h * a.HeadDim, weights + h * SubBlockTokens + i, v0, v1, v2, v3, a.HeadDim);
-                }
-            }
-        }
-
         /// <summary>
-        /// fp32 rows of KV head <paramref name="kvHead"/> for four tokens from <paramref name="token"/>: the store's own rows when it
-        /// holds fp32, else converted into <paramref name="rows"/>. Past the last token (<paramref name="available"/> &lt; 4) the last
-        /// row repeats: its score is ignored and its weight is 0.
+        /// The rows of the KV heads from <paramref name="kvHead"/> that one kernel call covers (<see cref="KvHeadsPerCall"/>), for
+        /// four tokens from <paramref name="token"/>, as stored; past the last token (<paramref name="available"/> &lt; 4) the
+        /// last row repeats: its score is ignored and its weight is 0. Rows that one query head each reads are handed over in
+        /// place, to be widened in registers; a KV head that a group of query heads shares has its 16-bit rows converted once
+        /// into <paramref name="converted"/> (fp32; <typeparamref name="TFinite"/> when they hold no inf or NaN), and true is returned.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void RowPointers(void* store, int sequence, int token, int available, int kvHead, float* rows,
-            out float* r0, out float* r1, out float* r2, out float* r3)
+        private bool Rows<TLanes, TFinite>(void* store, int sequence, int token, int available, int kvHead, float* converted,
+            out void* r0, out void* r1, out void* r2, out void* r3)
+            where TLanes : struct, IStoredLanes
+            where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
-            long element = (long)sequence * a.SequenceStride + (long)token * a.KvDim + (long)kvHead * a.HeadDim;
+            byte* row = (byte*)store + ((long)sequence * a.SequenceStride + (long)token * a.KvDim + (long)kvHead * a.HeadDim) * TLanes.ElementBytes;
+            long stride = (long)a.KvDim * TLanes.ElementBytes;
             int last = available - 1;
-            r0 = Row(store, element, rows);
-            r1 = Row(store, element + Math.Min(1, last) * (long)a.KvDim, rows + a.HeadDim);
-            r2 = Row(store, element + Math.Min(2, last) * (long)a.KvDim, rows + 2 * a.HeadDim);
-            r3 = Row(store, element + Math.Min(3, last) * (long)a.KvDim, rows + 3 * a.HeadDim);
+            r0 = row;
+            r1 = row + Math.Min(1, last) * stride;
+            r2 = row + Math.Min(2, last) * stride;
+            r3 = row + Math.Min(3, last) * stride;
+            if (a.Heads == a.KvHeads || typeof(TLanes) == typeof(Float32Lanes))
+                return false;
+            if (TLanes.AreFinite(r0, r1, r2, r3, a.HeadDim))
+                ConvertRows<TFinite>(r0, r1, r2, r3, converted);
+            else
+                ConvertRows<TLanes>(r0, r1, r2, r3, converted);
+            r0 = converted;
+            r1 = converted + a.HeadDim;
+            r2 = converted + 2 * a.HeadDim;
+            r3 = converted + 3 * a.HeadDim;
+            return true;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private float* Row(void* store, long element, float* converted)
+        private void ConvertRows<TLanes>(void* r0, void* r1, void* r2, void* r3, float* converted)
+            where TLanes : struct, IStoredLanes
         {
-            if (_args.Element == HostElementType.Float32)
-                return (float*)store + element;
-            HostRowConversion.ToSingle((ushort*)store + element, _args.Element, converted, _args.HeadDim);
-            return converted;
+            int length = _args.HeadDim;
+            HostRowConversion.ToSingle<TLanes>(r0, converted, length);
+            HostRowConversion.ToSingle<TLanes>(r1, converted + length, length);
+            HostRowConversion.ToSingle<TLanes>(r2, converted + 2 * length, length);
+            HostRowConversion.ToSingle<TLanes>(r3, converted + 3 * length, length);
         }
 
         /// <summary>Combines the blocks of one sequence by log-sum-exp into the caller's outputs.</summary>

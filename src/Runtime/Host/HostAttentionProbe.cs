@@ -5,46 +5,62 @@ using System.Runtime.InteropServices;
 namespace Kvpr.Host
 {
     /// <summary>
-    /// The rate of <see cref="HostAttention"/> in stored K and V bytes per second, on every core: an fp16 store of
-    /// 128-wide heads (batch 32, 32 heads, 1024 tokens: 512 MiB of K and V), the shape of a 7B model's decode step.
+    /// The rate of <see cref="HostAttention"/> in stored K and V bytes per second, on every core: a 16-bit store of a 7B
+    /// model's decode step (batch 32, 1024 tokens, 4096 elements of K per token: 512 MiB of K and V), in 128-wide heads
+    /// unless asked otherwise.
     /// </summary>
     public static unsafe class HostAttentionProbe
     {
-        private const int Batch = 32, Heads = 32, HeadDim = 128, Tokens = 1024;
-        private const int KvDim = Heads * HeadDim;
+        private const int Batch = 32, Tokens = 1024, KvDim = 4096;
         private const long StoreElements = (long)Batch * Tokens * KvDim;
+
+        /// <summary>The head width of the profile's figure.</summary>
+        public const int DefaultHeadDim = 128;
 
         /// <summary>K and V bytes that one call reads.</summary>
         public const long BytesPerCall = 2 * StoreElements * sizeof(ushort);
 
-        /// <summary>Measures for about <paramref name="budget"/>; K and V bytes per second, the median of calls.</summary>
-        public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log)
+        /// <summary>Measures fp16 heads of <see cref="DefaultHeadDim"/> for about <paramref name="budget"/>: the profile's figure.</summary>
+        public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log) =>
+            MeasureBytesPerSecond(budget, log, HostElementType.Float16, DefaultHeadDim);
+
+        /// <summary>
+        /// Measures a store of <paramref name="element"/> (fp16 or bf16) in heads of <paramref name="headDim"/> (a divisor of 4096)
+        /// for about <paramref name="budget"/>; K and V bytes per second, the median of calls.
+        /// </summary>
+        public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log, HostElementType element, int headDim)
         {
+            if (element == HostElementType.Float32)
+                throw new ArgumentException("The probe measures 16-bit stores (Float16 or BFloat16), not Float32.", nameof(element));
+            if (headDim <= 0 || KvDim % headDim != 0)
+                throw new ArgumentException($"The probe's head width must divide {KvDim}, but is {headDim}.", nameof(headDim));
+            int heads = KvDim / headDim;
             var pool = HostWorkerPool.Shared;
             using var keyMemory = new HostProbeBuffer(StoreElements * sizeof(ushort));
             using var valueMemory = new HostProbeBuffer(StoreElements * sizeof(ushort));
             ushort* keys = (ushort*)keyMemory.Pointer, values = (ushort*)valueMemory.Pointer;
-            float* partials = (float*)NativeMemory.AlignedAlloc((nuint)(2 * Batch * Heads * HeadDim + 2 * Batch * Heads) * sizeof(float), 64);
+            float* partials = (float*)NativeMemory.AlignedAlloc((nuint)(2 * Batch * KvDim + 2 * Batch * heads) * sizeof(float), 64);
             try
             {
                 pool.Run(Batch, sequence =>
                 {
-                    FillHalves(keys + (long)sequence * Tokens * KvDim, Tokens * KvDim, sequence);
-                    FillHalves(values + (long)sequence * Tokens * KvDim, Tokens * KvDim, ~sequence);
+                    Fill(keys + (long)sequence * Tokens * KvDim, Tokens * KvDim, sequence, element);
+                    Fill(values + (long)sequence * Tokens * KvDim, Tokens * KvDim, ~sequence, element);
                 });
-                float* queries = partials + Batch * Heads * HeadDim;
+                float* queries = partials + Batch * KvDim;
                 var random = new Random(1);
-                for (int i = 0; i < Batch * Heads * HeadDim; i++)
-                    queries[i] = (random.NextSingle() * 2 - 1) / MathF.Sqrt(HeadDim);
+                for (int i = 0; i < Batch * KvDim; i++)
+                    queries[i] = (random.NextSingle() * 2 - 1) / MathF.Sqrt(headDim);
                 var args = new HostAttentionArgs
                 {
-                    Queries = queries, Keys = keys, Values = values, Element = HostElementType.Float16, SequenceStride = (long)Tokens * KvDim,
-                    Batch = Batch, Heads = Heads, KvHeads = Heads, HeadDim = HeadDim, Start = 0, End = Tokens,
-                    Acc = partials, Max = queries + Batch * Heads * HeadDim, Sum = queries + Batch * Heads * HeadDim + Batch * Heads,
+                    Queries = queries, Keys = keys, Values = values, Element = element, SequenceStride = (long)Tokens * KvDim,
+                    Batch = Batch, Heads = heads, KvHeads = heads, HeadDim = headDim, Start = 0, End = Tokens,
+                    Acc = partials, Max = queries + Batch * KvDim, Sum = queries + Batch * KvDim + Batch * heads,
                 };
                 double rate = BytesPerCall / HostTiming.MedianSeconds(() => HostAttention.Run(args), budget);
+                string name = element == HostElementType.Float16 ? "fp16" : "bf16";
                 log(string.Create(CultureInfo.InvariantCulture,
-                    $"CPU attention: {rate / 1e9:F1} GB/s of fp16 K and V ({pool.Threads} threads; batch {Batch}, {Heads} heads of {HeadDim}, {Tokens} tokens)"));
+                    $"CPU attention: {rate / 1e9:F1} GB/s of {name} K and V ({pool.Threads} threads; batch {Batch}, {heads} heads of {headDim}, {Tokens} tokens)"));
                 return rate;
             }
             finally
@@ -53,14 +69,15 @@ namespace Kvpr.Host
             }
         }
 
-        /// <summary>Halves of magnitude in [0.5, 1) and either sign, from a multiplicative hash: cheap, and no two rows alike.</summary>
-        private static void FillHalves(ushort* destination, long count, int seed)
+        /// <summary>Values of magnitude in [0.5, 1) and either sign, from a multiplicative hash: cheap, and no two rows alike.</summary>
+        private static void Fill(ushort* destination, long count, int seed, HostElementType element)
         {
-            const ushort HalfOfOne = 0x3800;
+            // 0.5 and the mantissa bits below it, in fp16 or bf16.
+            var (half, mantissaShift) = element == HostElementType.Float16 ? ((ushort)0x3800, 22) : ((ushort)0x3F00, 25);
             for (long i = 0; i < count; i++)
             {
                 uint hash = (uint)(i + seed * count) * 2654435761u;
-                destination[i] = (ushort)(HalfOfOne | (hash >> 22) | (hash >> 16 & 0x8000));
+                destination[i] = (ushort)(half | (hash >> mantissaShift) | (hash >> 16 & 0x8000));
             }
         }
     }

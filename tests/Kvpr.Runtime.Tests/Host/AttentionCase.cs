@@ -7,12 +7,15 @@ namespace Kvpr.Runtime.Tests.Host;
 /// <summary>
 /// Random queries and a host store of K and V for one layer, with the float64 attention over a token range as truth.
 /// Tokens outside the range hold NaN, so a kernel that reads past its share cannot pass. The reference reads the
-/// stored (rounded) fp16/bf16 values, so only the kernel's fp32 arithmetic is measured.
+/// stored (rounded) fp16/bf16 values, so only the kernel's fp32 arithmetic is measured. Stored values are uniform in
+/// [-1, 1) unless <c>draw</c> picks them.
 /// </summary>
 internal sealed class AttentionCase
 {
-    public AttentionCase(int batch, int heads, int kvHeads, int headDim, HostElementType element, int start, int end, int seed)
+    public AttentionCase(int batch, int heads, int kvHeads, int headDim, HostElementType element, int start, int end, int seed,
+        Func<Random, float>? draw = null)
     {
+        _draw = draw ?? (r => r.NextSingle() * 2 - 1);
         (Batch, Heads, KvHeads, HeadDim, Element, Start, End) = (batch, heads, kvHeads, headDim, element, start, end);
         Capacity = end + 3;
         var random = new Random(seed);
@@ -26,6 +29,8 @@ internal sealed class AttentionCase
         Fill(Keys, random);
         Fill(Values, random);
     }
+
+    private readonly Func<Random, float> _draw;
 
     public int Batch { get; }
     public int Heads { get; }
@@ -90,9 +95,13 @@ internal sealed class AttentionCase
         return (output, maxima, sums);
     }
 
-    private double Stored(ushort[] store, int sequence, int token, int kvHead, int element)
+    /// <summary>Where element <paramref name="element"/> of KV head <paramref name="kvHead"/> of a token lies in <see cref="Keys"/> and <see cref="Values"/> (16-bit stores).</summary>
+    public long Index(int sequence, int token, int kvHead, int element) => ((long)sequence * Capacity + token) * KvDim + kvHead * HeadDim + element;
+
+    /// <summary>The value the store holds there, as the kernel must read it.</summary>
+    public double Stored(ushort[] store, int sequence, int token, int kvHead, int element)
     {
-        long index = ((long)sequence * Capacity + token) * KvDim + kvHead * HeadDim + element;
+        long index = Index(sequence, token, kvHead, element);
         return Element switch
         {
             HostElementType.Float16 => (double)BitConverter.UInt16BitsToHalf(store[index]),
@@ -109,7 +118,7 @@ internal sealed class AttentionCase
             {
                 bool attended = t >= Start && t < End;
                 for (int i = 0; i < KvDim; i++)
-                    Write(store, ((long)b * Capacity + t) * KvDim + i, attended ? random.NextSingle() * 2 - 1 : float.NaN);
+                    Write(store, ((long)b * Capacity + t) * KvDim + i, attended ? _draw(random) : float.NaN);
             }
         }
     }

@@ -22,19 +22,144 @@ public class HostAttentionTests
     [InlineData(256, 4, 1, HostElementType.Float16, 5, 7, 8)]
     [InlineData(64, 4, 4, HostElementType.Float32, 5, 9, 10)]
     [InlineData(37, 3, 3, HostElementType.Float16, 2, 1, 6)]
+    [InlineData(20, 2, 2, HostElementType.BFloat16, 3, 0, 41)]
+    [InlineData(44, 4, 2, HostElementType.Float16, 2, 2, 67)]
+    [InlineData(36, 6, 3, HostElementType.BFloat16, 1, 0, 9)]
     public void Partials_match_float64_attention(int headDim, int heads, int kvHeads, HostElementType element, int batch, int start, int end)
     {
         var fixture = new AttentionCase(batch, heads, kvHeads, headDim, element, start, end, seed: headDim + heads + end);
 
         var (acc, max, sum) = fixture.Run(start, end);
 
-        var (output, referenceMax, referenceSum) = fixture.Reference();
+        var reference = fixture.Reference();
+        for (int row = 0; row < fixture.Rows; row++)
+            ShouldMatch(fixture, (acc, max, sum), reference, row, Tolerance);
+    }
+
+    /// <summary>
+    /// Zeros of both signs, subnormals and values near the format's largest, beside ordinary ones: the 16-bit rows must
+    /// widen exactly for every class. Outputs are compared relative to the largest stored magnitude (the scores stay small,
+    /// so only V holds the large values).
+    /// </summary>
+    [Theory]
+    [InlineData(HostElementType.Float16, 4, 64)]
+    [InlineData(HostElementType.Float16, 1, 44)]
+    [InlineData(HostElementType.Float16, 2, 128)]
+    [InlineData(HostElementType.BFloat16, 4, 128)]
+    [InlineData(HostElementType.BFloat16, 2, 20)]
+    public void Partials_match_float64_attention_over_zeros_subnormals_and_large_values(HostElementType element, int kvHeads, int headDim)
+    {
+        float smallest = element == HostElementType.Float16 ? (float)BitConverter.UInt16BitsToHalf(1) : BitConverter.UInt32BitsToSingle(1 << 16);
+        float largest = element == HostElementType.Float16 ? 60000f : 1e30f;
+        float Special(Random random) => random.Next(6) switch
+        {
+            0 => 0f,
+            1 => -0f,
+            2 => smallest * random.Next(-200, 200),
+            _ => random.NextSingle() * 2 - 1,
+        };
+        var keys = new AttentionCase(3, 4, kvHeads, headDim, element, 1, 90, seed: 11, Special);
+        var values = new AttentionCase(3, 4, kvHeads, headDim, element, 1, 90, seed: 12, r => r.Next(8) == 0 ? largest * (r.NextSingle() * 2 - 1) : Special(r));
+        Array.Copy(values.Values, keys.Values, keys.Values.Length);
+
+        var (acc, max, sum) = keys.Run(1, 90);
+
+        var reference = keys.Reference();
+        for (int row = 0; row < keys.Rows; row++)
+            ShouldMatch(keys, (acc, max, sum), reference, row, Tolerance, outputScale: largest);
+    }
+
+    /// <summary>
+    /// One token: its weight is exactly 1, so the partial's sum is 1, its accumulator is the V row itself and, with one-hot
+    /// queries, each score is one K element: every value must come through bit for bit (zeros of either sign as zero).
+    /// Grouped heads read converted rows, single heads widen in registers; 20 and 12 elements leave a scalar tail.
+    /// </summary>
+    [Theory]
+    [InlineData(HostElementType.Float16, 4, 20)]
+    [InlineData(HostElementType.Float16, 1, 32)]
+    [InlineData(HostElementType.BFloat16, 4, 32)]
+    [InlineData(HostElementType.BFloat16, 2, 12)]
+    public void One_token_passes_zeros_subnormals_and_extremes_through_exactly(HostElementType element, int kvHeads, int headDim)
+    {
+        ushort[] special = element == HostElementType.Float16
+            ? new ushort[] { 0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x83FF, 0x0200, 0x0400, 0x8400, 0x7BFF, 0xFBFF, 0x7800, 0x3C00, 0xBC01, 0x3555, 0x5A3F, 0x0155 }
+            : new ushort[] { 0x0000, 0x8000, 0x0001, 0x8001, 0x007F, 0x807F, 0x0080, 0x7F7F, 0xFF7F, 0x3F80, 0xBF81, 0x4049, 0x1234, 0x0040 };
+        const int heads = 4;
+        var fixture = new AttentionCase(batch: special.Length, heads, kvHeads, headDim, element, start: 0, end: 1, seed: 5);
+        int group = heads / kvHeads;
+        Array.Clear(fixture.Queries);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            for (int g = 0; g < kvHeads; g++)
+            {
+                for (int e = 0; e < headDim; e++)
+                {
+                    fixture.Keys[fixture.Index(b, 0, g, e)] = special[(b + g + e) % special.Length];
+                    fixture.Values[fixture.Index(b, 0, g, e)] = special[(b + 2 * g + 3 * e) % special.Length];
+                }
+            }
+            for (int h = 0; h < heads; h++)
+                fixture.Queries[(b * heads + h) * headDim + (b + h) % headDim] = 1;
+        }
+
+        var (acc, max, sum) = fixture.Run(0, 1);
+
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            for (int h = 0; h < heads; h++)
+            {
+                int row = b * heads + h;
+                ((double)max[row]).ShouldBe(fixture.Stored(fixture.Keys, b, 0, h / group, (b + h) % headDim), $"score of sequence {b}, head {h}");
+                sum[row].ShouldBe(1f);
+                for (int e = 0; e < headDim; e++)
+                    ((double)acc[row * headDim + e]).ShouldBe(fixture.Stored(fixture.Values, b, 0, h / group, e), $"sequence {b}, head {h}, element {e}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// NaN and infinity are not finite numbers to attend over: a head that reads one gets a non-finite partial, as the
+    /// float64 reference does, and every other head stays exact (fp16 keeps its all-ones exponent when it widens).
+    /// </summary>
+    [Theory]
+    [InlineData(HostElementType.Float16, 2, 32, 0x7E00, 0x7C00)]
+    [InlineData(HostElementType.Float16, 4, 32, 0xFC00, 0x7C01)]
+    [InlineData(HostElementType.Float16, 4, 24, 0x7C00, 0xFE00)]
+    [InlineData(HostElementType.BFloat16, 2, 32, 0x7FC0, 0xFF80)]
+    public void A_non_finite_value_makes_only_the_heads_that_read_it_non_finite(HostElementType element, int kvHeads, int headDim, int keyBits, int valueBits)
+    {
+        var fixture = new AttentionCase(batch: 3, heads: 4, kvHeads, headDim, element, start: 0, end: 21, seed: 3);
+        // Element 3 lies in a vector's span; the value's is the last, which the fp16 inf/NaN check reads one by one in heads of 24.
+        fixture.Keys[fixture.Index(0, 5, kvHeads - 1, 3)] = (ushort)keyBits;
+        fixture.Values[fixture.Index(2, 7, 0, headDim - 1)] = (ushort)valueBits;
+        int group = 4 / kvHeads;
+
+        var (acc, max, sum) = fixture.Run(0, 21);
+
+        var reference = fixture.Reference();
         for (int row = 0; row < fixture.Rows; row++)
         {
-            ((double)max[row]).ShouldBe(referenceMax[row], Tolerance);
-            (sum[row] / referenceSum[row]).ShouldBe(1, Tolerance);
-            for (int e = 0; e < headDim; e++)
-                ((double)acc[row * headDim + e] / sum[row]).ShouldBe(output[row * headDim + e], Tolerance, $"row {row}, element {e}");
+            int b = row / 4, kvHead = row % 4 / group;
+            bool readsKey = b == 0 && kvHead == kvHeads - 1, readsValue = b == 2 && kvHead == 0;
+            if (readsKey)
+                (float.IsFinite(max[row]) && float.IsFinite(sum[row])).ShouldBeFalse($"row {row} read a non-finite key");
+            else if (readsValue)
+                float.IsFinite(acc[(row + 1) * headDim - 1]).ShouldBeFalse($"row {row} read a non-finite value");
+            else
+                ShouldMatch(fixture, (acc, max, sum), reference, row, Tolerance);
+        }
+    }
+
+    private static void ShouldMatch(AttentionCase fixture, (float[] Acc, float[] Max, float[] Sum) partial,
+        (double[] Output, double[] Max, double[] Sum) reference, int row, double tolerance, double outputScale = 1)
+    {
+        int headDim = fixture.HeadDim;
+        ((double)partial.Max[row]).ShouldBe(reference.Max[row], tolerance, $"row {row}");
+        (partial.Sum[row] / reference.Sum[row]).ShouldBe(1, tolerance, $"row {row}");
+        for (int e = 0; e < headDim; e++)
+        {
+            double output = partial.Acc[row * headDim + e] / partial.Sum[row];
+            output.ShouldBe(reference.Output[row * headDim + e], tolerance * outputScale, $"row {row}, element {e}");
         }
     }
 

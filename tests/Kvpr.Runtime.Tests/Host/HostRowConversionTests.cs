@@ -15,7 +15,7 @@ public class HostRowConversionTests
 
         fixed (ushort* source = halves)
         fixed (float* destination = singles)
-            HostRowConversion.ToSingle(source, HostElementType.Float16, destination, halves.Length);
+            HostRowConversion.ToSingle<Float16Lanes>(source, destination, halves.Length);
 
         for (int i = 0; i < halves.Length; i++)
         {
@@ -23,6 +23,27 @@ public class HostRowConversionTests
             if (float.IsNaN(expected))
                 float.IsNaN(singles[i]).ShouldBeTrue($"half 0x{halves[i]:X4}");
             else
+                BitConverter.SingleToUInt32Bits(singles[i]).ShouldBe(BitConverter.SingleToUInt32Bits(expected), $"half 0x{halves[i]:X4}");
+        }
+    }
+
+    /// <summary>The finite-only lanes agree with .NET on every half that is not inf or NaN (its scalar path is .NET's own).</summary>
+    [Fact]
+    public unsafe void Every_finite_half_widens_as_dotnet_converts_it_without_the_inf_and_nan_fixup()
+    {
+        var halves = new ushort[65536];
+        for (int i = 0; i < halves.Length; i++)
+            halves[i] = (ushort)i;
+        var singles = new float[halves.Length];
+
+        fixed (ushort* source = halves)
+        fixed (float* destination = singles)
+            HostRowConversion.ToSingle<Float16Lanes.Finite>(source, destination, halves.Length);
+
+        for (int i = 0; i < halves.Length; i++)
+        {
+            float expected = (float)BitConverter.UInt16BitsToHalf(halves[i]);
+            if (float.IsFinite(expected))
                 BitConverter.SingleToUInt32Bits(singles[i]).ShouldBe(BitConverter.SingleToUInt32Bits(expected), $"half 0x{halves[i]:X4}");
         }
     }
@@ -35,7 +56,7 @@ public class HostRowConversionTests
 
         fixed (ushort* source = bits)
         fixed (float* destination = singles)
-            HostRowConversion.ToSingle(source, HostElementType.BFloat16, destination, bits.Length);
+            HostRowConversion.ToSingle<BFloat16Lanes>(source, destination, bits.Length);
 
         for (int i = 0; i < bits.Length; i++)
             BitConverter.SingleToUInt32Bits(singles[i]).ShouldBe((uint)bits[i] << 16);
