@@ -20,7 +20,7 @@ namespace Kvpr.Graphs
         {
             if (node.IsNoOpFor(shape))
                 return NodeWork.None;
-            long b = shape.Batch, h = Spec.Hidden, kv = Spec.KvDim, f = Spec.FfnHidden, p = Spec.ElementBytes;
+            long b = shape.Batch, h = Spec.Hidden, q = Spec.QueryDim, kv = Spec.KvDim, f = Spec.FfnHidden, p = Spec.ElementBytes;
             int tokens = node.Tokens.Count(shape);
             long mlpMatrices = Spec.GatedMlp ? 3 : 2;
             switch (node.Op)
@@ -38,16 +38,16 @@ namespace Kvpr.Graphs
                         (long)_costs.RecomputeFlops(shape.Batch, tokens));
                 case OpKind.AttentionBlock:
                     long context = shape.Length + 1L;
-                    return new NodeWork((2 * h * h + 2 * h * kv) * p + _costs.KvBytes(shape.Batch, shape.Length + 1),
-                        2 * b * h * (h + 2 * kv) + 2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * context);
+                    return new NodeWork((2 * h * q + 2 * h * kv) * p + _costs.KvBytes(shape.Batch, shape.Length + 1),
+                        2 * b * h * (q + 2 * kv) + 2 * b * q * h + 4 * b * q * context);
                 case OpKind.QkvProjection:
-                    return new NodeWork((h * h + 2 * h * kv) * p, 2 * b * h * (h + 2 * kv));
+                    return new NodeWork((h * q + 2 * h * kv) * p, 2 * b * h * (q + 2 * kv));
                 case OpKind.HostAttention:
-                    return new NodeWork(_costs.KvBytes(shape.Batch, tokens), 4L * b * Spec.Heads * Spec.HeadDim * tokens);
+                    return new NodeWork(_costs.KvBytes(shape.Batch, tokens), 4L * b * q * tokens);
                 case OpKind.AttentionOutput:
                     long deviceContext = shape.HostStart + 1L;
-                    return new NodeWork(h * h * p + _costs.KvBytes(shape.Batch, shape.HostStart + 1),
-                        2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * deviceContext);
+                    return new NodeWork(q * h * p + _costs.KvBytes(shape.Batch, shape.HostStart + 1),
+                        2 * b * q * h + 4 * b * q * deviceContext);
                 case OpKind.MlpBlock:
                     return new NodeWork(mlpMatrices * h * f * p, 2 * b * h * f * mlpMatrices);
                 case OpKind.StoreNewToken:
@@ -99,7 +99,7 @@ namespace Kvpr.Graphs
 
         /// <summary>The QKV projection's share of <see cref="CostModel.LayerComputeSeconds"/>: its GEMM at M = b.</summary>
         private double QkvSeconds(int batch) => _costs.Settings.ChargeLayerCompute
-            ? _costs.GemmSeconds(batch, Spec.Hidden, Spec.Hidden + 2.0 * Spec.KvDim)
+            ? _costs.GemmSeconds(batch, Spec.Hidden, Spec.QueryDim + 2.0 * Spec.KvDim)
             : 0;
 
         /// <summary>

@@ -62,7 +62,7 @@ namespace Kvpr.Execution
             var normed = batch.Rows(kv.NewActivations, count, h);
             Normalize(stream, hidden, Get(weights, WeightMapRole.AttentionNormWeight), Find(weights, WeightMapRole.AttentionNormBias), normed);
 
-            var query = batch.Rows(_query, count, h);
+            var query = batch.Rows(_query, count, _spec.QueryDim);
             _ops.Gemm(stream, normed, Get(weights, WeightMapRole.QueryWeight), Find(weights, WeightMapRole.QueryBias), query);
             if (_ropeFrequencies is not null)
                 _ops.Rope(stream, query, _spec.HeadDim, first, _ropeFrequencies);
@@ -76,9 +76,9 @@ namespace Kvpr.Execution
         /// <inheritdoc/>
         public void AttentionOutput(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count, int hostStart)
         {
-            int h = _spec.Hidden;
+            int h = _spec.Hidden, q = _spec.QueryDim;
             var hidden = batch.Rows(batch.Hidden, count, h);
-            var context = batch.Rows(_context, count, h);
+            var context = batch.Rows(_context, count, q);
             if (hostStart < first)
             {
                 _hostAttention.AttendWithDevice(batch, CpuBuffer.Of(_query).Data, CpuBuffer.Of(kv.Keys).Data, CpuBuffer.Of(kv.Values).Data, kv.Capacity,
@@ -86,7 +86,7 @@ namespace Kvpr.Execution
             }
             else
             {
-                var query = batch.Rows(_query, count, h);
+                var query = batch.Rows(_query, count, q);
                 _ops.Attention(stream, query,
                     kv.Tokens(kv.Keys, batch.Sequences, 0, first + count, _spec.KvDim),
                     kv.Tokens(kv.Values, batch.Sequences, 0, first + count, _spec.KvDim),
