@@ -10,8 +10,14 @@ namespace Kvpr.Graphs
     public sealed class GraphCost
     {
         private readonly CostModel _costs;
+        private readonly int _ranks;
 
-        public GraphCost(CostModel costs) => _costs = costs ?? throw new ArgumentNullException(nameof(costs));
+        /// <summary>Prices the nodes of a graph run by <paramref name="ranks"/> tensor-parallel ranks (<see cref="ExecutionGraph.Ranks"/>).</summary>
+        public GraphCost(CostModel costs, int ranks = 1)
+        {
+            _costs = costs ?? throw new ArgumentNullException(nameof(costs));
+            _ranks = ranks >= 1 ? ranks : throw new ArgumentOutOfRangeException(nameof(ranks), ranks, "A graph runs on at least one rank.");
+        }
 
         private ModelSpec Spec => _costs.Spec;
 
@@ -54,6 +60,10 @@ namespace Kvpr.Graphs
                     return new NodeWork(_costs.WriteBackBytes(shape.Batch), 0);
                 case OpKind.FinalNormAndHead:
                     return new NodeWork(Spec.Vocab * h * p, 2 * b * h * Spec.Vocab);
+                case OpKind.AllReduce:
+                    // What one rank sends: 2(N − 1)/N of the hidden state; it adds the half it receives in the reduce-scatter.
+                    long sent = 2 * (_ranks - 1) * _costs.AllReduceBytes(b * tokens) / _ranks;
+                    return new NodeWork(sent, sent / (2 * p));
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
             }
@@ -92,6 +102,8 @@ namespace Kvpr.Graphs
                     return _costs.WriteBackSeconds(shape.Batch);
                 case OpKind.FinalNormAndHead:
                     return _costs.OuterComputeSeconds(shape.Batch);
+                case OpKind.AllReduce:
+                    return _costs.AllReduceSeconds((long)shape.Batch * tokens, _ranks);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
             }

@@ -216,6 +216,26 @@ namespace Kvpr.Planning
         private InvalidOperationException Unmeasured(string field) =>
             new($"Hardware profile '{Profile.Name}' has no {field}, so no step of a plan for it can give the CPU tokens.");
 
+        // ---- Tensor parallelism ----
+
+        /// <summary>Bytes of the hidden state of <paramref name="rows"/> tokens: what one all-reduce of a block's output sums.</summary>
+        public long AllReduceBytes(long rows) => checked(rows * Spec.Hidden * Spec.ElementBytes);
+
+        /// <summary>
+        /// A ring all-reduce of <paramref name="rows"/> tokens' hidden state over <paramref name="ranks"/> GPUs: each sends and
+        /// receives 2(N − 1)/N of the bytes, at the profile's <c>interconnectGBps</c>; 0 on one GPU.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The profile measured no interconnect, so tensor parallelism cannot be priced on it.</exception>
+        public double AllReduceSeconds(long rows, int ranks)
+        {
+            if (ranks <= 1)
+                return 0;
+            double bandwidth = Profile.InterconnectBytesPerSecond
+                ?? throw new InvalidOperationException($"Hardware profile '{Profile.Name}' has no interconnectGBps, so a model split over {ranks} GPUs cannot be priced on it: " +
+                    "measure the all-reduce bandwidth between its GPUs (NCCL's bus bandwidth) and add it to the profile.");
+            return 2.0 * (ranks - 1) / ranks * AllReduceBytes(rows) / bandwidth + LaunchSeconds;
+        }
+
         // ---- A whole step ----
 
         /// <summary>
