@@ -31,6 +31,9 @@ namespace Kvpr.Cpu
         /// <summary>The group as rank <paramref name="rank"/> calls it.</summary>
         public IAllReduce Rank(int rank) => new Member(this, rank);
 
+        /// <summary>Cancelled by <see cref="Abort"/>: whatever else a rank waits on for the others gives up with it.</summary>
+        public CancellationToken Aborted => _abort.Token;
+
         /// <summary>Releases the ranks waiting for one that failed and will never arrive: their sums throw <see cref="OperationCanceledException"/>.</summary>
         public void Abort() => _abort.Cancel();
 

@@ -169,11 +169,14 @@ namespace Kvpr
         /// <summary>
         /// Every rank generates on its own thread (rank 0 on the caller's), meeting the others at each all-reduce, which sums in
         /// rank order: all ranks hold the same hidden states, compute the same logits and pick the same tokens, and rank 0's
-        /// result is returned. A rank that fails releases the others, and its exception is rethrown here.
+        /// result is returned. Rank 0 alone reports progress and calls <see cref="GenerationOptions.OnToken"/>, whose decisions the
+        /// others follow. A rank that fails releases the others, and its exception is rethrown here.
         /// </summary>
         private GenerationResult GenerateOnRanks(IReadOnlyList<int[]> prompts, GenerationOptions options, CancellationToken cancellationToken, IProgress<StepStatistics>? progress)
         {
             using var allReduce = new CpuAllReduce(1 + _otherRanks.Length);
+            using var relay = options.OnToken is { } onToken ? new StopDecisionRelay(onToken, allReduce.Ranks, prompts.Count, allReduce.Aborted) : null;
+            GenerationOptions OptionsOf(int rank) => relay is null ? options : options with { OnToken = relay.For(rank) };
             var failures = new Exception?[allReduce.Ranks];
             GenerationResult? result = null;
             void Run(int rank, Action generate)
@@ -189,14 +192,15 @@ namespace Kvpr
                 }
             }
 
-            var threads = _otherRanks.Select((engine, index) => new Thread(() => Run(index + 1, () => engine.GenerateOnDevice(prompts, options, cancellationToken, null, allReduce.Rank(index + 1))))
+            var threads = _otherRanks.Select((engine, index) => new Thread(() => Run(index + 1, () => engine.GenerateOnDevice(prompts, OptionsOf(index + 1), cancellationToken, null, allReduce.Rank(index + 1))))
             {
                 Name = $"Kvpr tensor-parallel rank {index + 1}",
                 IsBackground = true,
             }).ToArray();
             foreach (var thread in threads)
                 thread.Start();
-            Run(TensorParallel.ResidualOwner, () => result = GenerateOnDevice(prompts, options, cancellationToken, progress, allReduce.Rank(TensorParallel.ResidualOwner)));
+            Run(TensorParallel.ResidualOwner, () => result = GenerateOnDevice(prompts, OptionsOf(TensorParallel.ResidualOwner), cancellationToken, progress,
+                allReduce.Rank(TensorParallel.ResidualOwner)));
             foreach (var thread in threads)
                 thread.Join();
 

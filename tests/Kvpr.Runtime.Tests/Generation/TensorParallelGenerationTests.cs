@@ -82,6 +82,28 @@ public class TensorParallelGenerationTests
     }
 
     [Fact]
+    public void The_token_callback_is_told_each_token_once_and_every_rank_stops_where_it_says()
+    {
+        var reference = FixtureReference.Get("qwen2-tiny");
+        using var engine = new Engine(reference.Weights, new EngineOptions { TensorParallel = 2, Split = SplitPolicy.Fraction(0.5) });
+        var told = new System.Collections.Generic.List<(int Sequence, int Token)>();
+
+        var result = engine.Generate(reference.Prompts, new GenerationOptions
+        {
+            MaxNewTokens = reference.NewTokens, StopOnEos = false,
+            OnToken = (sequence, token) =>
+            {
+                told.Add((sequence, token));
+                return sequence == 0 && told.Count(t => t.Sequence == 0) == 3;
+            },
+        });
+
+        result.Tokens[0].ShouldBe(reference.GeneratedTokens[0].Take(3));
+        result.Tokens[1].ShouldBe(reference.GeneratedTokens[1]);
+        told.Count.ShouldBe(3 + reference.NewTokens);
+    }
+
+    [Fact]
     public void Ways_that_do_not_divide_the_heads_are_refused_naming_the_dimension_and_the_ways_that_work()
     {
         var reference = FixtureReference.Get("llama-tiny-gqa");
