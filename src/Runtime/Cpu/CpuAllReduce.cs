@@ -65,18 +65,9 @@ namespace Kvpr.Cpu
 
         private ReadOnlySpan<float> Region(int rank) => _posted[rank].Data.AsSpan(_posted[rank].Offset, _posted[rank].Length);
 
-        private sealed class Member : IAllReduce
+        private sealed class Member(CpuAllReduce group, int rank) : IAllReduce
         {
-            private readonly CpuAllReduce _group;
-            private readonly int _rank;
-
-            public Member(CpuAllReduce group, int rank)
-            {
-                _group = group;
-                _rank = rank;
-            }
-
-            public void Sum(IStream stream, DeviceMatrix rows) => _group.Sum(_rank, rows);
+            public void Sum(IStream stream, DeviceMatrix rows) => group.Sum(rank, rows);
         }
     }
 }
