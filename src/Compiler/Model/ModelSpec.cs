@@ -61,8 +61,8 @@ namespace Kvpr
         /// <summary>Width of Q (and of the attention's context) per token: heads × head dim; the residual stream is <see cref="Hidden"/> wide.</summary>
         public int QueryDim => Heads * HeadDim;
 
-        /// <summary>Whether <see cref="HeadDim"/> was set rather than derived from Hidden / Heads.</summary>
-        public bool HasExplicitHeadDim => _headDim != 0;
+        // Whether HeadDim was set rather than derived from Hidden / Heads.
+        private bool HasExplicitHeadDim => _headDim != 0;
 
         /// <summary>Width of K (and of V) per token: kv heads × head dim.</summary>
         public int KvDim => KvHeads * HeadDim;

@@ -79,7 +79,6 @@ public class ModelSpecTests
     {
         var spec = ModelCatalog.Get("llama-3-8b");
 
-        spec.HasExplicitHeadDim.ShouldBeFalse();
         spec.HeadDim.ShouldBe(4096 / 32);
         spec.QueryDim.ShouldBe(spec.Hidden);
     }
