@@ -2,7 +2,7 @@
 // Kvpr: decode plan of 'llama3-tiny', compiled at build time from [TransformerModel] on Llama3Tiny.
 // Solved for Latency decoding of batch 2 × 1 micro-batch(es),
 // prompt 12, 20 new tokens, with hardware profile 'h100-sxm-pcie5'.
-// Residency: KV of the first 2 and weights of the first 2 of 2 layers stay on the GPU.
+// Residency: KV of the first 2 and the weights of 2 of 2 layers stay on the GPU.
 #nullable enable
 
 namespace Fixtures

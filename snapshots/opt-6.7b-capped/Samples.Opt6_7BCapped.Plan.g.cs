@@ -2,7 +2,7 @@
 // Kvpr: decode plan of 'opt-6.7b', compiled at build time from [TransformerModel] on Opt6_7BCapped.
 // Solved for Throughput decoding of batch 32 × 2 micro-batch(es),
 // prompt 1024, 32 new tokens, with hardware profile 'h100-sxm-pcie5'.
-// Residency: KV of the first 2 and weights of the first 32 of 32 layers stay on the GPU.
+// Residency: KV of the first 2 and the weights of 32 of 32 layers stay on the GPU.
 #nullable enable
 
 namespace Samples

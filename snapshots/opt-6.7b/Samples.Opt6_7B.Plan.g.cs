@@ -2,7 +2,7 @@
 // Kvpr: decode plan of 'Opt6_7B', compiled at build time from [TransformerModel] on Opt6_7B.
 // Solved for Latency decoding of batch 32 × 1 micro-batch(es),
 // prompt 1024, 32 new tokens, with hardware profile 'h100-sxm-pcie5'.
-// Residency: KV of the first 32 and weights of the first 32 of 32 layers stay on the GPU.
+// Residency: KV of the first 32 and the weights of 32 of 32 layers stay on the GPU.
 #nullable enable
 
 namespace Samples

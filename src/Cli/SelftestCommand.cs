@@ -13,7 +13,7 @@ namespace Kvpr.Cli
 {
     /// <summary>
     /// <c>kvpr selftest --device cuda|cpu</c>: checks this machine's device layer and the generated kernels,
-    /// printing PASS/FAIL per check. The cpu subset needs no GPU; cuda adds cuBLAS, NVRTC and pinned memory.
+    /// printing PASS/FAIL per check. The cpu subset needs no GPU; cuda adds cuBLAS, NVRTC, pinned memory and NCCL (skipped where missing).
     /// </summary>
     internal static class SelftestCommand
     {
@@ -72,6 +72,7 @@ namespace Kvpr.Cli
                 if (cuda is not null)
                 {
                     checks.AddRange(Report(new CudaSelftest(cuda).Run(kernelSets), output));
+                    checks.AddRange(Report(new NcclSelftest(cuda.Ordinal).Run(), output));
                     checks.AddRange(Report(new KernelSelftest(cuda.Ordinal).Run(), output));
                     var backend = new BackendSelftest(cuda.Ordinal);
                     checks.AddRange(Report(backend.Fixtures(fixturesFolder), output));
@@ -97,7 +98,7 @@ namespace Kvpr.Cli
             foreach (var library in Enum.GetValues<CudaLibrary>())
             {
                 var found = search.Candidates(library).FirstOrDefault(Path.IsPathRooted);
-                yield return SelftestCheck.Info($"{library} library", found ?? $"not in {string.Join(", ", search.Folders())} (the system loader may still find it)");
+                yield return SelftestCheck.Info($"{library} library", found ?? $"not in {string.Join(", ", search.Folders(library))} (the system loader may still find it)");
             }
         }
 

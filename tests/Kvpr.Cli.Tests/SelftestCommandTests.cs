@@ -17,6 +17,7 @@ public class SelftestCommandTests
         exitCode.ShouldBe(0, output.ToString());
         output.ToString().ShouldContain("PASS  emit kernels opt-125m");
         output.ToString().ShouldContain("PASS  emit kernels llama-2-7b");
+        output.ToString().ShouldContain("INFO  Nccl library: ");
         output.ToString().ShouldContain("PASS: all 2 checks passed.");
         error.ToString().ShouldBeEmpty();
     }

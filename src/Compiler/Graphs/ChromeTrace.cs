@@ -43,7 +43,8 @@ namespace Kvpr.Graphs
             var node = timing.Node;
             string layer = node.Layer == GraphNode.NoLayer ? "" : $" L{node.Layer}";
             string microBatch = nameMicroBatch && node.Op != OpKind.LoadWeights ? $" mb{node.MicroBatch}" : "";
-            string chunk = node.Tokens.Kind == TokenRangeKind.RecomputeChunk ? $" c{node.Tokens.Chunk}" : "";
+            string chunk = node.Tokens.Kind == TokenRangeKind.RecomputeChunk ? $" c{node.Tokens.Chunk}"
+                : node.Part.Count > 1 ? $" p{node.Part.Index}" : "";
             writer.StartObject()
                 .Property("name", $"{node.Op}{layer}{microBatch}{chunk}")
                 .Property("cat", node.Stream.ToString())

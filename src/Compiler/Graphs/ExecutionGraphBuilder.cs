@@ -44,7 +44,6 @@ namespace Kvpr.Graphs
                 throw new ArgumentOutOfRangeException(nameof(microBatches), microBatches,
                     "The row-by-row schedule runs one batch; use the column-by-column schedule for micro-batches.");
             bool rows = schedule == ScheduleKind.RowByRow;
-            var weightStream = rows ? StreamKind.HostToDevice : StreamKind.WeightLoad;
             var activationStream = rows ? StreamKind.HostToDevice : StreamKind.ActivationLoad;
             var kvStream = rows ? StreamKind.HostToDevice : StreamKind.KvLoad;
             var storeStream = rows ? StreamKind.DeviceToHost : StreamKind.Store;
@@ -52,6 +51,13 @@ namespace Kvpr.Graphs
             var graph = new GraphAssembler(activationChunks);
             var none = Array.Empty<BufferUse>();
             var newToken = TokenRange.NewToken;
+            var pieces = new WeightPieceQueue(spec, residency, microBatches);
+            void LoadWeightPieces(int layer, int microBatch)
+            {
+                foreach (var (streamedLayer, slot, part) in pieces.Before(layer, microBatch))
+                    graph.Add(OpKind.LoadWeights, streamedLayer, 0, activationStream, TokenRange.None, none,
+                        new[] { new BufferUse(BufferKind.WeightSlot, slot) }, part);
+            }
             void SumOverRanks(int layer, int m)
             {
                 if (ranks > 1)
@@ -63,14 +69,14 @@ namespace Kvpr.Graphs
 
             for (int layer = 0; layer < spec.Layers; layer++)
             {
-                var weights = residency.AreWeightsResident(layer)
+                int streamed = residency.StreamedOrdinal(layer, spec.Layers);
+                var weights = streamed < 0
                     ? new BufferUse(BufferKind.ResidentWeights, layer)
-                    : new BufferUse(BufferKind.WeightSlot, layer % 2);
-                if (!residency.AreWeightsResident(layer))
-                    graph.Add(OpKind.LoadWeights, layer, 0, weightStream, TokenRange.None, none, new[] { weights });
+                    : new BufferUse(BufferKind.WeightSlot, streamed % 2);
 
                 for (int m = 0; m < microBatches; m++)
                 {
+                    LoadWeightPieces(layer, m);
                     var hidden = Hidden(m);
                     if (residency.IsKvResident(layer))
                     {

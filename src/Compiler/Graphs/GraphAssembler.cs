@@ -20,7 +20,7 @@ namespace Kvpr.Graphs
 
         public IReadOnlyList<GraphNode> Nodes => _nodes;
 
-        public void Add(OpKind op, int layer, int microBatch, StreamKind stream, TokenRange tokens, BufferUse[] reads, BufferUse[] writes)
+        public void Add(OpKind op, int layer, int microBatch, StreamKind stream, TokenRange tokens, BufferUse[] reads, BufferUse[] writes, WeightPart? part = null)
         {
             var needed = new SortedSet<int>();
             foreach (var region in reads.SelectMany(use => BufferRegion.Of(use, microBatch, _chunks)))
@@ -37,7 +37,7 @@ namespace Kvpr.Graphs
                 ancestors.UnionWith(_ancestors[dependency]);
             }
             var direct = needed.Where(d => !needed.Any(other => other != d && _ancestors[other].Contains(d))).ToArray();
-            var node = new GraphNode(id, op, layer, microBatch, stream, tokens, reads, writes, direct);
+            var node = new GraphNode(id, op, layer, microBatch, stream, tokens, reads, writes, direct, part);
             _nodes.Add(node);
             _ancestors.Add(ancestors);
             _history.Record(node, _chunks);

@@ -34,7 +34,7 @@ namespace Kvpr.Graphs
                 case OpKind.Embed:
                     return new NodeWork(b * h * p * (Spec.Architecture == Architecture.Opt ? 2 : 1), 0);
                 case OpKind.LoadWeights:
-                    return new NodeWork(_costs.WeightBytesPerLayer, 0);
+                    return new NodeWork(PieceBytes(node.Part), 0);
                 case OpKind.LoadActivations:
                     return new NodeWork(_costs.ActivationBytes(shape.Batch, tokens), 0);
                 case OpKind.LoadKv:
@@ -80,7 +80,7 @@ namespace Kvpr.Graphs
                 case OpKind.Embed:
                     return 0; // the cost model charges the embedding's launch with the head (OuterComputeSeconds)
                 case OpKind.LoadWeights:
-                    return _costs.TransferSeconds(_costs.WeightBytesPerLayer);
+                    return _costs.TransferSeconds(PieceBytes(node.Part));
                 case OpKind.LoadActivations:
                     return _costs.TransferSeconds(_costs.ActivationBytes(shape.Batch, tokens));
                 case OpKind.LoadKv:
@@ -107,6 +107,12 @@ namespace Kvpr.Graphs
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
             }
+        }
+
+        private long PieceBytes(WeightPart part)
+        {
+            var (start, end) = part.Range(Spec.LayerWeightElements);
+            return (end - start) * Spec.ElementBytes;
         }
 
         /// <summary>The QKV projection's share of <see cref="CostModel.LayerComputeSeconds"/>: its GEMM at M = b.</summary>

@@ -16,7 +16,7 @@ namespace Kvpr.Graphs
         public const int NoLayer = -1;
 
         public GraphNode(int id, OpKind op, int layer, int microBatch, StreamKind stream, TokenRange tokens,
-            IReadOnlyList<BufferUse> reads, IReadOnlyList<BufferUse> writes, IReadOnlyList<int> dependsOn)
+            IReadOnlyList<BufferUse> reads, IReadOnlyList<BufferUse> writes, IReadOnlyList<int> dependsOn, WeightPart? part = null)
         {
             Id = id;
             Op = op;
@@ -27,6 +27,7 @@ namespace Kvpr.Graphs
             Reads = (reads ?? throw new ArgumentNullException(nameof(reads))).ToArray();
             Writes = (writes ?? throw new ArgumentNullException(nameof(writes))).ToArray();
             DependsOn = (dependsOn ?? throw new ArgumentNullException(nameof(dependsOn))).ToArray();
+            Part = part ?? WeightPart.Whole;
         }
 
         /// <summary>Position in the graph's node list, which is a topological order.</summary>
@@ -43,6 +44,8 @@ namespace Kvpr.Graphs
         public IReadOnlyList<BufferUse> Writes { get; }
         /// <summary>Ids of the nodes that must end before this one starts (besides the ones before it on its stream).</summary>
         public IReadOnlyList<int> DependsOn { get; }
+        /// <summary>For <see cref="OpKind.LoadWeights"/>: which piece of the layer's weights it copies; <see cref="WeightPart.Whole"/> otherwise.</summary>
+        public WeightPart Part { get; }
 
         /// <summary>Whether the node has nothing to do in a step of this shape (e.g. loading KV when l = s').</summary>
         public bool IsNoOpFor(StepShape shape) => Tokens.IsEmptyFor(shape);
@@ -50,7 +53,7 @@ namespace Kvpr.Graphs
         public bool Equals(GraphNode? other) => other is not null
             && Id == other.Id && Op == other.Op && Layer == other.Layer && MicroBatch == other.MicroBatch && Stream == other.Stream
             && Tokens.Equals(other.Tokens) && Reads.SequenceEqual(other.Reads) && Writes.SequenceEqual(other.Writes)
-            && DependsOn.SequenceEqual(other.DependsOn);
+            && DependsOn.SequenceEqual(other.DependsOn) && Part.Equals(other.Part);
 
         public override int GetHashCode()
         {
@@ -72,6 +75,8 @@ namespace Kvpr.Graphs
             var parts = new List<string> { $"#{Id} {Stream}: {Op}" + (Layer == NoLayer ? "" : $" layer {Layer},") + $" micro-batch {MicroBatch}" };
             if (Tokens.Kind != TokenRangeKind.None)
                 parts[0] += $", {Tokens}";
+            if (Part.Count > 1)
+                parts[0] += $", {Part}";
             if (Reads.Count > 0)
                 parts.Add("reads " + string.Join(", ", Reads));
             if (Writes.Count > 0)

@@ -17,15 +17,13 @@ namespace Kvpr.Graphs
         /// <summary>Row-by-row: the write-back of the new token's activation, K and V to the host store.</summary>
         DeviceToHost,
 
-        /// <summary>Column-by-column: host→device copies of streamed layer weights.</summary>
-        WeightLoad,
-
         /// <summary>Column-by-column: host→device copies of the transferred KV tokens [l, s').</summary>
         KvLoad,
 
         /// <summary>
-        /// Column-by-column: host→device copies of the stored activations X of the recomputed tokens [0, l).
-        /// The micro-batches' hidden states are not swapped out: they are batch × hidden elements and stay on the GPU.
+        /// Column-by-column: host→device copies of the stored activations X of the recomputed tokens [0, l), and the pieces
+        /// of streamed layers' weights between them (<see cref="WeightPieceQueue"/>). The micro-batches' hidden states are not
+        /// swapped out: they are batch × hidden elements and stay on the GPU.
         /// </summary>
         ActivationLoad,
 

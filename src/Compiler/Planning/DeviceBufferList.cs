@@ -33,8 +33,9 @@ namespace Kvpr.Planning
         public static IReadOnlyList<PlannedBuffer> For(ModelSpec spec, DeviceBufferShape shape, Residency residency)
         {
             var buffers = new List<PlannedBuffer>(Fixed(spec, shape));
-            for (int layer = 0; layer < residency.WeightResidentLayers; layer++)
-                buffers.Add(LayerWeights(spec, layer));
+            for (int layer = 0; layer < spec.Layers; layer++)
+                if (residency.AreWeightsResident(layer, spec.Layers))
+                    buffers.Add(LayerWeights(spec, layer));
             if (residency.WeightResidentLayers < spec.Layers)
                 buffers.AddRange(WeightSlots(spec));
             for (int layer = 0; layer < residency.KvResidentLayers; layer++)

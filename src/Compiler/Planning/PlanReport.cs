@@ -29,7 +29,7 @@ namespace Kvpr.Planning
             Line(text, $"Workload: {(w.Objective == Objective.Latency ? "latency" : "throughput")}, {DecodePlanner.DescribeBatch(w)}, prompt {w.PromptLength}, {w.MaxNewTokens} new tokens.");
             Line(text, $"GPU memory: {plan.GpuBytes / Giga:F2} GB of a {plan.GpuBudgetBytes / Giga:F2} GB budget.");
             Line(text, $"Residency: {Describe(plan.Residency.KvResidentLayers, layers, "KV cache", "offloaded to the host")}; " +
-                $"{Describe(plan.Residency.WeightResidentLayers, layers, "weights", "streamed every step")}.");
+                $"{DescribeWeights(plan.Residency, layers)}.");
             if (plan.Table.UsesHostAttention)
                 Line(text, "CPU attention: of every offloaded layer's s' stored tokens, l are recomputed, t cross as K and V, and the CPU attends to the last h in host memory.");
             var steps = plan.Steps.ToArray();
@@ -91,6 +91,16 @@ namespace Kvpr.Planning
             resident >= layers ? $"{what} of all {layers} layers on the GPU"
             : resident == 0 ? $"{what} of all {layers} layers {otherwise}"
             : $"{what} of layers 0–{resident - 1} on the GPU, of the other {layers - resident} {otherwise}";
+
+        // Streamed layers are spread among the resident ones (Residency), so they are named.
+        private static string DescribeWeights(Residency residency, int layers)
+        {
+            int resident = residency.WeightResidentLayers;
+            if (resident >= layers || resident == 0)
+                return Describe(resident, layers, "weights", "streamed every step");
+            var streamed = Enumerable.Range(0, layers).Where(layer => !residency.AreWeightsResident(layer, layers));
+            return $"weights of {resident} layers on the GPU, of the other {layers - resident} (layers {string.Join(", ", streamed)}) streamed every step";
+        }
 
         // The CPU's columns come last and are empty without CPU attention, so such plans keep their layout.
         private static string Columns(string lengths, string fraction, string l, string predicted, string allKv, string allRecompute,

@@ -59,10 +59,16 @@ namespace Kvpr.Generators.Emitting
                 writer.Line($"const int NoLayer = {Graphs}GraphNode.NoLayer;");
             foreach (var kind in ranges.Where(k => k != TokenRangeKind.RecomputeChunk))
                 writer.Line($"var {RangeName(kind)} = {Graphs}TokenRange.{kind};");
+            // Streamed layers crossing in pieces name their piece; other graphs keep the shorter signature.
+            bool pieces = graph.Nodes.Any(n => n.Part.Count > 1);
             writer.Line($"var nodes = new global::System.Collections.Generic.List<{Graphs}GraphNode>();")
                 .Line($"void Node(int id, {Graphs}OpKind op, int layer, int microBatch, {Graphs}StreamKind stream, {Graphs}TokenRange tokens,")
-                .Line($"    {Graphs}BufferUse[] reads, {Graphs}BufferUse[] writes, int[] after) =>")
-                .Line("    nodes.Add(new(id, op, layer, microBatch, stream, tokens, reads, writes, after));");
+                .Line(pieces
+                    ? $"    {Graphs}BufferUse[] reads, {Graphs}BufferUse[] writes, int[] after, {Graphs}WeightPart? part = null) =>"
+                    : $"    {Graphs}BufferUse[] reads, {Graphs}BufferUse[] writes, int[] after) =>")
+                .Line(pieces
+                    ? "    nodes.Add(new(id, op, layer, microBatch, stream, tokens, reads, writes, after, part));"
+                    : "    nodes.Add(new(id, op, layer, microBatch, stream, tokens, reads, writes, after));");
             if (uses.Length > 0)
                 writer.Line($"static {Graphs}BufferUse At({Graphs}BufferKind buffer, int index, {Graphs}TokenRange? tokens = null) => new(buffer, index, tokens ?? {Graphs}TokenRange.None);");
             if (ranges.Contains(TokenRangeKind.RecomputeChunk))
@@ -75,7 +81,8 @@ namespace Kvpr.Generators.Emitting
         {
             string layer = node.Layer == GraphNode.NoLayer ? "NoLayer" : Literals.Int(node.Layer);
             return $"Node({node.Id}, {node.Op}, layer: {layer}, microBatch: {node.MicroBatch}, {node.Stream}, {Range(node.Tokens)}, " +
-                $"reads: {Uses(node.Reads)}, writes: {Uses(node.Writes)}, after: [{string.Join(", ", node.DependsOn)}]);";
+                $"reads: {Uses(node.Reads)}, writes: {Uses(node.Writes)}, after: [{string.Join(", ", node.DependsOn)}]" +
+                (node.Part.Count > 1 ? $", part: new({node.Part.Index}, {node.Part.Count})" : "") + ");";
         }
 
         private static string Uses(IReadOnlyList<BufferUse> uses) => "[" + string.Join(", ", uses.Select(u =>

@@ -14,7 +14,7 @@ namespace Kvpr.Generators.Emitting
             {
                 $"Solved for {plan.Workload.Objective} decoding of batch {plan.Workload.Batch} × {plan.Workload.MicroBatches} micro-batch(es),",
                 $"prompt {plan.Workload.PromptLength}, {plan.Workload.MaxNewTokens} new tokens, with hardware profile '{plan.ProfileName}'.",
-                $"Residency: KV of the first {plan.Residency.KvResidentLayers} and weights of the first {plan.Residency.WeightResidentLayers} of {model.Spec.Layers} layers stay on the GPU.",
+                $"Residency: KV of the first {plan.Residency.KvResidentLayers} and the weights of {plan.Residency.WeightResidentLayers} of {model.Spec.Layers} layers stay on the GPU.",
             };
             return PartialTypeWriter.Write(model, "Plan", "decode plan", header, writer =>
             {

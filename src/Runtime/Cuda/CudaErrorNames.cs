@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace Kvpr.Runtime.Cuda
 {
     /// <summary>
-    /// Names and short descriptions of the result codes of the driver API, NVRTC and cuBLAS, as in cuda.h,
-    /// nvrtc.h and cublas_api.h, so that a failure reads the same with or without a loaded library.
+    /// Names and short descriptions of the result codes of the driver API, NVRTC, cuBLAS and NCCL, as in cuda.h,
+    /// nvrtc.h, cublas_api.h and nccl.h, so that a failure reads the same with or without a loaded library.
     /// </summary>
     public static class CudaErrorNames
     {
@@ -67,10 +67,22 @@ namespace Kvpr.Runtime.Cuda
             [16] = ("CUBLAS_STATUS_LICENSE_ERROR", "the license check failed"),
         };
 
+        private static readonly Dictionary<int, (string Name, string Text)> Nccl = new()
+        {
+            [0] = ("ncclSuccess", "no error"),
+            [1] = ("ncclUnhandledCudaError", "a CUDA call inside NCCL failed"),
+            [2] = ("ncclSystemError", "a system call inside NCCL failed (sockets, shared memory, threads)"),
+            [3] = ("ncclInternalError", "NCCL failed internally"),
+            [4] = ("ncclInvalidArgument", "an argument is invalid"),
+            [5] = ("ncclInvalidUsage", "the call is not valid here (e.g. a communicator used on another device)"),
+            [6] = ("ncclRemoteError", "another rank exited or the network failed"),
+            [7] = ("ncclInProgress", "the operation has not completed yet"),
+        };
+
         /// <summary>The code's name and description, or null where the table does not know it.</summary>
         public static (string Name, string Text)? Find(CudaLibrary library, int code)
         {
-            var table = library switch { CudaLibrary.Driver => Driver, CudaLibrary.Nvrtc => Nvrtc, _ => Cublas };
+            var table = library switch { CudaLibrary.Driver => Driver, CudaLibrary.Nvrtc => Nvrtc, CudaLibrary.Cublas => Cublas, _ => Nccl };
             return table.TryGetValue(code, out var entry) ? entry : null;
         }
     }

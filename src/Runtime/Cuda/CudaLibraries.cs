@@ -14,6 +14,7 @@ namespace Kvpr.Runtime.Cuda
         internal const string DriverImport = "kvpr-cuda-driver";
         internal const string NvrtcImport = "kvpr-nvrtc";
         internal const string CublasImport = "kvpr-cublas";
+        internal const string NcclImport = "kvpr-nccl";
 
         private static readonly ConcurrentDictionary<CudaLibrary, Lazy<(IntPtr Handle, string Path)>> Loaded = new();
         private static readonly object ResolverLock = new();
@@ -59,12 +60,16 @@ namespace Kvpr.Runtime.Cuda
         public static string MissingSentence(CudaLibrary library, CudaLibrarySearch search)
         {
             string names = string.Join(" or ", CudaLibrarySearch.FileNames(library));
-            string where = $"{CudaLibrarySearch.LibraryPathVariable}, {string.Join(", ", search.Folders())} and the system loader's path";
+            string where = $"{CudaLibrarySearch.LibraryPathVariable}, {string.Join(", ", search.Folders(library))} and the system loader's path";
+            const string noNccl = "so GPUs cannot reduce across each other through NCCL";
             return library switch
             {
                 CudaLibrary.Driver => $"No CUDA driver was found ({names} is not in {where}), so the CUDA device cannot be used on this machine.",
                 CudaLibrary.Nvrtc => $"NVRTC was not found ({names} is not in {where}), so CUDA kernels cannot be compiled; install the CUDA toolkit or set {CudaLibrarySearch.LibraryPathVariable}.",
-                _ => $"cuBLAS was not found ({names} is not in {where}), so GEMMs cannot run on the GPU; install the CUDA toolkit or set {CudaLibrarySearch.LibraryPathVariable}.",
+                CudaLibrary.Cublas => $"cuBLAS was not found ({names} is not in {where}), so GEMMs cannot run on the GPU; install the CUDA toolkit or set {CudaLibrarySearch.LibraryPathVariable}.",
+                _ when search.NcclFile is { } chosen =>
+                    $"NCCL could not be loaded from {CudaLibrarySearch.NcclFileVariable}={chosen} (no such file, or not a loadable libnccl for this machine), {noNccl}; point {CudaLibrarySearch.NcclFileVariable} at libnccl.so.2, or unset it to search the CUDA and Python package folders.",
+                _ => $"NCCL was not found ({names} is not in {where}), {noNccl}; install the nvidia-nccl-cu13 Python package or set {CudaLibrarySearch.NcclFileVariable} to the path of libnccl.so.2.",
             };
         }
 
@@ -82,6 +87,7 @@ namespace Kvpr.Runtime.Cuda
             DriverImport => Load(CudaLibrary.Driver).Handle,
             NvrtcImport => Load(CudaLibrary.Nvrtc).Handle,
             CublasImport => Load(CudaLibrary.Cublas).Handle,
+            NcclImport => Load(CudaLibrary.Nccl).Handle,
             _ => IntPtr.Zero,
         };
     }

@@ -54,9 +54,9 @@ namespace Kvpr.Execution
             if (graph.MicroBatches != microBatches.Count)
                 throw new ArgumentException($"The graph runs {graph.MicroBatches} micro-batches, but {microBatches.Count} were given.", nameof(microBatches));
             if (graph.Nodes.FirstOrDefault(n => SlotIndex(n, BufferKind.WeightSlot) >= buffers.WeightSlots.Length
-                    || n.Reads.Any(use => use.Buffer == BufferKind.ResidentWeights && use.Index >= buffers.ResidentWeights.Length)) is GraphNode stray)
+                    || n.Reads.Any(use => use.Buffer == BufferKind.ResidentWeights && (use.Index >= buffers.ResidentWeights.Length || buffers.ResidentWeights[use.Index] is null))) is GraphNode stray)
                 throw new ArgumentException($"Node #{stray.Id} ({stray.Op}, layer {stray.Layer}) uses weights the generation's buffers do not hold: " +
-                    $"{buffers.ResidentWeights.Length} resident layers, {buffers.WeightSlots.Length} weight slots.", nameof(graph));
+                    $"{buffers.ResidentWeights.Count(w => w is not null)} resident layers, {buffers.WeightSlots.Length} weight slots.", nameof(graph));
             _device = device;
             _hostWeights = hostWeights;
             _graph = graph;
@@ -158,7 +158,7 @@ namespace Kvpr.Execution
                     break;
                 case OpKind.LoadWeights:
                     // One copy of the layer's weights serves every micro-batch; its bytes count as micro-batch 0's.
-                    batch.HostToDeviceElements += _buffers.WeightSlots[_weightSlot[node.Id]].Load(_device, stream, _hostWeights, layer);
+                    batch.HostToDeviceElements += _buffers.WeightSlots[_weightSlot[node.Id]].Load(_device, stream, _hostWeights, layer, node.Part);
                     break;
                 case OpKind.LoadActivations:
                     _transfers.LoadActivations(stream, batch, layer, ActivationSlot(node), start, end);
@@ -206,7 +206,7 @@ namespace Kvpr.Execution
         /// <summary>The layer's weights as the node reads them: resident, or the slot its layer was streamed into.</summary>
         private LayerWeights Weights(GraphNode node) => _weightSlot[node.Id] >= 0
             ? _buffers.WeightSlots[_weightSlot[node.Id]]
-            : _buffers.ResidentWeights[node.Layer];
+            : _buffers.ResidentWeights[node.Layer]!;
 
         private IDeviceBuffer ActivationSlot(GraphNode node) => _buffers.ActivationSlots[_activationSlot[node.Id]];
 

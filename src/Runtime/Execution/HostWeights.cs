@@ -42,9 +42,14 @@ namespace Kvpr.Execution
                     _layers[layer][t] = buffer;
                 }
             }
+            foreach (var tensor in spec.Layers > 0 ? _layers[0] : [])
+                LayerElements += tensor?.Length ?? 0;
         }
 
         public LayerLayout Layout { get; }
+
+        /// <summary>The elements of one layer's tensors together (every layer has the same shapes).</summary>
+        public long LayerElements { get; }
 
         /// <summary>Tensor <paramref name="index"/> of <paramref name="layer"/>, null where the model has none.</summary>
         public IHostBuffer? Tensor(int layer, int index) => _layers[layer][index];

@@ -1,3 +1,5 @@
+using System;
+using Kvpr.Graphs;
 using Kvpr.Backend;
 
 namespace Kvpr.Execution
@@ -22,18 +24,27 @@ namespace Kvpr.Execution
         /// <summary>Tensor <paramref name="index"/> of the layout; null where the model has none (a Llama bias).</summary>
         public IDeviceBuffer? this[int index] => _tensors[index];
 
-        /// <summary>Queues the copy of <paramref name="layer"/>'s weights from the host into these tensors; returns the elements copied.</summary>
-        public long Load(IDevice device, IStream stream, HostWeights host, int layer)
+        /// <summary>Queues the copy of all of <paramref name="layer"/>'s weights from the host into these tensors; returns the elements copied.</summary>
+        public long Load(IDevice device, IStream stream, HostWeights host, int layer) => Load(device, stream, host, layer, WeightPart.Whole);
+
+        /// <summary>
+        /// Queues the copy of <paramref name="part"/> of <paramref name="layer"/>'s weights (a run of the layer's elements
+        /// across its tensors, in layout order) from the host into these tensors; returns the elements copied.
+        /// </summary>
+        public long Load(IDevice device, IStream stream, HostWeights host, int layer, WeightPart part)
         {
-            long elements = 0;
-            for (int t = 0; t < _tensors.Length; t++)
+            var (start, end) = part.Range(host.LayerElements);
+            long tensorStart = 0;
+            for (int t = 0; t < _tensors.Length && tensorStart < end; t++)
             {
                 if (host.Tensor(layer, t) is not IHostBuffer source)
                     continue;
-                device.CopyToDevice(stream, source, _tensors[t]!, new BlockCopy(0, source.Length, 0, source.Length, source.Length, 1));
-                elements += source.Length;
+                long from = Math.Max(start, tensorStart) - tensorStart, to = Math.Min(end, tensorStart + source.Length) - tensorStart;
+                if (to > from)
+                    device.CopyToDevice(stream, source, _tensors[t]!, new BlockCopy(from, to - from, from, to - from, to - from, 1));
+                tensorStart += source.Length;
             }
-            return elements;
+            return end - start;
         }
     }
 }

@@ -24,7 +24,7 @@ namespace Kvpr.Execution
             MaxBatch = shape.MaxBatch;
             Capacity = shape.Capacity;
             MaxNewTokens = shape.MaxNewTokens;
-            var resident = new List<LayerWeights>();
+            var resident = new LayerWeights?[spec.Layers];
             var slots = new List<LayerWeights>();
             var upload = device.CreateStream();
             device.Reserve(DeviceArena.BytesFor(AllocationBytes(device, planned, host)));
@@ -37,7 +37,7 @@ namespace Kvpr.Execution
                     case DeviceBufferRole.LayerWeights:
                         var weights = new LayerWeights(device, host, buffer.Index);
                         weights.Load(device, upload, host, buffer.Index);
-                        resident.Add(weights);
+                        resident[buffer.Index] = weights;
                         break;
                     case DeviceBufferRole.WeightSlot:
                         slots.Add(new LayerWeights(device, host, 0));
@@ -48,7 +48,7 @@ namespace Kvpr.Execution
                 }
             }
             upload.Synchronize();
-            ResidentWeights = resident.ToArray();
+            ResidentWeights = resident;
             WeightSlots = slots.ToArray();
 
             int microBatches = shape.MicroBatchSizes.Count;
@@ -93,8 +93,8 @@ namespace Kvpr.Execution
         /// <summary>Per KV-resident layer, per micro-batch.</summary>
         public KvBuffer[][] ResidentKv { get; }
 
-        /// <summary>The weights of the first layers, kept on the device for the generation.</summary>
-        public LayerWeights[] ResidentWeights { get; }
+        /// <summary>Per layer, its weights when they stay on the device for the generation; null for a streamed layer.</summary>
+        public LayerWeights?[] ResidentWeights { get; }
 
         /// <summary>The two slots streamed layers' weights cross into (none when every layer is resident).</summary>
         public LayerWeights[] WeightSlots { get; }

@@ -17,6 +17,20 @@ public sealed class CudaDeviceTests
     }
 
     [CudaFact]
+    public void Each_gpu_opens_on_its_ordinal_and_one_past_the_last_names_how_many_there_are()
+    {
+        int count = CudaDevice.Count();
+        for (int ordinal = 0; ordinal < count; ordinal++)
+        {
+            using var device = CudaDevice.Open(ordinal);
+            device.Ordinal.ShouldBe(ordinal);
+        }
+
+        Should.Throw<CudaUnavailableException>(() => CudaDevice.Open(count)).Message
+            .ShouldBe($"There is no CUDA device {count}: the driver sees {count} GPU(s), numbered 0 to {count - 1}.");
+    }
+
+    [CudaFact]
     public void A_compile_error_carries_the_program_name_and_the_nvrtc_log()
     {
         using var device = CudaDevice.Open();

@@ -4,7 +4,7 @@ namespace Kvpr.Runtime.Tests.Cuda;
 
 public class CudaErrorTests
 {
-    // Values from cuda.h, nvrtc.h and cublas_api.h.
+    // Values from cuda.h, nvrtc.h, cublas_api.h and nccl.h.
     [Theory]
     [InlineData(CudaLibrary.Driver, 2, "CUDA_ERROR_OUT_OF_MEMORY")]
     [InlineData(CudaLibrary.Driver, 100, "CUDA_ERROR_NO_DEVICE")]
@@ -15,6 +15,9 @@ public class CudaErrorTests
     [InlineData(CudaLibrary.Nvrtc, 6, "NVRTC_ERROR_COMPILATION")]
     [InlineData(CudaLibrary.Cublas, 7, "CUBLAS_STATUS_INVALID_VALUE")]
     [InlineData(CudaLibrary.Cublas, 15, "CUBLAS_STATUS_NOT_SUPPORTED")]
+    [InlineData(CudaLibrary.Nccl, 1, "ncclUnhandledCudaError")]
+    [InlineData(CudaLibrary.Nccl, 5, "ncclInvalidUsage")]
+    [InlineData(CudaLibrary.Nccl, 7, "ncclInProgress")]
     public void Result_codes_map_to_their_header_names(CudaLibrary library, int code, string name)
     {
         CudaErrorNames.Find(library, code)!.Value.Name.ShouldBe(name);

@@ -21,3 +21,38 @@ public sealed class WithoutCudaFactAttribute : FactAttribute
             Skip = "This machine has a CUDA driver and GPU.";
     }
 }
+
+/// <summary>A test that needs a GPU and NCCL; skipped, with the reason, where either is missing.</summary>
+public sealed class NcclFactAttribute : FactAttribute
+{
+    public NcclFactAttribute()
+    {
+        if (!CudaLibraries.IsDriverUsable())
+            Skip = "No CUDA driver or GPU on this machine.";
+        else if (!NcclFound())
+            Skip = "No NCCL on this machine.";
+    }
+
+    internal static bool NcclFound()
+    {
+        try
+        {
+            CudaLibraries.PathOf(CudaLibrary.Nccl);
+            return true;
+        }
+        catch (CudaUnavailableException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A test of how the toolkit behaves without NCCL; skipped on machines that have it.</summary>
+public sealed class WithoutNcclFactAttribute : FactAttribute
+{
+    public WithoutNcclFactAttribute()
+    {
+        if (NcclFactAttribute.NcclFound())
+            Skip = "This machine has NCCL.";
+    }
+}

@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 using System.Threading.Tasks;
 using Kvpr.Backend;
 
@@ -102,11 +101,7 @@ namespace Kvpr.Runtime.Cuda.Backend
                     Parallel.For(0, (length + part - 1) / part, p =>
                     {
                         int first = p * part, count = Math.Min(part, length - first);
-                        var input = new ReadOnlySpan<float>(from + first, count);
-                        if (type == CudaElementType.Float16)
-                            TensorPrimitives.ConvertToHalf(input, new Span<Half>(to + first, count));
-                        else
-                            BFloat16.Round(input, new Span<ushort>(to + first, count));
+                        type.Narrow(new ReadOnlySpan<float>(from + first, count), new Span<byte>(to + first, count * sizeof(ushort)));
                     });
                 }
             }
@@ -171,19 +166,9 @@ namespace Kvpr.Runtime.Cuda.Backend
             }
             cudaStream.CopyAsync(_readStaging.Address, origin.Address(sourceOffset, destination.Length), bytes);
             cudaStream.Synchronize();
-            switch (origin.ElementType)
+            unsafe
             {
-                case CudaElementType.Float32:
-                    _readStaging.AsSpan<float>()[..destination.Length].CopyTo(destination);
-                    break;
-                case CudaElementType.Float16:
-                    TensorPrimitives.ConvertToSingle(_readStaging.AsSpan<Half>()[..destination.Length], destination);
-                    break;
-                default:
-                    var bits = _readStaging.AsSpan<ushort>();
-                    for (int i = 0; i < destination.Length; i++)
-                        destination[i] = BFloat16.ToSingle(bits[i]);
-                    break;
+                origin.ElementType.Widen(new ReadOnlySpan<byte>((void*)_readStaging.Pointer, checked((int)bytes)), destination);
             }
         }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Kvpr.Runtime.Cuda.Native;
 
 namespace Kvpr.Runtime.Cuda.Backend
@@ -29,5 +31,49 @@ namespace Kvpr.Runtime.Cuda.Backend
             CudaElementType.BFloat16 => Cublas.DataTypeBFloat16,
             _ => Cublas.DataTypeFloat32,
         };
+
+        /// <summary>The ncclDataType_t NCCL is told.</summary>
+        public static int NcclType(this CudaElementType type) => type switch
+        {
+            CudaElementType.Float16 => Nccl.DataTypeFloat16,
+            CudaElementType.BFloat16 => Nccl.DataTypeBFloat16,
+            _ => Nccl.DataTypeFloat32,
+        };
+
+        /// <summary>fp32 values as elements of this type in <paramref name="destination"/>'s bytes, rounded to nearest even.</summary>
+        public static void Narrow(this CudaElementType type, ReadOnlySpan<float> values, Span<byte> destination)
+        {
+            switch (type)
+            {
+                case CudaElementType.Float32:
+                    values.CopyTo(MemoryMarshal.Cast<byte, float>(destination));
+                    break;
+                case CudaElementType.Float16:
+                    TensorPrimitives.ConvertToHalf(values, MemoryMarshal.Cast<byte, Half>(destination));
+                    break;
+                default:
+                    BFloat16.Round(values, MemoryMarshal.Cast<byte, ushort>(destination));
+                    break;
+            }
+        }
+
+        /// <summary>Elements of this type in <paramref name="source"/>'s bytes, widened to fp32 (exactly).</summary>
+        public static void Widen(this CudaElementType type, ReadOnlySpan<byte> source, Span<float> destination)
+        {
+            switch (type)
+            {
+                case CudaElementType.Float32:
+                    MemoryMarshal.Cast<byte, float>(source)[..destination.Length].CopyTo(destination);
+                    break;
+                case CudaElementType.Float16:
+                    TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
+                    break;
+                default:
+                    var bits = MemoryMarshal.Cast<byte, ushort>(source);
+                    for (int i = 0; i < destination.Length; i++)
+                        destination[i] = BFloat16.ToSingle(bits[i]);
+                    break;
+            }
+        }
     }
 }

@@ -311,12 +311,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             {
                 var tensor = device.Allocate(values.Length, type);
                 using var staging = device.Cuda.AllocatePinned(Math.Max(1, (long)values.Length * type.Bytes()));
-                if (type == CudaElementType.Float32)
-                    values.CopyTo(staging.AsSpan<float>());
-                else if (type == CudaElementType.Float16)
-                    TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>());
-                else
-                    BFloat16.Round(values, staging.AsSpan<ushort>());
+                type.Narrow(values, staging.AsSpan<byte>());
                 _stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
                 _stream.Synchronize();
                 return tensor;

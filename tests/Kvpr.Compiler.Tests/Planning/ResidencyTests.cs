@@ -1,0 +1,42 @@
+using System.Linq;
+using Kvpr.Planning;
+
+namespace Kvpr.Compiler.Tests.Planning;
+
+/// <summary>Which layers stream their weights: exactly the planned count, spread evenly, layer 0 kept while any is.</summary>
+public class ResidencyTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(48)]
+    [InlineData(80)]
+    public void Streamed_layers_are_the_planned_count_evenly_spaced_and_numbered_in_layer_order(int layers)
+    {
+        for (int resident = 0; resident <= layers; resident++)
+        {
+            var residency = new Residency(0, resident);
+            var streamed = Enumerable.Range(0, layers).Where(layer => !residency.AreWeightsResident(layer, layers)).ToArray();
+            streamed.Length.ShouldBe(layers - resident);
+            streamed.Select(layer => residency.StreamedOrdinal(layer, layers)).ShouldBe(Enumerable.Range(0, streamed.Length));
+            if (resident > 0)
+                residency.AreWeightsResident(0, layers).ShouldBeTrue($"{resident} of {layers} resident");
+            if (streamed.Length > 0)
+                streamed[^1].ShouldBe(layers - 1);
+            // Evenly spread: the gaps between consecutive streamed layers differ by at most one.
+            var gaps = streamed.Zip(streamed.Skip(1), (a, b) => b - a).ToArray();
+            if (gaps.Length > 0)
+                (gaps.Max() - gaps.Min()).ShouldBeLessThanOrEqualTo(1, $"{resident} of {layers} resident");
+        }
+    }
+
+    [Fact]
+    public void Opt_30b_at_a_40_gb_cap_alternates_resident_and_streamed_layers()
+    {
+        var residency = new Residency(0, 28);
+        string pattern = string.Concat(Enumerable.Range(0, 48).Select(layer => residency.AreWeightsResident(layer, 48) ? 'R' : 'S'));
+        pattern.ShouldBe("RRSRSRRSRSRSRRSRSRRSRSRSRRSRSRRSRSRSRRSRSRRSRSRS");
+        pattern.ShouldNotContain("SS");
+    }
+}
