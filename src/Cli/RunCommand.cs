@@ -63,6 +63,12 @@ namespace Kvpr.Cli
                 HelpName = "row|column",
             };
             var microBatches = new Option<int>("--micro-batches") { Description = "Micro-batches of the column schedule.", DefaultValueFactory = _ => defaults.MicroBatches };
+            var tensorParallel = new Option<int>("--tensor-parallel")
+            {
+                Description = "Split the model's heads and FFN columns over N simulated CPU devices (a thread each), the blocks' outputs summed by an in-process all-reduce. --device cpu only.",
+                HelpName = "N",
+                DefaultValueFactory = _ => defaults.TensorParallel,
+            };
             var profile = new Option<string?>("--profile")
             {
                 Description = $"Hardware profile the auto split is planned for: a stored one ({string.Join(", ", HardwareProfiles.StoredNames)}) or a *.hwprofile.json file. Default: {HardwareProfiles.DefaultName}.",
@@ -77,7 +83,7 @@ namespace Kvpr.Cli
 
             var command = new Command("run", "Generate text with the KV cache in host memory, partly recomputed; print the plan, the text and the statistics.")
             {
-                folder, device, prompt, promptsFile, promptIds, stop, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, profile, gpuMemory, hostMemory, cpuAttention, json, checkWeights,
+                folder, device, prompt, promptsFile, promptIds, stop, maxNewTokens, temperature, topK, topP, seed, split, schedule, microBatches, tensorParallel, profile, gpuMemory, hostMemory, cpuAttention, json, checkWeights,
             };
             command.SetAction(parse =>
             {
@@ -97,6 +103,7 @@ namespace Kvpr.Cli
                     Split = parse.GetValue(split)!,
                     Schedule = parse.GetValue(schedule),
                     MicroBatches = parse.GetValue(microBatches),
+                    TensorParallel = parse.GetValue(tensorParallel),
                     Profile = parse.GetValue(profile),
                     GpuMemory = parse.GetValue(gpuMemory),
                     HostMemory = parse.GetValue(hostMemory),
@@ -118,6 +125,7 @@ namespace Kvpr.Cli
                 settings.Check();
                 var model = ReadModel(settings);
                 var spec = model.Spec;
+                settings.CheckTensorParallel(spec);
                 var prompts = ReadPrompts(settings, model);
                 // Checked here as well as by the engine so the message names the option rather than the planner's field.
                 int longestPrompt = prompts.Ids.Max(p => p.Length);
@@ -129,7 +137,7 @@ namespace Kvpr.Cli
                 var engineOptions = blueprint is null
                     ? new EngineOptions { Schedule = settings.ScheduleKind, MicroBatches = settings.MicroBatches, Split = settings.FixedSplit! }
                     : blueprint.PlannedOptions() with { Schedule = settings.ScheduleKind };
-                engineOptions = engineOptions with { Device = settings.ComputeDevice, GpuMemoryBytes = settings.GpuMemory };
+                engineOptions = engineOptions with { Device = settings.ComputeDevice, GpuMemoryBytes = settings.GpuMemory, TensorParallel = settings.TensorParallel };
                 var generation = new TextGenerationOptions
                 {
                     MaxNewTokens = settings.MaxNewTokens,
@@ -294,7 +302,7 @@ namespace Kvpr.Cli
         {
             var spec = model.Spec;
             output.WriteLine($"Model {spec.Name} ({spec.Architecture}, {spec.Layers} layers, hidden {spec.Hidden}, vocabulary {spec.Vocab}) from {model.Source}.");
-            output.WriteLine($"Device {settings.Device}, {(settings.ScheduleKind == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column over {settings.MicroBatches} micro-batches")} schedule, " +
+            output.WriteLine($"Device {settings.Device}{(settings.TensorParallel > 1 ? $" split over {settings.TensorParallel} tensor-parallel ranks" : "")}, {(settings.ScheduleKind == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column over {settings.MicroBatches} micro-batches")} schedule, " +
                 $"{(settings.Sampling.IsGreedy ? "greedy decoding" : $"sampling at temperature {settings.Temperature} (top-k {settings.TopK}, top-p {settings.TopP}, seed {settings.Seed})")}.");
             output.Write(plan is null
                 ? $"Split {settings.Split}, fixed rather than planned: every layer's KV cache stays in host memory.{Environment.NewLine}"

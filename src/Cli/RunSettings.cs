@@ -34,6 +34,8 @@ namespace Kvpr.Cli
         /// <summary>row or column; null for the default: column for the built-in model's demo (its plan then recomputes part of the KV), row otherwise.</summary>
         public string? Schedule { get; init; }
         public int MicroBatches { get; init; } = 2;
+        /// <summary>Simulated CPU devices the model is split over (--tensor-parallel); 1 runs it whole.</summary>
+        public int TensorParallel { get; init; } = 1;
         public string? Profile { get; init; }
         /// <summary>GPU memory the auto plan may use; null for the profile's (or, for the built-in model, just enough to offload the KV).</summary>
         public long? GpuMemory { get; init; }
@@ -104,6 +106,14 @@ namespace Kvpr.Cli
             }
         }
 
+        /// <summary>Checks that <paramref name="spec"/> splits --tensor-parallel ways, once the model is known.</summary>
+        public void CheckTensorParallel(ModelSpec spec)
+        {
+            var errors = Parallelism.TensorParallel.Check(spec, TensorParallel);
+            if (errors.Count > 0)
+                throw new UsageException($"--tensor-parallel {TensorParallel} does not split {spec.Name}: {string.Join(" ", errors.Select(e => e.Message))}");
+        }
+
         /// <summary>Checks every option at once, before anything is loaded.</summary>
         public void Check()
         {
@@ -118,6 +128,10 @@ namespace Kvpr.Cli
                 throw new UsageException($"--max-new-tokens must be at least 1, but is {MaxNewTokens}.");
             if (MicroBatches < 1)
                 throw new UsageException($"--micro-batches must be at least 1, but is {MicroBatches}.");
+            if (TensorParallel < 1)
+                throw new UsageException($"--tensor-parallel must be at least 1 (1 runs the model whole), but is {TensorParallel}.");
+            if (TensorParallel > 1 && ComputeDevice != ComputeDevice.Cpu)
+                throw new UsageException("--tensor-parallel needs --device cpu: tensor parallelism runs on the CPU backend's simulated devices; multi-GPU execution needs NCCL and several GPUs.");
             if (Profile is not null && !PlansSplit)
                 throw new UsageException($"--profile is used to plan the split, so it needs --split auto, not '{Split}'.");
             if (GpuMemory is not null && !PlansSplit)

@@ -62,6 +62,21 @@ public class RunCommandTests
         json.GetProperty("stats").GetProperty("generatedTokens").GetInt32().ShouldBe(40);
     }
 
+    [Theory]
+    [InlineData("opt-tiny", "4", "auto", "row")]
+    [InlineData("llama-tiny-gqa", "2", "0.5", "column")]
+    [InlineData("qwen2-tiny", "2", "all", "row")]
+    public void A_checkpoint_split_over_tensor_parallel_ranks_reproduces_the_hugging_face_greedy_tokens(string fixture, string ranks, string split, string schedule)
+    {
+        var (prompts, generated) = Reference(fixture);
+        string inline = string.Join(";", prompts.Select(prompt => string.Join(",", prompt)));
+        string[] args = ["run", Path.Combine(FixturesFolder, fixture), "--prompt-ids", inline, "--max-new-tokens", "20",
+            "--split", split, "--schedule", schedule, "--micro-batches", "2", "--tensor-parallel", ranks];
+
+        Ids(RunJson(args), "tokens").ShouldBe(generated);
+        Run(args).Output.ShouldContain($"Device cpu split over {ranks} tensor-parallel ranks");
+    }
+
     [Fact]
     public void Prompt_ids_can_come_from_a_json_file()
     {
@@ -140,6 +155,9 @@ public class RunCommandTests
     [InlineData("--top-k must be 0 (all tokens) or positive, but is -2.", "--top-k", "-2")]
     [InlineData("--max-new-tokens must be at least 1, but is 0.", "--max-new-tokens", "0")]
     [InlineData("--micro-batches must be at least 1, but is 0.", "--micro-batches", "0")]
+    [InlineData("--tensor-parallel must be at least 1 (1 runs the model whole), but is 0.", "--tensor-parallel", "0")]
+    [InlineData("--tensor-parallel needs --device cpu: tensor parallelism runs on the CPU backend's simulated devices", "--device", "cuda", "--tensor-parallel", "2")]
+    [InlineData("--tensor-parallel 3 does not split opt-tiny: Heads (4) is not divisible by 3, so the ranks would not get equal shares; model 'opt-tiny' splits 1, 2, 4 ways.", "{fixtures}/opt-tiny", "--tensor-parallel", "3")]
     [InlineData("Hardware profile 'a800'", "--profile", "a800")]
     [InlineData("--profile is used to plan the split, so it needs --split auto", "--profile", "t4-pcie3", "--split", "none")]
     [InlineData("exceeds the 128 positions", "{fixtures}/opt-tiny", "--max-new-tokens", "120")]

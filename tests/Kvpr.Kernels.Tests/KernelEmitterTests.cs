@@ -254,6 +254,19 @@ public class KernelEmitterTests
     }
 
     [Fact]
+    public void A_query_narrower_than_the_model_is_refused_naming_both_widths()
+    {
+        var spec = FixtureSpecs.LlamaTiny with { Heads = FixtureSpecs.LlamaTiny.Heads / 2, KvHeads = FixtureSpecs.LlamaTiny.KvHeads / 2, HeadDim = FixtureSpecs.LlamaTiny.HeadDim };
+
+        var error = Should.Throw<KernelEmitException>(() => KernelEmitter.Emit(spec));
+
+        error.Errors.ShouldContain(e => e.Code == ErrorCodes.UnsupportedHeadDim && e.Field == nameof(ModelSpec.HeadDim));
+        error.Message.ShouldContain($"'{spec.Name}'");
+        error.Message.ShouldContain($"Hidden ({spec.Hidden})");
+        error.Message.ShouldContain($"query width of {spec.QueryDim}");
+    }
+
+    [Fact]
     public void Unknown_entry_point_names_the_ones_that_exist()
     {
         var kernels = KernelEmitter.Emit(FixtureSpecs.LlamaTiny);

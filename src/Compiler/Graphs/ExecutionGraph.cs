@@ -29,6 +29,12 @@ namespace Kvpr.Graphs
         public int ActivationChunks { get; }
         public IReadOnlyList<GraphNode> Nodes { get; }
 
+        /// <summary>
+        /// Devices the model is split over by tensor parallelism, each running this graph on its share of the heads and FFN
+        /// columns, the <see cref="OpKind.AllReduce"/> nodes summing their partial outputs; 1 runs the whole model.
+        /// </summary>
+        public int Ranks { get; init; } = 1;
+
         /// <summary>The streams the nodes use, in order of first use.</summary>
         public IReadOnlyList<StreamKind> Streams => Nodes.Select(n => n.Stream).Distinct().ToArray();
 
@@ -40,7 +46,7 @@ namespace Kvpr.Graphs
             .Select(u => new BufferUse(u.Buffer, u.Index)).Distinct().ToArray();
 
         public bool Equals(ExecutionGraph? other) => other is not null
-            && Schedule == other.Schedule && MicroBatches == other.MicroBatches && ActivationChunks == other.ActivationChunks
+            && Schedule == other.Schedule && MicroBatches == other.MicroBatches && ActivationChunks == other.ActivationChunks && Ranks == other.Ranks
             && Nodes.SequenceEqual(other.Nodes);
 
         public override int GetHashCode() => unchecked((((int)Schedule * 31 + MicroBatches) * 31 + ActivationChunks) * 31 + Nodes.Count);
@@ -50,7 +56,7 @@ namespace Kvpr.Graphs
         {
             var text = new StringBuilder()
                 .Append("// ").Append(Schedule).Append(", ").Append(MicroBatches).Append(" micro-batch(es), ")
-                .Append(ActivationChunks).Append(" activation chunk(s), ").Append(Nodes.Count).Append(" nodes\n");
+                .Append(ActivationChunks).Append(" activation chunk(s), ").Append(Ranks > 1 ? $"{Ranks} tensor-parallel ranks, " : "").Append(Nodes.Count).Append(" nodes\n");
             int? layer = null;
             foreach (var node in Nodes)
             {

@@ -30,11 +30,16 @@ namespace Kvpr.Graphs
 
         /// <summary>
         /// Either schedule by kind; row-by-row runs one micro-batch. With <paramref name="hostAttention"/> every offloaded
-        /// layer gets a CPU lane node (a no-op in steps where the CPU attends to no token).
+        /// layer gets a CPU lane node (a no-op in steps where the CPU attends to no token). With <paramref name="ranks"/> &gt; 1
+        /// it is the graph of one tensor-parallel rank (<paramref name="spec"/> its share): an <see cref="OpKind.AllReduce"/>
+        /// of the hidden state follows each layer's attention and its MLP, on the compute stream.
         /// </summary>
-        public static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks, bool hostAttention = false)
+        public static ExecutionGraph Build(ScheduleKind schedule, ModelSpec spec, Residency residency, int microBatches, int activationChunks, bool hostAttention = false,
+            int ranks = 1)
         {
             Check(spec, residency, microBatches, activationChunks);
+            if (ranks < 1)
+                throw new ArgumentOutOfRangeException(nameof(ranks), ranks, "A graph runs on at least one rank.");
             if (schedule == ScheduleKind.RowByRow && microBatches != 1)
                 throw new ArgumentOutOfRangeException(nameof(microBatches), microBatches,
                     "The row-by-row schedule runs one batch; use the column-by-column schedule for micro-batches.");
@@ -52,6 +57,11 @@ namespace Kvpr.Graphs
                 foreach (var (streamedLayer, slot, part) in pieces.Before(layer, microBatch))
                     graph.Add(OpKind.LoadWeights, streamedLayer, 0, activationStream, TokenRange.None, none,
                         new[] { new BufferUse(BufferKind.WeightSlot, slot) }, part);
+            }
+            void SumOverRanks(int layer, int m)
+            {
+                if (ranks > 1)
+                    graph.Add(OpKind.AllReduce, layer, m, compute, newToken, new[] { Hidden(m) }, new[] { Hidden(m) });
             }
 
             for (int m = 0; m < microBatches; m++)
@@ -106,14 +116,16 @@ namespace Kvpr.Graphs
                             graph.Add(OpKind.AttentionBlock, layer, m, compute, newToken, new[] { hidden, weights, stored }, new[] { hidden, newTokenRow });
                         graph.Add(OpKind.StoreNewToken, layer, m, storeStream, newToken, new[] { newTokenRow }, none);
                     }
+                    SumOverRanks(layer, m);
                     graph.Add(OpKind.MlpBlock, layer, m, compute, newToken, new[] { hidden, weights }, new[] { hidden });
+                    SumOverRanks(layer, m);
                 }
             }
 
             for (int m = 0; m < microBatches; m++)
                 graph.Add(OpKind.FinalNormAndHead, GraphNode.NoLayer, m, compute, newToken, new[] { Hidden(m) },
                     new[] { new BufferUse(BufferKind.Logits, m) });
-            return new ExecutionGraph(schedule, microBatches, activationChunks, graph.Nodes);
+            return new ExecutionGraph(schedule, microBatches, activationChunks, graph.Nodes) { Ranks = ranks };
         }
 
         private static BufferUse Hidden(int microBatch) => new(BufferKind.Hidden, microBatch);

@@ -10,8 +10,14 @@ namespace Kvpr.Graphs
     public sealed class GraphCost
     {
         private readonly CostModel _costs;
+        private readonly int _ranks;
 
-        public GraphCost(CostModel costs) => _costs = costs ?? throw new ArgumentNullException(nameof(costs));
+        /// <summary>Prices the nodes of a graph run by <paramref name="ranks"/> tensor-parallel ranks (<see cref="ExecutionGraph.Ranks"/>).</summary>
+        public GraphCost(CostModel costs, int ranks = 1)
+        {
+            _costs = costs ?? throw new ArgumentNullException(nameof(costs));
+            _ranks = ranks >= 1 ? ranks : throw new ArgumentOutOfRangeException(nameof(ranks), ranks, "A graph runs on at least one rank.");
+        }
 
         private ModelSpec Spec => _costs.Spec;
 
@@ -20,7 +26,7 @@ namespace Kvpr.Graphs
         {
             if (node.IsNoOpFor(shape))
                 return NodeWork.None;
-            long b = shape.Batch, h = Spec.Hidden, kv = Spec.KvDim, f = Spec.FfnHidden, p = Spec.ElementBytes;
+            long b = shape.Batch, h = Spec.Hidden, q = Spec.QueryDim, kv = Spec.KvDim, f = Spec.FfnHidden, p = Spec.ElementBytes;
             int tokens = node.Tokens.Count(shape);
             long mlpMatrices = Spec.GatedMlp ? 3 : 2;
             switch (node.Op)
@@ -38,22 +44,26 @@ namespace Kvpr.Graphs
                         (long)_costs.RecomputeFlops(shape.Batch, tokens));
                 case OpKind.AttentionBlock:
                     long context = shape.Length + 1L;
-                    return new NodeWork((2 * h * h + 2 * h * kv) * p + _costs.KvBytes(shape.Batch, shape.Length + 1),
-                        2 * b * h * (h + 2 * kv) + 2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * context);
+                    return new NodeWork((2 * h * q + 2 * h * kv) * p + _costs.KvBytes(shape.Batch, shape.Length + 1),
+                        2 * b * h * (q + 2 * kv) + 2 * b * q * h + 4 * b * q * context);
                 case OpKind.QkvProjection:
-                    return new NodeWork((h * h + 2 * h * kv) * p, 2 * b * h * (h + 2 * kv));
+                    return new NodeWork((h * q + 2 * h * kv) * p, 2 * b * h * (q + 2 * kv));
                 case OpKind.HostAttention:
-                    return new NodeWork(_costs.KvBytes(shape.Batch, tokens), 4L * b * Spec.Heads * Spec.HeadDim * tokens);
+                    return new NodeWork(_costs.KvBytes(shape.Batch, tokens), 4L * b * q * tokens);
                 case OpKind.AttentionOutput:
                     long deviceContext = shape.HostStart + 1L;
-                    return new NodeWork(h * h * p + _costs.KvBytes(shape.Batch, shape.HostStart + 1),
-                        2 * b * h * h + 4 * b * Spec.Heads * Spec.HeadDim * deviceContext);
+                    return new NodeWork(q * h * p + _costs.KvBytes(shape.Batch, shape.HostStart + 1),
+                        2 * b * q * h + 4 * b * q * deviceContext);
                 case OpKind.MlpBlock:
                     return new NodeWork(mlpMatrices * h * f * p, 2 * b * h * f * mlpMatrices);
                 case OpKind.StoreNewToken:
                     return new NodeWork(_costs.WriteBackBytes(shape.Batch), 0);
                 case OpKind.FinalNormAndHead:
                     return new NodeWork(Spec.Vocab * h * p, 2 * b * h * Spec.Vocab);
+                case OpKind.AllReduce:
+                    // What one rank sends: 2(N − 1)/N of the hidden state; it adds the half it receives in the reduce-scatter.
+                    long sent = 2 * (_ranks - 1) * _costs.AllReduceBytes(b * tokens) / _ranks;
+                    return new NodeWork(sent, sent / (2 * p));
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
             }
@@ -92,6 +102,8 @@ namespace Kvpr.Graphs
                     return _costs.WriteBackSeconds(shape.Batch);
                 case OpKind.FinalNormAndHead:
                     return _costs.OuterComputeSeconds(shape.Batch);
+                case OpKind.AllReduce:
+                    return _costs.AllReduceSeconds((long)shape.Batch * tokens, _ranks);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");
             }
@@ -105,7 +117,7 @@ namespace Kvpr.Graphs
 
         /// <summary>The QKV projection's share of <see cref="CostModel.LayerComputeSeconds"/>: its GEMM at M = b.</summary>
         private double QkvSeconds(int batch) => _costs.Settings.ChargeLayerCompute
-            ? _costs.GemmSeconds(batch, Spec.Hidden, Spec.Hidden + 2.0 * Spec.KvDim)
+            ? _costs.GemmSeconds(batch, Spec.Hidden, Spec.QueryDim + 2.0 * Spec.KvDim)
             : 0;
 
         /// <summary>

@@ -23,8 +23,10 @@ namespace Kvpr.Graphs
                 .Property("format", FormatId)
                 .Property("schedule", graph.Schedule.ToString())
                 .Property("microBatches", graph.MicroBatches)
-                .Property("activationChunks", graph.ActivationChunks)
-                .Name("nodes").StartArray();
+                .Property("activationChunks", graph.ActivationChunks);
+            if (graph.Ranks > 1)
+                writer.Property("ranks", graph.Ranks);
+            writer.Name("nodes").StartArray();
             foreach (var node in graph.Nodes)
             {
                 writer.StartObject()

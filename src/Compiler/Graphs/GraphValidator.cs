@@ -40,6 +40,8 @@ namespace Kvpr.Graphs
                 errors.Add(Error("graph", $"MicroBatches must be at least 1, but is {graph.MicroBatches}."));
             if (graph.ActivationChunks < 1)
                 errors.Add(Error("graph", $"ActivationChunks must be at least 1, but is {graph.ActivationChunks}."));
+            if (graph.Ranks < 1)
+                errors.Add(Error("graph", $"Ranks must be at least 1, but is {graph.Ranks}."));
             var nodes = graph.Nodes;
             for (int position = 0; position < nodes.Count; position++)
             {
@@ -47,6 +49,8 @@ namespace Kvpr.Graphs
                 string field = Name(node);
                 if (node.Id != position)
                     errors.Add(Error(field, $"{field} is at position {position}; a node's id must be its position in the list."));
+                if (node.Op == OpKind.AllReduce && graph.Ranks == 1)
+                    errors.Add(Error(field, $"{field} sums over tensor-parallel ranks, but the graph runs on one rank."));
                 if (node.MicroBatch < 0 || node.MicroBatch >= graph.MicroBatches)
                     errors.Add(Error(field, $"{field} is for micro-batch {node.MicroBatch}, outside [0, {graph.MicroBatches})."));
                 foreach (var range in new[] { node.Tokens }.Concat(node.Reads.Concat(node.Writes).Select(u => u.Tokens)).Distinct())

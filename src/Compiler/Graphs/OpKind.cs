@@ -72,6 +72,14 @@ namespace Kvpr.Graphs
         /// </summary>
         StoreNewToken,
 
+        /// <summary>
+        /// A tensor-parallel rank's graph only (<see cref="ExecutionGraph.Ranks"/> &gt; 1), after each layer's attention and its MLP:
+        /// In: <see cref="BufferKind.Hidden"/> of the new tokens, this rank's partial output (the residual owner's with the
+        /// residual and the biases). Does: sums it over the ranks, in rank order. Out: <see cref="BufferKind.Hidden"/>, the
+        /// same on every rank.
+        /// </summary>
+        AllReduce,
+
         /// <summary>In: <see cref="BufferKind.Hidden"/> after the last layer. Does: final norm → lm head. Out: <see cref="BufferKind.Logits"/>.</summary>
         FinalNormAndHead,
     }

@@ -35,6 +35,12 @@ namespace Kvpr
         /// </summary>
         public double? HostAttentionBytesPerSecond { get; init; }
 
+        /// <summary>
+        /// Bytes per second an all-reduce between this machine's GPUs sustains (NCCL's bus bandwidth, which already counts
+        /// the ring's 2(N − 1)/N traffic per byte reduced). Null where none was measured: no tensor parallelism is priced.
+        /// </summary>
+        public double? InterconnectBytesPerSecond { get; init; }
+
         /// <summary>Whether the profile measured the host's side of CPU attention, so the planner may give the CPU a share.</summary>
         public bool MeasuresHostAttention => HostMemoryReadBytesPerSecond is not null && HostAttentionBytesPerSecond is not null;
 
@@ -79,6 +85,8 @@ namespace Kvpr
                 Check("hostMemoryReadGBps", read / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             if (HostAttentionBytesPerSecond is double attention)
                 Check("hostAttentionGBps", attention / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+            if (InterconnectBytesPerSecond is double interconnect)
+                Check("interconnectGBps", interconnect / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             return errors;
         }
 

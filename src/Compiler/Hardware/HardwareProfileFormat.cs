@@ -20,6 +20,7 @@ namespace Kvpr
         {
             "format", "name", "device", "source", "gpuMemoryBytes", "hostMemoryBytes", "hostToDevice", "deviceToHost",
             "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds", "hostMemoryReadGBps", "hostAttentionGBps",
+            "interconnectGBps",
         };
 
         /// <exception cref="JsonFormatException">The text is not a valid profile; the message names the file and field.</exception>
@@ -49,6 +50,7 @@ namespace Kvpr
                 KernelLaunchSeconds = root.Required("kernelLaunchMicroseconds").AsNumberIn(HardwareLimits.LaunchMicroseconds) * Micro,
                 HostMemoryReadBytesPerSecond = root.Get("hostMemoryReadGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 HostAttentionBytesPerSecond = root.Get("hostAttentionGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
+                InterconnectBytesPerSecond = root.Get("interconnectGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
             };
         }
 
@@ -74,6 +76,8 @@ namespace Kvpr
                 writer.Property("hostMemoryReadGBps", Math.Round(read / Giga, 3));
             if (profile.HostAttentionBytesPerSecond is double attention)
                 writer.Property("hostAttentionGBps", Math.Round(attention / Giga, 3));
+            if (profile.InterconnectBytesPerSecond is double interconnect)
+                writer.Property("interconnectGBps", Math.Round(interconnect / Giga, 3));
             writer.EndObject();
             return writer + "\n";
         }

@@ -46,8 +46,23 @@ namespace Kvpr
         public bool TiedEmbeddings { get; init; }
         public WeightType WeightType { get; init; } = WeightType.Float16;
 
-        /// <summary>Head dimension, Hidden / Heads.</summary>
-        public int HeadDim => Heads > 0 ? Hidden / Heads : 0;
+        private readonly int _headDim;
+
+        /// <summary>
+        /// Elements of one attention head: Hidden / Heads unless set. A rank of a tensor-parallel model sets it, since it
+        /// keeps the model's head dimension with a share of its heads, so its <see cref="QueryDim"/> is not Hidden.
+        /// </summary>
+        public int HeadDim
+        {
+            get => _headDim != 0 ? _headDim : Heads > 0 ? Hidden / Heads : 0;
+            init => _headDim = value;
+        }
+
+        /// <summary>Width of Q (and of the attention's context) per token: heads × head dim; the residual stream is <see cref="Hidden"/> wide.</summary>
+        public int QueryDim => Heads * HeadDim;
+
+        // Whether HeadDim was set rather than derived from Hidden / Heads.
+        private bool HasExplicitHeadDim => _headDim != 0;
 
         /// <summary>Width of K (and of V) per token: kv heads × head dim.</summary>
         public int KvDim => KvHeads * HeadDim;
@@ -63,8 +78,8 @@ namespace Kvpr
         {
             get
             {
-                long h = Hidden, kv = KvDim, f = FfnHidden;
-                return checked(h * h * 2 + h * kv * 2 + (AttentionBias ? h + kv * 2 : 0) + (AttentionOutputBias ? h : 0)
+                long h = Hidden, q = QueryDim, kv = KvDim, f = FfnHidden;
+                return checked(h * q * 2 + h * kv * 2 + (AttentionBias ? q + kv * 2 : 0) + (AttentionOutputBias ? h : 0)
                     + (GatedMlp ? 3 : 2) * h * f + (MlpBias ? f * (GatedMlp ? 2 : 1) + h : 0)
                     + (Norm == NormKind.LayerNorm ? 4 * h : 2 * h));
             }
@@ -173,15 +188,18 @@ namespace Kvpr
             if (Architecture != Architecture.Opt)
                 InRange(nameof(RopeTheta), RopeTheta, ModelLimits.RopeTheta, ErrorCodes.InvalidValue);
 
-            if (Hidden > 0 && Heads > 0 && Hidden % Heads != 0)
+            if (HasExplicitHeadDim || Hidden > 0 && Heads > 0 && Hidden % Heads == 0)
+            {
+                if (Heads > 0 && !IsSupportedHeadDim(HeadDim))
+                    errors.Add(new SpecError(ErrorCodes.UnsupportedHeadDim, HasExplicitHeadDim ? nameof(HeadDim) : nameof(Heads),
+                        $"Head dimension {(HasExplicitHeadDim ? "" : "Hidden / Heads = ")}{HeadDim} is not supported by the attention kernels: use a multiple of {HeadDimMultiple} from {HeadDimMultiple} to {MaxHeadDim}."));
+            }
+            else if (Hidden > 0 && Heads > 0)
                 errors.Add(new SpecError(ErrorCodes.HeadsDoNotDivideHidden, nameof(Heads),
                     $"Heads ({Heads}) must divide Hidden ({Hidden}) so that every head has the same dimension."));
             if (Heads > 0 && KvHeads > 0 && Heads % KvHeads != 0)
                 errors.Add(new SpecError(ErrorCodes.KvHeadsDoNotDivideHeads, nameof(KvHeads),
                     $"KvHeads ({KvHeads}) must divide Heads ({Heads}) so that each KV head serves the same number of query heads."));
-            if (Hidden > 0 && Heads > 0 && Hidden % Heads == 0 && !IsSupportedHeadDim(HeadDim))
-                errors.Add(new SpecError(ErrorCodes.UnsupportedHeadDim, nameof(Heads),
-                    $"Head dimension Hidden / Heads = {HeadDim} is not supported by the attention kernels: use a multiple of {HeadDimMultiple} from {HeadDimMultiple} to {MaxHeadDim}."));
             if (Architecture == Architecture.Opt && KvHeads != Heads)
                 errors.Add(new SpecError(ErrorCodes.InvalidValue, nameof(KvHeads), $"OPT models use multi-head attention: KvHeads ({KvHeads}) must equal Heads ({Heads})."));
             ValidateRopeScaling(errors);

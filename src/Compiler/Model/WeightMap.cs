@@ -100,17 +100,17 @@ namespace Kvpr
         /// <summary>q, k, v and output projections: every family names them self_attn.{q,k,v}_proj; biases as the spec says (Qwen2: q, k, v only).</summary>
         private static void AddAttention(ModelSpec spec, List<WeightMapEntry> entries, string layerPrefix, int layer, string outputName)
         {
-            int h = spec.Hidden, kv = spec.KvDim;
+            int h = spec.Hidden, q = spec.QueryDim, kv = spec.KvDim;
             var projections = new[]
             {
-                ("q_proj", WeightMapRole.QueryWeight, WeightMapRole.QueryBias, h, spec.AttentionBias),
-                ("k_proj", WeightMapRole.KeyWeight, WeightMapRole.KeyBias, kv, spec.AttentionBias),
-                ("v_proj", WeightMapRole.ValueWeight, WeightMapRole.ValueBias, kv, spec.AttentionBias),
-                (outputName, WeightMapRole.AttentionOutputWeight, WeightMapRole.AttentionOutputBias, h, spec.AttentionOutputBias),
+                ("q_proj", WeightMapRole.QueryWeight, WeightMapRole.QueryBias, q, h, spec.AttentionBias),
+                ("k_proj", WeightMapRole.KeyWeight, WeightMapRole.KeyBias, kv, h, spec.AttentionBias),
+                ("v_proj", WeightMapRole.ValueWeight, WeightMapRole.ValueBias, kv, h, spec.AttentionBias),
+                (outputName, WeightMapRole.AttentionOutputWeight, WeightMapRole.AttentionOutputBias, h, q, spec.AttentionOutputBias),
             };
-            foreach (var (name, weight, bias, outputs, hasBias) in projections)
+            foreach (var (name, weight, bias, outputs, inputs, hasBias) in projections)
             {
-                entries.Add(new WeightMapEntry($"{layerPrefix}self_attn.{name}.weight", weight, layer, new[] { outputs, h }));
+                entries.Add(new WeightMapEntry($"{layerPrefix}self_attn.{name}.weight", weight, layer, new[] { outputs, inputs }));
                 if (hasBias)
                     entries.Add(new WeightMapEntry($"{layerPrefix}self_attn.{name}.bias", bias, layer, new[] { outputs }));
             }

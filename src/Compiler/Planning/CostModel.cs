@@ -144,9 +144,9 @@ namespace Kvpr.Planning
         {
             if (!Settings.ChargeLayerCompute)
                 return 0;
-            int h = Spec.Hidden, f = Spec.FfnHidden;
-            double qkv = GemmSeconds(batch, h, h + 2.0 * Spec.KvDim);
-            double output = GemmSeconds(batch, h, h);
+            int h = Spec.Hidden, q = Spec.QueryDim, f = Spec.FfnHidden;
+            double qkv = GemmSeconds(batch, h, q + 2.0 * Spec.KvDim);
+            double output = GemmSeconds(batch, q, h);
             double mlp = GemmSeconds(batch, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(batch, f, h);
             double attention = MemoryBoundSeconds(KvBytes(batch, length + 1));
             return qkv + output + mlp + attention + ElementwiseKernelsPerLayer * LaunchSeconds;
@@ -216,6 +216,26 @@ namespace Kvpr.Planning
         private InvalidOperationException Unmeasured(string field) =>
             new($"Hardware profile '{Profile.Name}' has no {field}, so no step of a plan for it can give the CPU tokens.");
 
+        // ---- Tensor parallelism ----
+
+        /// <summary>Bytes of the hidden state of <paramref name="rows"/> tokens: what one all-reduce of a block's output sums.</summary>
+        public long AllReduceBytes(long rows) => checked(rows * Spec.Hidden * Spec.ElementBytes);
+
+        /// <summary>
+        /// A ring all-reduce of <paramref name="rows"/> tokens' hidden state over <paramref name="ranks"/> GPUs: each sends and
+        /// receives 2(N − 1)/N of the bytes, at the profile's <c>interconnectGBps</c>; 0 on one GPU.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The profile measured no interconnect, so tensor parallelism cannot be priced on it.</exception>
+        public double AllReduceSeconds(long rows, int ranks)
+        {
+            if (ranks <= 1)
+                return 0;
+            double bandwidth = Profile.InterconnectBytesPerSecond
+                ?? throw new InvalidOperationException($"Hardware profile '{Profile.Name}' has no interconnectGBps, so a model split over {ranks} GPUs cannot be priced on it: " +
+                    "measure the all-reduce bandwidth between its GPUs (NCCL's bus bandwidth) and add it to the profile.");
+            return 2.0 * (ranks - 1) / ranks * AllReduceBytes(rows) / bandwidth + LaunchSeconds;
+        }
+
         // ---- A whole step ----
 
         /// <summary>
@@ -270,14 +290,14 @@ namespace Kvpr.Planning
         /// </summary>
         public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1)
         {
-            int layers = Spec.Layers, h = Spec.Hidden, f = Spec.FfnHidden;
+            int layers = Spec.Layers, h = Spec.Hidden, q = Spec.QueryDim, f = Spec.FfnHidden;
             int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
             int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
             double rows = (double)batch * prompt;
             int chunk = DeviceBufferShape.PrefillTokens(batch, prompt, DeviceBufferShape.DefaultPrefillRows), chunks = (prompt + chunk - 1) / chunk;
             // Tokens of earlier chunks each later chunk brings back: chunk · (0 + 1 + … + chunks − 1).
             int reloaded = chunk * (chunks * (chunks - 1) / 2);
-            double layer = GemmSeconds(rows, h, h + 2.0 * Spec.KvDim) + GemmSeconds(rows, h, h)
+            double layer = GemmSeconds(rows, h, q + 2.0 * Spec.KvDim) + GemmSeconds(rows, q, h)
                 + GemmSeconds(rows, h, (Spec.GatedMlp ? 2.0 : 1.0) * f) + GemmSeconds(rows, f, h)
                 // Causal attention: scores and context, each half of a prompt × prompt product per head, at the measured share
                 // of the GEMM rate that the model's prefill attention kernel reaches.

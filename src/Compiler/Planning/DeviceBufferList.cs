@@ -51,7 +51,7 @@ namespace Kvpr.Planning
         public static IEnumerable<PlannedBuffer> Fixed(ModelSpec spec, DeviceBufferShape shape)
         {
             int p = spec.ElementBytes, single = sizeof(float);
-            long h = spec.Hidden, f = spec.FfnHidden, rows = checked((long)shape.MaxBatch * shape.MaxNewTokens);
+            long h = spec.Hidden, q = spec.QueryDim, f = spec.FfnHidden, rows = checked((long)shape.MaxBatch * shape.MaxNewTokens);
             yield return new(DeviceBufferRole.OuterWeights, 0, spec.OuterWeightElements, p);
             for (int m = 0; m < shape.MicroBatchSizes.Count; m++)
             {
@@ -61,9 +61,9 @@ namespace Kvpr.Planning
                 yield return new(DeviceBufferRole.TokenIds, m, checked(size * (long)shape.MaxNewTokens), single);
             }
             yield return new(DeviceBufferRole.Normed, 0, checked(rows * h), p);
-            yield return new(DeviceBufferRole.Qkv, 0, checked(rows * (h + 2L * spec.KvDim)), p);
-            yield return new(DeviceBufferRole.Query, 0, checked(rows * h), single);
-            yield return new(DeviceBufferRole.Context, 0, checked(rows * h), p);
+            yield return new(DeviceBufferRole.Qkv, 0, checked(rows * (q + 2L * spec.KvDim)), p);
+            yield return new(DeviceBufferRole.Query, 0, checked(rows * q), single);
+            yield return new(DeviceBufferRole.Context, 0, checked(rows * q), p);
             yield return new(DeviceBufferRole.Projected, 0, checked(rows * h), p);
             yield return new(DeviceBufferRole.Mlp, 0, checked(rows * f), p);
             if (spec.GatedMlp)

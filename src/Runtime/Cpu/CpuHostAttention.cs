@@ -55,7 +55,7 @@ namespace Kvpr.Cpu
         /// <summary>The micro-batch's queries [batch][heads · headDim] times 1/√headDim, as the kernel takes them.</summary>
         private float[] ScaledQueries(MicroBatch batch, float[] query)
         {
-            int count = batch.Sequences * _spec.Hidden;
+            int count = batch.Sequences * _spec.QueryDim;
             if (_queries.Length < count)
                 _queries = new float[count];
             for (int i = 0; i < count; i++)

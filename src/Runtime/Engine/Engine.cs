@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using Kvpr.Backend;
 using Kvpr.Cpu;
 using Kvpr.Execution;
 using Kvpr.Graphs;
 using Kvpr.Kernels;
+using Kvpr.Parallelism;
 using Kvpr.Planning;
 using Kvpr.Runtime.Cuda.Backend;
 using Kvpr.Sampling;
@@ -18,6 +20,9 @@ namespace Kvpr
     /// Generates tokens with a model whose KV cache lives in host memory: prefill over the prompts, then one
     /// execution graph run per decode step, in which each layer recomputes the K and V of the first l stored
     /// tokens from their activations and copies in the rest. Results do not depend on the split.
+    /// With <see cref="EngineOptions.TensorParallel"/> = N the engine is rank 0 of N engines, each on its own CPU device
+    /// with its share of the weights (<see cref="ModelWeights.ShareOf"/>), its own host store of its KV heads and its
+    /// own buffers, running its rank's graph on its own thread and meeting the others at every all-reduce.
     /// </summary>
     public sealed class Engine : IDisposable
     {
@@ -25,6 +30,10 @@ namespace Kvpr
         private readonly IDeviceModel _model;
         private readonly HostWeights _hostWeights;
         private readonly KeptDeviceBuffers _keptBuffers = new();
+        // What this engine's device computes: the model, or its rank's share of it; the split and the other ranks' engines.
+        private readonly ModelSpec _share;
+        private readonly TensorParallel? _parallel;
+        private readonly Engine[] _otherRanks = [];
         private bool _disposed;
 
         /// <summary>
@@ -43,19 +52,32 @@ namespace Kvpr
 
         /// <summary>An engine that runs <paramref name="blueprint"/>'s plan and graphs, and launches <paramref name="kernels"/>.</summary>
         internal Engine(ModelWeights weights, EngineOptions? options, KernelSet? kernels, EngineBlueprint? blueprint)
+            : this(weights, options, kernels, blueprint, TensorParallel.ResidualOwner)
+        {
+        }
+
+        /// <summary>The engine of <paramref name="rank"/>; rank 0 (or an engine of one rank) opens the other ranks' engines.</summary>
+        /// <exception cref="ArgumentException">The model does not split <see cref="EngineOptions.TensorParallel"/> ways (naming the dimension and the ways that work).</exception>
+        private Engine(ModelWeights weights, EngineOptions? options, KernelSet? kernels, EngineBlueprint? blueprint, int rank)
         {
             Options = options ?? EngineOptions.Default;
             Options.Check();
             Spec = (weights ?? throw new ArgumentNullException(nameof(weights))).Spec;
             CheckResidency();
-            Blueprint = blueprint;
+            _parallel = Options.TensorParallel > 1 ? TensorParallel.For(Spec, Options.TensorParallel) : null;
+            // The blueprint's graphs are the whole model's; the ranks build theirs, following its plan through the options' split.
+            Blueprint = _parallel is null ? blueprint : null;
+            var share = _parallel is null ? weights : weights.ShareOf(_parallel, rank);
+            _share = share.Spec;
             (_device, _model, KernelSourceHash) = Options.Device switch
             {
-                ComputeDevice.Cpu => OpenCpu(new CpuDevice(), weights),
+                ComputeDevice.Cpu => OpenCpu(new CpuDevice(), share, TensorParallel.OwnsResidual(rank)),
                 ComputeDevice.Cuda => CudaBackend.Open(weights, Options.DeviceIndex, kernels ?? KernelEmitter.Emit(Spec)),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Device, "Unknown compute device."),
             };
-            _hostWeights = HostWeightsOrDispose(weights);
+            _hostWeights = HostWeightsOrDispose(share);
+            if (_parallel is not null && rank == TensorParallel.ResidualOwner)
+                _otherRanks = OpenOtherRanks(weights);
         }
 
         /// <summary>An engine on a device of the caller's that computes with the CPU's unfused ops (tests count what it allocates).</summary>
@@ -63,7 +85,10 @@ namespace Kvpr
         {
             Options = options;
             Options.Check();
+            if (Options.TensorParallel > 1)
+                throw new NotSupportedException("An engine on a given device runs the whole model; tensor parallelism opens a CPU device per rank.");
             Spec = weights.Spec;
+            _share = Spec;
             CheckResidency();
             _device = device;
             _model = new DeviceWeights(device, ops, weights);
@@ -95,11 +120,32 @@ namespace Kvpr
             ObjectDisposedException.ThrowIf(_disposed, this);
             options ??= GenerationOptions.Default;
             CheckPrompts(prompts, options);
+            return _otherRanks.Length == 0
+                ? GenerateOnDevice(prompts, options, cancellationToken, progress, allReduce: null)
+                : GenerateOnRanks(prompts, options, cancellationToken, progress);
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            _keptBuffers.Dispose();
+            _device.Dispose();
+            foreach (var rank in _otherRanks)
+                rank.Dispose();
+        }
+
+        /// <summary>
+        /// The generation on this engine's device; for a tensor-parallel rank, its share of it, summing its blocks' outputs with
+        /// the other ranks' through <paramref name="allReduce"/>.
+        /// </summary>
+        private GenerationResult GenerateOnDevice(IReadOnlyList<int[]> prompts, GenerationOptions options, CancellationToken cancellationToken,
+            IProgress<StepStatistics>? progress, IAllReduce? allReduce)
+        {
             // One sampler for all groups: each sequence draws from the stream of its index in prompts.
             var sampler = new Sampler(options.Sampling, prompts.Count);
             var groups = Enumerable.Range(0, prompts.Count).GroupBy(s => prompts[s].Length).Select(g => g.ToArray()).ToArray();
             if (groups.Length == 1)
-                return GenerateBatch(prompts, groups[0], sampler, options, cancellationToken, progress);
+                return GenerateBatch(prompts, groups[0], sampler, options, cancellationToken, progress, allReduce);
 
             var tokens = new int[prompts.Count][];
             var steps = new List<StepStatistics>();
@@ -107,7 +153,7 @@ namespace Kvpr
             var generatedLogits = new IReadOnlyList<float[]>[prompts.Count];
             foreach (var group in groups)
             {
-                var result = GenerateBatch(group.Select(s => prompts[s]).ToArray(), group, sampler, options, cancellationToken, progress);
+                var result = GenerateBatch(group.Select(s => prompts[s]).ToArray(), group, sampler, options, cancellationToken, progress, allReduce);
                 steps.AddRange(result.Steps);
                 for (int i = 0; i < group.Length; i++)
                 {
@@ -122,16 +168,78 @@ namespace Kvpr
             return new GenerationResult(tokens, steps, options.CaptureLogits ? new CapturedLogits(prefillLogits, generatedLogits) : null);
         }
 
-        public void Dispose()
+        /// <summary>
+        /// Every rank generates on its own thread (rank 0 on the caller's), meeting the others at each all-reduce, which sums in
+        /// rank order: all ranks hold the same hidden states, compute the same logits and pick the same tokens, and rank 0's
+        /// result is returned. Rank 0 alone reports progress and calls <see cref="GenerationOptions.OnToken"/>, whose decisions the
+        /// others follow. A rank that fails releases the others, and its exception is rethrown here.
+        /// </summary>
+        private GenerationResult GenerateOnRanks(IReadOnlyList<int[]> prompts, GenerationOptions options, CancellationToken cancellationToken, IProgress<StepStatistics>? progress)
         {
-            _disposed = true;
-            _keptBuffers.Dispose();
-            _device.Dispose();
+            using var allReduce = new CpuAllReduce(1 + _otherRanks.Length);
+            using var relay = options.OnToken is { } onToken ? new StopDecisionRelay(onToken, allReduce.Ranks, prompts.Count, allReduce.Aborted) : null;
+            GenerationOptions OptionsOf(int rank) => relay is null ? options : options with { OnToken = relay.For(rank) };
+            var failures = new Exception?[allReduce.Ranks];
+            GenerationResult? result = null;
+            void Run(int rank, Action generate)
+            {
+                try
+                {
+                    generate();
+                }
+                catch (Exception failure)
+                {
+                    failures[rank] = failure;
+                    allReduce.Abort();
+                }
+            }
+
+            var threads = _otherRanks.Select((engine, index) => new Thread(() => Run(index + 1, () => engine.GenerateOnDevice(prompts, OptionsOf(index + 1), cancellationToken, null, allReduce.Rank(index + 1))))
+            {
+                Name = $"Kvpr tensor-parallel rank {index + 1}",
+                IsBackground = true,
+            }).ToArray();
+            foreach (var thread in threads)
+                thread.Start();
+            Run(TensorParallel.ResidualOwner, () => result = GenerateOnDevice(prompts, OptionsOf(TensorParallel.ResidualOwner), cancellationToken, progress,
+                allReduce.Rank(TensorParallel.ResidualOwner)));
+            foreach (var thread in threads)
+                thread.Join();
+
+            // The failure that released the others: their cancellations (or another rank's of the caller's token) only follow from it.
+            var cause = failures.Where(failure => failure is not null).OrderBy(failure => failure switch
+            {
+                OperationCanceledException cancelled when cancelled.CancellationToken == cancellationToken => 1,
+                OperationCanceledException => 2,
+                _ => 0,
+            }).FirstOrDefault();
+            if (cause is not null)
+                ExceptionDispatchInfo.Throw(cause);
+            return result!;
+        }
+
+        /// <summary>The engines of ranks 1 to N − 1, each slicing its share from <paramref name="weights"/>; on a failure the opened ones and this one's device are given back.</summary>
+        private Engine[] OpenOtherRanks(ModelWeights weights)
+        {
+            var ranks = new List<Engine>();
+            try
+            {
+                for (int rank = 1; rank < _parallel!.Ways; rank++)
+                    ranks.Add(new Engine(weights, Options, kernels: null, blueprint: null, rank));
+                return ranks.ToArray();
+            }
+            catch
+            {
+                foreach (var opened in ranks)
+                    opened.Dispose();
+                _device.Dispose();
+                throw;
+            }
         }
 
         /// <summary>Generates for prompts of one length, decoded together; <paramref name="sequenceIds"/> are their indices in the caller's list.</summary>
         private GenerationResult GenerateBatch(IReadOnlyList<int[]> prompts, int[] sequenceIds, Sampler sampler, GenerationOptions options,
-            CancellationToken cancellationToken, IProgress<StepStatistics>? progress)
+            CancellationToken cancellationToken, IProgress<StepStatistics>? progress, IAllReduce? allReduce)
         {
             int promptLength = prompts[0].Length;
             int[] sizes = MicroBatching.Sizes(Options.Schedule, Options.MicroBatches, prompts.Count);
@@ -139,25 +247,25 @@ namespace Kvpr
             var workload = MicroBatching.Workload(Options.Schedule, Options.MicroBatches, prompts.Count, promptLength, options.MaxNewTokens)
                 with { GpuMemoryBytes = Options.GpuMemoryBytes };
             var (split, residency, graph) = Program(workload);
-            if (Spec.SlidingWindow > 0 && graph.Nodes.Any(node => node.Op == OpKind.HostAttention))
+            if (_share.SlidingWindow > 0 && graph.Nodes.Any(node => node.Op == OpKind.HostAttention))
                 throw new NotSupportedException($"{ErrorCodes.InvalidValue}: model '{Spec.Name}' attends through a sliding window of {Spec.SlidingWindow} tokens; " +
                     "CPU attention takes the last stored tokens out of the device's attention, which a window would also cut, so it runs only for models without one.");
             int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
             var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1, split.UsesHostAttention);
-            var planned = DeviceBufferList.For(Spec, shape, residency);
+            var planned = DeviceBufferList.For(_share, shape, residency);
             CheckGpuMemory(planned, residency, workload);
 
             try
             {
-                var buffers = _keptBuffers.For(_device, Spec, shape, planned, _hostWeights);
+                var buffers = _keptBuffers.For(_device, _share, shape, planned, _hostWeights);
                 // Released when the generation ends, before a failure releases the kept buffers too.
                 using var allocations = _device.AllocationScope();
                 bool keepsKv = !split.RecomputesEverything;
                 var microBatches = sizes.Select((size, m) => new MicroBatch(
-                    new HostKvStore(_device, Spec, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
+                    new HostKvStore(_device, _share, size, shape.Capacity, residency.KvResidentLayers, keepsKv), buffers.Hidden[m], buffers.Logits[m], buffers.TokenIds[m])).ToArray();
                 var compute = _model.CreateCompute(buffers);
-                var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, Spec), compute, buffers, microBatches, _hostWeights, options.RecordTimeline);
-                var run = new GenerationRun(_device, Spec, sequenceIds, sampler, options, executor, compute, microBatches);
+                var executor = new GraphExecutor(_device, graph, residency, new KvTransfers(_device, _share), compute, buffers, microBatches, _hostWeights, options.RecordTimeline, allReduce);
+                var run = new GenerationRun(_device, _share, sequenceIds, sampler, options, executor, compute, microBatches);
 
                 var statistics = new List<StepStatistics> { run.Step(0, PrefillChunks(prompts, sizes, chunk, residency, options.CaptureLogits)) };
                 progress?.Report(statistics[^1]);
@@ -206,13 +314,15 @@ namespace Kvpr
             }
         }
 
-        private static (IDevice, IDeviceModel, string?) OpenCpu(CpuDevice cpu, ModelWeights weights) => (cpu, new DeviceWeights(cpu, cpu.Ops, weights), null);
+        private static (IDevice, IDeviceModel, string?) OpenCpu(CpuDevice cpu, ModelWeights weights, bool ownsResidual) =>
+            (cpu, new DeviceWeights(cpu, cpu.Ops, weights, ownsResidual), null);
 
         /// <summary>
         /// What a generation of <paramref name="workload"/> runs: the blueprint's split, residency and graph — this
         /// engine's, or one compiled for the workload from a planned split. Only a group with fewer sequences than the
         /// planned micro-batches gets the blueprint's graph rebuilt for the groups it has. A fixed split (no plan) or an
-        /// explicit <see cref="EngineOptions.Residency"/> runs the schedule's graph for that residency.
+        /// explicit <see cref="EngineOptions.Residency"/> runs the schedule's graph for that residency. A tensor-parallel rank
+        /// follows the whole model's plan (its split and residency) with the graph of its share.
         /// </summary>
         private (SplitPolicy Split, Residency Residency, ExecutionGraph Graph) Program(DecodeWorkload workload)
         {
@@ -227,7 +337,8 @@ namespace Kvpr
             var plan = Blueprint?.Plan ?? Options.Split.PlanFor(Spec, workload);
             var residency = Options.Residency ?? plan?.Residency ?? new Residency(0, Spec.Layers);
             var split = plan is null ? Options.Split : SplitPolicy.FromPlan(plan);
-            return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, Spec, residency, workload.MicroBatches, Options.ActivationChunks, split.UsesHostAttention));
+            return (split, residency, ExecutionGraphBuilder.Build(Options.Schedule, _share, residency, workload.MicroBatches, Options.ActivationChunks, split.UsesHostAttention,
+                _parallel?.Ways ?? 1));
         }
 
         private void CheckResidency()

@@ -38,6 +38,13 @@ namespace Kvpr
         /// <summary>A hard cap on the GPU memory a generation may use: plans fit under it, and a generation that cannot fails before allocating.</summary>
         public long? GpuMemoryBytes { get; init; }
 
+        /// <summary>
+        /// Ranks the model is split over by tensor parallelism: each holds a share of the heads and FFN columns, and the
+        /// outputs of every attention and MLP are summed across them (an all-reduce); 1 runs the whole model on one device.
+        /// Runs on the CPU backend's simulated devices, one thread per rank; the heads, KV heads and FFN columns must divide by it.
+        /// </summary>
+        public int TensorParallel { get; init; } = 1;
+
         public static EngineOptions Default { get; } = new();
 
         internal void Check()
@@ -52,6 +59,10 @@ namespace Kvpr
                 throw new ArgumentOutOfRangeException(nameof(PrefillRows), PrefillRows, "A prefill chunk needs at least one row.");
             if (GpuMemoryBytes is <= 0)
                 throw new ArgumentOutOfRangeException(nameof(GpuMemoryBytes), GpuMemoryBytes, "The GPU memory cap must be positive.");
+            if (TensorParallel < 1)
+                throw new ArgumentOutOfRangeException(nameof(TensorParallel), TensorParallel, "A model is split over at least 1 rank (1 is no tensor parallelism).");
+            if (TensorParallel > 1 && Device != ComputeDevice.Cpu)
+                throw new NotSupportedException($"{ErrorCodes.InvalidValue}: tensor parallelism runs on the CPU backend's simulated devices; multi-GPU execution needs NCCL and several GPUs.");
             if (Split is null)
                 throw new ArgumentNullException(nameof(Split), "A split policy is needed.");
         }

@@ -16,12 +16,18 @@ namespace Kvpr.Execution
         private readonly Dictionary<IWeightTensor, IDeviceBuffer> _uploaded = new();
         private readonly IDevice _device;
         private readonly IDeviceOps _ops;
+        private readonly bool _ownsResidual;
 
-        public DeviceWeights(IDevice device, IDeviceOps ops, ModelWeights weights)
+        /// <param name="ownsResidual">
+        /// False for a tensor-parallel rank other than <see cref="Parallelism.TensorParallel.ResidualOwner"/>: its blocks write their
+        /// partial outputs alone, for the all-reduce to add to the owner's residual.
+        /// </param>
+        public DeviceWeights(IDevice device, IDeviceOps ops, ModelWeights weights, bool ownsResidual = true)
         {
             _device = device;
             _ops = ops;
             _weights = weights;
+            _ownsResidual = ownsResidual;
             foreach (var role in OuterRoles)
                 if (weights.Find(role) is IWeightTensor tensor)
                     Upload(tensor);
@@ -29,7 +35,7 @@ namespace Kvpr.Execution
 
         public LayerLayout Layout => LayerLayout.PerRole;
 
-        public ILayerCompute CreateCompute(StepBuffers buffers) => new UnfusedLayerCompute(_device, _ops, _weights.Spec, this, buffers);
+        public ILayerCompute CreateCompute(StepBuffers buffers) => new UnfusedLayerCompute(_device, _ops, _weights.Spec, this, buffers, _ownsResidual);
 
         public IDeviceBuffer Get(WeightMapRole role) => _uploaded[_weights.Get(role)];
 

@@ -41,11 +41,16 @@ namespace Kvpr.Execution
         private readonly IEvent?[] _completed;
         private readonly StepTimer? _timer;
         private readonly bool _hasHostLane;
+        private readonly IAllReduce? _allReduce;
 
+        /// <param name="allReduce">This device's side of the sum over the ranks, for the graph of a tensor-parallel rank; null for a graph of one rank.</param>
         public GraphExecutor(IDevice device, ExecutionGraph graph, Residency residency, KvTransfers transfers, ILayerCompute compute, StepBuffers buffers, IReadOnlyList<MicroBatch> microBatches,
-            HostWeights hostWeights, bool recordTimeline)
+            HostWeights hostWeights, bool recordTimeline, IAllReduce? allReduce = null)
         {
             GraphValidator.ThrowIfInvalid(graph);
+            if ((graph.Ranks > 1) != (allReduce is not null))
+                throw new ArgumentException($"The graph runs on {graph.Ranks} tensor-parallel rank(s), but the executor was given {(allReduce is null ? "no" : "an")} all-reduce.", nameof(allReduce));
+            _allReduce = allReduce;
             if (graph.MicroBatches != microBatches.Count)
                 throw new ArgumentException($"The graph runs {graph.MicroBatches} micro-batches, but {microBatches.Count} were given.", nameof(microBatches));
             if (graph.Nodes.FirstOrDefault(n => SlotIndex(n, BufferKind.WeightSlot) >= buffers.WeightSlots.Length
@@ -185,6 +190,9 @@ namespace Kvpr.Execution
                     break;
                 case OpKind.FinalNormAndHead:
                     _compute.FinalNormAndHead(stream, batch, count, inputs.LogitsForAllNewTokens);
+                    break;
+                case OpKind.AllReduce:
+                    _allReduce!.Sum(stream, batch.Rows(batch.Hidden, count, batch.Store.Hidden));
                     break;
                 default:
                     throw new NotSupportedException($"Node #{node.Id} has op {node.Op}, which this executor does not run.");

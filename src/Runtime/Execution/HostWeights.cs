@@ -27,12 +27,12 @@ namespace Kvpr.Execution
                         continue;
                     long total = 0;
                     foreach (var part in parts)
-                        total += Elements(part);
+                        total += part.Elements();
                     var buffer = device.AllocateHost(total);
                     long offset = 0;
                     foreach (var part in parts)
                     {
-                        int elements = checked((int)Elements(part));
+                        int elements = checked((int)part.Elements());
                         if (values.Length < elements)
                             values = new float[elements];
                         part.CopyToSingle(values.AsSpan(0, elements));
@@ -53,13 +53,5 @@ namespace Kvpr.Execution
 
         /// <summary>Tensor <paramref name="index"/> of <paramref name="layer"/>, null where the model has none.</summary>
         public IHostBuffer? Tensor(int layer, int index) => _layers[layer][index];
-
-        private static long Elements(IWeightTensor tensor)
-        {
-            long elements = 1;
-            foreach (long d in tensor.Shape)
-                elements *= d;
-            return elements;
-        }
     }
 }

@@ -22,9 +22,12 @@ namespace Kvpr.Execution
         private readonly IDeviceBuffer? _gate;
         private readonly float[] _logitsRow;
         private readonly CpuHostAttention _hostAttention;
+        private readonly bool _ownsResidual;
 
-        public UnfusedLayerCompute(IDevice device, IDeviceOps ops, ModelSpec spec, DeviceWeights weights, StepBuffers buffers)
+        /// <param name="ownsResidual">Whether the blocks add their output (and its bias) to the residual, or, on a tensor-parallel rank that does not own it, replace the hidden state by their partial output.</param>
+        public UnfusedLayerCompute(IDevice device, IDeviceOps ops, ModelSpec spec, DeviceWeights weights, StepBuffers buffers, bool ownsResidual)
         {
+            _ownsResidual = ownsResidual;
             _device = device;
             _ops = ops;
             _spec = spec;
@@ -62,7 +65,7 @@ namespace Kvpr.Execution
             var normed = batch.Rows(kv.NewActivations, count, h);
             Normalize(stream, hidden, Get(weights, WeightMapRole.AttentionNormWeight), Find(weights, WeightMapRole.AttentionNormBias), normed);
 
-            var query = batch.Rows(_query, count, h);
+            var query = batch.Rows(_query, count, _spec.QueryDim);
             _ops.Gemm(stream, normed, Get(weights, WeightMapRole.QueryWeight), Find(weights, WeightMapRole.QueryBias), query);
             if (_ropeFrequencies is not null)
                 _ops.Rope(stream, query, _spec.HeadDim, first, _ropeFrequencies);
@@ -76,9 +79,9 @@ namespace Kvpr.Execution
         /// <inheritdoc/>
         public void AttentionOutput(IStream stream, MicroBatch batch, LayerWeights weights, KvBuffer kv, int first, int count, int hostStart)
         {
-            int h = _spec.Hidden;
+            int h = _spec.Hidden, q = _spec.QueryDim;
             var hidden = batch.Rows(batch.Hidden, count, h);
-            var context = batch.Rows(_context, count, h);
+            var context = batch.Rows(_context, count, q);
             if (hostStart < first)
             {
                 _hostAttention.AttendWithDevice(batch, CpuBuffer.Of(_query).Data, CpuBuffer.Of(kv.Keys).Data, CpuBuffer.Of(kv.Values).Data, kv.Capacity,
@@ -86,15 +89,13 @@ namespace Kvpr.Execution
             }
             else
             {
-                var query = batch.Rows(_query, count, h);
+                var query = batch.Rows(_query, count, q);
                 _ops.Attention(stream, query,
                     kv.Tokens(kv.Keys, batch.Sequences, 0, first + count, _spec.KvDim),
                     kv.Tokens(kv.Values, batch.Sequences, 0, first + count, _spec.KvDim),
                     context, _spec.Heads, _spec.KvHeads, _spec.SlidingWindow);
             }
-            var projected = batch.Rows(_projected, count, h);
-            _ops.Gemm(stream, context, Get(weights, WeightMapRole.AttentionOutputWeight), Find(weights, WeightMapRole.AttentionOutputBias), projected);
-            _ops.Add(stream, hidden, projected);
+            AddToResidual(stream, batch, context, weights, WeightMapRole.AttentionOutputWeight, WeightMapRole.AttentionOutputBias, hidden);
         }
 
         /// <inheritdoc/>
@@ -117,9 +118,7 @@ namespace Kvpr.Execution
             {
                 _ops.Activate(stream, up, _spec.Activation);
             }
-            var projected = batch.Rows(_projected, count, h);
-            _ops.Gemm(stream, activated, Get(weights, WeightMapRole.DownWeight), Find(weights, WeightMapRole.DownBias), projected);
-            _ops.Add(stream, hidden, projected);
+            AddToResidual(stream, batch, activated, weights, WeightMapRole.DownWeight, WeightMapRole.DownBias, hidden);
         }
 
         /// <inheritdoc/>
@@ -150,6 +149,20 @@ namespace Kvpr.Execution
             var values = kv.Tokens(kv.Values, batch.Sequences, first, x.Tokens, _spec.KvDim);
             _ops.ProjectKv(stream, x, Get(weights, WeightMapRole.KeyWeight), Find(weights, WeightMapRole.KeyBias),
                 Get(weights, WeightMapRole.ValueWeight), Find(weights, WeightMapRole.ValueBias), keys, values, _spec.HeadDim, first, _ropeFrequencies);
+        }
+
+        // hidden += x·Wᵀ + b. A tensor-parallel rank that does not own the residual writes its partial x·Wᵀ alone, without the
+        // bias, which the owner adds: the all-reduce that follows sums the ranks' hidden states into the block's output.
+        private void AddToResidual(IStream stream, MicroBatch batch, DeviceMatrix x, LayerWeights weights, WeightMapRole weight, WeightMapRole bias, DeviceMatrix hidden)
+        {
+            if (!_ownsResidual)
+            {
+                _ops.Gemm(stream, x, Get(weights, weight), null, hidden);
+                return;
+            }
+            var projected = batch.Rows(_projected, hidden.Tokens, hidden.Width);
+            _ops.Gemm(stream, x, Get(weights, weight), Find(weights, bias), projected);
+            _ops.Add(stream, hidden, projected);
         }
 
         private void Normalize(IStream stream, DeviceMatrix x, IDeviceBuffer scale, IDeviceBuffer? bias, DeviceMatrix y)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Kvpr.Parallelism;
 
 namespace Kvpr
 {
@@ -22,6 +23,27 @@ namespace Kvpr
 
         /// <summary>The same tensors under another model name (a checkpoint's spec is named after its folder).</summary>
         public ModelWeights Named(string name) => new(Spec with { Name = name }, _tensors);
+
+        /// <summary>
+        /// What rank <paramref name="rank"/> of <paramref name="parallel"/> holds: its rows or columns of the split weights
+        /// (<see cref="TensorParallel.SliceOf"/>), the replicated ones as they are, checked against its share's spec.
+        /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="parallel"/> splits another model.</exception>
+        public ModelWeights ShareOf(TensorParallel parallel, int rank)
+        {
+            if (parallel.Model with { Name = Spec.Name } != Spec)
+                throw new ArgumentException($"The split is of {parallel.Model}, but the weights are of {Spec}.", nameof(parallel));
+            var tensors = new Dictionary<string, IWeightTensor>();
+            foreach (var entry in WeightMap.For(Spec).Entries)
+            {
+                if (Find(entry.Role, entry.Layer) is not IWeightTensor tensor)
+                    continue;
+                var slice = parallel.SliceOf(entry.Role, rank);
+                // A tied head stays the embedding's own tensor, so a device uploads it once.
+                tensors[entry.Name] = slice.IsWhole ? tensor : new SlicedTensor(tensor, slice);
+            }
+            return Create(parallel.RankSpec, tensors);
+        }
 
         /// <summary>The tensor of <paramref name="role"/> in <paramref name="layer"/> (null for model-level weights).</summary>
         public IWeightTensor Get(WeightMapRole role, int? layer = null) => Find(role, layer)

@@ -51,6 +51,19 @@ public class HardwareProfileTests
         error.Message.ShouldContain(reason);
     }
 
+    [Fact]
+    public void The_interconnect_is_optional_and_round_trips_in_gigabytes_per_second()
+    {
+        HardwareProfiles.Default.InterconnectBytesPerSecond.ShouldBeNull();
+        string text = ReplaceFirst(HardwareProfiles.StoredText("h100-sxm-pcie5"), "\"deviceMemoryGBps\"", "\"interconnectGBps\": 360.5, \"deviceMemoryGBps\"");
+
+        var profile = HardwareProfileFormat.Parse(text, "nvlink.hwprofile.json");
+
+        profile.InterconnectBytesPerSecond.ShouldBe(360.5e9);
+        HardwareProfileFormat.Parse(HardwareProfileFormat.Write(profile), "round-trip").InterconnectBytesPerSecond.ShouldBe(360.5e9);
+        (profile with { InterconnectBytesPerSecond = 0 }).Validate().ShouldContain(e => e.Field == "interconnectGBps");
+    }
+
     [Theory]
     [InlineData("\"GBps\": 53.779", "\"GBps\": 0", "hostToDevice[2].GBps", "must be in [0.001, 100,000] GB/s, but is 0")]
     [InlineData("\"gpuMemoryBytes\": 85017493504", "\"gpuMemoryBytes\": \"80GB\"", "gpuMemoryBytes", "must be a number")]

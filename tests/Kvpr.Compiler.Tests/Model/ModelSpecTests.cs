@@ -75,6 +75,42 @@ public class ModelSpecTests
     }
 
     [Fact]
+    public void Head_dim_defaults_to_hidden_over_heads_and_the_query_is_as_wide_as_the_model()
+    {
+        var spec = ModelCatalog.Get("llama-3-8b");
+
+        spec.HeadDim.ShouldBe(4096 / 32);
+        spec.QueryDim.ShouldBe(spec.Hidden);
+    }
+
+    [Fact]
+    public void An_explicit_head_dim_makes_a_query_narrower_than_the_model_with_its_own_weights()
+    {
+        // A quarter of Llama 3 8B's heads: 8 heads and 2 KV heads of 128, as a rank of four holds them.
+        var spec = ModelCatalog.Get("llama-3-8b") with { Heads = 8, KvHeads = 2, FfnHidden = 14336 / 4, HeadDim = 128 };
+
+        spec.Validate().ShouldBeEmpty();
+        spec.QueryDim.ShouldBe(1024);
+        spec.KvDim.ShouldBe(256);
+        // q and o are [1024, 4096] and [4096, 1024], k and v [256, 4096], three MLP matrices, two RMSNorms.
+        spec.LayerWeightElements.ShouldBe(2L * 1024 * 4096 + 2L * 256 * 4096 + 3L * 4096 * 3584 + 2 * 4096);
+        var map = WeightMap.For(spec);
+        map.Get(WeightMapRole.QueryWeight, 0).Shape.ShouldBe(new[] { 1024, 4096 });
+        map.Get(WeightMapRole.AttentionOutputWeight, 0).Shape.ShouldBe(new[] { 4096, 1024 });
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(-8)]
+    [InlineData(264)]
+    public void An_explicit_head_dim_the_kernels_cannot_take_is_named(int headDim)
+    {
+        var errors = (ModelCatalog.Get("llama-3-8b") with { HeadDim = headDim }).Validate();
+
+        errors.ShouldContain(e => e.Code == ErrorCodes.UnsupportedHeadDim && e.Field == nameof(ModelSpec.HeadDim), string.Join("; ", errors));
+    }
+
+    [Fact]
     public void Workload_longer_than_the_position_table_is_refused()
     {
         var spec = ModelCatalog.Get("opt-125m");

@@ -60,6 +60,18 @@ public class GraphExecutorTests
         copies.ShouldAllBe(e => e.Stream != compute);
     }
 
+    [Fact]
+    public void A_tensor_parallel_ranks_graph_needs_an_all_reduce()
+    {
+        var residency = new Residency(0, Spec.Layers);
+        var graph = ExecutionGraphBuilder.Build(ScheduleKind.RowByRow, Spec, residency, 1, 1, ranks: 2);
+        using var device = new RecordingDevice();
+
+        var error = Should.Throw<System.ArgumentException>(() => Executor(device, graph, residency, 1));
+
+        error.Message.ShouldContain("runs on 2 tensor-parallel rank(s), but the executor was given no all-reduce");
+    }
+
     private static GraphExecutor Executor(RecordingDevice device, ExecutionGraph graph, Residency residency, int microBatches)
     {
         var sizes = Enumerable.Repeat(2, microBatches).ToArray();

@@ -55,5 +55,19 @@ internal sealed class FixtureReference
         return worst;
     }
 
+    /// <summary>
+    /// <paramref name="result"/>, a generation of <see cref="NewTokens"/> tokens from <see cref="Prompts"/> with captured
+    /// logits, has Hugging Face's greedy tokens, and its prefill and step logits are within <paramref name="tolerance"/> of its.
+    /// </summary>
+    public void ShouldMatch(GenerationResult result, float tolerance)
+    {
+        for (int s = 0; s < Prompts.Length; s++)
+        {
+            result.Tokens[s].ShouldBe(GeneratedTokens[s], $"sequence {s}");
+            WorstDifference(result.Logits!.Prefill[s], PrefillLogits[s]).ShouldBeLessThan(tolerance, $"prefill logits of sequence {s}");
+            WorstDifference(result.Logits.Generated[s], StepLogits[s]).ShouldBeLessThan(tolerance, $"step logits of sequence {s}");
+        }
+    }
+
     private static float[] Flatten(float[][] rows) => rows.SelectMany(row => row).ToArray();
 }
