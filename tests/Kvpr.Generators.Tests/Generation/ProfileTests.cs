@@ -49,6 +49,21 @@ public class ProfileTests
     }
 
     [Fact]
+    public void A_budget_below_the_weights_emits_streamed_layers_loading_in_pieces_as_the_run_time_compiler_builds_them()
+    {
+        var run = GeneratorRun.Run(ModelSources.Opt6_7BCapped.Replace("GpuMemoryBytes = 20_000_000_000", "GpuMemoryBytes = 8_000_000_000"));
+        run.Diagnostics.ShouldBeEmpty();
+        run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ShouldBeEmpty();
+
+        var generated = (EngineBlueprint)run.LoadOutput().GetType("Samples.Opt6_7BCapped")!.GetProperty("Blueprint")!.GetValue(null)!;
+        generated.Plan.Residency.WeightResidentLayers.ShouldBeLessThan(generated.Spec.Layers);
+        generated.ColumnByColumnGraph.Nodes.ShouldContain(node => node.Op == Kvpr.Graphs.OpKind.LoadWeights && node.Part.Count > 1);
+        var compiled = EngineBlueprint.Compile(generated.Spec, HardwareProfiles.Default, generated.Workload);
+        generated.ColumnByColumnGraph.ShouldBe(compiled.ColumnByColumnGraph);
+        generated.RowByRowGraph.ShouldBe(compiled.RowByRowGraph);
+    }
+
+    [Fact]
     public void Without_cpu_attention_declared_a_measured_profile_plans_no_cpu_share()
     {
         var profile = HardwareProfiles.Default with { Name = "h100-host", HostMemoryReadBytesPerSecond = 150e9, HostAttentionBytesPerSecond = 105e9 };
