@@ -8,7 +8,7 @@ public class HardwareProfileTests
     [Fact]
     public void Every_stored_profile_parses_and_round_trips()
     {
-        HardwareProfiles.StoredNames.ShouldBe(new[] { "a100-pcie4", "h100-sxm-pcie5", "rtx5000-pcie4x8", "t4-pcie3" });
+        HardwareProfiles.StoredNames.ShouldBe(new[] { "a100-pcie4", "h100-sxm-pcie5", "h100-sxm-x8-assumed", "rtx5000-pcie4x8", "t4-pcie3" });
         foreach (var name in HardwareProfiles.StoredNames)
         {
             var profile = HardwareProfiles.Stored(name);
@@ -96,7 +96,7 @@ public class HardwareProfileTests
         model.BytesPerSecond.ShouldBe(50e9, 50e9 * 1e-6);
     }
 
-    private static string ReplaceFirst(string text, string original, string replacement)
+    internal static string ReplaceFirst(string text, string original, string replacement)
     {
         int at = text.IndexOf(original, System.StringComparison.Ordinal);
         return at < 0 ? text : text.Substring(0, at) + replacement + text.Substring(at + original.Length);
