@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Kvpr.Planning
+{
+    /// <summary>
+    /// Parallel plans as text for people: one row per GPU count with its best layout, then every layout weighed, each
+    /// excluded one with its reason.
+    /// </summary>
+    public static class ParallelPlanReport
+    {
+        public static string Format(IReadOnlyList<ParallelPlan> plans)
+        {
+            var first = plans[0];
+            var w = first.Workload;
+            bool throughput = w.Objective == Objective.Throughput;
+            var text = new StringBuilder();
+            Line(text, $"Parallel plans for {first.Model.Name} on profile {first.ProfileName}: {(throughput ? "throughput" : "latency")}, " +
+                $"batch {w.Batch} over all GPUs, prompt {w.PromptLength}, {w.MaxNewTokens} new tokens. Predictions, not measurements.");
+            Line(text, Row("GPUs", "layout", "step ms", "speed-up", throughput ? "tokens/s" : "", "link GB/s per GPU", "aggregate link GB/s", "host memory GB/s", "host-bound steps"));
+            foreach (var plan in plans)
+            {
+                if (plan.Best is { } best)
+                    Line(text, Figures(plan, best, plan.Gpus.ToString(CultureInfo.InvariantCulture), throughput));
+                else
+                    Line(text, $"{plan.Gpus,-5} no layout runs (see below)");
+            }
+            Line(text, "Layouts weighed:");
+            foreach (var plan in plans)
+                foreach (var layout in plan.Layouts)
+                    Line(text, layout.Exclusion is { } reason
+                        ? $"  {layout.Layout}: excluded: {reason}"
+                        : "  " + Figures(plan, layout, "", throughput).TrimStart());
+            return text.ToString();
+        }
+
+        private static string Figures(ParallelPlan plan, LayoutPrediction layout, string gpus, bool throughput) => Row(gpus, layout.Layout.ToString(),
+            Number(layout.StepMs, "F2"), Number(plan.SpeedUp(layout), "F2") + "x", throughput ? Number(layout.TokensPerSecond, "F0") : "",
+            Number(layout.LinkGBpsPerGpu, "F1"), Number(layout.AggregateLinkGBps, "F1"), Number(layout.HostMemoryGBps, "F1"),
+            $"{layout.HostBoundSteps}/{plan.Workload.MaxNewTokens}");
+
+        private static string Row(string gpus, string layout, string step, string speedUp, string tokens, string perGpu, string aggregate, string host, string hostBound) =>
+            $"{gpus,-5} {layout,-12} {step,9} {speedUp,9} {tokens,9} {perGpu,18} {aggregate,20} {host,17} {hostBound,17}";
+
+        private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+        private static void Line(StringBuilder text, string line) => text.Append(line.TrimEnd()).Append('\n');
+    }
+}
