@@ -61,19 +61,23 @@ public class MultiGpuProfileTests
         string text = HardwareProfiles.StoredText(Example);
         string broken = HardwareProfileTests.ReplaceFirst(text, original, replacement);
         broken.ShouldNotBe(text);
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(broken, "host.hwprofile.json"));
+        ShouldBeRefused(broken, field, reason);
+    }
+
+    /// <summary><paramref name="text"/> fails to parse with an error naming the file, <paramref name="field"/> and <paramref name="reason"/>.</summary>
+    private static void ShouldBeRefused(string text, string field, string reason)
+    {
+        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(text, "host.hwprofile.json"));
         error.Field.ShouldBe(field);
         error.Message.ShouldContain("host.hwprofile.json");
-        error.Message.ShouldContain(reason);
+        error.Reason.ShouldContain(reason);
     }
 
     [Fact]
     public void An_empty_list_of_other_GPUs_is_rejected()
     {
         string text = HardwareProfileTests.ReplaceFirst(HardwareProfiles.StoredText("h100-sxm-pcie5"), "\"deviceMemoryGBps\"", "\"otherGpus\": [], \"deviceMemoryGBps\"");
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(text, "host.hwprofile.json"));
-        error.Field.ShouldBe("otherGpus");
-        error.Reason.ShouldContain("must list at least one GPU");
+        ShouldBeRefused(text, "otherGpus", "must list at least one GPU");
     }
 
     [Fact]
@@ -83,10 +87,7 @@ public class MultiGpuProfileTests
         int gpu5 = text.IndexOf("\"name\": \"gpu5\"", System.StringComparison.Ordinal);
         string broken = text.Substring(0, gpu5) + HardwareProfileTests.ReplaceFirst(text.Substring(gpu5), "\"GBps\": 43.984", "\"GBps\": 0");
 
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(broken, "host.hwprofile.json"));
-
-        error.Field.ShouldBe("otherGpus[4].hostToDevice[1].GBps");
-        error.Reason.ShouldContain("must be in [0.001, 100,000] GB/s, but is 0");
+        ShouldBeRefused(broken, "otherGpus[4].hostToDevice[1].GBps", "must be in [0.001, 100,000] GB/s, but is 0");
     }
 
     [Fact]
