@@ -53,6 +53,11 @@ namespace Kvpr.Planning
                     return LayoutPrediction.Excluded(layout, $"GPU {gpu}: {string.Join(" ", result.Errors.Select(e => e.Message))}");
                 gpus.Add(new GpuRun(plan, new CostModel(rankSpec, gpuProfile, options.Cost), layout.TensorParallel));
             }
+            // Each GPU's plan checked its own weights and store against the host's memory; together they share it.
+            long hostBytes = gpus.Sum(g => g.HostMemoryBytes), hostBudget = Math.Min(workload.HostMemoryBytes ?? long.MaxValue, profile.HostMemoryBytes);
+            if (hostBytes > hostBudget)
+                return LayoutPrediction.Excluded(layout, $"host memory: the {layout.Gpus} GPUs' copies of the weights and host stores need {hostBytes:N0} bytes together, " +
+                    $"but the budget is {hostBudget:N0} bytes.");
             return Predict(layout, gpus, workload, profile.HostMemoryReadBytesPerSecond);
         }
 
@@ -83,6 +88,9 @@ namespace Kvpr.Planning
             public double LinkBytes(int step) => Cost.HostToDeviceBytes(Steps[step].Shape, Plan.Residency, MicroBatches);
 
             public double HostBytes(int step) => Cost.HostReadBytes(Steps[step].Shape, Plan.Residency, MicroBatches);
+
+            /// <summary>Host memory of this GPU's engine: its copy of its weights and its host store.</summary>
+            public long HostMemoryBytes => new MemoryModel(Cost, Plan.Workload, Plan.Table.UsesHostAttention).HostBytesFor(Plan.Residency, Plan.Table.ReadsStoredKv);
 
             public double PrefillSeconds => Cost.PrefillSeconds(Plan.Workload.Batch, Plan.Workload.PromptLength, Plan.Residency, MicroBatches, Ranks);
         }

@@ -17,7 +17,7 @@ public class ParallelPlannerTests
 
     /// <summary>
     /// <paramref name="gpus"/> alike GPUs, each on its own link of <see cref="LinkGBps"/> (one sample: no latency) and
-    /// GEMMs at <paramref name="teraflops"/>, sharing host memory read at <paramref name="hostReadGBps"/>.
+    /// GEMMs at <paramref name="teraflops"/>, sharing 2 TiB of host memory read at <paramref name="hostReadGBps"/>.
     /// </summary>
     private static HardwareProfile Host(int gpus, double hostReadGBps = Unbounded, double? interconnectGBps = Unbounded, double teraflops = Slow)
     {
@@ -27,6 +27,7 @@ public class ParallelPlannerTests
         return h100 with
         {
             Name = $"{gpus} GPUs",
+            HostMemoryBytes = 2L << 40,
             HostToDeviceSamples = link,
             DeviceToHostSamples = link,
             GemmSamples = gemm,
@@ -125,6 +126,21 @@ public class ParallelPlannerTests
         Layout(plan, 1).Exclusion.ShouldBe("data parallel over 4: batch 2 gives some of the 4 groups no sequence.");
         Layout(plan, 2).Exclusion.ShouldBeNull();
         Layout(plan, 4).Exclusion.ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_GPUs_weights_and_host_stores_share_the_hosts_memory()
+    {
+        // DP 4 holds four host copies of OPT-13B's weights (25.2 GB each) and the store of all 32 sequences at 1028 tokens:
+        // X, K and V of every layer (40.4 GB). TP 4 holds one copy in shares, but X on every rank (27 GB more).
+        long weights = (long)Opt13b.Layers * Opt13b.LayerWeightElements * Opt13b.ElementBytes;
+        long store = (long)Opt13b.Layers * Workload.Batch * Workload.MaxLength * (Opt13b.Hidden + 2L * Opt13b.KvDim) * Opt13b.ElementBytes;
+        var plan = ParallelPlanner.Plan(Opt13b, Host(4) with { HostMemoryBytes = 120_000_000_000 }, Workload, 4, Paper);
+
+        Layout(plan, 1).Exclusion.ShouldBe($"host memory: the 4 GPUs' copies of the weights and host stores need {4 * weights + store:N0} bytes together, " +
+            "but the budget is 120,000,000,000 bytes.");
+        Layout(plan, 4).Exclusion.ShouldBeNull();
+        plan.Baseline.Exclusion.ShouldBeNull();
     }
 
     [Fact]
