@@ -156,7 +156,8 @@ namespace Kvpr.Cli
             }
             var plans = counts.Select(n => ParallelPlanner.Plan(spec, profile, request.Workload, n, options)).ToArray();
             output.Write(request.Json ? ParallelPlanJson.Write(plans) : ParallelPlanReport.Format(plans));
-            return plans.All(p => p.Best is not null) ? 0 : 1;
+            var unplanned = plans.Where(p => p.Best is null).Select(p => p.Gpus).ToArray();
+            return unplanned.Length == 0 ? 0 : Fail(error, $"No layout of {string.Join(", ", unplanned)} GPUs can run the workload; each layout's reason is printed with it.");
         }
 
         /// <summary>"8" or "1,2,4,8": counts of at least 1, each once, none beyond the GPUs the profile describes.</summary>

@@ -200,6 +200,20 @@ public class PlanCommandTests
         plan.GetProperty("best").GetString().ShouldBeOneOf("TP 8", "TP 4 × DP 2", "TP 2 × DP 4");
     }
 
+    [Fact]
+    public void Gpus_that_no_layout_can_serve_print_every_reason_and_fail()
+    {
+        var (exitCode, output, error) = Run("plan", "--model", "opt-13b", "--profile", "h100-sxm-x8-assumed", "--batch", "1", "--prompt", "512",
+            "--new-tokens", "2", "--gpus", "1,3", "--host-memory", "2000000000");
+
+        exitCode.ShouldBe(1);
+        error.Trim().ShouldBe("No layout of 1, 3 GPUs can run the workload; each layout's reason is printed with it.");
+        output.ShouldContain("  TP 3: excluded: tensor parallel over 3: Heads (40) is not divisible by 3");
+        output.ShouldContain("  DP 3: excluded: data parallel over 3: batch 1 gives some of the 3 groups no sequence.");
+        output.ShouldContain("  1 GPU: excluded: GPU 0: ");
+        output.ShouldContain("of host memory");
+    }
+
     private const string LlamaConfig = """
         {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 256, "intermediate_size": 512,
          "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 1000,

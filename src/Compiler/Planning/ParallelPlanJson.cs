@@ -6,8 +6,11 @@ namespace Kvpr.Planning
     /// <summary>Parallel plans as JSON for machines: per GPU count the best layout's name and every layout weighed.</summary>
     public static class ParallelPlanJson
     {
+        /// <param name="plans">Plans of one model, profile and workload, one per GPU count.</param>
         public static string Write(IReadOnlyList<ParallelPlan> plans)
         {
+            if (plans is null || plans.Count == 0)
+                throw new System.ArgumentException("At least one parallel plan is needed.", nameof(plans));
             var w = plans[0].Workload;
             var json = new JsonWriter().StartObject()
                 .Property("model", plans[0].Model.Name)

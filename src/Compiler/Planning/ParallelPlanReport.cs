@@ -11,8 +11,11 @@ namespace Kvpr.Planning
     /// </summary>
     public static class ParallelPlanReport
     {
+        /// <param name="plans">Plans of one model, profile and workload, one per GPU count.</param>
         public static string Format(IReadOnlyList<ParallelPlan> plans)
         {
+            if (plans is null || plans.Count == 0)
+                throw new System.ArgumentException("At least one parallel plan is needed.", nameof(plans));
             var first = plans[0];
             var w = first.Workload;
             bool throughput = w.Objective == Objective.Throughput;

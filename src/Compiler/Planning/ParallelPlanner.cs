@@ -64,6 +64,12 @@ namespace Kvpr.Planning
         /// <summary>Why <paramref name="layout"/> cannot run the workload at all, before any GPU is planned; null when it may.</summary>
         private static string? Exclusion(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, ParallelLayout layout)
         {
+            // The split needs a valid model and the parts a valid batch; the GPUs' plans name what else is wrong.
+            var invalid = spec.Validate().ToArray();
+            if (invalid.Length == 0)
+                invalid = workload.Validate(spec).ToArray();
+            if (invalid.Length > 0)
+                return string.Join(" ", invalid.Select(e => e.Message));
             if (layout.TensorParallel > 1 && TensorParallel.Check(spec, layout.TensorParallel) is { Count: > 0 } errors)
                 return $"tensor parallel over {layout.TensorParallel}: {string.Join(" ", errors.Select(e => e.Message))}";
             if (layout.TensorParallel > 1 && profile.InterconnectBytesPerSecond is null)
