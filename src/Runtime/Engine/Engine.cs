@@ -85,6 +85,8 @@ namespace Kvpr
         {
             Options = options;
             Options.Check();
+            if (Options.TensorParallel > 1)
+                throw new NotSupportedException("An engine on a given device runs the whole model; tensor parallelism opens a CPU device per rank.");
             Spec = weights.Spec;
             _share = Spec;
             CheckResidency();

@@ -82,6 +82,27 @@ public class TensorParallelGenerationTests
     }
 
     [Fact]
+    public void Seeded_sampling_stopping_at_eos_picks_what_one_device_picks()
+    {
+        // Every rank samples from the same logits with the same seed, so they stop together; one device's logits differ from
+        // the ranks' sum by float rounding only, far below what would move a seeded draw.
+        var reference = FixtureReference.Get("mistral-tiny");
+        var sampling = new GenerationOptions
+        {
+            MaxNewTokens = reference.NewTokens, StopOnEos = false, Sampling = new Kvpr.Sampling.SamplingOptions { Temperature = 1.5, TopK = 20, Seed = 11 },
+        };
+        using var whole = new Engine(reference.Weights, new EngineOptions { Split = SplitPolicy.Fraction(0.5) });
+        using var split = new Engine(reference.Weights, new EngineOptions { TensorParallel = 2, Split = SplitPolicy.Fraction(0.5) });
+        // The fourth token sequence 0 samples ends it there, as an EOS.
+        var options = sampling with { StopOnEos = true, EosTokenIds = [whole.Generate(reference.Prompts, sampling).Tokens[0][3]] };
+
+        var tokens = split.Generate(reference.Prompts, options).Tokens;
+
+        tokens.ShouldBe(whole.Generate(reference.Prompts, options).Tokens);
+        tokens[0].Length.ShouldBeLessThanOrEqualTo(4);
+    }
+
+    [Fact]
     public void The_token_callback_is_told_each_token_once_and_every_rank_stops_where_it_says()
     {
         var reference = FixtureReference.Get("qwen2-tiny");
