@@ -9,12 +9,11 @@ namespace Kvpr.Planning
         /// <param name="plans">Plans of one model, profile and workload, one per GPU count.</param>
         public static string Write(IReadOnlyList<ParallelPlan> plans)
         {
-            if (plans is null || plans.Count == 0)
-                throw new System.ArgumentException("At least one parallel plan is needed.", nameof(plans));
-            var w = plans[0].Workload;
+            var first = ParallelPlanReport.First(plans);
+            var w = first.Workload;
             var json = new JsonWriter().StartObject()
-                .Property("model", plans[0].Model.Name)
-                .Property("profile", plans[0].ProfileName)
+                .Property("model", first.Model.Name)
+                .Property("profile", first.ProfileName)
                 .Property("objective", w.Objective == Objective.Latency ? "latency" : "throughput")
                 .Property("batch", w.Batch)
                 .Property("promptLength", w.PromptLength)

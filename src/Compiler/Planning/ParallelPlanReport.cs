@@ -14,9 +14,7 @@ namespace Kvpr.Planning
         /// <param name="plans">Plans of one model, profile and workload, one per GPU count.</param>
         public static string Format(IReadOnlyList<ParallelPlan> plans)
         {
-            if (plans is null || plans.Count == 0)
-                throw new System.ArgumentException("At least one parallel plan is needed.", nameof(plans));
-            var first = plans[0];
+            var first = First(plans);
             var w = first.Workload;
             bool throughput = w.Objective == Objective.Throughput;
             var text = new StringBuilder();
@@ -38,6 +36,10 @@ namespace Kvpr.Planning
                         : "  " + Figures(plan, layout, "", throughput).TrimStart());
             return text.ToString();
         }
+
+        /// <summary>The first of <paramref name="plans"/>, which gives the model, profile and workload they share.</summary>
+        internal static ParallelPlan First(IReadOnlyList<ParallelPlan> plans) =>
+            plans is { Count: > 0 } ? plans[0] : throw new System.ArgumentException("At least one parallel plan is needed.", nameof(plans));
 
         private static string Figures(ParallelPlan plan, LayoutPrediction layout, string gpus, bool throughput) => Row(gpus, layout.Layout.ToString(),
             Number(layout.StepMs, "F2"), Number(plan.SpeedUp(layout), "F2") + "x", throughput ? Number(layout.TokensPerSecond, "F0") : "",

@@ -45,10 +45,7 @@ public class HardwareProfileTests
     [InlineData("{\"format\":\"kvpr-hwprofile/1\",", "", "invalid JSON at line 1")]
     public void Malformed_profiles_are_rejected_naming_the_field(string json, string field, string reason)
     {
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(json, "bad.hwprofile.json"));
-        error.Field.ShouldBe(field);
-        error.Message.ShouldContain("bad.hwprofile.json");
-        error.Message.ShouldContain(reason);
+        ShouldBeRefused(json, field, reason);
     }
 
     [Fact]
@@ -74,9 +71,7 @@ public class HardwareProfileTests
         string text = HardwareProfiles.StoredText("h100-sxm-pcie5");
         string broken = ReplaceFirst(text, original, replacement);
         broken.ShouldNotBe(text);
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(broken, "edited.hwprofile.json"));
-        error.Field.ShouldBe(field);
-        error.Reason.ShouldContain(reason);
+        ShouldBeRefused(broken, field, reason);
     }
 
     [Fact]
@@ -94,6 +89,15 @@ public class HardwareProfileTests
         var model = TransferModel.Fit(samples);
         model.LatencySeconds.ShouldBe(10e-6, 1e-9);
         model.BytesPerSecond.ShouldBe(50e9, 50e9 * 1e-6);
+    }
+
+    /// <summary><paramref name="text"/> fails to parse with an error naming the file, <paramref name="field"/> and <paramref name="reason"/>.</summary>
+    internal static void ShouldBeRefused(string text, string field, string reason)
+    {
+        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(text, "edited.hwprofile.json"));
+        error.Field.ShouldBe(field);
+        error.Message.ShouldContain("edited.hwprofile.json");
+        error.Message.ShouldContain(reason);
     }
 
     internal static string ReplaceFirst(string text, string original, string replacement)

@@ -61,23 +61,14 @@ public class MultiGpuProfileTests
         string text = HardwareProfiles.StoredText(Example);
         string broken = HardwareProfileTests.ReplaceFirst(text, original, replacement);
         broken.ShouldNotBe(text);
-        ShouldBeRefused(broken, field, reason);
-    }
-
-    /// <summary><paramref name="text"/> fails to parse with an error naming the file, <paramref name="field"/> and <paramref name="reason"/>.</summary>
-    private static void ShouldBeRefused(string text, string field, string reason)
-    {
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(text, "host.hwprofile.json"));
-        error.Field.ShouldBe(field);
-        error.Message.ShouldContain("host.hwprofile.json");
-        error.Reason.ShouldContain(reason);
+        HardwareProfileTests.ShouldBeRefused(broken, field, reason);
     }
 
     [Fact]
     public void An_empty_list_of_other_GPUs_is_rejected()
     {
         string text = HardwareProfileTests.ReplaceFirst(HardwareProfiles.StoredText("h100-sxm-pcie5"), "\"deviceMemoryGBps\"", "\"otherGpus\": [], \"deviceMemoryGBps\"");
-        ShouldBeRefused(text, "otherGpus", "must list at least one GPU");
+        HardwareProfileTests.ShouldBeRefused(text, "otherGpus", "must list at least one GPU");
     }
 
     [Fact]
@@ -87,7 +78,7 @@ public class MultiGpuProfileTests
         int gpu5 = text.IndexOf("\"name\": \"gpu5\"", System.StringComparison.Ordinal);
         string broken = text.Substring(0, gpu5) + HardwareProfileTests.ReplaceFirst(text.Substring(gpu5), "\"GBps\": 43.984", "\"GBps\": 0");
 
-        ShouldBeRefused(broken, "otherGpus[4].hostToDevice[1].GBps", "must be in [0.001, 100,000] GB/s, but is 0");
+        HardwareProfileTests.ShouldBeRefused(broken, "otherGpus[4].hostToDevice[1].GBps", "must be in [0.001, 100,000] GB/s, but is 0");
     }
 
     [Fact]
