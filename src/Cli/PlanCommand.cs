@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using Kvpr.Checkpoints;
@@ -45,10 +46,18 @@ namespace Kvpr.Cli
             var lp = new Option<FileInfo?>("--lp") { Description = "Also write the linear program that chose the residency as CPLEX LP text." };
             var cpuAttention = CpuAttentionOption.Create();
             var trace = new Option<FileInfo?>("--trace") { Description = "Also write every decode step's simulated timeline as a Chrome trace (open in ui.perfetto.dev)." };
+            var offloadKv = new Option<bool>("--offload-kv")
+            {
+                Description = "Keep every layer's weights on the GPU and its KV cache in host memory, instead of letting the planner choose what stays (the offloaded benchmarks' setting).",
+            };
+            var gpus = new Option<string?>("--gpus")
+            {
+                Description = "GPUs of the profile's host to plan for, or a list (1,2,4,8): one row per count with the best of tensor, data and mixed parallel layouts. --batch then counts the sequences of all GPUs.",
+            };
 
             var command = new Command("plan", "Plan which KV and weights stay on the GPU and how many tokens to recompute at each decode step.")
             {
-                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, hostMemory, cpuAttention, json, lp, trace,
+                model, profile, batch, prompt, newTokens, objective, microBatches, gpuMemory, hostMemory, cpuAttention, json, lp, trace, offloadKv, gpus,
             };
             command.SetAction(parse =>
             {
@@ -61,7 +70,7 @@ namespace Kvpr.Cli
                     MicroBatches = Math.Max(1, parse.GetValue(microBatches)),
                     GpuMemoryBytes = parse.GetValue(gpuMemory),
                     HostMemoryBytes = parse.GetValue(hostMemory),
-                }, parse.GetValue(microBatches) is 0, parse.GetValue(cpuAttention), parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace));
+                }, parse.GetValue(microBatches) is 0, parse.GetValue(cpuAttention), parse.GetValue(json), parse.GetValue(lp), parse.GetValue(trace), parse.GetValue(offloadKv), parse.GetValue(gpus));
                 return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             });
             return command;
@@ -69,8 +78,10 @@ namespace Kvpr.Cli
 
         /// <param name="ChooseMicroBatches">Split the workload's batch into the micro-batches the planner finds fastest.</param>
         /// <param name="CpuAttention">--cpu-attention as given; null when left out.</param>
+        /// <param name="OffloadKv">Fix the residency at every layer's weights resident and KV offloaded.</param>
+        /// <param name="Gpus">--gpus as given; null for the one-GPU plan.</param>
         private sealed record PlanRequest(string Model, string Profile, DecodeWorkload Workload, bool ChooseMicroBatches, CpuAttentionMode? CpuAttention, bool Json,
-            FileInfo? LpFile, FileInfo? TraceFile);
+            FileInfo? LpFile, FileInfo? TraceFile, bool OffloadKv, string? Gpus);
 
         private static int Run(PlanRequest request, TextWriter output, TextWriter error)
         {
@@ -99,12 +110,19 @@ namespace Kvpr.Cli
             PlannerOptions options;
             try
             {
-                options = PlannerOptions.Default with { CpuAttention = CpuAttentionOption.Resolve(request.CpuAttention, spec, profile) };
+                options = PlannerOptions.Default with
+                {
+                    CpuAttention = CpuAttentionOption.Resolve(request.CpuAttention, spec, profile),
+                    FixedResidency = request.OffloadKv ? Residency.WeightsOnly(spec) : null,
+                };
             }
             catch (UsageException e)
             {
                 return Fail(error, e.Message);
             }
+
+            if (request.Gpus is not null)
+                return RunParallel(request, spec, profile, options, output, error);
 
             var result = request.ChooseMicroBatches
                 ? DecodePlanner.PlanThroughput(spec, profile, workload, workload.Batch, options)
@@ -120,6 +138,45 @@ namespace Kvpr.Cli
 
             output.Write(request.Json ? PlanJson.Write(plan, spec) : PlanReport.FormatSummary(plan, spec) + Environment.NewLine + PlanReport.FormatSteps(plan));
             return 0;
+        }
+
+        /// <summary>--gpus: the best layout per GPU count, every layout weighed, as text or JSON.</summary>
+        private static int RunParallel(PlanRequest request, ModelSpec spec, HardwareProfile profile, PlannerOptions options, TextWriter output, TextWriter error)
+        {
+            if (request.LpFile is not null || request.TraceFile is not null || request.Workload.MicroBatches > 1 || request.ChooseMicroBatches)
+                return Fail(error, "--gpus plans every GPU of a layout itself: --lp, --trace and --micro-batches are for the one-GPU plan without it.");
+            IReadOnlyList<int> counts;
+            try
+            {
+                counts = GpuCounts(request.Gpus!, profile);
+            }
+            catch (UsageException e)
+            {
+                return Fail(error, e.Message);
+            }
+            var plans = counts.Select(n => ParallelPlanner.Plan(spec, profile, request.Workload, n, options)).ToArray();
+            output.Write(request.Json ? ParallelPlanJson.Write(plans) : ParallelPlanReport.Format(plans));
+            var unplanned = plans.Where(p => p.Best is null).Select(p => p.Gpus).ToArray();
+            return unplanned.Length == 0 ? 0 : Fail(error, $"No layout of {string.Join(", ", unplanned)} GPUs can run the workload; each layout's reason is printed with it.");
+        }
+
+        /// <summary>"8" or "1,2,4,8": counts of at least 1, each once, none beyond the GPUs the profile describes.</summary>
+        /// <exception cref="UsageException">The list is malformed or asks for more GPUs than the profile has.</exception>
+        private static IReadOnlyList<int> GpuCounts(string text, HardwareProfile profile)
+        {
+            var counts = new List<int>();
+            foreach (string item in text.Split(','))
+            {
+                if (!int.TryParse(item.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
+                    throw new UsageException($"--gpus '{text}': '{item.Trim()}' is not a GPU count (a whole number of at least 1; a list is written 1,2,4,8).");
+                if (n > profile.GpuCount)
+                    throw new UsageException($"--gpus {n}: hardware profile '{profile.Name}' describes {profile.GpuCount} GPU{(profile.GpuCount == 1 ? "" : "s")} " +
+                        $"(list a host's other GPUs under otherGpus, docs/hardware-profiles.md; stored example: h100-sxm-x8-assumed).");
+                if (counts.Contains(n))
+                    throw new UsageException($"--gpus '{text}' lists {n} twice.");
+                counts.Add(n);
+            }
+            return counts;
         }
 
         /// <summary>Every decode step of the plan played on the schedule its objective runs (row-by-row or column-by-column).</summary>

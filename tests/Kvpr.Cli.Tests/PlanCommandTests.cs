@@ -147,6 +147,11 @@ public class PlanCommandTests
     [InlineData("KVPR008", "plan", "--model", "opt-6.7b", "--batch", "32", "--prompt", "1024", "--new-tokens", "8", "--gpu-memory", "1000000000")]
     [InlineData("KVPR009", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "2000", "--new-tokens", "100")]
     [InlineData("--micro-batches 4 needs --objective throughput", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--micro-batches", "4")]
+    [InlineData("--gpus 2: hardware profile 'h100-sxm-pcie5' describes 1 GPU", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--gpus", "2")]
+    [InlineData("--gpus '1,two': 'two' is not a GPU count", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--gpus", "1,two")]
+    [InlineData("--gpus '0': '0' is not a GPU count", "plan", "--model", "opt-125m", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--gpus", "0")]
+    [InlineData("--gpus '2,2' lists 2 twice", "plan", "--model", "opt-125m", "--profile", "h100-sxm-x8-assumed", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--gpus", "2,2")]
+    [InlineData("--lp, --trace and --micro-batches are for the one-GPU plan", "plan", "--model", "opt-125m", "--profile", "h100-sxm-x8-assumed", "--batch", "1", "--prompt", "8", "--new-tokens", "1", "--gpus", "2", "--lp", "x.lp")]
     public void Errors_are_one_message_on_stderr_and_exit_code_1(string expected, params string[] args)
     {
         var (exitCode, output, error) = Run(args);
@@ -155,6 +160,58 @@ public class PlanCommandTests
         output.ShouldBeEmpty();
         error.ShouldContain(expected);
         error.Trim().Split('\n').Length.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Gpus_prints_one_row_per_count_with_its_best_layout_and_every_layout_weighed()
+    {
+        var (exitCode, output, error) = Run("plan", "--model", "opt-13b", "--profile", "h100-sxm-x8-assumed", "--batch", "32", "--prompt", "1024",
+            "--new-tokens", "2", "--offload-kv", "--gpus", "1,2,4,8");
+
+        error.ShouldBeEmpty();
+        exitCode.ShouldBe(0);
+        var lines = output.Split('\n');
+        lines[0].ShouldContain("batch 32 over all GPUs");
+        lines[0].ShouldContain("Predictions, not measurements.");
+        lines[1].ShouldStartWith("GPUs  layout");
+        foreach (var (row, gpus) in new[] { (2, "1 "), (3, "2 "), (4, "4 "), (5, "8 ") })
+            lines[row].ShouldStartWith(gpus);
+        lines[2].ShouldContain("1 GPU");
+        lines[2].ShouldContain("1.00x");
+        lines.ShouldContain("Layouts weighed:");
+        lines.Count(l => l.StartsWith("  TP 2 × DP 4 ")).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Gpus_json_lists_every_layout_with_its_figures_or_why_it_is_excluded()
+    {
+        var (exitCode, output, error) = Run("plan", "--model", "opt-13b", "--profile", "h100-sxm-x8-assumed", "--batch", "4", "--prompt", "512",
+            "--new-tokens", "2", "--offload-kv", "--gpus", "8", "--json");
+
+        error.ShouldBeEmpty();
+        exitCode.ShouldBe(0);
+        using var json = JsonDocument.Parse(output);
+        var plan = json.RootElement.GetProperty("plans").EnumerateArray().Single();
+        plan.GetProperty("gpus").GetInt32().ShouldBe(8);
+        var layouts = plan.GetProperty("layouts").EnumerateArray().ToDictionary(l => l.GetProperty("layout").GetString()!);
+        layouts.Keys.ShouldBe(new[] { "TP 8", "TP 4 × DP 2", "TP 2 × DP 4", "DP 8" });
+        layouts["DP 8"].GetProperty("excluded").GetString().ShouldBe("data parallel over 8: batch 4 gives some of the 8 groups no sequence.");
+        layouts["TP 8"].GetProperty("aggregateLinkGBps").GetDouble().ShouldBeGreaterThan(layouts["TP 8"].GetProperty("linkGBpsPerGpu").GetDouble());
+        plan.GetProperty("best").GetString().ShouldBeOneOf("TP 8", "TP 4 × DP 2", "TP 2 × DP 4");
+    }
+
+    [Fact]
+    public void Gpus_that_no_layout_can_serve_print_every_reason_and_fail()
+    {
+        var (exitCode, output, error) = Run("plan", "--model", "opt-13b", "--profile", "h100-sxm-x8-assumed", "--batch", "1", "--prompt", "512",
+            "--new-tokens", "2", "--gpus", "1,3", "--host-memory", "2000000000");
+
+        exitCode.ShouldBe(1);
+        error.Trim().ShouldBe("No layout of 1, 3 GPUs can run the workload; each layout's reason is printed with it.");
+        output.ShouldContain("  TP 3: excluded: tensor parallel over 3: Heads (40) is not divisible by 3");
+        output.ShouldContain("  DP 3: excluded: data parallel over 3: batch 1 gives some of the 3 groups no sequence.");
+        output.ShouldContain("  1 GPU: excluded: GPU 0: ");
+        output.ShouldContain("of host memory");
     }
 
     private const string LlamaConfig = """

@@ -41,6 +41,47 @@ namespace Kvpr
         /// </summary>
         public double? InterconnectBytesPerSecond { get; init; }
 
+        /// <summary>
+        /// The host's GPUs after GPU 0 (whose figures are the top-level ones), each with its own link; empty for a
+        /// single-GPU profile. Their links all read host memory, so <see cref="HostMemoryReadBytesPerSecond"/> bounds them together.
+        /// </summary>
+        public IReadOnlyList<GpuEntry> OtherGpus { get; init; } = Array.Empty<GpuEntry>();
+
+        /// <summary>GPU 0: the top-level fields, as an entry.</summary>
+        private GpuEntry FirstGpu => new()
+        {
+            Name = Device,
+            GpuMemoryBytes = GpuMemoryBytes,
+            HostToDeviceSamples = HostToDeviceSamples,
+            DeviceToHostSamples = DeviceToHostSamples,
+            GemmSamples = GemmSamples,
+        };
+
+        /// <summary>GPUs of the host the profile describes: GPU 0 and <see cref="OtherGpus"/>.</summary>
+        public int GpuCount => 1 + OtherGpus.Count;
+
+        /// <summary>
+        /// GPU <paramref name="index"/> as a single-GPU profile, what <see cref="Planning.DecodePlanner"/> plans one GPU
+        /// against: its memory, link and GEMM rate with the host's shared figures.
+        /// </summary>
+        public HardwareProfile ForGpu(int index)
+        {
+            if (index < 0 || index >= GpuCount)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"Hardware profile '{Name}' describes GPUs 0 to {GpuCount - 1}.");
+            if (index == 0)
+                return this with { OtherGpus = Array.Empty<GpuEntry>() };
+            var gpu = OtherGpus[index - 1];
+            return this with
+            {
+                Name = $"{Name}, GPU {index} ({gpu.Name})",
+                GpuMemoryBytes = gpu.GpuMemoryBytes,
+                HostToDeviceSamples = gpu.HostToDeviceSamples,
+                DeviceToHostSamples = gpu.DeviceToHostSamples,
+                GemmSamples = gpu.GemmSamples,
+                OtherGpus = Array.Empty<GpuEntry>(),
+            };
+        }
+
         /// <summary>Whether the profile measured the host's side of CPU attention, so the planner may give the CPU a share.</summary>
         public bool MeasuresHostAttention => HostMemoryReadBytesPerSecond is not null && HostAttentionBytesPerSecond is not null;
 
@@ -57,27 +98,46 @@ namespace Kvpr
                     errors.Add(new SpecError(ErrorCodes.InvalidProfile, field,
                         $"Hardware profile '{Name}': field '{field}' must be in {range}, but is {ValueRange.Format(value)}."));
             }
-
-            Check("gpuMemoryBytes", GpuMemoryBytes, HardwareLimits.MemoryBytes);
-            Check("hostMemoryBytes", HostMemoryBytes, HardwareLimits.MemoryBytes);
-            foreach (var (field, samples) in new[] { ("hostToDevice", HostToDeviceSamples), ("deviceToHost", DeviceToHostSamples) })
+            void NotEmpty(string field, int count)
             {
-                if (samples.Count == 0)
+                if (count == 0)
                     errors.Add(new SpecError(ErrorCodes.InvalidProfile, field, $"Hardware profile '{Name}': field '{field}' holds no samples."));
-                for (int i = 0; i < samples.Count; i++)
+            }
+            // GPU 0's fields sit at the top level (prefix ""), the others' under otherGpus[i].
+            void CheckGpu(string prefix, GpuEntry gpu)
+            {
+                Check(prefix + "gpuMemoryBytes", gpu.GpuMemoryBytes, HardwareLimits.MemoryBytes);
+                foreach (var (name, samples) in new[] { ("hostToDevice", gpu.HostToDeviceSamples), ("deviceToHost", gpu.DeviceToHostSamples) })
                 {
-                    Check($"{field}[{i}].bytes", samples[i].Bytes, HardwareLimits.TransferBytes);
-                    Check($"{field}[{i}].GBps", samples[i].BytesPerSecond / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+                    string field = prefix + name;
+                    NotEmpty(field, samples.Count);
+                    for (int i = 0; i < samples.Count; i++)
+                    {
+                        Check($"{field}[{i}].bytes", samples[i].Bytes, HardwareLimits.TransferBytes);
+                        Check($"{field}[{i}].GBps", samples[i].BytesPerSecond / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+                    }
+                }
+                var gemms = gpu.GemmSamples;
+                NotEmpty(prefix + "gemmFp16", gemms.Count);
+                for (int i = 0; i < gemms.Count; i++)
+                {
+                    string field = $"{prefix}gemmFp16[{i}]";
+                    Check(field + ".m", gemms[i].M, HardwareLimits.GemmDimension);
+                    Check(field + ".k", gemms[i].K, HardwareLimits.GemmDimension);
+                    Check(field + ".n", gemms[i].N, HardwareLimits.GemmDimension);
+                    Check(field + ".tflops", gemms[i].FlopsPerSecond / HardwareLimits.Tera, HardwareLimits.Teraflops);
                 }
             }
-            if (GemmSamples.Count == 0)
-                errors.Add(new SpecError(ErrorCodes.InvalidProfile, "gemmFp16", $"Hardware profile '{Name}': field 'gemmFp16' holds no samples."));
-            for (int i = 0; i < GemmSamples.Count; i++)
+
+            CheckGpu("", FirstGpu);
+            Check("hostMemoryBytes", HostMemoryBytes, HardwareLimits.MemoryBytes);
+            for (int g = 0; g < OtherGpus.Count; g++)
             {
-                Check($"gemmFp16[{i}].m", GemmSamples[i].M, HardwareLimits.GemmDimension);
-                Check($"gemmFp16[{i}].k", GemmSamples[i].K, HardwareLimits.GemmDimension);
-                Check($"gemmFp16[{i}].n", GemmSamples[i].N, HardwareLimits.GemmDimension);
-                Check($"gemmFp16[{i}].tflops", GemmSamples[i].FlopsPerSecond / HardwareLimits.Tera, HardwareLimits.Teraflops);
+                var gpu = OtherGpus[g];
+                string prefix = $"otherGpus[{g}].";
+                if (gpu.Name.Trim().Length == 0)
+                    errors.Add(new SpecError(ErrorCodes.InvalidProfile, prefix + "name", $"Hardware profile '{Name}': field '{prefix}name' must not be empty."));
+                CheckGpu(prefix, gpu);
             }
             Check("deviceMemoryGBps", DeviceMemoryBytesPerSecond / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             Check("kernelLaunchMicroseconds", KernelLaunchSeconds / HardwareLimits.Micro, HardwareLimits.LaunchMicroseconds);

@@ -20,8 +20,10 @@ namespace Kvpr
         {
             "format", "name", "device", "source", "gpuMemoryBytes", "hostMemoryBytes", "hostToDevice", "deviceToHost",
             "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds", "hostMemoryReadGBps", "hostAttentionGBps",
-            "interconnectGBps",
+            "interconnectGBps", "otherGpus",
         };
+
+        private static readonly string[] GpuFields = { "name", "gpuMemoryBytes", "hostToDevice", "deviceToHost", "gemmFp16" };
 
         /// <exception cref="JsonFormatException">The text is not a valid profile; the message names the file and field.</exception>
         public static HardwareProfile Parse(string json, string source)
@@ -51,6 +53,7 @@ namespace Kvpr
                 HostMemoryReadBytesPerSecond = root.Get("hostMemoryReadGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 HostAttentionBytesPerSecond = root.Get("hostAttentionGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 InterconnectBytesPerSecond = root.Get("interconnectGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
+                OtherGpus = root.Get("otherGpus") is { } gpus ? ReadGpus(gpus) : Array.Empty<GpuEntry>(),
             };
         }
 
@@ -65,12 +68,8 @@ namespace Kvpr
                 .Property("hostMemoryBytes", profile.HostMemoryBytes);
             WriteTransfers(writer, "hostToDevice", profile.HostToDeviceSamples);
             WriteTransfers(writer, "deviceToHost", profile.DeviceToHostSamples);
-            writer.Name("gemmFp16").StartArray();
-            foreach (var gemm in profile.GemmSamples)
-                writer.StartObject().Property("m", gemm.M).Property("k", gemm.K).Property("n", gemm.N)
-                    .Property("tflops", Math.Round(gemm.FlopsPerSecond / Tera, 3)).EndObject();
-            writer.EndArray()
-                .Property("deviceMemoryGBps", Math.Round(profile.DeviceMemoryBytesPerSecond / Giga, 3))
+            WriteGemms(writer, profile.GemmSamples);
+            writer.Property("deviceMemoryGBps", Math.Round(profile.DeviceMemoryBytesPerSecond / Giga, 3))
                 .Property("kernelLaunchMicroseconds", Math.Round(profile.KernelLaunchSeconds / Micro, 3));
             if (profile.HostMemoryReadBytesPerSecond is double read)
                 writer.Property("hostMemoryReadGBps", Math.Round(read / Giga, 3));
@@ -78,6 +77,19 @@ namespace Kvpr
                 writer.Property("hostAttentionGBps", Math.Round(attention / Giga, 3));
             if (profile.InterconnectBytesPerSecond is double interconnect)
                 writer.Property("interconnectGBps", Math.Round(interconnect / Giga, 3));
+            if (profile.OtherGpus.Count > 0)
+            {
+                writer.Name("otherGpus").StartArray();
+                foreach (var gpu in profile.OtherGpus)
+                {
+                    writer.StartObject().Property("name", gpu.Name).Property("gpuMemoryBytes", gpu.GpuMemoryBytes);
+                    WriteTransfers(writer, "hostToDevice", gpu.HostToDeviceSamples);
+                    WriteTransfers(writer, "deviceToHost", gpu.DeviceToHostSamples);
+                    WriteGemms(writer, gpu.GemmSamples);
+                    writer.EndObject();
+                }
+                writer.EndArray();
+            }
             writer.EndObject();
             return writer + "\n";
         }
@@ -115,6 +127,29 @@ namespace Kvpr
             return samples.Length > 0 ? samples : throw node.Invalid("must hold at least one {\"m\", \"k\", \"n\", \"tflops\"} sample");
         }
 
+        /// <summary>The GPUs after GPU 0, each with its own link and GEMM samples, read as strictly as the top level.</summary>
+        private static IReadOnlyList<GpuEntry> ReadGpus(JsonNode node)
+        {
+            var gpus = node.Items.Select(item =>
+            {
+                ExpectFields(item, GpuFields);
+                return new GpuEntry
+                {
+                    Name = NonEmpty(item.Required("name")),
+                    GpuMemoryBytes = item.Required("gpuMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
+                    HostToDeviceSamples = ReadTransfers(item.Required("hostToDevice")),
+                    DeviceToHostSamples = ReadTransfers(item.Required("deviceToHost")),
+                    GemmSamples = ReadGemms(item.Required("gemmFp16")),
+                };
+            }).ToArray();
+            if (gpus.Length == 0)
+                throw node.Invalid("must list at least one GPU (leave it out for a single-GPU profile)");
+            var repeated = gpus.GroupBy(g => g.Name).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null)
+                throw node.Invalid($"names the GPU '{repeated.Key}' twice: each GPU needs its own name");
+            return gpus;
+        }
+
         private static void ExpectFields(JsonNode item, params string[] fields)
         {
             if (item.Kind != JsonKind.Object)
@@ -122,6 +157,15 @@ namespace Kvpr
             foreach (var property in item.Properties)
                 if (Array.IndexOf(fields, property.Key) < 0)
                     throw property.Value.Invalid($"is not expected here (expected: {string.Join(", ", fields)})");
+        }
+
+        private static void WriteGemms(JsonWriter writer, IReadOnlyList<GemmSample> samples)
+        {
+            writer.Name("gemmFp16").StartArray();
+            foreach (var gemm in samples)
+                writer.StartObject().Property("m", gemm.M).Property("k", gemm.K).Property("n", gemm.N)
+                    .Property("tflops", Math.Round(gemm.FlopsPerSecond / Tera, 3)).EndObject();
+            writer.EndArray();
         }
 
         private static void WriteTransfers(JsonWriter writer, string name, IReadOnlyList<TransferSample> samples)

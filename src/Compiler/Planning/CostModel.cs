@@ -236,6 +236,9 @@ namespace Kvpr.Planning
             return 2.0 * (ranks - 1) / ranks * AllReduceBytes(rows) / bandwidth + LaunchSeconds;
         }
 
+        /// <summary>A layer's two all-reduces (after attention and after the MLP) of <paramref name="rows"/> tokens over <paramref name="ranks"/> GPUs; 0 on one.</summary>
+        public double LayerAllReducesSeconds(double rows, int ranks) => ranks <= 1 ? 0 : 2 * AllReduceSeconds((long)Math.Ceiling(rows), ranks);
+
         // ---- A whole step ----
 
         /// <summary>
@@ -247,7 +250,8 @@ namespace Kvpr.Planning
         /// compute: a layer's share starts once its queries exist, which need the layer before it finished, whose attention
         /// needed its CPU share — so the CPU lane and every layer's compute form one chain.
         /// </summary>
-        public StepCost Step(StepShape shape, Residency residency, int microBatches = 1)
+        /// <param name="ranks">GPUs the model is split over (tensor parallelism): each layer's two all-reduces join the GPU's work.</param>
+        public StepCost Step(StepShape shape, Residency residency, int microBatches = 1, int ranks = 1)
         {
             if (shape.RecomputeTokens < 0 || shape.RecomputeTokens > shape.Length)
                 throw new ArgumentOutOfRangeException(nameof(shape), shape, "RecomputeTokens must lie in [0, Length].");
@@ -262,7 +266,7 @@ namespace Kvpr.Planning
                 + KvTransferSeconds(b, shape.TransferredTokens));
             double link = microBatches * perMicroBatchLink + streamed * TransferSeconds(WeightBytesPerLayer);
             double gpu = microBatches * (offloaded * (RecomputeSeconds(b, shape.RecomputeTokens) + HostShareGpuSeconds(b, shape.HostTokens))
-                + layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b));
+                + layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks)) + OuterComputeSeconds(b));
             double writeBack = microBatches * offloaded * WriteBackSeconds(b);
             double offloadedLayers = offloaded == 0 ? 0
                 : Settings.PrefetchNextLayer ? Math.Max(link + PipelineDrainSeconds(shape), PipelineFillSeconds(shape) + gpu)
@@ -271,9 +275,7 @@ namespace Kvpr.Planning
                 return new StepCost(link, gpu, writeBack, offloadedLayers);
 
             double cpu = microBatches * offloaded * HostAttentionSeconds(b, shape.HostTokens);
-            double hostBytes = microBatches * offloaded * ((double)ActivationBytes(b, shape.RecomputeTokens) + KvBytes(b, shape.TransferredTokens) + KvBytes(b, shape.HostTokens))
-                + streamed * (double)WeightBytesPerLayer;
-            double hostMemory = hostBytes / HostMemoryReadBytesPerSecond;
+            double hostMemory = HostReadBytes(shape, residency, microBatches) / HostMemoryReadBytesPerSecond;
             offloadedLayers = Settings.PrefetchNextLayer
                 ? Math.Max(offloadedLayers, cpu + microBatches * (layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b)))
                 : microBatches * offloaded * Math.Max(OffloadedLayerSeconds(shape), HostAttentionSeconds(b, shape.HostTokens));
@@ -288,7 +290,8 @@ namespace Kvpr.Planning
         /// earlier chunks' tokens for each later chunk (priced as X crossing and recomputed, the cheaper way on a GPU
         /// that recomputes faster than the link moves K and V). Engines overlap the three, so the busiest one lasts.
         /// </summary>
-        public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1)
+        /// <param name="ranks">GPUs the model is split over: each layer's two all-reduces of every prompt token join the GPU's work.</param>
+        public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1, int ranks = 1)
         {
             int layers = Spec.Layers, h = Spec.Hidden, q = Spec.QueryDim, f = Spec.FfnHidden;
             int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
@@ -302,7 +305,8 @@ namespace Kvpr.Planning
                 // Causal attention: scores and context, each half of a prompt × prompt product per head, at the measured share
                 // of the GEMM rate that the model's prefill attention kernel reaches.
                 + 2.0 * batch * Spec.Heads * prompt * prompt * Spec.HeadDim / (Profile.GemmFlopsPerSecond(rows) * PrefillAttentionRate.ShareOfGemmRate(Spec.HeadDim))
-                + chunks * ElementwiseKernelsPerLayer * LaunchSeconds;
+                + chunks * ElementwiseKernelsPerLayer * LaunchSeconds
+                + (ranks > 1 ? chunks * LayerAllReducesSeconds(rows / chunks, ranks) : 0);
             double gpu = microBatches * (layers * layer + offloaded * RecomputeSeconds(batch, reloaded) + chunks * OuterComputeSeconds(batch));
             double link = chunks * streamed * TransferSeconds(WeightBytesPerLayer) + microBatches * offloaded * TransferSeconds(ActivationBytes(batch, reloaded));
             double writeBack = microBatches * offloaded * DeviceToHostSeconds(ActivationBytes(batch, prompt) + KvBytes(batch, prompt));
@@ -326,6 +330,27 @@ namespace Kvpr.Planning
             return shape.RecomputeTokens > 0
                 ? TransferSeconds((double)ActivationBytes(shape.Batch, shape.RecomputeTokens) / chunks)
                 : KvTransferSeconds(shape.Batch, shape.TransferredTokens);
+        }
+
+        /// <summary>
+        /// Bytes one step moves host→device: every offloaded layer's activations of the l recomputed tokens and K and V of the
+        /// transferred ones per micro-batch, and the streamed layers' weights once for the group. The link's DMA reads them
+        /// all from host memory, which every GPU's link of a host shares.
+        /// </summary>
+        public double HostToDeviceBytes(StepShape shape, Residency residency, int microBatches = 1)
+        {
+            int layers = Spec.Layers;
+            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
+            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            return microBatches * offloaded * ((double)ActivationBytes(shape.Batch, shape.RecomputeTokens) + KvBytes(shape.Batch, shape.TransferredTokens))
+                + streamed * (double)WeightBytesPerLayer;
+        }
+
+        /// <summary>Bytes one step reads from host memory: what crosses host→device and the K and V that CPU attention reads in place.</summary>
+        public double HostReadBytes(StepShape shape, Residency residency, int microBatches = 1)
+        {
+            int offloaded = Spec.Layers - Math.Min(Spec.Layers, residency.KvResidentLayers);
+            return HostToDeviceBytes(shape, residency, microBatches) + microBatches * offloaded * (double)KvBytes(shape.Batch, shape.HostTokens);
         }
 
         /// <summary>Bytes of K and V of every layer at s' tokens for one micro-batch: what crosses at l = 0.</summary>

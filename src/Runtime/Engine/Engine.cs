@@ -295,7 +295,7 @@ namespace Kvpr
             }
         }
 
-        private void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
+        internal void CheckPrompts(IReadOnlyList<int[]> prompts, GenerationOptions options)
         {
             if (prompts is null || prompts.Count == 0)
                 throw new ArgumentException($"{ErrorCodes.InvalidPrompt}: at least one prompt is needed.", nameof(prompts));

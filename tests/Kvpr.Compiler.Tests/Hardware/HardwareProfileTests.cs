@@ -8,7 +8,7 @@ public class HardwareProfileTests
     [Fact]
     public void Every_stored_profile_parses_and_round_trips()
     {
-        HardwareProfiles.StoredNames.ShouldBe(new[] { "a100-pcie4", "h100-sxm-pcie5", "rtx5000-pcie4x8", "t4-pcie3" });
+        HardwareProfiles.StoredNames.ShouldBe(new[] { "a100-pcie4", "h100-sxm-pcie5", "h100-sxm-x8-assumed", "rtx5000-pcie4x8", "t4-pcie3" });
         foreach (var name in HardwareProfiles.StoredNames)
         {
             var profile = HardwareProfiles.Stored(name);
@@ -45,10 +45,7 @@ public class HardwareProfileTests
     [InlineData("{\"format\":\"kvpr-hwprofile/1\",", "", "invalid JSON at line 1")]
     public void Malformed_profiles_are_rejected_naming_the_field(string json, string field, string reason)
     {
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(json, "bad.hwprofile.json"));
-        error.Field.ShouldBe(field);
-        error.Message.ShouldContain("bad.hwprofile.json");
-        error.Message.ShouldContain(reason);
+        ShouldBeRefused(json, field, reason);
     }
 
     [Fact]
@@ -74,9 +71,7 @@ public class HardwareProfileTests
         string text = HardwareProfiles.StoredText("h100-sxm-pcie5");
         string broken = ReplaceFirst(text, original, replacement);
         broken.ShouldNotBe(text);
-        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(broken, "edited.hwprofile.json"));
-        error.Field.ShouldBe(field);
-        error.Reason.ShouldContain(reason);
+        ShouldBeRefused(broken, field, reason);
     }
 
     [Fact]
@@ -96,7 +91,16 @@ public class HardwareProfileTests
         model.BytesPerSecond.ShouldBe(50e9, 50e9 * 1e-6);
     }
 
-    private static string ReplaceFirst(string text, string original, string replacement)
+    /// <summary><paramref name="text"/> fails to parse with an error naming the file, <paramref name="field"/> and <paramref name="reason"/>.</summary>
+    internal static void ShouldBeRefused(string text, string field, string reason)
+    {
+        var error = Should.Throw<JsonFormatException>(() => HardwareProfileFormat.Parse(text, "edited.hwprofile.json"));
+        error.Field.ShouldBe(field);
+        error.Message.ShouldContain("edited.hwprofile.json");
+        error.Message.ShouldContain(reason);
+    }
+
+    internal static string ReplaceFirst(string text, string original, string replacement)
     {
         int at = text.IndexOf(original, System.StringComparison.Ordinal);
         return at < 0 ? text : text.Substring(0, at) + replacement + text.Substring(at + original.Length);
