@@ -68,7 +68,8 @@ namespace Kvpr.Cli
 
         /// <summary>
         /// The host's two figures and the kernel's share of the read bandwidth: what CPU attention can take of the host. The
-        /// attention rate is measured for fp16 and bf16 stores in heads of 128 and 64; the first is the profile's figure.
+        /// attention rate is measured for fp16 and bf16 stores in heads of 128 and 64 (the first is the profile's figure), and for
+        /// fp16 heads of 128 each read by four query heads (the profile's grouped figure).
         /// </summary>
         internal static int RunHostOnly(FileInfo? file, TextWriter output, TextWriter error)
         {
@@ -91,8 +92,13 @@ namespace Kvpr.Cli
                     profiled = profiled == 0 ? rate : profiled;
                 }
             }
+            string groupedLine = "";
+            double grouped = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => groupedLine = line, HostElementType.Float16,
+                HostAttentionProbe.DefaultHeadDim, HardwareProfile.GroupedAttentionQueryHeads);
+            Log(string.Create(CultureInfo.InvariantCulture, $"{groupedLine}: {grouped / read:P0} of the read bandwidth"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  hostMemoryReadGBps {read / 1e9:F1}, hostAttentionGBps {profiled / 1e9:F1}: CPU attention reads at {profiled / read:P0} of the read bandwidth."));
+                $"  hostMemoryReadGBps {read / 1e9:F1}, hostAttentionGBps {profiled / 1e9:F1}, hostGroupedAttentionGBps {grouped / 1e9:F1}: " +
+                $"CPU attention reads at {profiled / read:P0} of the read bandwidth."));
             return 0;
         }
 

@@ -36,6 +36,17 @@ namespace Kvpr
         public double? HostAttentionBytesPerSecond { get; init; }
 
         /// <summary>
+        /// The same rate when four query heads read each K, V row (Llama-3's grouping), measured like
+        /// <see cref="HostAttentionBytesPerSecond"/>. The kernel widens a row once and then does a dot product and a weighted
+        /// sum per query head, so a row's cost is linear in the heads that read it; this second point fixes the line. Null in
+        /// profiles measured before it was: a grouped row is then priced as that many multi-head rows.
+        /// </summary>
+        public double? HostGroupedAttentionBytesPerSecond { get; init; }
+
+        /// <summary>Query heads per KV head of <see cref="HostGroupedAttentionBytesPerSecond"/>.</summary>
+        public const int GroupedAttentionQueryHeads = 4;
+
+        /// <summary>
         /// Bytes per second an all-reduce between this machine's GPUs sustains (NCCL's bus bandwidth, which already counts
         /// the ring's 2(N − 1)/N traffic per byte reduced). Null where none was measured: no tensor parallelism is priced.
         /// </summary>
@@ -145,6 +156,8 @@ namespace Kvpr
                 Check("hostMemoryReadGBps", read / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             if (HostAttentionBytesPerSecond is double attention)
                 Check("hostAttentionGBps", attention / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
+            if (HostGroupedAttentionBytesPerSecond is double grouped)
+                Check("hostGroupedAttentionGBps", grouped / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             if (InterconnectBytesPerSecond is double interconnect)
                 Check("interconnectGBps", interconnect / HardwareLimits.Giga, HardwareLimits.GigabytesPerSecond);
             return errors;

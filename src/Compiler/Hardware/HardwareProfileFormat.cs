@@ -19,7 +19,7 @@ namespace Kvpr
         private static readonly string[] Fields =
         {
             "format", "name", "device", "source", "gpuMemoryBytes", "hostMemoryBytes", "hostToDevice", "deviceToHost",
-            "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds", "hostMemoryReadGBps", "hostAttentionGBps",
+            "gemmFp16", "deviceMemoryGBps", "kernelLaunchMicroseconds", "hostMemoryReadGBps", "hostAttentionGBps", "hostGroupedAttentionGBps",
             "interconnectGBps", "otherGpus",
         };
 
@@ -52,6 +52,7 @@ namespace Kvpr
                 KernelLaunchSeconds = root.Required("kernelLaunchMicroseconds").AsNumberIn(HardwareLimits.LaunchMicroseconds) * Micro,
                 HostMemoryReadBytesPerSecond = root.Get("hostMemoryReadGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 HostAttentionBytesPerSecond = root.Get("hostAttentionGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
+                HostGroupedAttentionBytesPerSecond = root.Get("hostGroupedAttentionGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 InterconnectBytesPerSecond = root.Get("interconnectGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 OtherGpus = root.Get("otherGpus") is { } gpus ? ReadGpus(gpus) : Array.Empty<GpuEntry>(),
             };
@@ -75,6 +76,8 @@ namespace Kvpr
                 writer.Property("hostMemoryReadGBps", Math.Round(read / Giga, 3));
             if (profile.HostAttentionBytesPerSecond is double attention)
                 writer.Property("hostAttentionGBps", Math.Round(attention / Giga, 3));
+            if (profile.HostGroupedAttentionBytesPerSecond is double grouped)
+                writer.Property("hostGroupedAttentionGBps", Math.Round(grouped / Giga, 3));
             if (profile.InterconnectBytesPerSecond is double interconnect)
                 writer.Property("interconnectGBps", Math.Round(interconnect / Giga, 3));
             if (profile.OtherGpus.Count > 0)

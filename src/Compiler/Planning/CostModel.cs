@@ -192,12 +192,23 @@ namespace Kvpr.Planning
             tokens <= 0 ? 0 : tokens * HostAttentionSecondsPerToken(batch) + HostRoundTripSeconds(batch);
 
         /// <summary>
-        /// CPU attention's time per stored token of one layer, without the round trip. The profile measures the kernel on
-        /// 32 query heads each reading its own K and V row (multi-head); the kernel is bound by its arithmetic (on the GPU
-        /// boxes measured, 43 % of the host's read bandwidth and less), which grows with the query heads that read each K, V
-        /// row: a grouped-query row of a group of g heads is priced as g rows.
+        /// CPU attention's time per stored token of one layer, without the round trip. The kernel widens each K, V row once
+        /// and then does a dot product and a weighted sum per query head that reads it, so a row's cost is linear in g, the
+        /// query heads per KV head: the profile's multi-head rate gives g = 1 and its grouped rate (four heads a row) the
+        /// slope. A profile without the grouped rate prices a row of g heads as g multi-head rows (the first kernel, bound by
+        /// its arithmetic, measured that way).
         /// </summary>
-        public double HostAttentionSecondsPerToken(int batch) => (double)KvBytes(batch, 1) * (Spec.Heads / Spec.KvHeads) / HostAttentionBytesPerSecond;
+        public double HostAttentionSecondsPerToken(int batch)
+        {
+            int group = Spec.Heads / Spec.KvHeads;
+            double single = 1 / HostAttentionBytesPerSecond;
+            double perByte = group == 1 ? single
+                : Profile.HostGroupedAttentionBytesPerSecond is double grouped
+                    // Never below one head's cost: a faster grouped figure is measurement noise.
+                    ? single + (group - 1) * Math.Max(0, 1 / grouped - single) / (HardwareProfile.GroupedAttentionQueryHeads - 1)
+                    : group * single;
+            return KvBytes(batch, 1) * perByte;
+        }
 
         /// <summary>
         /// What an offloaded layer's CPU share changes on the GPU: the merge of the CPU's partials with its own (a

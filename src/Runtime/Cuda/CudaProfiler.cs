@@ -54,7 +54,9 @@ namespace Kvpr.Runtime.Cuda
             double launch = MeasureLaunch(stream, timer, module.GetKernel(ToolkitKernels.Empty));
             double hostRead = HostMemoryProbe.MeasureReadBytesPerSecond(HostProbeBudget, _log);
             HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, _log);
-            double hostAttention = MeasureHostAttentionUnderTransfer(stream, hostToDevice.Max(s => s.BytesPerSecond));
+            double linkRate = hostToDevice.Max(s => s.BytesPerSecond);
+            double hostAttention = MeasureHostAttentionUnderTransfer(stream, linkRate, queryHeadsPerKvHead: 1);
+            double hostGroupedAttention = MeasureHostAttentionUnderTransfer(stream, linkRate, HardwareProfile.GroupedAttentionQueryHeads);
             return new HardwareProfile
             {
                 Name = name,
@@ -64,7 +66,8 @@ namespace Kvpr.Runtime.Cuda
                     "Pinned copies (cuMemHostAlloc) each way; cuBLAS fp16 GEMMs with fp32 accumulation on random data; device-to-device copy " +
                     "counting bytes read and written; empty-kernel launches back to back. Each figure is the median of event-timed repetitions after warm-up. " +
                     $"Host: every core but one ({Environment.ProcessorCount} in all) summing a buffer of 1-4 GiB, and CPU attention over an fp16 store of 128-wide heads " +
-                    "(batch 32, 32 heads, 1024 tokens) while host-to-device copies keep the link busy, each the median of wall-clock repetitions.",
+                    $"(batch 32, 32 heads, 1024 tokens; and with {HardwareProfile.GroupedAttentionQueryHeads} query heads per KV head) while host-to-device copies keep the link busy, " +
+                    "each the median of wall-clock repetitions.",
                 GpuMemoryBytes = _device.TotalMemoryBytes,
                 HostMemoryBytes = HostMemoryInfo.TotalBytes,
                 HostToDeviceSamples = hostToDevice,
@@ -74,6 +77,7 @@ namespace Kvpr.Runtime.Cuda
                 KernelLaunchSeconds = launch,
                 HostMemoryReadBytesPerSecond = hostRead,
                 HostAttentionBytesPerSecond = hostAttention,
+                HostGroupedAttentionBytesPerSecond = hostGroupedAttention,
             };
         }
 
@@ -102,7 +106,7 @@ namespace Kvpr.Runtime.Cuda
         /// the copies' reads of host memory slow the CPU's, so plans are priced with this rate rather than the idle one.
         /// Copies enough for the probe's budget are queued up front; the stream drains the rest afterwards.
         /// </summary>
-        private double MeasureHostAttentionUnderTransfer(CudaStream stream, double hostToDeviceBytesPerSecond)
+        private double MeasureHostAttentionUnderTransfer(CudaStream stream, double hostToDeviceBytesPerSecond, int queryHeadsPerKvHead)
         {
             const long bytes = 256 * MiB;
             using var host = _device.AllocatePinned(bytes);
@@ -110,7 +114,8 @@ namespace Kvpr.Runtime.Cuda
             int copies = (int)Math.Ceiling(hostToDeviceBytesPerSecond * (HostProbeBudget.TotalSeconds * 1.5 + 1) / bytes);
             for (int i = 0; i < copies; i++)
                 stream.CopyAsync(device, host, bytes);
-            double rate = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => _log($"{line}, while host-to-device copies run"));
+            double rate = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => _log($"{line}, while host-to-device copies run"),
+                HostElementType.Float16, HostAttentionProbe.DefaultHeadDim, queryHeadsPerKvHead);
             stream.Synchronize();
             return rate;
         }

@@ -25,21 +25,24 @@ namespace Kvpr.Host
             MeasureBytesPerSecond(budget, log, HostElementType.Float16, DefaultHeadDim);
 
         /// <summary>
-        /// Measures a store of <paramref name="element"/> (fp16 or bf16) in heads of <paramref name="headDim"/> (a divisor of 4096)
-        /// for about <paramref name="budget"/>; K and V bytes per second, the median of calls.
+        /// Measures a store of <paramref name="element"/> (fp16 or bf16) in heads of <paramref name="headDim"/> (a divisor of 4096),
+        /// each KV head read by <paramref name="queryHeadsPerKvHead"/> query heads, for about <paramref name="budget"/>; K and V
+        /// bytes per second, the median of calls.
         /// </summary>
-        public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log, HostElementType element, int headDim)
+        public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log, HostElementType element, int headDim, int queryHeadsPerKvHead = 1)
         {
+            if (queryHeadsPerKvHead < 1)
+                throw new ArgumentOutOfRangeException(nameof(queryHeadsPerKvHead), queryHeadsPerKvHead, "At least one query head reads each KV head.");
             if (element == HostElementType.Float32)
                 throw new ArgumentException("The probe measures 16-bit stores (Float16 or BFloat16), not Float32.", nameof(element));
             if (headDim <= 0 || KvDim % headDim != 0)
                 throw new ArgumentException($"The probe's head width must divide {KvDim}, but is {headDim}.", nameof(headDim));
-            int heads = KvDim / headDim;
+            int kvHeads = KvDim / headDim, heads = kvHeads * queryHeadsPerKvHead, queryDim = heads * headDim;
             var pool = HostWorkerPool.Shared;
             using var keyMemory = new HostProbeBuffer(StoreElements * sizeof(ushort));
             using var valueMemory = new HostProbeBuffer(StoreElements * sizeof(ushort));
             ushort* keys = (ushort*)keyMemory.Pointer, values = (ushort*)valueMemory.Pointer;
-            float* partials = (float*)NativeMemory.AlignedAlloc((nuint)(2 * Batch * KvDim + 2 * Batch * heads) * sizeof(float), 64);
+            float* partials = (float*)NativeMemory.AlignedAlloc((nuint)(2 * Batch * queryDim + 2 * Batch * heads) * sizeof(float), 64);
             try
             {
                 pool.Run(Batch, sequence =>
@@ -47,20 +50,21 @@ namespace Kvpr.Host
                     Fill(keys + (long)sequence * Tokens * KvDim, Tokens * KvDim, sequence, element);
                     Fill(values + (long)sequence * Tokens * KvDim, Tokens * KvDim, ~sequence, element);
                 });
-                float* queries = partials + Batch * KvDim;
+                float* queries = partials + Batch * queryDim;
                 var random = new Random(1);
-                for (int i = 0; i < Batch * KvDim; i++)
+                for (int i = 0; i < Batch * queryDim; i++)
                     queries[i] = (random.NextSingle() * 2 - 1) / MathF.Sqrt(headDim);
                 var args = new HostAttentionArgs
                 {
                     Queries = queries, Keys = keys, Values = values, Element = element, SequenceStride = (long)Tokens * KvDim,
-                    Batch = Batch, Heads = heads, KvHeads = heads, HeadDim = headDim, Start = 0, End = Tokens,
-                    Acc = partials, Max = queries + Batch * KvDim, Sum = queries + Batch * KvDim + Batch * heads,
+                    Batch = Batch, Heads = heads, KvHeads = kvHeads, HeadDim = headDim, Start = 0, End = Tokens,
+                    Acc = partials, Max = queries + Batch * queryDim, Sum = queries + Batch * queryDim + Batch * heads,
                 };
                 double rate = BytesPerCall / HostTiming.MedianSeconds(() => HostAttention.Run(args), budget);
                 string name = element == HostElementType.Float16 ? "fp16" : "bf16";
+                string grouping = queryHeadsPerKvHead > 1 ? $" read by {queryHeadsPerKvHead} query heads each" : "";
                 log(string.Create(CultureInfo.InvariantCulture,
-                    $"CPU attention: {rate / 1e9:F1} GB/s of {name} K and V ({pool.Threads} threads; batch {Batch}, {heads} heads of {headDim}, {Tokens} tokens)"));
+                    $"CPU attention: {rate / 1e9:F1} GB/s of {name} K and V ({pool.Threads} threads; batch {Batch}, {kvHeads} heads of {headDim}{grouping}, {Tokens} tokens)"));
                 return rate;
             }
             finally

@@ -61,6 +61,20 @@ public class HardwareProfileTests
         (profile with { InterconnectBytesPerSecond = 0 }).Validate().ShouldContain(e => e.Field == "interconnectGBps");
     }
 
+    [Fact]
+    public void The_grouped_cpu_attention_rate_is_optional_and_round_trips_in_gigabytes_per_second()
+    {
+        HardwareProfiles.Default.HostGroupedAttentionBytesPerSecond.ShouldBeNull();
+        string text = ReplaceFirst(HardwareProfiles.StoredText("h100-sxm-pcie5"), "\"deviceMemoryGBps\"",
+            "\"hostMemoryReadGBps\": 120.2, \"hostAttentionGBps\": 111.5, \"hostGroupedAttentionGBps\": 52.25, \"deviceMemoryGBps\"");
+
+        var profile = HardwareProfileFormat.Parse(text, "host.hwprofile.json");
+
+        profile.HostGroupedAttentionBytesPerSecond.ShouldBe(52.25e9);
+        HardwareProfileFormat.Parse(HardwareProfileFormat.Write(profile), "round-trip").HostGroupedAttentionBytesPerSecond.ShouldBe(52.25e9);
+        (profile with { HostGroupedAttentionBytesPerSecond = -1 }).Validate().ShouldContain(e => e.Field == "hostGroupedAttentionGBps");
+    }
+
     [Theory]
     [InlineData("\"GBps\": 53.779", "\"GBps\": 0", "hostToDevice[2].GBps", "must be in [0.001, 100,000] GB/s, but is 0")]
     [InlineData("\"gpuMemoryBytes\": 85017493504", "\"gpuMemoryBytes\": \"80GB\"", "gpuMemoryBytes", "must be a number")]

@@ -22,6 +22,26 @@ public class CpuAttentionCostTests
         cost.HostAttentionSeconds(32, 0).ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("llama-3-8b", 4)]
+    [InlineData("llama-3-70b", 8)]
+    [InlineData("opt-6.7b", 1)]
+    public void A_grouped_query_row_costs_one_widening_and_a_dot_product_and_sum_per_head(string model, int group)
+    {
+        var spec = ModelCatalog.Get(model);
+        (spec.Heads / spec.KvHeads).ShouldBe(group);
+        double kvPerToken = 2.0 * 32 * spec.KvDim * 2;
+        // Without the grouped figure a row of g heads is g multi-head rows.
+        new CostModel(spec, HostProfiles.H100).HostAttentionSecondsPerToken(32).ShouldBe(kvPerToken * group / 105e9, 1e-15);
+        // With it the cost per byte is the line through 1/105 GB/s at one head and 1/45 GB/s at four: t(g) = t1 + (g - 1)(t4 - t1)/3.
+        var grouped = HostProfiles.H100 with { HostGroupedAttentionBytesPerSecond = 45e9 };
+        double t1 = 1 / 105e9, t4 = 1 / 45e9;
+        new CostModel(spec, grouped).HostAttentionSecondsPerToken(32).ShouldBe(kvPerToken * (t1 + (group - 1) * (t4 - t1) / 3), 1e-15);
+        // A grouped figure faster than one head's is noise: no row costs less than one head's.
+        new CostModel(spec, HostProfiles.H100 with { HostGroupedAttentionBytesPerSecond = 200e9 }).HostAttentionSecondsPerToken(32)
+            .ShouldBe(kvPerToken / 105e9, 1e-15);
+    }
+
     [Fact]
     public void A_step_without_host_tokens_has_no_cpu_lane_and_costs_what_it_did()
     {
