@@ -58,9 +58,11 @@ hf() {  # hf NAME CAP
   bounded 250 "$1" python3 "$here/hf_accelerate.py" --model-dims opt-30b --batch 64 --prompt 512 --new-tokens 4 \
     --gpu-memory "$2" --out "$out/hf-accelerate.jsonl"
 }
-# 40 GB: half of the 60 GB of weights on the GPU (30 GB) leaves 10 GB for activations of 16-sequence micro-batches.
+# 40 GB: half of the 60 GB of weights on the GPU (30 GB) leaves 10 GB for activations of 16-sequence micro-batches;
+# 55 % with two micro-batches of 32 was FlexGen's fastest on 2026-12-06 (its nvidia-smi peak 40.9 GB, just over the cap).
 if runs peers40; then
   flexgen flexgen-opt30b-cap40e9 "50 50 0 100 100 0" "facebook/opt-30b:16:4"
+  flexgen flexgen-opt30b-cap40e9-55pct-32x2 "55 45 0 100 100 0" "facebook/opt-30b:32:2"
   hf hf-opt30b-cap40e9 40e9
 fi
 # 24 GB: a quarter of the weights (15 GB) on the GPU.
