@@ -25,6 +25,10 @@ public class HostAttentionTests
     [InlineData(20, 2, 2, HostElementType.BFloat16, 3, 0, 41)]
     [InlineData(44, 4, 2, HostElementType.Float16, 2, 2, 67)]
     [InlineData(36, 6, 3, HostElementType.BFloat16, 1, 0, 9)]
+    [InlineData(16, 4, 2, HostElementType.BFloat16, 2, 3, 47)]
+    [InlineData(16, 4, 2, HostElementType.Float16, 2, 0, 47)]
+    [InlineData(8, 2, 1, HostElementType.BFloat16, 3, 1, 29)]
+    [InlineData(24, 4, 4, HostElementType.BFloat16, 2, 5, 33)]
     public void Partials_match_float64_attention(int headDim, int heads, int kvHeads, HostElementType element, int batch, int start, int end)
     {
         var fixture = new AttentionCase(batch, heads, kvHeads, headDim, element, start, end, seed: headDim + heads + end);
