@@ -63,12 +63,8 @@ namespace Kvpr.Generators.Emitting
             bool pieces = graph.Nodes.Any(n => n.Part.Count > 1);
             writer.Line($"var nodes = new global::System.Collections.Generic.List<{Graphs}GraphNode>();")
                 .Line($"void Node(int id, {Graphs}OpKind op, int layer, int microBatch, {Graphs}StreamKind stream, {Graphs}TokenRange tokens,")
-                .Line(pieces
-                    ? $"    {Graphs}BufferUse[] reads, {Graphs}BufferUse[] writes, int[] after, {Graphs}WeightPart? part = null) =>"
-                    : $"    {Graphs}BufferUse[] reads, {Graphs}BufferUse[] writes, int[] after) =>")
-                .Line(pieces
-                    ? "    nodes.Add(new(id, op, layer, microBatch, stream, tokens, reads, writes, after, part));"
-                    : "    nodes.Add(new(id, op, layer, microBatch, stream, tokens, reads, writes, after));");
+                .Line($"    {Graphs}BufferUse[] reads, {Graphs}BufferUse[] writes, int[] after{(pieces ? $", {Graphs}WeightPart? part = null" : "")}) =>")
+                .Line($"    nodes.Add(new(id, op, layer, microBatch, stream, tokens, reads, writes, after{(pieces ? ", part" : "")}));");
             if (uses.Length > 0)
                 writer.Line($"static {Graphs}BufferUse At({Graphs}BufferKind buffer, int index, {Graphs}TokenRange? tokens = null) => new(buffer, index, tokens ?? {Graphs}TokenRange.None);");
             if (ranges.Contains(TokenRangeKind.RecomputeChunk))

@@ -18,8 +18,8 @@ namespace Kvpr.Execution
     /// Prefill runs the same graph: a step with an empty store (s' = l = 0) whose "new token" range covers the
     /// whole prompt, so each layer's attention is causal over the prompt and its X, K, V are written back like
     /// a decoded token's. Recompute and KV loads are then empty no-ops.
-    /// Streamed layers' weights cross into two slots on their own stream (the graph's <c>LoadWeights</c>), one layer
-    /// ahead of the compute that reads them.
+    /// Streamed layers' weights cross into two slots in pieces (the graph's <c>LoadWeights</c>), queued between the
+    /// stored activations' copies ahead of the compute that reads them.
     /// With a <see cref="StepTimer"/> each node that does work is also timed on its stream.
     /// </remarks>
     internal sealed class GraphExecutor
