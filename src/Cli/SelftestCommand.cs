@@ -41,14 +41,43 @@ namespace Kvpr.Cli
                 Description = "Folder of fixture checkpoints with Hugging Face references, decoded on the GPU with every split and both schedules (cuda only).",
                 DefaultValueFactory = _ => FixturesFolder,
             };
-            var command = new Command("selftest", "Check that this machine can run Kvpr: prints PASS or FAIL for each check.") { device, models, fixtures };
-            command.SetAction(parse => Run(parse.GetValue(device)!, parse.GetValue(models) ?? Array.Empty<string>(), Console.Out, Console.Error, parse.GetValue(fixtures)!));
+            var only = new Option<string?>("--only")
+            {
+                Description = "Run only the fixture checks whose names contain this text (cuda only), e.g. \"llama3-tiny, CPU attention\": to chase a check that failed.",
+            };
+            var repeat = new Option<int>("--repeat")
+            {
+                Description = "Run the checks that --only picks this many times: a check that fails now and then shows how often.",
+                DefaultValueFactory = _ => 1,
+            };
+            var command = new Command("selftest", "Check that this machine can run Kvpr: prints PASS or FAIL for each check.") { device, models, fixtures, only, repeat };
+            command.SetAction(parse => Run(parse.GetValue(device)!, parse.GetValue(models) ?? Array.Empty<string>(), Console.Out, Console.Error, parse.GetValue(fixtures)!,
+                new FixtureSelection(parse.GetValue(only), parse.GetValue(repeat))));
             return command;
         }
 
-        /// <returns>0 when every check passed, 1 otherwise (also when the device cannot be opened).</returns>
-        internal static int Run(string device, IReadOnlyList<string> models, TextWriter output, TextWriter error, string fixturesFolder = FixturesFolder)
+        /// <summary>Which fixture checks run: all (<see cref="Text"/> null) with every other check, or those whose names contain <see cref="Text"/>, <see cref="Repeat"/> times each.</summary>
+        internal sealed record FixtureSelection(string? Text, int Repeat)
         {
+            public static FixtureSelection All { get; } = new(null, 1);
+        }
+
+        /// <returns>0 when every check passed, 1 otherwise (also when the device cannot be opened or --only and --repeat cannot apply).</returns>
+        internal static int Run(string device, IReadOnlyList<string> models, TextWriter output, TextWriter error, string fixturesFolder = FixturesFolder, FixtureSelection? selection = null)
+        {
+            selection ??= FixtureSelection.All;
+            string? misuse = selection switch
+            {
+                { Repeat: < 1 } => $"--repeat is {selection.Repeat}; give 1 or more.",
+                { Text: null, Repeat: > 1 } => "--repeat runs the checks that --only picks; give --only too.",
+                { Text: not null } when device != "cuda" => "--only picks fixture checks, which run on the GPU; use it with --device cuda.",
+                _ => null,
+            };
+            if (misuse is not null)
+            {
+                error.WriteLine(misuse);
+                return 1;
+            }
             CudaDevice? cuda = null;
             if (device == "cuda")
             {
@@ -69,7 +98,18 @@ namespace Kvpr.Cli
                 var kernelSets = new List<KernelSet>();
                 foreach (var model in models.Count > 0 ? models : DefaultModels())
                     checks.Add(Report(EmitCheck(model, kernelSets), output));
-                if (cuda is not null)
+                if (cuda is not null && selection.Text is string text)
+                {
+                    var picked = new BackendSelftest(cuda.Ordinal).FixtureCases(fixturesFolder).Where(c => c.Name.Contains(text, StringComparison.OrdinalIgnoreCase)).ToArray();
+                    if (picked.Length == 0)
+                    {
+                        error.WriteLine($"--only \"{text}\" matches no fixture check's name under {Path.GetFullPath(fixturesFolder)}.");
+                        return 1;
+                    }
+                    for (int round = 1; round <= selection.Repeat; round++)
+                        checks.AddRange(Report(picked.Select(c => BackendSelftest.Guarded(selection.Repeat == 1 ? c.Name : $"{c.Name} (run {round} of {selection.Repeat})", c.Check)), output));
+                }
+                else if (cuda is not null)
                 {
                     checks.AddRange(Report(new CudaSelftest(cuda).Run(kernelSets), output));
                     checks.AddRange(Report(new NcclSelftest(cuda.Ordinal).Run(), output));

@@ -47,4 +47,20 @@ public class SelftestCommandTests
         error.ToString().TrimEnd().ShouldStartWith("No CUDA driver was found");
         error.ToString().TrimEnd().ShouldNotContain("\n");
     }
+
+    [Theory]
+    [InlineData("cpu", "CPU attention", 1, "--only picks fixture checks, which run on the GPU; use it with --device cuda.")]
+    [InlineData("cuda", null, 3, "--repeat runs the checks that --only picks; give --only too.")]
+    [InlineData("cuda", "CPU attention", 0, "--repeat is 0; give 1 or more.")]
+    public void Only_and_repeat_where_they_cannot_apply_are_one_sentence_before_any_check(string device, string? only, int repeat, string message)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exitCode = SelftestCommand.Run(device, Array.Empty<string>(), output, error, selection: new SelftestCommand.FixtureSelection(only, repeat));
+
+        exitCode.ShouldBe(1);
+        output.ToString().ShouldBeEmpty();
+        error.ToString().TrimEnd().ShouldBe(message);
+    }
 }

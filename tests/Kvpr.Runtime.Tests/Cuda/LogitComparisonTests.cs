@@ -12,11 +12,12 @@ public sealed class LogitComparisonTests
     {
         var comparison = new LogitComparison(margin: 0.1);
 
-        comparison.AddLogits(new[] { new[] { 0f, 1f, 3.5f }, new[] { 3f, 4f, 0f } }, new[] { Clear, new[] { 3f, 4f, 0f } });
+        comparison.AddLogits(3, new[] { new[] { 0f, 1f, 3.5f }, new[] { 3f, 4f, 0f } }, new[] { Clear, new[] { 3f, 4f, 0f } });
 
         comparison.Rows.ShouldBe(2);
         comparison.WorstAbsolute.ShouldBe(0.5, 1e-6);
         comparison.WorstRelative.ShouldBe(0.5 / System.Math.Sqrt(10), 1e-6);
+        comparison.WorstAt.ShouldBe("sequence 3, prefill position 0, logit 2");
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public sealed class LogitComparisonTests
     {
         var comparison = new LogitComparison(margin: 0.1);
 
-        comparison.AddGenerated(new[] { 2, 1, 0 }, new[] { Clear, Close, Clear }, new[] { 2, 2, 2 }, new[] { Clear, Close, new[] { 9f, 0f, 0f } });
+        comparison.AddGenerated(0, new[] { 2, 1, 0 }, new[] { Clear, Close, Clear }, new[] { 2, 2, 2 }, new[] { Clear, Close, new[] { 9f, 0f, 0f } });
 
         comparison.Tokens.ShouldBe(2);
         comparison.MatchingTokens.ShouldBe(1);
@@ -37,7 +38,7 @@ public sealed class LogitComparisonTests
     {
         var comparison = new LogitComparison(margin: 0.1);
 
-        comparison.AddGenerated(new[] { 1 }, new[] { Clear }, new[] { 2 }, new[] { Clear });
+        comparison.AddGenerated(0, new[] { 1 }, new[] { Clear }, new[] { 2 }, new[] { Clear });
 
         comparison.ClearMismatches.ShouldBe(1);
     }
@@ -47,7 +48,7 @@ public sealed class LogitComparisonTests
     {
         var comparison = new LogitComparison(margin: 0.1);
 
-        comparison.AddLogits(new[] { new[] { 0f, float.NaN, 3f } }, new[] { Clear });
+        comparison.AddLogits(0, new[] { new[] { 0f, float.NaN, 3f } }, new[] { Clear });
 
         comparison.WorstAbsolute.ShouldBe(double.PositiveInfinity);
     }

@@ -64,39 +64,42 @@ namespace Kvpr.Runtime.Cuda.Selftest
         }
 
         /// <summary>Every fixture under <paramref name="fixturesFolder"/> × every split × both schedules.</summary>
-        public IEnumerable<SelftestCheck> Fixtures(string fixturesFolder)
+        public IEnumerable<SelftestCheck> Fixtures(string fixturesFolder) => FixtureCases(fixturesFolder).Select(c => Guarded(c.Name, c.Check));
+
+        /// <summary>The fixture checks by name, not yet run, so a caller can pick some (<c>kvpr selftest --only</c>) or run them again.</summary>
+        public IEnumerable<(string Name, Func<(bool Passed, string Detail)> Check)> FixtureCases(string fixturesFolder)
         {
             var folders = Directory.Exists(fixturesFolder)
                 ? Directory.GetDirectories(fixturesFolder).Where(f => File.Exists(Path.Combine(f, ReferenceOutputs.FileName))).OrderBy(f => f, StringComparer.Ordinal).ToArray()
                 : Array.Empty<string>();
             if (folders.Length == 0)
             {
-                yield return new SelftestCheck("fixtures", false, $"no fixture with a {ReferenceOutputs.FileName} under {Path.GetFullPath(fixturesFolder)}");
+                yield return ("fixtures", () => (false, $"no fixture with a {ReferenceOutputs.FileName} under {Path.GetFullPath(fixturesFolder)}"));
                 yield break;
             }
             foreach (string folder in folders)
                 foreach (var (splitName, policy) in Splits)
                     foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
-                        yield return Guarded($"fixture {Path.GetFileName(folder)}, split {splitName}, {Describe(schedule)}",
+                        yield return ($"fixture {Path.GetFileName(folder)}, split {splitName}, {Describe(schedule)}",
                             () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy }));
             foreach (string folder in folders)
                 foreach (var residency in StreamedResidencies)
                     foreach (var (schedule, microBatches) in new[] { (ScheduleKind.RowByRow, 1), (ScheduleKind.ColumnByColumn, 2), (ScheduleKind.ColumnByColumn, 4) })
-                        yield return Guarded($"fixture {Path.GetFileName(folder)}, weights of {residency.WeightResidentLayers} layers resident (the rest streamed), " +
+                        yield return ($"fixture {Path.GetFileName(folder)}, weights of {residency.WeightResidentLayers} layers resident (the rest streamed), " +
                             $"KV of {residency.KvResidentLayers}, split changing, {(schedule == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column ({microBatches} micro-batches)")}",
                             () => CheckFixture(folder, FixtureOptions(schedule, microBatches) with { Split = Splits[^1].Policy, Residency = residency }));
             foreach (string folder in folders)
                 foreach (var (splitName, policy) in new[] { Splits[1], Splits[^1] })
                     foreach (var schedule in new[] { ScheduleKind.RowByRow, ScheduleKind.ColumnByColumn })
-                        yield return Guarded($"fixture {Path.GetFileName(folder)}, prompt prefilled in chunks of {ChunkedPrefillRows} rows, weights streamed, split {splitName}, {Describe(schedule)}",
+                        yield return ($"fixture {Path.GetFileName(folder)}, prompt prefilled in chunks of {ChunkedPrefillRows} rows, weights streamed, split {splitName}, {Describe(schedule)}",
                             () => CheckFixture(folder, FixtureOptions(schedule, 2) with { Split = policy, Residency = StreamedResidencies[0], PrefillRows = ChunkedPrefillRows }));
             foreach (string folder in folders.Where(f => HuggingFaceConfig.Read(Path.Combine(f, HuggingFaceConfig.FileName)).SlidingWindow == 0))
                 foreach (var (splitName, policy) in HostSplits)
                     foreach (var (schedule, microBatches) in new[] { (ScheduleKind.RowByRow, 1), (ScheduleKind.ColumnByColumn, 2) })
-                        yield return Guarded($"fixture {Path.GetFileName(folder)}, CPU attention: {splitName}, {(schedule == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column ({microBatches} micro-batches)")}",
+                        yield return ($"fixture {Path.GetFileName(folder)}, CPU attention: {splitName}, {(schedule == ScheduleKind.RowByRow ? "row-by-row" : $"column-by-column ({microBatches} micro-batches)")}",
                             () => CheckFixture(folder, FixtureOptions(schedule, microBatches) with { Split = policy }));
             foreach (string folder in folders)
-                yield return Guarded($"fixture {Path.GetFileName(folder)}, engine from its blueprint with a marked kernel source", () => CheckBlueprint(folder));
+                yield return ($"fixture {Path.GetFileName(folder)}, engine from its blueprint with a marked kernel source", () => CheckBlueprint(folder));
         }
 
         /// <summary>Rows of a prefill chunk in the chunked-prefill checks: 2 to 8 tokens of the fixtures' prompts a chunk, so later chunks attend to earlier ones.</summary>
@@ -241,7 +244,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             var (onDevice, _) = Generate(CheckpointWeights.Load(checkpoint, spec), options, reference.Prompts, generation with { CaptureLogits = false });
             var picks = DevicePicks.Compare(result, onDevice, tolerance);
             bool passed = comparison.WorstAbsolute <= tolerance && comparison.ClearMismatches == 0 && picks.Agree;
-            return (passed, Invariant($"worst |Δlogit| {comparison.WorstAbsolute:E2} (limit {tolerance:E0}) over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical; greedy on the GPU {picks}"));
+            return (passed, Invariant($"worst |Δlogit| {comparison.WorstAbsolute:E2} (limit {tolerance:E0}; {comparison.WorstAt}) over {comparison.Rows} rows; {comparison.MatchingTokens}/{comparison.Tokens} tokens identical; greedy on the GPU {picks}"));
         }
 
         /// <summary>
@@ -281,8 +284,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
             var comparison = new LogitComparison(margin);
             for (int s = 0; s < expectedTokens.Count; s++)
             {
-                comparison.AddLogits(actual.Logits!.Prefill[s], expected.Prefill[s]);
-                comparison.AddGenerated(actual.Tokens[s], actual.Logits.Generated[s], expectedTokens[s], expected.Generated[s]);
+                comparison.AddLogits(s, actual.Logits!.Prefill[s], expected.Prefill[s]);
+                comparison.AddGenerated(s, actual.Tokens[s], actual.Logits.Generated[s], expectedTokens[s], expected.Generated[s]);
             }
             return comparison;
         }

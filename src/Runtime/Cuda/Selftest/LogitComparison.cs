@@ -14,6 +14,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
 
         public double Margin { get; }
         public double WorstAbsolute { get; private set; }
+        /// <summary>Where <see cref="WorstAbsolute"/> was seen: the sequence, and the prefill position or generated step.</summary>
+        public string WorstAt { get; private set; } = "no row";
         public double WorstRelative { get; private set; }
         public int Rows { get; private set; }
         public int Tokens { get; private set; }
@@ -22,19 +24,19 @@ namespace Kvpr.Runtime.Cuda.Selftest
         public int ClearMismatches { get; private set; }
 
         /// <summary>Compares rows of logits (e.g. prefill positions) without tokens.</summary>
-        public void AddLogits(IReadOnlyList<float[]> actual, IReadOnlyList<float[]> expected)
+        public void AddLogits(int sequence, IReadOnlyList<float[]> actual, IReadOnlyList<float[]> expected)
         {
             for (int row = 0; row < Math.Min(actual.Count, expected.Count); row++)
-                AddRow(actual[row], expected[row]);
+                AddRow(actual[row], expected[row], sequence, $"prefill position {row}");
         }
 
         /// <summary>Compares generated tokens and the logits they came from, until the first token that differs.</summary>
-        public void AddGenerated(IReadOnlyList<int> actualTokens, IReadOnlyList<float[]> actualLogits, IReadOnlyList<int> expectedTokens, IReadOnlyList<float[]> expectedLogits)
+        public void AddGenerated(int sequence, IReadOnlyList<int> actualTokens, IReadOnlyList<float[]> actualLogits, IReadOnlyList<int> expectedTokens, IReadOnlyList<float[]> expectedLogits)
         {
             int steps = Math.Min(actualTokens.Count, expectedTokens.Count);
             for (int step = 0; step < steps; step++)
             {
-                AddRow(actualLogits[step], expectedLogits[step]);
+                AddRow(actualLogits[step], expectedLogits[step], sequence, $"generated token {step}");
                 Tokens++;
                 if (actualTokens[step] == expectedTokens[step])
                 {
@@ -47,13 +49,17 @@ namespace Kvpr.Runtime.Cuda.Selftest
             }
         }
 
-        private void AddRow(float[] actual, float[] expected)
+        private void AddRow(float[] actual, float[] expected, int sequence, string row)
         {
             double squares = 0, differences = 0;
             for (int i = 0; i < expected.Length; i++)
             {
-                double difference = actual[i] - (double)expected[i];
-                WorstAbsolute = Math.Max(WorstAbsolute, double.IsNaN(difference) ? double.PositiveInfinity : Math.Abs(difference));
+                double difference = actual[i] - (double)expected[i], absolute = double.IsNaN(difference) ? double.PositiveInfinity : Math.Abs(difference);
+                if (absolute > WorstAbsolute)
+                {
+                    WorstAbsolute = absolute;
+                    WorstAt = $"sequence {sequence}, {row}, logit {i}";
+                }
                 differences += difference * difference;
                 squares += (double)expected[i] * expected[i];
             }
