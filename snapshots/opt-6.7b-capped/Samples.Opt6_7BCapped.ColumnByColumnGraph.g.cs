@@ -85,10 +85,10 @@ namespace Samples
             Node(32, StoreNewToken, layer: 2, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [31]);
             Node(33, MlpBlock, layer: 2, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 2)], writes: [At(Hidden, 1)], after: [31]);
             // layer 3
-            Node(34, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [15]);
-            Node(35, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [16]);
-            Node(36, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [17]);
-            Node(37, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [18]);
+            Node(34, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [15, 16, 17, 18]);
+            Node(35, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [15, 16, 17, 18]);
+            Node(36, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [15, 16, 17, 18]);
+            Node(37, LoadActivations, layer: 3, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [15, 16, 17, 18]);
             Node(38, LoadKv, layer: 3, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [19]);
             Node(39, RecomputeKv, layer: 3, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 3)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [19, 34]);
             Node(40, RecomputeKv, layer: 3, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 3)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [19, 35]);
@@ -97,10 +97,10 @@ namespace Samples
             Node(43, AttentionBlock, layer: 3, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 3), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [20, 21, 38, 39, 40, 41, 42]);
             Node(44, StoreNewToken, layer: 3, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [43]);
             Node(45, MlpBlock, layer: 3, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 3)], writes: [At(Hidden, 0)], after: [43]);
-            Node(46, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [27]);
-            Node(47, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [28]);
-            Node(48, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [29]);
-            Node(49, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [30]);
+            Node(46, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [27, 28, 29, 30]);
+            Node(47, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [27, 28, 29, 30]);
+            Node(48, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [27, 28, 29, 30]);
+            Node(49, LoadActivations, layer: 3, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [27, 28, 29, 30]);
             Node(50, LoadKv, layer: 3, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [31]);
             Node(51, RecomputeKv, layer: 3, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 3)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [31, 46]);
             Node(52, RecomputeKv, layer: 3, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 3)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [31, 47]);
@@ -110,10 +110,10 @@ namespace Samples
             Node(56, StoreNewToken, layer: 3, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [55]);
             Node(57, MlpBlock, layer: 3, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 3)], writes: [At(Hidden, 1)], after: [55]);
             // layer 4
-            Node(58, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [39]);
-            Node(59, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [40]);
-            Node(60, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [41]);
-            Node(61, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [42]);
+            Node(58, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [39, 40, 41, 42]);
+            Node(59, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [39, 40, 41, 42]);
+            Node(60, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [39, 40, 41, 42]);
+            Node(61, LoadActivations, layer: 4, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [39, 40, 41, 42]);
             Node(62, LoadKv, layer: 4, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [43]);
             Node(63, RecomputeKv, layer: 4, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 4)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [43, 58]);
             Node(64, RecomputeKv, layer: 4, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 4)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [43, 59]);
@@ -122,10 +122,10 @@ namespace Samples
             Node(67, AttentionBlock, layer: 4, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 4), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [44, 45, 62, 63, 64, 65, 66]);
             Node(68, StoreNewToken, layer: 4, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [67]);
             Node(69, MlpBlock, layer: 4, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 4)], writes: [At(Hidden, 0)], after: [67]);
-            Node(70, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [51]);
-            Node(71, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [52]);
-            Node(72, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [53]);
-            Node(73, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [54]);
+            Node(70, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [51, 52, 53, 54]);
+            Node(71, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [51, 52, 53, 54]);
+            Node(72, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [51, 52, 53, 54]);
+            Node(73, LoadActivations, layer: 4, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [51, 52, 53, 54]);
             Node(74, LoadKv, layer: 4, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [55]);
             Node(75, RecomputeKv, layer: 4, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 4)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [55, 70]);
             Node(76, RecomputeKv, layer: 4, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 4)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [55, 71]);
@@ -135,10 +135,10 @@ namespace Samples
             Node(80, StoreNewToken, layer: 4, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [79]);
             Node(81, MlpBlock, layer: 4, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 4)], writes: [At(Hidden, 1)], after: [79]);
             // layer 5
-            Node(82, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [63]);
-            Node(83, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [64]);
-            Node(84, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [65]);
-            Node(85, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [66]);
+            Node(82, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [63, 64, 65, 66]);
+            Node(83, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [63, 64, 65, 66]);
+            Node(84, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [63, 64, 65, 66]);
+            Node(85, LoadActivations, layer: 5, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [63, 64, 65, 66]);
             Node(86, LoadKv, layer: 5, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [67]);
             Node(87, RecomputeKv, layer: 5, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 5)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [67, 82]);
             Node(88, RecomputeKv, layer: 5, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 5)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [67, 83]);
@@ -147,10 +147,10 @@ namespace Samples
             Node(91, AttentionBlock, layer: 5, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 5), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [68, 69, 86, 87, 88, 89, 90]);
             Node(92, StoreNewToken, layer: 5, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [91]);
             Node(93, MlpBlock, layer: 5, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 5)], writes: [At(Hidden, 0)], after: [91]);
-            Node(94, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [75]);
-            Node(95, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [76]);
-            Node(96, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [77]);
-            Node(97, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [78]);
+            Node(94, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [75, 76, 77, 78]);
+            Node(95, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [75, 76, 77, 78]);
+            Node(96, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [75, 76, 77, 78]);
+            Node(97, LoadActivations, layer: 5, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [75, 76, 77, 78]);
             Node(98, LoadKv, layer: 5, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [79]);
             Node(99, RecomputeKv, layer: 5, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 5)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [79, 94]);
             Node(100, RecomputeKv, layer: 5, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 5)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [79, 95]);
@@ -160,10 +160,10 @@ namespace Samples
             Node(104, StoreNewToken, layer: 5, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [103]);
             Node(105, MlpBlock, layer: 5, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 5)], writes: [At(Hidden, 1)], after: [103]);
             // layer 6
-            Node(106, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [87]);
-            Node(107, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [88]);
-            Node(108, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [89]);
-            Node(109, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [90]);
+            Node(106, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [87, 88, 89, 90]);
+            Node(107, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [87, 88, 89, 90]);
+            Node(108, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [87, 88, 89, 90]);
+            Node(109, LoadActivations, layer: 6, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [87, 88, 89, 90]);
             Node(110, LoadKv, layer: 6, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [91]);
             Node(111, RecomputeKv, layer: 6, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 6)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [91, 106]);
             Node(112, RecomputeKv, layer: 6, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 6)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [91, 107]);
@@ -172,10 +172,10 @@ namespace Samples
             Node(115, AttentionBlock, layer: 6, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 6), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [92, 93, 110, 111, 112, 113, 114]);
             Node(116, StoreNewToken, layer: 6, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [115]);
             Node(117, MlpBlock, layer: 6, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 6)], writes: [At(Hidden, 0)], after: [115]);
-            Node(118, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [99]);
-            Node(119, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [100]);
-            Node(120, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [101]);
-            Node(121, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [102]);
+            Node(118, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [99, 100, 101, 102]);
+            Node(119, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [99, 100, 101, 102]);
+            Node(120, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [99, 100, 101, 102]);
+            Node(121, LoadActivations, layer: 6, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [99, 100, 101, 102]);
             Node(122, LoadKv, layer: 6, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [103]);
             Node(123, RecomputeKv, layer: 6, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 6)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [103, 118]);
             Node(124, RecomputeKv, layer: 6, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 6)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [103, 119]);
@@ -185,10 +185,10 @@ namespace Samples
             Node(128, StoreNewToken, layer: 6, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [127]);
             Node(129, MlpBlock, layer: 6, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 6)], writes: [At(Hidden, 1)], after: [127]);
             // layer 7
-            Node(130, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [111]);
-            Node(131, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [112]);
-            Node(132, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [113]);
-            Node(133, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [114]);
+            Node(130, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [111, 112, 113, 114]);
+            Node(131, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [111, 112, 113, 114]);
+            Node(132, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [111, 112, 113, 114]);
+            Node(133, LoadActivations, layer: 7, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [111, 112, 113, 114]);
             Node(134, LoadKv, layer: 7, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [115]);
             Node(135, RecomputeKv, layer: 7, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 7)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [115, 130]);
             Node(136, RecomputeKv, layer: 7, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 7)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [115, 131]);
@@ -197,10 +197,10 @@ namespace Samples
             Node(139, AttentionBlock, layer: 7, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 7), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [116, 117, 134, 135, 136, 137, 138]);
             Node(140, StoreNewToken, layer: 7, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [139]);
             Node(141, MlpBlock, layer: 7, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 7)], writes: [At(Hidden, 0)], after: [139]);
-            Node(142, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [123]);
-            Node(143, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [124]);
-            Node(144, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [125]);
-            Node(145, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [126]);
+            Node(142, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [123, 124, 125, 126]);
+            Node(143, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [123, 124, 125, 126]);
+            Node(144, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [123, 124, 125, 126]);
+            Node(145, LoadActivations, layer: 7, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [123, 124, 125, 126]);
             Node(146, LoadKv, layer: 7, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [127]);
             Node(147, RecomputeKv, layer: 7, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 7)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [127, 142]);
             Node(148, RecomputeKv, layer: 7, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 7)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [127, 143]);
@@ -210,10 +210,10 @@ namespace Samples
             Node(152, StoreNewToken, layer: 7, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [151]);
             Node(153, MlpBlock, layer: 7, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 7)], writes: [At(Hidden, 1)], after: [151]);
             // layer 8
-            Node(154, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [135]);
-            Node(155, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [136]);
-            Node(156, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [137]);
-            Node(157, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [138]);
+            Node(154, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [135, 136, 137, 138]);
+            Node(155, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [135, 136, 137, 138]);
+            Node(156, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [135, 136, 137, 138]);
+            Node(157, LoadActivations, layer: 8, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [135, 136, 137, 138]);
             Node(158, LoadKv, layer: 8, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [139]);
             Node(159, RecomputeKv, layer: 8, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 8)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [139, 154]);
             Node(160, RecomputeKv, layer: 8, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 8)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [139, 155]);
@@ -222,10 +222,10 @@ namespace Samples
             Node(163, AttentionBlock, layer: 8, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 8), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [140, 141, 158, 159, 160, 161, 162]);
             Node(164, StoreNewToken, layer: 8, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [163]);
             Node(165, MlpBlock, layer: 8, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 8)], writes: [At(Hidden, 0)], after: [163]);
-            Node(166, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [147]);
-            Node(167, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [148]);
-            Node(168, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [149]);
-            Node(169, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [150]);
+            Node(166, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [147, 148, 149, 150]);
+            Node(167, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [147, 148, 149, 150]);
+            Node(168, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [147, 148, 149, 150]);
+            Node(169, LoadActivations, layer: 8, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [147, 148, 149, 150]);
             Node(170, LoadKv, layer: 8, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [151]);
             Node(171, RecomputeKv, layer: 8, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 8)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [151, 166]);
             Node(172, RecomputeKv, layer: 8, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 8)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [151, 167]);
@@ -235,10 +235,10 @@ namespace Samples
             Node(176, StoreNewToken, layer: 8, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [175]);
             Node(177, MlpBlock, layer: 8, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 8)], writes: [At(Hidden, 1)], after: [175]);
             // layer 9
-            Node(178, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [159]);
-            Node(179, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [160]);
-            Node(180, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [161]);
-            Node(181, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [162]);
+            Node(178, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [159, 160, 161, 162]);
+            Node(179, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [159, 160, 161, 162]);
+            Node(180, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [159, 160, 161, 162]);
+            Node(181, LoadActivations, layer: 9, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [159, 160, 161, 162]);
             Node(182, LoadKv, layer: 9, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [163]);
             Node(183, RecomputeKv, layer: 9, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 9)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [163, 178]);
             Node(184, RecomputeKv, layer: 9, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 9)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [163, 179]);
@@ -247,10 +247,10 @@ namespace Samples
             Node(187, AttentionBlock, layer: 9, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 9), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [164, 165, 182, 183, 184, 185, 186]);
             Node(188, StoreNewToken, layer: 9, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [187]);
             Node(189, MlpBlock, layer: 9, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 9)], writes: [At(Hidden, 0)], after: [187]);
-            Node(190, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [171]);
-            Node(191, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [172]);
-            Node(192, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [173]);
-            Node(193, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [174]);
+            Node(190, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [171, 172, 173, 174]);
+            Node(191, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [171, 172, 173, 174]);
+            Node(192, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [171, 172, 173, 174]);
+            Node(193, LoadActivations, layer: 9, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [171, 172, 173, 174]);
             Node(194, LoadKv, layer: 9, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [175]);
             Node(195, RecomputeKv, layer: 9, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 9)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [175, 190]);
             Node(196, RecomputeKv, layer: 9, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 9)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [175, 191]);
@@ -260,10 +260,10 @@ namespace Samples
             Node(200, StoreNewToken, layer: 9, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [199]);
             Node(201, MlpBlock, layer: 9, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 9)], writes: [At(Hidden, 1)], after: [199]);
             // layer 10
-            Node(202, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [183]);
-            Node(203, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [184]);
-            Node(204, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [185]);
-            Node(205, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [186]);
+            Node(202, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [183, 184, 185, 186]);
+            Node(203, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [183, 184, 185, 186]);
+            Node(204, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [183, 184, 185, 186]);
+            Node(205, LoadActivations, layer: 10, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [183, 184, 185, 186]);
             Node(206, LoadKv, layer: 10, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [187]);
             Node(207, RecomputeKv, layer: 10, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 10)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [187, 202]);
             Node(208, RecomputeKv, layer: 10, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 10)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [187, 203]);
@@ -272,10 +272,10 @@ namespace Samples
             Node(211, AttentionBlock, layer: 10, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 10), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [188, 189, 206, 207, 208, 209, 210]);
             Node(212, StoreNewToken, layer: 10, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [211]);
             Node(213, MlpBlock, layer: 10, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 10)], writes: [At(Hidden, 0)], after: [211]);
-            Node(214, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [195]);
-            Node(215, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [196]);
-            Node(216, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [197]);
-            Node(217, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [198]);
+            Node(214, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [195, 196, 197, 198]);
+            Node(215, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [195, 196, 197, 198]);
+            Node(216, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [195, 196, 197, 198]);
+            Node(217, LoadActivations, layer: 10, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [195, 196, 197, 198]);
             Node(218, LoadKv, layer: 10, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [199]);
             Node(219, RecomputeKv, layer: 10, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 10)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [199, 214]);
             Node(220, RecomputeKv, layer: 10, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 10)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [199, 215]);
@@ -285,10 +285,10 @@ namespace Samples
             Node(224, StoreNewToken, layer: 10, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [223]);
             Node(225, MlpBlock, layer: 10, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 10)], writes: [At(Hidden, 1)], after: [223]);
             // layer 11
-            Node(226, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [207]);
-            Node(227, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [208]);
-            Node(228, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [209]);
-            Node(229, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [210]);
+            Node(226, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [207, 208, 209, 210]);
+            Node(227, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [207, 208, 209, 210]);
+            Node(228, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [207, 208, 209, 210]);
+            Node(229, LoadActivations, layer: 11, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [207, 208, 209, 210]);
             Node(230, LoadKv, layer: 11, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [211]);
             Node(231, RecomputeKv, layer: 11, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 11)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [211, 226]);
             Node(232, RecomputeKv, layer: 11, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 11)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [211, 227]);
@@ -297,10 +297,10 @@ namespace Samples
             Node(235, AttentionBlock, layer: 11, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 11), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [212, 213, 230, 231, 232, 233, 234]);
             Node(236, StoreNewToken, layer: 11, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [235]);
             Node(237, MlpBlock, layer: 11, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 11)], writes: [At(Hidden, 0)], after: [235]);
-            Node(238, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [219]);
-            Node(239, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [220]);
-            Node(240, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [221]);
-            Node(241, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [222]);
+            Node(238, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [219, 220, 221, 222]);
+            Node(239, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [219, 220, 221, 222]);
+            Node(240, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [219, 220, 221, 222]);
+            Node(241, LoadActivations, layer: 11, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [219, 220, 221, 222]);
             Node(242, LoadKv, layer: 11, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [223]);
             Node(243, RecomputeKv, layer: 11, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 11)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [223, 238]);
             Node(244, RecomputeKv, layer: 11, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 11)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [223, 239]);
@@ -310,10 +310,10 @@ namespace Samples
             Node(248, StoreNewToken, layer: 11, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [247]);
             Node(249, MlpBlock, layer: 11, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 11)], writes: [At(Hidden, 1)], after: [247]);
             // layer 12
-            Node(250, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [231]);
-            Node(251, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [232]);
-            Node(252, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [233]);
-            Node(253, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [234]);
+            Node(250, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [231, 232, 233, 234]);
+            Node(251, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [231, 232, 233, 234]);
+            Node(252, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [231, 232, 233, 234]);
+            Node(253, LoadActivations, layer: 12, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [231, 232, 233, 234]);
             Node(254, LoadKv, layer: 12, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [235]);
             Node(255, RecomputeKv, layer: 12, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 12)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [235, 250]);
             Node(256, RecomputeKv, layer: 12, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 12)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [235, 251]);
@@ -322,10 +322,10 @@ namespace Samples
             Node(259, AttentionBlock, layer: 12, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 12), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [236, 237, 254, 255, 256, 257, 258]);
             Node(260, StoreNewToken, layer: 12, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [259]);
             Node(261, MlpBlock, layer: 12, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 12)], writes: [At(Hidden, 0)], after: [259]);
-            Node(262, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [243]);
-            Node(263, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [244]);
-            Node(264, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [245]);
-            Node(265, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [246]);
+            Node(262, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [243, 244, 245, 246]);
+            Node(263, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [243, 244, 245, 246]);
+            Node(264, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [243, 244, 245, 246]);
+            Node(265, LoadActivations, layer: 12, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [243, 244, 245, 246]);
             Node(266, LoadKv, layer: 12, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [247]);
             Node(267, RecomputeKv, layer: 12, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 12)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [247, 262]);
             Node(268, RecomputeKv, layer: 12, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 12)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [247, 263]);
@@ -335,10 +335,10 @@ namespace Samples
             Node(272, StoreNewToken, layer: 12, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [271]);
             Node(273, MlpBlock, layer: 12, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 12)], writes: [At(Hidden, 1)], after: [271]);
             // layer 13
-            Node(274, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [255]);
-            Node(275, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [256]);
-            Node(276, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [257]);
-            Node(277, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [258]);
+            Node(274, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [255, 256, 257, 258]);
+            Node(275, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [255, 256, 257, 258]);
+            Node(276, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [255, 256, 257, 258]);
+            Node(277, LoadActivations, layer: 13, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [255, 256, 257, 258]);
             Node(278, LoadKv, layer: 13, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [259]);
             Node(279, RecomputeKv, layer: 13, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 13)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [259, 274]);
             Node(280, RecomputeKv, layer: 13, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 13)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [259, 275]);
@@ -347,10 +347,10 @@ namespace Samples
             Node(283, AttentionBlock, layer: 13, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 13), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [260, 261, 278, 279, 280, 281, 282]);
             Node(284, StoreNewToken, layer: 13, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [283]);
             Node(285, MlpBlock, layer: 13, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 13)], writes: [At(Hidden, 0)], after: [283]);
-            Node(286, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [267]);
-            Node(287, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [268]);
-            Node(288, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [269]);
-            Node(289, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [270]);
+            Node(286, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [267, 268, 269, 270]);
+            Node(287, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [267, 268, 269, 270]);
+            Node(288, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [267, 268, 269, 270]);
+            Node(289, LoadActivations, layer: 13, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [267, 268, 269, 270]);
             Node(290, LoadKv, layer: 13, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [271]);
             Node(291, RecomputeKv, layer: 13, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 13)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [271, 286]);
             Node(292, RecomputeKv, layer: 13, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 13)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [271, 287]);
@@ -360,10 +360,10 @@ namespace Samples
             Node(296, StoreNewToken, layer: 13, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [295]);
             Node(297, MlpBlock, layer: 13, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 13)], writes: [At(Hidden, 1)], after: [295]);
             // layer 14
-            Node(298, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [279]);
-            Node(299, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [280]);
-            Node(300, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [281]);
-            Node(301, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [282]);
+            Node(298, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [279, 280, 281, 282]);
+            Node(299, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [279, 280, 281, 282]);
+            Node(300, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [279, 280, 281, 282]);
+            Node(301, LoadActivations, layer: 14, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [279, 280, 281, 282]);
             Node(302, LoadKv, layer: 14, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [283]);
             Node(303, RecomputeKv, layer: 14, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 14)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [283, 298]);
             Node(304, RecomputeKv, layer: 14, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 14)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [283, 299]);
@@ -372,10 +372,10 @@ namespace Samples
             Node(307, AttentionBlock, layer: 14, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 14), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [284, 285, 302, 303, 304, 305, 306]);
             Node(308, StoreNewToken, layer: 14, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [307]);
             Node(309, MlpBlock, layer: 14, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 14)], writes: [At(Hidden, 0)], after: [307]);
-            Node(310, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [291]);
-            Node(311, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [292]);
-            Node(312, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [293]);
-            Node(313, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [294]);
+            Node(310, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [291, 292, 293, 294]);
+            Node(311, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [291, 292, 293, 294]);
+            Node(312, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [291, 292, 293, 294]);
+            Node(313, LoadActivations, layer: 14, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [291, 292, 293, 294]);
             Node(314, LoadKv, layer: 14, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [295]);
             Node(315, RecomputeKv, layer: 14, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 14)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [295, 310]);
             Node(316, RecomputeKv, layer: 14, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 14)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [295, 311]);
@@ -385,10 +385,10 @@ namespace Samples
             Node(320, StoreNewToken, layer: 14, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [319]);
             Node(321, MlpBlock, layer: 14, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 14)], writes: [At(Hidden, 1)], after: [319]);
             // layer 15
-            Node(322, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [303]);
-            Node(323, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [304]);
-            Node(324, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [305]);
-            Node(325, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [306]);
+            Node(322, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [303, 304, 305, 306]);
+            Node(323, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [303, 304, 305, 306]);
+            Node(324, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [303, 304, 305, 306]);
+            Node(325, LoadActivations, layer: 15, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [303, 304, 305, 306]);
             Node(326, LoadKv, layer: 15, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [307]);
             Node(327, RecomputeKv, layer: 15, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 15)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [307, 322]);
             Node(328, RecomputeKv, layer: 15, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 15)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [307, 323]);
@@ -397,10 +397,10 @@ namespace Samples
             Node(331, AttentionBlock, layer: 15, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 15), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [308, 309, 326, 327, 328, 329, 330]);
             Node(332, StoreNewToken, layer: 15, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [331]);
             Node(333, MlpBlock, layer: 15, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 15)], writes: [At(Hidden, 0)], after: [331]);
-            Node(334, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [315]);
-            Node(335, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [316]);
-            Node(336, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [317]);
-            Node(337, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [318]);
+            Node(334, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [315, 316, 317, 318]);
+            Node(335, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [315, 316, 317, 318]);
+            Node(336, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [315, 316, 317, 318]);
+            Node(337, LoadActivations, layer: 15, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [315, 316, 317, 318]);
             Node(338, LoadKv, layer: 15, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [319]);
             Node(339, RecomputeKv, layer: 15, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 15)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [319, 334]);
             Node(340, RecomputeKv, layer: 15, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 15)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [319, 335]);
@@ -410,10 +410,10 @@ namespace Samples
             Node(344, StoreNewToken, layer: 15, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [343]);
             Node(345, MlpBlock, layer: 15, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 15)], writes: [At(Hidden, 1)], after: [343]);
             // layer 16
-            Node(346, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [327]);
-            Node(347, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [328]);
-            Node(348, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [329]);
-            Node(349, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [330]);
+            Node(346, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [327, 328, 329, 330]);
+            Node(347, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [327, 328, 329, 330]);
+            Node(348, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [327, 328, 329, 330]);
+            Node(349, LoadActivations, layer: 16, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [327, 328, 329, 330]);
             Node(350, LoadKv, layer: 16, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [331]);
             Node(351, RecomputeKv, layer: 16, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 16)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [331, 346]);
             Node(352, RecomputeKv, layer: 16, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 16)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [331, 347]);
@@ -422,10 +422,10 @@ namespace Samples
             Node(355, AttentionBlock, layer: 16, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 16), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [332, 333, 350, 351, 352, 353, 354]);
             Node(356, StoreNewToken, layer: 16, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [355]);
             Node(357, MlpBlock, layer: 16, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 16)], writes: [At(Hidden, 0)], after: [355]);
-            Node(358, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [339]);
-            Node(359, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [340]);
-            Node(360, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [341]);
-            Node(361, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [342]);
+            Node(358, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [339, 340, 341, 342]);
+            Node(359, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [339, 340, 341, 342]);
+            Node(360, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [339, 340, 341, 342]);
+            Node(361, LoadActivations, layer: 16, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [339, 340, 341, 342]);
             Node(362, LoadKv, layer: 16, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [343]);
             Node(363, RecomputeKv, layer: 16, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 16)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [343, 358]);
             Node(364, RecomputeKv, layer: 16, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 16)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [343, 359]);
@@ -435,10 +435,10 @@ namespace Samples
             Node(368, StoreNewToken, layer: 16, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [367]);
             Node(369, MlpBlock, layer: 16, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 16)], writes: [At(Hidden, 1)], after: [367]);
             // layer 17
-            Node(370, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [351]);
-            Node(371, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [352]);
-            Node(372, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [353]);
-            Node(373, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [354]);
+            Node(370, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [351, 352, 353, 354]);
+            Node(371, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [351, 352, 353, 354]);
+            Node(372, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [351, 352, 353, 354]);
+            Node(373, LoadActivations, layer: 17, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [351, 352, 353, 354]);
             Node(374, LoadKv, layer: 17, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [355]);
             Node(375, RecomputeKv, layer: 17, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 17)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [355, 370]);
             Node(376, RecomputeKv, layer: 17, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 17)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [355, 371]);
@@ -447,10 +447,10 @@ namespace Samples
             Node(379, AttentionBlock, layer: 17, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 17), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [356, 357, 374, 375, 376, 377, 378]);
             Node(380, StoreNewToken, layer: 17, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [379]);
             Node(381, MlpBlock, layer: 17, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 17)], writes: [At(Hidden, 0)], after: [379]);
-            Node(382, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [363]);
-            Node(383, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [364]);
-            Node(384, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [365]);
-            Node(385, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [366]);
+            Node(382, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [363, 364, 365, 366]);
+            Node(383, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [363, 364, 365, 366]);
+            Node(384, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [363, 364, 365, 366]);
+            Node(385, LoadActivations, layer: 17, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [363, 364, 365, 366]);
             Node(386, LoadKv, layer: 17, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [367]);
             Node(387, RecomputeKv, layer: 17, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 17)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [367, 382]);
             Node(388, RecomputeKv, layer: 17, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 17)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [367, 383]);
@@ -460,10 +460,10 @@ namespace Samples
             Node(392, StoreNewToken, layer: 17, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [391]);
             Node(393, MlpBlock, layer: 17, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 17)], writes: [At(Hidden, 1)], after: [391]);
             // layer 18
-            Node(394, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [375]);
-            Node(395, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [376]);
-            Node(396, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [377]);
-            Node(397, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [378]);
+            Node(394, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [375, 376, 377, 378]);
+            Node(395, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [375, 376, 377, 378]);
+            Node(396, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [375, 376, 377, 378]);
+            Node(397, LoadActivations, layer: 18, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [375, 376, 377, 378]);
             Node(398, LoadKv, layer: 18, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [379]);
             Node(399, RecomputeKv, layer: 18, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 18)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [379, 394]);
             Node(400, RecomputeKv, layer: 18, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 18)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [379, 395]);
@@ -472,10 +472,10 @@ namespace Samples
             Node(403, AttentionBlock, layer: 18, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 18), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [380, 381, 398, 399, 400, 401, 402]);
             Node(404, StoreNewToken, layer: 18, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [403]);
             Node(405, MlpBlock, layer: 18, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 18)], writes: [At(Hidden, 0)], after: [403]);
-            Node(406, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [387]);
-            Node(407, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [388]);
-            Node(408, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [389]);
-            Node(409, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [390]);
+            Node(406, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [387, 388, 389, 390]);
+            Node(407, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [387, 388, 389, 390]);
+            Node(408, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [387, 388, 389, 390]);
+            Node(409, LoadActivations, layer: 18, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [387, 388, 389, 390]);
             Node(410, LoadKv, layer: 18, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [391]);
             Node(411, RecomputeKv, layer: 18, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 18)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [391, 406]);
             Node(412, RecomputeKv, layer: 18, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 18)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [391, 407]);
@@ -485,10 +485,10 @@ namespace Samples
             Node(416, StoreNewToken, layer: 18, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [415]);
             Node(417, MlpBlock, layer: 18, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 18)], writes: [At(Hidden, 1)], after: [415]);
             // layer 19
-            Node(418, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [399]);
-            Node(419, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [400]);
-            Node(420, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [401]);
-            Node(421, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [402]);
+            Node(418, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [399, 400, 401, 402]);
+            Node(419, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [399, 400, 401, 402]);
+            Node(420, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [399, 400, 401, 402]);
+            Node(421, LoadActivations, layer: 19, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [399, 400, 401, 402]);
             Node(422, LoadKv, layer: 19, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [403]);
             Node(423, RecomputeKv, layer: 19, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 19)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [403, 418]);
             Node(424, RecomputeKv, layer: 19, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 19)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [403, 419]);
@@ -497,10 +497,10 @@ namespace Samples
             Node(427, AttentionBlock, layer: 19, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 19), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [404, 405, 422, 423, 424, 425, 426]);
             Node(428, StoreNewToken, layer: 19, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [427]);
             Node(429, MlpBlock, layer: 19, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 19)], writes: [At(Hidden, 0)], after: [427]);
-            Node(430, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [411]);
-            Node(431, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [412]);
-            Node(432, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [413]);
-            Node(433, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [414]);
+            Node(430, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [411, 412, 413, 414]);
+            Node(431, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [411, 412, 413, 414]);
+            Node(432, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [411, 412, 413, 414]);
+            Node(433, LoadActivations, layer: 19, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [411, 412, 413, 414]);
             Node(434, LoadKv, layer: 19, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [415]);
             Node(435, RecomputeKv, layer: 19, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 19)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [415, 430]);
             Node(436, RecomputeKv, layer: 19, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 19)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [415, 431]);
@@ -510,10 +510,10 @@ namespace Samples
             Node(440, StoreNewToken, layer: 19, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [439]);
             Node(441, MlpBlock, layer: 19, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 19)], writes: [At(Hidden, 1)], after: [439]);
             // layer 20
-            Node(442, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [423]);
-            Node(443, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [424]);
-            Node(444, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [425]);
-            Node(445, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [426]);
+            Node(442, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [423, 424, 425, 426]);
+            Node(443, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [423, 424, 425, 426]);
+            Node(444, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [423, 424, 425, 426]);
+            Node(445, LoadActivations, layer: 20, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [423, 424, 425, 426]);
             Node(446, LoadKv, layer: 20, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [427]);
             Node(447, RecomputeKv, layer: 20, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 20)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [427, 442]);
             Node(448, RecomputeKv, layer: 20, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 20)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [427, 443]);
@@ -522,10 +522,10 @@ namespace Samples
             Node(451, AttentionBlock, layer: 20, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 20), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [428, 429, 446, 447, 448, 449, 450]);
             Node(452, StoreNewToken, layer: 20, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [451]);
             Node(453, MlpBlock, layer: 20, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 20)], writes: [At(Hidden, 0)], after: [451]);
-            Node(454, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [435]);
-            Node(455, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [436]);
-            Node(456, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [437]);
-            Node(457, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [438]);
+            Node(454, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [435, 436, 437, 438]);
+            Node(455, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [435, 436, 437, 438]);
+            Node(456, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [435, 436, 437, 438]);
+            Node(457, LoadActivations, layer: 20, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [435, 436, 437, 438]);
             Node(458, LoadKv, layer: 20, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [439]);
             Node(459, RecomputeKv, layer: 20, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 20)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [439, 454]);
             Node(460, RecomputeKv, layer: 20, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 20)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [439, 455]);
@@ -535,10 +535,10 @@ namespace Samples
             Node(464, StoreNewToken, layer: 20, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [463]);
             Node(465, MlpBlock, layer: 20, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 20)], writes: [At(Hidden, 1)], after: [463]);
             // layer 21
-            Node(466, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [447]);
-            Node(467, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [448]);
-            Node(468, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [449]);
-            Node(469, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [450]);
+            Node(466, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [447, 448, 449, 450]);
+            Node(467, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [447, 448, 449, 450]);
+            Node(468, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [447, 448, 449, 450]);
+            Node(469, LoadActivations, layer: 21, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [447, 448, 449, 450]);
             Node(470, LoadKv, layer: 21, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [451]);
             Node(471, RecomputeKv, layer: 21, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 21)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [451, 466]);
             Node(472, RecomputeKv, layer: 21, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 21)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [451, 467]);
@@ -547,10 +547,10 @@ namespace Samples
             Node(475, AttentionBlock, layer: 21, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 21), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [452, 453, 470, 471, 472, 473, 474]);
             Node(476, StoreNewToken, layer: 21, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [475]);
             Node(477, MlpBlock, layer: 21, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 21)], writes: [At(Hidden, 0)], after: [475]);
-            Node(478, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [459]);
-            Node(479, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [460]);
-            Node(480, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [461]);
-            Node(481, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [462]);
+            Node(478, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [459, 460, 461, 462]);
+            Node(479, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [459, 460, 461, 462]);
+            Node(480, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [459, 460, 461, 462]);
+            Node(481, LoadActivations, layer: 21, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [459, 460, 461, 462]);
             Node(482, LoadKv, layer: 21, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [463]);
             Node(483, RecomputeKv, layer: 21, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 21)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [463, 478]);
             Node(484, RecomputeKv, layer: 21, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 21)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [463, 479]);
@@ -560,10 +560,10 @@ namespace Samples
             Node(488, StoreNewToken, layer: 21, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [487]);
             Node(489, MlpBlock, layer: 21, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 21)], writes: [At(Hidden, 1)], after: [487]);
             // layer 22
-            Node(490, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [471]);
-            Node(491, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [472]);
-            Node(492, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [473]);
-            Node(493, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [474]);
+            Node(490, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [471, 472, 473, 474]);
+            Node(491, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [471, 472, 473, 474]);
+            Node(492, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [471, 472, 473, 474]);
+            Node(493, LoadActivations, layer: 22, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [471, 472, 473, 474]);
             Node(494, LoadKv, layer: 22, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [475]);
             Node(495, RecomputeKv, layer: 22, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 22)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [475, 490]);
             Node(496, RecomputeKv, layer: 22, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 22)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [475, 491]);
@@ -572,10 +572,10 @@ namespace Samples
             Node(499, AttentionBlock, layer: 22, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 22), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [476, 477, 494, 495, 496, 497, 498]);
             Node(500, StoreNewToken, layer: 22, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [499]);
             Node(501, MlpBlock, layer: 22, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 22)], writes: [At(Hidden, 0)], after: [499]);
-            Node(502, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [483]);
-            Node(503, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [484]);
-            Node(504, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [485]);
-            Node(505, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [486]);
+            Node(502, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [483, 484, 485, 486]);
+            Node(503, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [483, 484, 485, 486]);
+            Node(504, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [483, 484, 485, 486]);
+            Node(505, LoadActivations, layer: 22, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [483, 484, 485, 486]);
             Node(506, LoadKv, layer: 22, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [487]);
             Node(507, RecomputeKv, layer: 22, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 22)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [487, 502]);
             Node(508, RecomputeKv, layer: 22, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 22)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [487, 503]);
@@ -585,10 +585,10 @@ namespace Samples
             Node(512, StoreNewToken, layer: 22, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [511]);
             Node(513, MlpBlock, layer: 22, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 22)], writes: [At(Hidden, 1)], after: [511]);
             // layer 23
-            Node(514, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [495]);
-            Node(515, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [496]);
-            Node(516, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [497]);
-            Node(517, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [498]);
+            Node(514, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [495, 496, 497, 498]);
+            Node(515, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [495, 496, 497, 498]);
+            Node(516, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [495, 496, 497, 498]);
+            Node(517, LoadActivations, layer: 23, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [495, 496, 497, 498]);
             Node(518, LoadKv, layer: 23, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [499]);
             Node(519, RecomputeKv, layer: 23, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 23)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [499, 514]);
             Node(520, RecomputeKv, layer: 23, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 23)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [499, 515]);
@@ -597,10 +597,10 @@ namespace Samples
             Node(523, AttentionBlock, layer: 23, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 23), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [500, 501, 518, 519, 520, 521, 522]);
             Node(524, StoreNewToken, layer: 23, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [523]);
             Node(525, MlpBlock, layer: 23, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 23)], writes: [At(Hidden, 0)], after: [523]);
-            Node(526, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [507]);
-            Node(527, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [508]);
-            Node(528, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [509]);
-            Node(529, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [510]);
+            Node(526, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [507, 508, 509, 510]);
+            Node(527, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [507, 508, 509, 510]);
+            Node(528, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [507, 508, 509, 510]);
+            Node(529, LoadActivations, layer: 23, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [507, 508, 509, 510]);
             Node(530, LoadKv, layer: 23, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [511]);
             Node(531, RecomputeKv, layer: 23, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 23)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [511, 526]);
             Node(532, RecomputeKv, layer: 23, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 23)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [511, 527]);
@@ -610,10 +610,10 @@ namespace Samples
             Node(536, StoreNewToken, layer: 23, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [535]);
             Node(537, MlpBlock, layer: 23, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 23)], writes: [At(Hidden, 1)], after: [535]);
             // layer 24
-            Node(538, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [519]);
-            Node(539, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [520]);
-            Node(540, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [521]);
-            Node(541, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [522]);
+            Node(538, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [519, 520, 521, 522]);
+            Node(539, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [519, 520, 521, 522]);
+            Node(540, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [519, 520, 521, 522]);
+            Node(541, LoadActivations, layer: 24, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [519, 520, 521, 522]);
             Node(542, LoadKv, layer: 24, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [523]);
             Node(543, RecomputeKv, layer: 24, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 24)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [523, 538]);
             Node(544, RecomputeKv, layer: 24, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 24)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [523, 539]);
@@ -622,10 +622,10 @@ namespace Samples
             Node(547, AttentionBlock, layer: 24, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 24), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [524, 525, 542, 543, 544, 545, 546]);
             Node(548, StoreNewToken, layer: 24, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [547]);
             Node(549, MlpBlock, layer: 24, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 24)], writes: [At(Hidden, 0)], after: [547]);
-            Node(550, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [531]);
-            Node(551, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [532]);
-            Node(552, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [533]);
-            Node(553, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [534]);
+            Node(550, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [531, 532, 533, 534]);
+            Node(551, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [531, 532, 533, 534]);
+            Node(552, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [531, 532, 533, 534]);
+            Node(553, LoadActivations, layer: 24, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [531, 532, 533, 534]);
             Node(554, LoadKv, layer: 24, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [535]);
             Node(555, RecomputeKv, layer: 24, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 24)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [535, 550]);
             Node(556, RecomputeKv, layer: 24, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 24)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [535, 551]);
@@ -635,10 +635,10 @@ namespace Samples
             Node(560, StoreNewToken, layer: 24, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [559]);
             Node(561, MlpBlock, layer: 24, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 24)], writes: [At(Hidden, 1)], after: [559]);
             // layer 25
-            Node(562, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [543]);
-            Node(563, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [544]);
-            Node(564, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [545]);
-            Node(565, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [546]);
+            Node(562, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [543, 544, 545, 546]);
+            Node(563, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [543, 544, 545, 546]);
+            Node(564, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [543, 544, 545, 546]);
+            Node(565, LoadActivations, layer: 25, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [543, 544, 545, 546]);
             Node(566, LoadKv, layer: 25, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [547]);
             Node(567, RecomputeKv, layer: 25, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 25)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [547, 562]);
             Node(568, RecomputeKv, layer: 25, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 25)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [547, 563]);
@@ -647,10 +647,10 @@ namespace Samples
             Node(571, AttentionBlock, layer: 25, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 25), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [548, 549, 566, 567, 568, 569, 570]);
             Node(572, StoreNewToken, layer: 25, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [571]);
             Node(573, MlpBlock, layer: 25, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 25)], writes: [At(Hidden, 0)], after: [571]);
-            Node(574, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [555]);
-            Node(575, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [556]);
-            Node(576, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [557]);
-            Node(577, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [558]);
+            Node(574, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [555, 556, 557, 558]);
+            Node(575, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [555, 556, 557, 558]);
+            Node(576, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [555, 556, 557, 558]);
+            Node(577, LoadActivations, layer: 25, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [555, 556, 557, 558]);
             Node(578, LoadKv, layer: 25, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [559]);
             Node(579, RecomputeKv, layer: 25, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 25)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [559, 574]);
             Node(580, RecomputeKv, layer: 25, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 25)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [559, 575]);
@@ -660,10 +660,10 @@ namespace Samples
             Node(584, StoreNewToken, layer: 25, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [583]);
             Node(585, MlpBlock, layer: 25, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 25)], writes: [At(Hidden, 1)], after: [583]);
             // layer 26
-            Node(586, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [567]);
-            Node(587, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [568]);
-            Node(588, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [569]);
-            Node(589, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [570]);
+            Node(586, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [567, 568, 569, 570]);
+            Node(587, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [567, 568, 569, 570]);
+            Node(588, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [567, 568, 569, 570]);
+            Node(589, LoadActivations, layer: 26, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [567, 568, 569, 570]);
             Node(590, LoadKv, layer: 26, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [571]);
             Node(591, RecomputeKv, layer: 26, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 26)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [571, 586]);
             Node(592, RecomputeKv, layer: 26, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 26)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [571, 587]);
@@ -672,10 +672,10 @@ namespace Samples
             Node(595, AttentionBlock, layer: 26, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 26), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [572, 573, 590, 591, 592, 593, 594]);
             Node(596, StoreNewToken, layer: 26, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [595]);
             Node(597, MlpBlock, layer: 26, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 26)], writes: [At(Hidden, 0)], after: [595]);
-            Node(598, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [579]);
-            Node(599, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [580]);
-            Node(600, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [581]);
-            Node(601, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [582]);
+            Node(598, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [579, 580, 581, 582]);
+            Node(599, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [579, 580, 581, 582]);
+            Node(600, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [579, 580, 581, 582]);
+            Node(601, LoadActivations, layer: 26, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [579, 580, 581, 582]);
             Node(602, LoadKv, layer: 26, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [583]);
             Node(603, RecomputeKv, layer: 26, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 26)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [583, 598]);
             Node(604, RecomputeKv, layer: 26, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 26)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [583, 599]);
@@ -685,10 +685,10 @@ namespace Samples
             Node(608, StoreNewToken, layer: 26, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [607]);
             Node(609, MlpBlock, layer: 26, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 26)], writes: [At(Hidden, 1)], after: [607]);
             // layer 27
-            Node(610, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [591]);
-            Node(611, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [592]);
-            Node(612, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [593]);
-            Node(613, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [594]);
+            Node(610, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [591, 592, 593, 594]);
+            Node(611, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [591, 592, 593, 594]);
+            Node(612, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [591, 592, 593, 594]);
+            Node(613, LoadActivations, layer: 27, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [591, 592, 593, 594]);
             Node(614, LoadKv, layer: 27, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [595]);
             Node(615, RecomputeKv, layer: 27, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 27)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [595, 610]);
             Node(616, RecomputeKv, layer: 27, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 27)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [595, 611]);
@@ -697,10 +697,10 @@ namespace Samples
             Node(619, AttentionBlock, layer: 27, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 27), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [596, 597, 614, 615, 616, 617, 618]);
             Node(620, StoreNewToken, layer: 27, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [619]);
             Node(621, MlpBlock, layer: 27, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 27)], writes: [At(Hidden, 0)], after: [619]);
-            Node(622, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [603]);
-            Node(623, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [604]);
-            Node(624, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [605]);
-            Node(625, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [606]);
+            Node(622, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [603, 604, 605, 606]);
+            Node(623, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [603, 604, 605, 606]);
+            Node(624, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [603, 604, 605, 606]);
+            Node(625, LoadActivations, layer: 27, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [603, 604, 605, 606]);
             Node(626, LoadKv, layer: 27, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [607]);
             Node(627, RecomputeKv, layer: 27, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 27)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [607, 622]);
             Node(628, RecomputeKv, layer: 27, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 27)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [607, 623]);
@@ -710,10 +710,10 @@ namespace Samples
             Node(632, StoreNewToken, layer: 27, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [631]);
             Node(633, MlpBlock, layer: 27, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 27)], writes: [At(Hidden, 1)], after: [631]);
             // layer 28
-            Node(634, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [615]);
-            Node(635, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [616]);
-            Node(636, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [617]);
-            Node(637, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [618]);
+            Node(634, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [615, 616, 617, 618]);
+            Node(635, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [615, 616, 617, 618]);
+            Node(636, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [615, 616, 617, 618]);
+            Node(637, LoadActivations, layer: 28, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [615, 616, 617, 618]);
             Node(638, LoadKv, layer: 28, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [619]);
             Node(639, RecomputeKv, layer: 28, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 28)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [619, 634]);
             Node(640, RecomputeKv, layer: 28, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 28)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [619, 635]);
@@ -722,10 +722,10 @@ namespace Samples
             Node(643, AttentionBlock, layer: 28, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 28), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [620, 621, 638, 639, 640, 641, 642]);
             Node(644, StoreNewToken, layer: 28, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [643]);
             Node(645, MlpBlock, layer: 28, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 28)], writes: [At(Hidden, 0)], after: [643]);
-            Node(646, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [627]);
-            Node(647, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [628]);
-            Node(648, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [629]);
-            Node(649, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [630]);
+            Node(646, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [627, 628, 629, 630]);
+            Node(647, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [627, 628, 629, 630]);
+            Node(648, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [627, 628, 629, 630]);
+            Node(649, LoadActivations, layer: 28, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [627, 628, 629, 630]);
             Node(650, LoadKv, layer: 28, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [631]);
             Node(651, RecomputeKv, layer: 28, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 28)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [631, 646]);
             Node(652, RecomputeKv, layer: 28, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 28)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [631, 647]);
@@ -735,10 +735,10 @@ namespace Samples
             Node(656, StoreNewToken, layer: 28, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [655]);
             Node(657, MlpBlock, layer: 28, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 28)], writes: [At(Hidden, 1)], after: [655]);
             // layer 29
-            Node(658, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [639]);
-            Node(659, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [640]);
-            Node(660, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [641]);
-            Node(661, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [642]);
+            Node(658, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [639, 640, 641, 642]);
+            Node(659, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [639, 640, 641, 642]);
+            Node(660, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [639, 640, 641, 642]);
+            Node(661, LoadActivations, layer: 29, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [639, 640, 641, 642]);
             Node(662, LoadKv, layer: 29, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [643]);
             Node(663, RecomputeKv, layer: 29, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 29)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [643, 658]);
             Node(664, RecomputeKv, layer: 29, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 29)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [643, 659]);
@@ -747,10 +747,10 @@ namespace Samples
             Node(667, AttentionBlock, layer: 29, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 29), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [644, 645, 662, 663, 664, 665, 666]);
             Node(668, StoreNewToken, layer: 29, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [667]);
             Node(669, MlpBlock, layer: 29, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 29)], writes: [At(Hidden, 0)], after: [667]);
-            Node(670, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [651]);
-            Node(671, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [652]);
-            Node(672, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [653]);
-            Node(673, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [654]);
+            Node(670, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [651, 652, 653, 654]);
+            Node(671, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [651, 652, 653, 654]);
+            Node(672, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [651, 652, 653, 654]);
+            Node(673, LoadActivations, layer: 29, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [651, 652, 653, 654]);
             Node(674, LoadKv, layer: 29, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [655]);
             Node(675, RecomputeKv, layer: 29, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 29)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [655, 670]);
             Node(676, RecomputeKv, layer: 29, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 29)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [655, 671]);
@@ -760,10 +760,10 @@ namespace Samples
             Node(680, StoreNewToken, layer: 29, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [679]);
             Node(681, MlpBlock, layer: 29, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 29)], writes: [At(Hidden, 1)], after: [679]);
             // layer 30
-            Node(682, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [663]);
-            Node(683, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [664]);
-            Node(684, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [665]);
-            Node(685, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [666]);
+            Node(682, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [663, 664, 665, 666]);
+            Node(683, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [663, 664, 665, 666]);
+            Node(684, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [663, 664, 665, 666]);
+            Node(685, LoadActivations, layer: 30, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [663, 664, 665, 666]);
             Node(686, LoadKv, layer: 30, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [667]);
             Node(687, RecomputeKv, layer: 30, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 30)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [667, 682]);
             Node(688, RecomputeKv, layer: 30, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 30)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [667, 683]);
@@ -772,10 +772,10 @@ namespace Samples
             Node(691, AttentionBlock, layer: 30, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 30), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [668, 669, 686, 687, 688, 689, 690]);
             Node(692, StoreNewToken, layer: 30, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [691]);
             Node(693, MlpBlock, layer: 30, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 30)], writes: [At(Hidden, 0)], after: [691]);
-            Node(694, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [675]);
-            Node(695, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [676]);
-            Node(696, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [677]);
-            Node(697, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [678]);
+            Node(694, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [675, 676, 677, 678]);
+            Node(695, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [675, 676, 677, 678]);
+            Node(696, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [675, 676, 677, 678]);
+            Node(697, LoadActivations, layer: 30, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [675, 676, 677, 678]);
             Node(698, LoadKv, layer: 30, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [679]);
             Node(699, RecomputeKv, layer: 30, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 30)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [679, 694]);
             Node(700, RecomputeKv, layer: 30, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 30)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [679, 695]);
@@ -785,10 +785,10 @@ namespace Samples
             Node(704, StoreNewToken, layer: 30, microBatch: 1, Store, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [703]);
             Node(705, MlpBlock, layer: 30, microBatch: 1, Compute, newToken, reads: [At(Hidden, 1), At(ResidentWeights, 30)], writes: [At(Hidden, 1)], after: [703]);
             // layer 31
-            Node(706, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [687]);
-            Node(707, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [688]);
-            Node(708, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [689]);
-            Node(709, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [690]);
+            Node(706, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [687, 688, 689, 690]);
+            Node(707, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [687, 688, 689, 690]);
+            Node(708, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [687, 688, 689, 690]);
+            Node(709, LoadActivations, layer: 31, microBatch: 0, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [687, 688, 689, 690]);
             Node(710, LoadKv, layer: 31, microBatch: 0, KvLoad, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [691]);
             Node(711, RecomputeKv, layer: 31, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 31)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [691, 706]);
             Node(712, RecomputeKv, layer: 31, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 31)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [691, 707]);
@@ -797,10 +797,10 @@ namespace Samples
             Node(715, AttentionBlock, layer: 31, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 31), At(KvSlot, 0, stored)], writes: [At(Hidden, 0), At(KvSlot, 0, newToken)], after: [692, 693, 710, 711, 712, 713, 714]);
             Node(716, StoreNewToken, layer: 31, microBatch: 0, Store, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [715]);
             Node(717, MlpBlock, layer: 31, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 31)], writes: [At(Hidden, 0)], after: [715]);
-            Node(718, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [699]);
-            Node(719, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [700]);
-            Node(720, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [701]);
-            Node(721, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [702]);
+            Node(718, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [699, 700, 701, 702]);
+            Node(719, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [699, 700, 701, 702]);
+            Node(720, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [699, 700, 701, 702]);
+            Node(721, LoadActivations, layer: 31, microBatch: 1, ActivationLoad, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [699, 700, 701, 702]);
             Node(722, LoadKv, layer: 31, microBatch: 1, KvLoad, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [703]);
             Node(723, RecomputeKv, layer: 31, microBatch: 1, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 31)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [703, 718]);
             Node(724, RecomputeKv, layer: 31, microBatch: 1, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 31)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [703, 719]);

@@ -80,10 +80,10 @@ namespace Samples
             Node(27, StoreNewToken, layer: 3, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [26]);
             Node(28, MlpBlock, layer: 3, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 3)], writes: [At(Hidden, 0)], after: [26]);
             // layer 4
-            Node(29, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [10]);
-            Node(30, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [11]);
-            Node(31, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [12]);
-            Node(32, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [13]);
+            Node(29, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [10, 11, 12, 13]);
+            Node(30, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [10, 11, 12, 13]);
+            Node(31, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [10, 11, 12, 13]);
+            Node(32, LoadActivations, layer: 4, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [10, 11, 12, 13]);
             Node(33, LoadKv, layer: 4, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [14]);
             Node(34, RecomputeKv, layer: 4, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 4)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [14, 29]);
             Node(35, RecomputeKv, layer: 4, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 4)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [14, 30]);
@@ -93,10 +93,10 @@ namespace Samples
             Node(39, StoreNewToken, layer: 4, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [38]);
             Node(40, MlpBlock, layer: 4, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 4)], writes: [At(Hidden, 0)], after: [38]);
             // layer 5
-            Node(41, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [22]);
-            Node(42, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [23]);
-            Node(43, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [24]);
-            Node(44, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [25]);
+            Node(41, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [22, 23, 24, 25]);
+            Node(42, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [22, 23, 24, 25]);
+            Node(43, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [22, 23, 24, 25]);
+            Node(44, LoadActivations, layer: 5, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [22, 23, 24, 25]);
             Node(45, LoadKv, layer: 5, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [26]);
             Node(46, RecomputeKv, layer: 5, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 5)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [26, 41]);
             Node(47, RecomputeKv, layer: 5, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 5)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [26, 42]);
@@ -106,10 +106,10 @@ namespace Samples
             Node(51, StoreNewToken, layer: 5, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [50]);
             Node(52, MlpBlock, layer: 5, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 5)], writes: [At(Hidden, 0)], after: [50]);
             // layer 6
-            Node(53, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [34]);
-            Node(54, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [35]);
-            Node(55, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [36]);
-            Node(56, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [37]);
+            Node(53, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [34, 35, 36, 37]);
+            Node(54, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [34, 35, 36, 37]);
+            Node(55, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [34, 35, 36, 37]);
+            Node(56, LoadActivations, layer: 6, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [34, 35, 36, 37]);
             Node(57, LoadKv, layer: 6, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [38]);
             Node(58, RecomputeKv, layer: 6, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 6)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [38, 53]);
             Node(59, RecomputeKv, layer: 6, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 6)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [38, 54]);
@@ -119,10 +119,10 @@ namespace Samples
             Node(63, StoreNewToken, layer: 6, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [62]);
             Node(64, MlpBlock, layer: 6, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 6)], writes: [At(Hidden, 0)], after: [62]);
             // layer 7
-            Node(65, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [46]);
-            Node(66, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [47]);
-            Node(67, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [48]);
-            Node(68, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [49]);
+            Node(65, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [46, 47, 48, 49]);
+            Node(66, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [46, 47, 48, 49]);
+            Node(67, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [46, 47, 48, 49]);
+            Node(68, LoadActivations, layer: 7, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [46, 47, 48, 49]);
             Node(69, LoadKv, layer: 7, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [50]);
             Node(70, RecomputeKv, layer: 7, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 7)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [50, 65]);
             Node(71, RecomputeKv, layer: 7, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 7)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [50, 66]);
@@ -132,10 +132,10 @@ namespace Samples
             Node(75, StoreNewToken, layer: 7, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [74]);
             Node(76, MlpBlock, layer: 7, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 7)], writes: [At(Hidden, 0)], after: [74]);
             // layer 8
-            Node(77, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [58]);
-            Node(78, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [59]);
-            Node(79, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [60]);
-            Node(80, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [61]);
+            Node(77, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [58, 59, 60, 61]);
+            Node(78, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [58, 59, 60, 61]);
+            Node(79, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [58, 59, 60, 61]);
+            Node(80, LoadActivations, layer: 8, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [58, 59, 60, 61]);
             Node(81, LoadKv, layer: 8, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [62]);
             Node(82, RecomputeKv, layer: 8, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 8)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [62, 77]);
             Node(83, RecomputeKv, layer: 8, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 8)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [62, 78]);
@@ -145,10 +145,10 @@ namespace Samples
             Node(87, StoreNewToken, layer: 8, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [86]);
             Node(88, MlpBlock, layer: 8, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 8)], writes: [At(Hidden, 0)], after: [86]);
             // layer 9
-            Node(89, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [70]);
-            Node(90, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [71]);
-            Node(91, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [72]);
-            Node(92, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [73]);
+            Node(89, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [70, 71, 72, 73]);
+            Node(90, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [70, 71, 72, 73]);
+            Node(91, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [70, 71, 72, 73]);
+            Node(92, LoadActivations, layer: 9, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [70, 71, 72, 73]);
             Node(93, LoadKv, layer: 9, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [74]);
             Node(94, RecomputeKv, layer: 9, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 9)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [74, 89]);
             Node(95, RecomputeKv, layer: 9, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 9)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [74, 90]);
@@ -158,10 +158,10 @@ namespace Samples
             Node(99, StoreNewToken, layer: 9, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [98]);
             Node(100, MlpBlock, layer: 9, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 9)], writes: [At(Hidden, 0)], after: [98]);
             // layer 10
-            Node(101, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [82]);
-            Node(102, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [83]);
-            Node(103, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [84]);
-            Node(104, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [85]);
+            Node(101, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [82, 83, 84, 85]);
+            Node(102, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [82, 83, 84, 85]);
+            Node(103, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [82, 83, 84, 85]);
+            Node(104, LoadActivations, layer: 10, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [82, 83, 84, 85]);
             Node(105, LoadKv, layer: 10, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [86]);
             Node(106, RecomputeKv, layer: 10, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 10)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [86, 101]);
             Node(107, RecomputeKv, layer: 10, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 10)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [86, 102]);
@@ -171,10 +171,10 @@ namespace Samples
             Node(111, StoreNewToken, layer: 10, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [110]);
             Node(112, MlpBlock, layer: 10, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 10)], writes: [At(Hidden, 0)], after: [110]);
             // layer 11
-            Node(113, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [94]);
-            Node(114, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [95]);
-            Node(115, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [96]);
-            Node(116, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [97]);
+            Node(113, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [94, 95, 96, 97]);
+            Node(114, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [94, 95, 96, 97]);
+            Node(115, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [94, 95, 96, 97]);
+            Node(116, LoadActivations, layer: 11, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [94, 95, 96, 97]);
             Node(117, LoadKv, layer: 11, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [98]);
             Node(118, RecomputeKv, layer: 11, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 11)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [98, 113]);
             Node(119, RecomputeKv, layer: 11, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 11)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [98, 114]);
@@ -184,10 +184,10 @@ namespace Samples
             Node(123, StoreNewToken, layer: 11, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [122]);
             Node(124, MlpBlock, layer: 11, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 11)], writes: [At(Hidden, 0)], after: [122]);
             // layer 12
-            Node(125, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [106]);
-            Node(126, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [107]);
-            Node(127, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [108]);
-            Node(128, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [109]);
+            Node(125, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [106, 107, 108, 109]);
+            Node(126, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [106, 107, 108, 109]);
+            Node(127, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [106, 107, 108, 109]);
+            Node(128, LoadActivations, layer: 12, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [106, 107, 108, 109]);
             Node(129, LoadKv, layer: 12, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [110]);
             Node(130, RecomputeKv, layer: 12, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 12)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [110, 125]);
             Node(131, RecomputeKv, layer: 12, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 12)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [110, 126]);
@@ -197,10 +197,10 @@ namespace Samples
             Node(135, StoreNewToken, layer: 12, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [134]);
             Node(136, MlpBlock, layer: 12, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 12)], writes: [At(Hidden, 0)], after: [134]);
             // layer 13
-            Node(137, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [118]);
-            Node(138, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [119]);
-            Node(139, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [120]);
-            Node(140, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [121]);
+            Node(137, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [118, 119, 120, 121]);
+            Node(138, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [118, 119, 120, 121]);
+            Node(139, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [118, 119, 120, 121]);
+            Node(140, LoadActivations, layer: 13, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [118, 119, 120, 121]);
             Node(141, LoadKv, layer: 13, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [122]);
             Node(142, RecomputeKv, layer: 13, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 13)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [122, 137]);
             Node(143, RecomputeKv, layer: 13, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 13)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [122, 138]);
@@ -210,10 +210,10 @@ namespace Samples
             Node(147, StoreNewToken, layer: 13, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [146]);
             Node(148, MlpBlock, layer: 13, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 13)], writes: [At(Hidden, 0)], after: [146]);
             // layer 14
-            Node(149, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [130]);
-            Node(150, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [131]);
-            Node(151, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [132]);
-            Node(152, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [133]);
+            Node(149, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [130, 131, 132, 133]);
+            Node(150, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [130, 131, 132, 133]);
+            Node(151, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [130, 131, 132, 133]);
+            Node(152, LoadActivations, layer: 14, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [130, 131, 132, 133]);
             Node(153, LoadKv, layer: 14, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [134]);
             Node(154, RecomputeKv, layer: 14, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 14)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [134, 149]);
             Node(155, RecomputeKv, layer: 14, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 14)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [134, 150]);
@@ -223,10 +223,10 @@ namespace Samples
             Node(159, StoreNewToken, layer: 14, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [158]);
             Node(160, MlpBlock, layer: 14, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 14)], writes: [At(Hidden, 0)], after: [158]);
             // layer 15
-            Node(161, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [142]);
-            Node(162, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [143]);
-            Node(163, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [144]);
-            Node(164, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [145]);
+            Node(161, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [142, 143, 144, 145]);
+            Node(162, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [142, 143, 144, 145]);
+            Node(163, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [142, 143, 144, 145]);
+            Node(164, LoadActivations, layer: 15, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [142, 143, 144, 145]);
             Node(165, LoadKv, layer: 15, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [146]);
             Node(166, RecomputeKv, layer: 15, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 15)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [146, 161]);
             Node(167, RecomputeKv, layer: 15, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 15)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [146, 162]);
@@ -236,10 +236,10 @@ namespace Samples
             Node(171, StoreNewToken, layer: 15, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [170]);
             Node(172, MlpBlock, layer: 15, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 15)], writes: [At(Hidden, 0)], after: [170]);
             // layer 16
-            Node(173, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [154]);
-            Node(174, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [155]);
-            Node(175, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [156]);
-            Node(176, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [157]);
+            Node(173, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [154, 155, 156, 157]);
+            Node(174, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [154, 155, 156, 157]);
+            Node(175, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [154, 155, 156, 157]);
+            Node(176, LoadActivations, layer: 16, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [154, 155, 156, 157]);
             Node(177, LoadKv, layer: 16, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [158]);
             Node(178, RecomputeKv, layer: 16, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 16)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [158, 173]);
             Node(179, RecomputeKv, layer: 16, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 16)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [158, 174]);
@@ -249,10 +249,10 @@ namespace Samples
             Node(183, StoreNewToken, layer: 16, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [182]);
             Node(184, MlpBlock, layer: 16, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 16)], writes: [At(Hidden, 0)], after: [182]);
             // layer 17
-            Node(185, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [166]);
-            Node(186, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [167]);
-            Node(187, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [168]);
-            Node(188, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [169]);
+            Node(185, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [166, 167, 168, 169]);
+            Node(186, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [166, 167, 168, 169]);
+            Node(187, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [166, 167, 168, 169]);
+            Node(188, LoadActivations, layer: 17, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [166, 167, 168, 169]);
             Node(189, LoadKv, layer: 17, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [170]);
             Node(190, RecomputeKv, layer: 17, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 17)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [170, 185]);
             Node(191, RecomputeKv, layer: 17, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 17)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [170, 186]);
@@ -262,10 +262,10 @@ namespace Samples
             Node(195, StoreNewToken, layer: 17, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [194]);
             Node(196, MlpBlock, layer: 17, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 17)], writes: [At(Hidden, 0)], after: [194]);
             // layer 18
-            Node(197, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [178]);
-            Node(198, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [179]);
-            Node(199, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [180]);
-            Node(200, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [181]);
+            Node(197, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [178, 179, 180, 181]);
+            Node(198, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [178, 179, 180, 181]);
+            Node(199, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [178, 179, 180, 181]);
+            Node(200, LoadActivations, layer: 18, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [178, 179, 180, 181]);
             Node(201, LoadKv, layer: 18, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [182]);
             Node(202, RecomputeKv, layer: 18, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 18)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [182, 197]);
             Node(203, RecomputeKv, layer: 18, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 18)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [182, 198]);
@@ -275,10 +275,10 @@ namespace Samples
             Node(207, StoreNewToken, layer: 18, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [206]);
             Node(208, MlpBlock, layer: 18, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 18)], writes: [At(Hidden, 0)], after: [206]);
             // layer 19
-            Node(209, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [190]);
-            Node(210, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [191]);
-            Node(211, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [192]);
-            Node(212, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [193]);
+            Node(209, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [190, 191, 192, 193]);
+            Node(210, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [190, 191, 192, 193]);
+            Node(211, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [190, 191, 192, 193]);
+            Node(212, LoadActivations, layer: 19, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [190, 191, 192, 193]);
             Node(213, LoadKv, layer: 19, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [194]);
             Node(214, RecomputeKv, layer: 19, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 19)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [194, 209]);
             Node(215, RecomputeKv, layer: 19, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 19)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [194, 210]);
@@ -288,10 +288,10 @@ namespace Samples
             Node(219, StoreNewToken, layer: 19, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [218]);
             Node(220, MlpBlock, layer: 19, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 19)], writes: [At(Hidden, 0)], after: [218]);
             // layer 20
-            Node(221, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [202]);
-            Node(222, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [203]);
-            Node(223, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [204]);
-            Node(224, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [205]);
+            Node(221, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [202, 203, 204, 205]);
+            Node(222, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [202, 203, 204, 205]);
+            Node(223, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [202, 203, 204, 205]);
+            Node(224, LoadActivations, layer: 20, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [202, 203, 204, 205]);
             Node(225, LoadKv, layer: 20, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [206]);
             Node(226, RecomputeKv, layer: 20, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 20)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [206, 221]);
             Node(227, RecomputeKv, layer: 20, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 20)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [206, 222]);
@@ -301,10 +301,10 @@ namespace Samples
             Node(231, StoreNewToken, layer: 20, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [230]);
             Node(232, MlpBlock, layer: 20, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 20)], writes: [At(Hidden, 0)], after: [230]);
             // layer 21
-            Node(233, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [214]);
-            Node(234, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [215]);
-            Node(235, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [216]);
-            Node(236, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [217]);
+            Node(233, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [214, 215, 216, 217]);
+            Node(234, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [214, 215, 216, 217]);
+            Node(235, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [214, 215, 216, 217]);
+            Node(236, LoadActivations, layer: 21, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [214, 215, 216, 217]);
             Node(237, LoadKv, layer: 21, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [218]);
             Node(238, RecomputeKv, layer: 21, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 21)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [218, 233]);
             Node(239, RecomputeKv, layer: 21, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 21)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [218, 234]);
@@ -314,10 +314,10 @@ namespace Samples
             Node(243, StoreNewToken, layer: 21, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [242]);
             Node(244, MlpBlock, layer: 21, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 21)], writes: [At(Hidden, 0)], after: [242]);
             // layer 22
-            Node(245, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [226]);
-            Node(246, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [227]);
-            Node(247, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [228]);
-            Node(248, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [229]);
+            Node(245, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [226, 227, 228, 229]);
+            Node(246, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [226, 227, 228, 229]);
+            Node(247, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [226, 227, 228, 229]);
+            Node(248, LoadActivations, layer: 22, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [226, 227, 228, 229]);
             Node(249, LoadKv, layer: 22, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [230]);
             Node(250, RecomputeKv, layer: 22, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 22)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [230, 245]);
             Node(251, RecomputeKv, layer: 22, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 22)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [230, 246]);
@@ -327,10 +327,10 @@ namespace Samples
             Node(255, StoreNewToken, layer: 22, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [254]);
             Node(256, MlpBlock, layer: 22, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 22)], writes: [At(Hidden, 0)], after: [254]);
             // layer 23
-            Node(257, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [238]);
-            Node(258, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [239]);
-            Node(259, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [240]);
-            Node(260, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [241]);
+            Node(257, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [238, 239, 240, 241]);
+            Node(258, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [238, 239, 240, 241]);
+            Node(259, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [238, 239, 240, 241]);
+            Node(260, LoadActivations, layer: 23, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [238, 239, 240, 241]);
             Node(261, LoadKv, layer: 23, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [242]);
             Node(262, RecomputeKv, layer: 23, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 23)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [242, 257]);
             Node(263, RecomputeKv, layer: 23, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 23)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [242, 258]);
@@ -340,10 +340,10 @@ namespace Samples
             Node(267, StoreNewToken, layer: 23, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [266]);
             Node(268, MlpBlock, layer: 23, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 23)], writes: [At(Hidden, 0)], after: [266]);
             // layer 24
-            Node(269, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [250]);
-            Node(270, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [251]);
-            Node(271, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [252]);
-            Node(272, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [253]);
+            Node(269, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [250, 251, 252, 253]);
+            Node(270, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [250, 251, 252, 253]);
+            Node(271, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [250, 251, 252, 253]);
+            Node(272, LoadActivations, layer: 24, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [250, 251, 252, 253]);
             Node(273, LoadKv, layer: 24, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [254]);
             Node(274, RecomputeKv, layer: 24, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 24)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [254, 269]);
             Node(275, RecomputeKv, layer: 24, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 24)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [254, 270]);
@@ -353,10 +353,10 @@ namespace Samples
             Node(279, StoreNewToken, layer: 24, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [278]);
             Node(280, MlpBlock, layer: 24, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 24)], writes: [At(Hidden, 0)], after: [278]);
             // layer 25
-            Node(281, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [262]);
-            Node(282, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [263]);
-            Node(283, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [264]);
-            Node(284, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [265]);
+            Node(281, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [262, 263, 264, 265]);
+            Node(282, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [262, 263, 264, 265]);
+            Node(283, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [262, 263, 264, 265]);
+            Node(284, LoadActivations, layer: 25, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [262, 263, 264, 265]);
             Node(285, LoadKv, layer: 25, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [266]);
             Node(286, RecomputeKv, layer: 25, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 25)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [266, 281]);
             Node(287, RecomputeKv, layer: 25, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 25)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [266, 282]);
@@ -366,10 +366,10 @@ namespace Samples
             Node(291, StoreNewToken, layer: 25, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [290]);
             Node(292, MlpBlock, layer: 25, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 25)], writes: [At(Hidden, 0)], after: [290]);
             // layer 26
-            Node(293, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [274]);
-            Node(294, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [275]);
-            Node(295, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [276]);
-            Node(296, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [277]);
+            Node(293, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [274, 275, 276, 277]);
+            Node(294, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [274, 275, 276, 277]);
+            Node(295, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [274, 275, 276, 277]);
+            Node(296, LoadActivations, layer: 26, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [274, 275, 276, 277]);
             Node(297, LoadKv, layer: 26, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [278]);
             Node(298, RecomputeKv, layer: 26, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 26)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [278, 293]);
             Node(299, RecomputeKv, layer: 26, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 26)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [278, 294]);
@@ -379,10 +379,10 @@ namespace Samples
             Node(303, StoreNewToken, layer: 26, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [302]);
             Node(304, MlpBlock, layer: 26, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 26)], writes: [At(Hidden, 0)], after: [302]);
             // layer 27
-            Node(305, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [286]);
-            Node(306, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [287]);
-            Node(307, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [288]);
-            Node(308, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [289]);
+            Node(305, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [286, 287, 288, 289]);
+            Node(306, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [286, 287, 288, 289]);
+            Node(307, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [286, 287, 288, 289]);
+            Node(308, LoadActivations, layer: 27, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [286, 287, 288, 289]);
             Node(309, LoadKv, layer: 27, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [290]);
             Node(310, RecomputeKv, layer: 27, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 27)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [290, 305]);
             Node(311, RecomputeKv, layer: 27, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 27)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [290, 306]);
@@ -392,10 +392,10 @@ namespace Samples
             Node(315, StoreNewToken, layer: 27, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [314]);
             Node(316, MlpBlock, layer: 27, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 27)], writes: [At(Hidden, 0)], after: [314]);
             // layer 28
-            Node(317, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [298]);
-            Node(318, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [299]);
-            Node(319, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [300]);
-            Node(320, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [301]);
+            Node(317, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [298, 299, 300, 301]);
+            Node(318, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [298, 299, 300, 301]);
+            Node(319, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [298, 299, 300, 301]);
+            Node(320, LoadActivations, layer: 28, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [298, 299, 300, 301]);
             Node(321, LoadKv, layer: 28, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [302]);
             Node(322, RecomputeKv, layer: 28, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 28)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [302, 317]);
             Node(323, RecomputeKv, layer: 28, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 28)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [302, 318]);
@@ -405,10 +405,10 @@ namespace Samples
             Node(327, StoreNewToken, layer: 28, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [326]);
             Node(328, MlpBlock, layer: 28, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 28)], writes: [At(Hidden, 0)], after: [326]);
             // layer 29
-            Node(329, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [310]);
-            Node(330, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [311]);
-            Node(331, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [312]);
-            Node(332, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [313]);
+            Node(329, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [310, 311, 312, 313]);
+            Node(330, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [310, 311, 312, 313]);
+            Node(331, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [310, 311, 312, 313]);
+            Node(332, LoadActivations, layer: 29, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [310, 311, 312, 313]);
             Node(333, LoadKv, layer: 29, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [314]);
             Node(334, RecomputeKv, layer: 29, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 29)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [314, 329]);
             Node(335, RecomputeKv, layer: 29, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 29)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [314, 330]);
@@ -418,10 +418,10 @@ namespace Samples
             Node(339, StoreNewToken, layer: 29, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 1, newToken)], writes: [], after: [338]);
             Node(340, MlpBlock, layer: 29, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 29)], writes: [At(Hidden, 0)], after: [338]);
             // layer 30
-            Node(341, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [322]);
-            Node(342, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [323]);
-            Node(343, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [324]);
-            Node(344, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [325]);
+            Node(341, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(0, 4))], after: [322, 323, 324, 325]);
+            Node(342, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(1, 4))], after: [322, 323, 324, 325]);
+            Node(343, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(2, 4))], after: [322, 323, 324, 325]);
+            Node(344, LoadActivations, layer: 30, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 0, Chunk(3, 4))], after: [322, 323, 324, 325]);
             Node(345, LoadKv, layer: 30, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 0, transferred)], after: [326]);
             Node(346, RecomputeKv, layer: 30, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 0, Chunk(0, 4)), At(ResidentWeights, 30)], writes: [At(KvSlot, 0, Chunk(0, 4))], after: [326, 341]);
             Node(347, RecomputeKv, layer: 30, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 0, Chunk(1, 4)), At(ResidentWeights, 30)], writes: [At(KvSlot, 0, Chunk(1, 4))], after: [326, 342]);
@@ -431,10 +431,10 @@ namespace Samples
             Node(351, StoreNewToken, layer: 30, microBatch: 0, DeviceToHost, newToken, reads: [At(KvSlot, 0, newToken)], writes: [], after: [350]);
             Node(352, MlpBlock, layer: 30, microBatch: 0, Compute, newToken, reads: [At(Hidden, 0), At(ResidentWeights, 30)], writes: [At(Hidden, 0)], after: [350]);
             // layer 31
-            Node(353, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [334]);
-            Node(354, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [335]);
-            Node(355, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [336]);
-            Node(356, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [337]);
+            Node(353, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(0, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(0, 4))], after: [334, 335, 336, 337]);
+            Node(354, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(1, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(1, 4))], after: [334, 335, 336, 337]);
+            Node(355, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(2, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(2, 4))], after: [334, 335, 336, 337]);
+            Node(356, LoadActivations, layer: 31, microBatch: 0, HostToDevice, Chunk(3, 4), reads: [], writes: [At(ActivationSlot, 1, Chunk(3, 4))], after: [334, 335, 336, 337]);
             Node(357, LoadKv, layer: 31, microBatch: 0, HostToDevice, transferred, reads: [], writes: [At(KvSlot, 1, transferred)], after: [338]);
             Node(358, RecomputeKv, layer: 31, microBatch: 0, Compute, Chunk(0, 4), reads: [At(ActivationSlot, 1, Chunk(0, 4)), At(ResidentWeights, 31)], writes: [At(KvSlot, 1, Chunk(0, 4))], after: [338, 353]);
             Node(359, RecomputeKv, layer: 31, microBatch: 0, Compute, Chunk(1, 4), reads: [At(ActivationSlot, 1, Chunk(1, 4)), At(ResidentWeights, 31)], writes: [At(KvSlot, 1, Chunk(1, 4))], after: [338, 354]);

@@ -110,8 +110,10 @@ namespace Kvpr.Graphs
                                 new[] { new BufferUse(BufferKind.KvSlot, slot, chunk) });
                         }
                         var stored = new BufferUse(BufferKind.KvSlot, slot, TokenRange.Stored);
+                        // The GPU's share [0, l₂) and the new token are one run of rows: the output copies the new token's K and V to row l₂.
                         if (hostAttention)
-                            graph.Add(OpKind.AttentionOutput, layer, m, compute, newToken, new[] { hidden, weights, Query, stored, newTokenRow, partials }, new[] { hidden });
+                            graph.Add(OpKind.AttentionOutput, layer, m, compute, newToken, new[] { hidden, weights, Query, stored, newTokenRow, partials },
+                                new[] { hidden, new BufferUse(BufferKind.KvSlot, slot, TokenRange.HostAttended) });
                         else
                             graph.Add(OpKind.AttentionBlock, layer, m, compute, newToken, new[] { hidden, weights, stored }, new[] { hidden, newTokenRow });
                         graph.Add(OpKind.StoreNewToken, layer, m, storeStream, newToken, new[] { newTokenRow }, none);

@@ -27,7 +27,7 @@ namespace Kvpr.Graphs
                 if (_history.LastWriter(region) is int writer)
                     needed.Add(writer);
             foreach (var region in writes.SelectMany(use => BufferRegion.Of(use, microBatch, _chunks)))
-                needed.UnionWith(_history.UsersSinceWrite(region));
+                needed.UnionWith(_history.UsersBefore(layer, microBatch, region));
 
             int id = _nodes.Count;
             var ancestors = new NodeSet(id + 1);

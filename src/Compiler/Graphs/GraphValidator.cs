@@ -155,7 +155,7 @@ namespace Kvpr.Graphs
                     }
                 }
                 foreach (var region in node.Writes.SelectMany(use => BufferRegion.Of(use, node.MicroBatch, graph.ActivationChunks)))
-                    foreach (int user in history.UsersSinceWrite(region).Where(u => u != node.Id && !ancestors[node.Id].Contains(u)))
+                    foreach (int user in history.UsersBefore(node.Layer, node.MicroBatch, region).Where(u => u != node.Id && !ancestors[node.Id].Contains(u)))
                         errors.Add(Error(field, $"{field} overwrites {region} while {Name(graph.Nodes[user])}, which it does not depend on, may still use it."));
                 history.Record(node, graph.ActivationChunks);
             }
