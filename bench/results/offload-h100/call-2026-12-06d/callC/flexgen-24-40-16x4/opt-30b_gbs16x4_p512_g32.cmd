@@ -1,0 +1,1 @@
+PYTHONPATH=/tmp/fg/src timeout 348 python3 -m flexllmgen.flex_opt --model facebook/opt-30b --path _DUMMY_ --percent 40 60 0 100 100 0 --gpu-batch-size 16 --num-gpu-batches 4 --prompt-len 512 --gen-len 32 --offload-dir /tmp/flexgen_offload --log-file /root/out/r/flexgen-24-40-16x4/opt-30b_gbs16x4_p512_g32.log --cut-gen-len 8
