@@ -173,12 +173,12 @@ namespace Kvpr.Planning
         /// <summary>One layer's queries copied down for CPU attention: b·heads·headDim fp32 values.</summary>
         public long HostQueryBytes(int batch) => checked(4L * batch * Spec.Heads * Spec.HeadDim);
 
-        /// <summary>One layer's partial results copied up from CPU attention: per sequence and head the weighted V sum, the running max and the sum of exponentials, fp32.</summary>
+        /// <summary>One layer's partial results of CPU attention, which the combine reads over PCIe: per sequence and head the weighted V sum, the running max and the sum of exponentials, fp32.</summary>
         public long HostPartialBytes(int batch) => checked(4L * batch * Spec.Heads * (Spec.HeadDim + 2L));
 
         /// <summary>
-        /// What CPU attention costs a layer besides its tokens: the queries down, the partials up (two small copies at
-        /// the link's latency) and the host function's launch, charged as two kernel launches.
+        /// What CPU attention costs a layer besides its tokens: the queries down, the partials up (a small copy and the
+        /// combine's reads over PCIe, each at the link's latency) and the host function's launch, charged as two kernel launches.
         /// </summary>
         public double HostRoundTripSeconds(int batch) =>
             DeviceToHostSeconds(HostQueryBytes(batch)) + TransferSeconds(HostPartialBytes(batch)) + 2 * LaunchSeconds;

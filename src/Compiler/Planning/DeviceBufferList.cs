@@ -68,8 +68,8 @@ namespace Kvpr.Planning
             yield return new(DeviceBufferRole.Mlp, 0, checked(rows * f), p);
             if (spec.GatedMlp)
                 yield return new(DeviceBufferRole.GateUp, 0, checked(rows * 2 * f), p);
-            // CPU attention's partials are merged as one more partition.
-            int partitions = (shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition + (shape.HostAttention ? 1 : 0);
+            // CPU attention's partials stay in pinned host memory, where the combine reads them.
+            int partitions = (shape.Capacity + MinTokensPerPartition - 1) / MinTokensPerPartition;
             long partials = checked((long)shape.MaxBatch * spec.Heads * partitions);
             yield return new(DeviceBufferRole.PartialAccumulators, 0, checked(partials * spec.HeadDim), single);
             yield return new(DeviceBufferRole.PartialMaxima, 0, partials, single);

@@ -18,8 +18,7 @@ namespace Kvpr.Planning
         /// </summary>
         public const int DefaultPrefillRows = 8192;
 
-        /// <param name="hostAttention">Whether decode attention merges a partial result from CPU attention (one more partition).</param>
-        public DeviceBufferShape(IReadOnlyList<int> microBatchSizes, int capacity, int maxNewTokens, int logitRows, bool hostAttention = false)
+        public DeviceBufferShape(IReadOnlyList<int> microBatchSizes, int capacity, int maxNewTokens, int logitRows)
         {
             if (microBatchSizes is null || microBatchSizes.Count == 0 || microBatchSizes.Any(size => size < 1))
                 throw new ArgumentException("Every micro-batch needs at least one sequence.", nameof(microBatchSizes));
@@ -27,7 +26,6 @@ namespace Kvpr.Planning
             Capacity = capacity;
             MaxNewTokens = maxNewTokens;
             LogitRows = logitRows;
-            HostAttention = hostAttention;
         }
 
         public IReadOnlyList<int> MicroBatchSizes { get; }
@@ -35,19 +33,16 @@ namespace Kvpr.Planning
         public int MaxNewTokens { get; }
         public int LogitRows { get; }
 
-        /// <summary>Whether some step's attention merges the CPU's partial results, which take one partition of the partial buffers.</summary>
-        public bool HostAttention { get; }
-
         /// <summary>Sequences of the largest micro-batch: slots and scratch serve one micro-batch at a time.</summary>
         public int MaxBatch => MicroBatchSizes.Max();
 
         /// <summary>
-        /// The shape of <paramref name="workload"/>: its micro-batches of <see cref="DecodeWorkload.Batch"/>, default prefill chunks,
-        /// last-token logits, and room for the CPU's partials where <paramref name="hostAttention"/>.
+        /// The shape of <paramref name="workload"/>: its micro-batches of <see cref="DecodeWorkload.Batch"/>, default prefill chunks
+        /// and last-token logits.
         /// </summary>
-        public static DeviceBufferShape For(DecodeWorkload workload, bool hostAttention = false) =>
+        public static DeviceBufferShape For(DecodeWorkload workload) =>
             new(Enumerable.Repeat(workload.Batch, workload.MicroBatches).ToArray(), workload.MaxLength,
-                PrefillTokens(workload.Batch, workload.PromptLength, DefaultPrefillRows), 1, hostAttention);
+                PrefillTokens(workload.Batch, workload.PromptLength, DefaultPrefillRows), 1);
 
         /// <summary>Prompt tokens per sequence a prefill chunk takes: <paramref name="prefillRows"/> over the batch, at least one, at most the prompt.</summary>
         public static int PrefillTokens(int batch, int promptLength, int prefillRows) => Math.Max(1, Math.Min(promptLength, prefillRows / Math.Max(1, batch)));

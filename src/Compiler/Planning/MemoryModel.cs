@@ -21,7 +21,7 @@ namespace Kvpr.Planning
 
         private readonly bool _hostAttention;
 
-        /// <param name="hostAttention">Whether some step gives the CPU tokens: the device's partials take one more partition and the host pins query and partial buffers.</param>
+        /// <param name="hostAttention">Whether some step gives the CPU tokens: the host pins query and partial buffers.</param>
         public MemoryModel(CostModel cost, DecodeWorkload workload, bool hostAttention = false)
         {
             _cost = cost ?? throw new ArgumentNullException(nameof(cost));
@@ -32,7 +32,7 @@ namespace Kvpr.Planning
         private ModelSpec Spec => _cost.Spec;
 
         /// <summary>The buffers' sizes: the workload's micro-batches, its longest length, its prompt as prefill rows.</summary>
-        public DeviceBufferShape Shape => DeviceBufferShape.For(_workload, _hostAttention);
+        public DeviceBufferShape Shape => DeviceBufferShape.For(_workload);
 
         /// <summary>Weights of one layer kept on the GPU.</summary>
         public long WeightBytesPerLayer => DeviceBufferList.LayerWeights(Spec, 0).Bytes;

@@ -203,11 +203,14 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
         {
             var parameters = new List<KernelParameter>
             {
-                new("const float*", "partial_acc", "[partitions][batch][HEADS][HEAD_DIM] from decode_attention (and the CPU's partial as the last partition)"),
+                new("const float*", "partial_acc", "[partitions][batch][HEADS][HEAD_DIM] from decode_attention"),
                 new("const float*", "partial_max", "[partitions][batch][HEADS] from decode_attention"),
                 new("const float*", "partial_sum", "[partitions][batch][HEADS] from decode_attention"),
                 new("elem_t*", "out", "[batch][HEADS][HEAD_DIM] out: attention output, the W_o GEMM's input"),
                 new("int", "partitions", "partitions of the decode_attention launch"),
+                new("const float*", "host_acc", "[batch][HEADS][HEAD_DIM] the CPU's partial over the tokens it attended to, read in place from pinned host memory; null without CPU attention"),
+                new("const float*", "host_max", "[batch][HEADS] the CPU's partial, pinned host memory (with host_acc)"),
+                new("const float*", "host_sum", "[batch][HEADS] the CPU's partial, pinned host memory (with host_acc)"),
             };
             // A thread per head dimension, a block per (head, sequence).
             var launch = new LaunchShape(LaunchExtent.Of(spec.Heads), LaunchExtent.Of(LaunchVariable.Batch), LaunchExtent.Of(1), spec.HeadDim);
@@ -216,21 +219,24 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
                 "HEAD_DIM",
                 """
 const int h = blockIdx.x, b = blockIdx.y, d = threadIdx.x;
-// This (sequence, head)'s entry of each partition; partitions lie batch * HEADS entries apart.
+// This (sequence, head)'s entry of each partition; partitions lie batch * HEADS entries apart. The CPU's partial, when
+// given, is one more partition read over PCIe where the CPU wrote it: no copy that would queue behind the link's loads.
 const long long first = (long long)b * HEADS + h, stride = (long long)gridDim.y * HEADS;
+const int all = partitions + (host_max != nullptr ? 1 : 0);
 float overall_max = negative_infinity();
-for (int partition = 0; partition < partitions; ++partition)
-    overall_max = fmaxf(overall_max, partial_max[first + partition * stride]);
+for (int partition = 0; partition < all; ++partition)
+    overall_max = fmaxf(overall_max, partition < partitions ? partial_max[first + partition * stride] : host_max[first]);
 float numerator = 0.0f, denominator = 0.0f;
-for (int partition = 0; partition < partitions; ++partition)
+for (int partition = 0; partition < all; ++partition)
 {
-    const long long stat = first + partition * stride;
-    const float partition_max = partial_max[stat];
+    const bool device_partition = partition < partitions;
+    const long long stat = device_partition ? first + partition * stride : first;
+    const float partition_max = device_partition ? partial_max[stat] : host_max[stat];
     if (partition_max == negative_infinity())
         continue;  // an empty partition contributes nothing
     const float weight = expf(partition_max - overall_max);
-    numerator += weight * partial_acc[stat * HEAD_DIM + d];
-    denominator += weight * partial_sum[stat];
+    numerator += weight * (device_partition ? partial_acc : host_acc)[stat * HEAD_DIM + d];
+    denominator += weight * (device_partition ? partial_sum : host_sum)[stat];
 }
 out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator);
 """);

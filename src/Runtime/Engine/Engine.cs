@@ -251,7 +251,7 @@ namespace Kvpr
                 throw new NotSupportedException($"{ErrorCodes.InvalidValue}: model '{Spec.Name}' attends through a sliding window of {Spec.SlidingWindow} tokens; " +
                     "CPU attention takes the last stored tokens out of the device's attention, which a window would also cut, so it runs only for models without one.");
             int chunk = DeviceBufferShape.PrefillTokens(maxBatch, promptLength, Options.PrefillRows);
-            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1, split.UsesHostAttention);
+            var shape = new DeviceBufferShape(sizes, workload.MaxLength, chunk, options.CaptureLogits ? chunk : 1);
             var planned = DeviceBufferList.For(_share, shape, residency);
             CheckGpuMemory(planned, residency, workload);
 

@@ -70,7 +70,7 @@ namespace Kvpr
         /// <summary>The split for the request, unchecked (<see cref="Decide"/> checks it); policies without CPU attention give the CPU nothing.</summary>
         protected abstract SplitDecision Choose(SplitRequest request);
 
-        /// <summary>Whether some step may give the CPU tokens, so the host needs query and partial buffers and the device one more partition of partials.</summary>
+        /// <summary>Whether some step may give the CPU tokens, so the graph needs its CPU lane and the host query and partial buffers.</summary>
         internal virtual bool UsesHostAttention => false;
 
         /// <summary>Whether every step recomputes every stored token, so the host store need keep no K and V.</summary>

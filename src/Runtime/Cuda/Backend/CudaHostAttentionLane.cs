@@ -6,8 +6,8 @@ namespace Kvpr.Runtime.Cuda.Backend
     /// <summary>
     /// The CPU lane of one micro-batch on a GPU machine: its decode step's queries copied into pinned host memory, CPU
     /// attention over the host store's tokens run as host work on the lane's stream (the stream's later work waits for
-    /// it), and the resulting partial softmax in pinned memory, from where the layer's attention output copies it up
-    /// next to the GPU's partitions.
+    /// it), and the resulting partial softmax in pinned memory, where the layer's attention combine reads it in place
+    /// (a copy up would queue behind the link's loads, on the step's critical path).
     /// </summary>
     internal sealed unsafe class CudaHostAttentionLane
     {
@@ -43,17 +43,7 @@ namespace Kvpr.Runtime.Cuda.Backend
             stream.LaunchHostWork(() => HostAttention.Run(args));
         }
 
-        /// <summary>
-        /// Copies the CPU's partial into partition <paramref name="partition"/> of the decode partials
-        /// ([partitions][sequence][head][headDim] and [partitions][sequence][head]: one contiguous run each), on the stream
-        /// that combines them.
-        /// </summary>
-        public void CopyPartialUp(CudaStream stream, CudaTensor acc, CudaTensor max, CudaTensor sum, int partition)
-        {
-            long rows = (long)_sequences * _spec.Heads;
-            stream.CopyAsync(acc.Address(partition * rows * _spec.HeadDim, rows * _spec.HeadDim), _acc.Address, rows * _spec.HeadDim * sizeof(float));
-            foreach (var (device, host) in new[] { (max, _max), (sum, _sum) })
-                stream.CopyAsync(device.Address(partition * rows, rows), host.Address, rows * sizeof(float));
-        }
+        /// <summary>The CPU's partial softmax (acc [sequence][head][headDim], max and sum [sequence][head], fp32): unified addresses of pinned memory.</summary>
+        public (ulong Acc, ulong Max, ulong Sum) Partial => (_acc.Address, _max.Address, _sum.Address);
     }
 }

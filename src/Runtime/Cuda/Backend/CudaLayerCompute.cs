@@ -136,8 +136,8 @@ namespace Kvpr.Runtime.Cuda.Backend
         /// <summary>
         /// The new token attends to the stored tokens and itself, in partitions of the sequence (flash-decoding). With CPU
         /// attention over [<paramref name="hostStart"/>, s') the GPU's share is [0, hostStart) and the new token, whose K
-        /// and V are copied to row hostStart so the share is one run of rows; one more (empty) partition takes the CPU's
-        /// partial, copied up from the lane's pinned buffer once the CPU is done, and the combine merges them all.
+        /// and V are copied to row hostStart so the share is one run of rows; the combine merges the GPU's partitions with
+        /// the CPU's partial, which it reads in place from the lane's pinned buffer.
         /// </summary>
         private void DecodeAttention(CudaStream cuda, MicroBatch batch, KvBuffer kv, int first, int hostStart)
         {
@@ -154,17 +154,15 @@ namespace Kvpr.Runtime.Cuda.Backend
             }
             int length = (host ? hostStart : first) + 1;
             var partitions = DecodePartitions.For(_spec, sequences, length, _device.Cuda.MultiprocessorCount);
-            int launched = partitions.Count + (host ? 1 : 0);
-            BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * launched * sizeof(float), "decode attention partials");
-            _kernels.Launch(cuda, new LaunchSizes { Partitions = launched, Batch = sequences }, new DecodeAttentionLaunch(
+            BufferCapacity.Require(_partialMax.Length * sizeof(float), (long)sequences * _spec.Heads * partitions.Count * sizeof(float), "decode attention partials");
+            _kernels.Launch(cuda, new LaunchSizes { Partitions = partitions.Count, Batch = sequences }, new DecodeAttentionLaunch(
                 Q: _query.Address(), KCache: keys.Address(), VCache: values.Address(),
                 PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
                 Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: kv.Capacity));
-            if (host)
-                _hostLanes[batch].CopyPartialUp(cuda, _partialAcc, _partialMax, _partialSum, partitions.Count);
+            var cpu = host ? _hostLanes[batch].Partial : default;
             _kernels.Launch(cuda, new LaunchSizes { Batch = sequences }, new AttentionCombineLaunch(
                 PartialAcc: _partialAcc.Address(), PartialMax: _partialMax.Address(), PartialSum: _partialSum.Address(),
-                Out: _context.Address(), Partitions: launched));
+                Out: _context.Address(), Partitions: partitions.Count, HostAcc: cpu.Acc, HostMax: cpu.Max, HostSum: cpu.Sum));
         }
 
         public void MlpBlock(IStream stream, MicroBatch batch, LayerWeights layer, int count)

@@ -226,8 +226,8 @@ namespace Kvpr.Runtime.Cuda.Launchers
         }
     }
 
-    /// <summary>Launches <c>attention_combine(partial_acc, partial_max, partial_sum, out, partitions)</c>; a [bracketed] argument is given exactly where the model's kernel takes it.</summary>
-    internal readonly record struct AttentionCombineLaunch(ulong PartialAcc, ulong PartialMax, ulong PartialSum, ulong Out, int Partitions) : IKernelLaunch
+    /// <summary>Launches <c>attention_combine(partial_acc, partial_max, partial_sum, out, partitions, host_acc, host_max, host_sum)</c>; a [bracketed] argument is given exactly where the model's kernel takes it.</summary>
+    internal readonly record struct AttentionCombineLaunch(ulong PartialAcc, ulong PartialMax, ulong PartialSum, ulong Out, int Partitions, ulong HostAcc, ulong HostMax, ulong HostSum) : IKernelLaunch
     {
         public static string Kernel => "attention_combine";
 
@@ -238,6 +238,9 @@ namespace Kvpr.Runtime.Cuda.Launchers
             new("const float*", "partial_sum", Optional: false),
             new("elem_t*", "out", Optional: false),
             new("int", "partitions", Optional: false),
+            new("const float*", "host_acc", Optional: false),
+            new("const float*", "host_max", Optional: false),
+            new("const float*", "host_sum", Optional: false),
         };
 
         public ulong Write(Span<KernelArgument> arguments)
@@ -254,6 +257,12 @@ namespace Kvpr.Runtime.Cuda.Launchers
             given |= 1UL << 3;
             arguments[count++] = Partitions;
             given |= 1UL << 4;
+            arguments[count++] = HostAcc;
+            given |= 1UL << 5;
+            arguments[count++] = HostMax;
+            given |= 1UL << 6;
+            arguments[count++] = HostSum;
+            given |= 1UL << 7;
             return given;
         }
     }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Numerics.Tensors;
 using Kvpr.Backend;
 using Kvpr.Cpu;
+using Kvpr.Host;
 using Kvpr.Kernels;
 using Kvpr.Runtime.Cuda.Backend;
 using Kvpr.Runtime.Cuda.Launchers;
@@ -90,6 +91,11 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     // Partitions of one token each, and a launch with two empty partitions past the last token.
                     yield return check.Guarded($"{spec.Name} decode attention + combine, batch 2, 130 tokens in 1-token partitions", () => check.DecodeAttention(2, 130, new DecodePartitions(1, 130)));
                     yield return check.Guarded($"{spec.Name} decode attention + combine, batch 3, 100 tokens in 4 partitions of 50", () => check.DecodeAttention(3, 100, new DecodePartitions(50, 4)));
+                    // CPU attention's partial over the last tokens, read by the combine from pinned memory (no CPU attention with a sliding window).
+                    if (spec.SlidingWindow == 0)
+                        foreach (var (batch, length, hostTokens) in new[] { (1, 2, 1), (3, 300, 120), (2, 1031, 1000) })
+                            yield return check.Guarded($"{spec.Name} decode attention + combine with the CPU's partial, batch {batch}, {length} tokens, the last {hostTokens} on the CPU",
+                                () => check.DecodeAttention(batch, length, DecodePartitions.For(spec, batch, length - hostTokens, multiprocessors), hostTokens));
                     // Whole prompts, and chunks whose first query sits at a later position (chunked prefill).
                     foreach (var (batch, tokens, first) in new[] { (1, 1, 0), (2, 17, 0), (3, 100, 0), (1, 300, 0), (2, 37, 70), (1, 100, 200) })
                         yield return check.Guarded($"{spec.Name} prefill attention, batch {batch}, {tokens} tokens from {first}", () => check.PrefillAttention(batch, tokens, first));
@@ -252,10 +258,14 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 return (Math.Max(qkvError, recomputeError), Invariant($"; qkv_epilogue {qkvError:E2}, kv_recompute_epilogue {recomputeError:E2}"));
             }
 
-            /// <summary>decode_attention with the given partitions (empty partitions allowed), then attention_combine.</summary>
-            public (double, string) DecodeAttention(int batch, int length, DecodePartitions partitions)
+            /// <summary>
+            /// decode_attention with the given partitions (empty partitions allowed) over the first length − hostTokens tokens,
+            /// then attention_combine, which also merges the CPU's partial over the last hostTokens (HostAttention on a pinned
+            /// copy of the cache, read in place), against attention over all length tokens.
+            /// </summary>
+            public unsafe (double, string) DecodeAttention(int batch, int length, DecodePartitions partitions, int hostTokens = 0)
             {
-                int kvDim = spec.KvDim, capacity = length + 5;
+                int kvDim = spec.KvDim, capacity = length + 5, gpuLength = length - hostTokens;
                 var q = Random(batch * H, 1);
                 var keys = Random(batch * capacity * kvDim, 1);
                 var values = Random(batch * capacity * kvDim, 1);
@@ -268,13 +278,53 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 kernels.Launch(_stream, new LaunchSizes { Partitions = partitions.Count, Batch = batch }, new DecodeAttentionLaunch(
                     Q: Upload(scaledQ, CudaElementType.Float32).Address(), KCache: Upload(keys, _element).Address(), VCache: Upload(values, _element).Address(),
                     PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(),
-                    Length: length, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: capacity));
+                    Length: gpuLength, TokensPerPartition: partitions.TokensPerPartition, CacheCapacity: capacity));
+                using var cpu = hostTokens > 0 ? new HostPartial(device, spec, batch, capacity, keys, values, scaledQ, gpuLength, length) : null;
                 kernels.Launch(_stream, new LaunchSizes { Batch = batch }, new AttentionCombineLaunch(
-                    PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(), Out: output.Address(), Partitions: partitions.Count));
+                    PartialAcc: acc.Address(), PartialMax: max.Address(), PartialSum: sum.Address(), Out: output.Address(), Partitions: partitions.Count,
+                    HostAcc: cpu?.Acc.Address ?? 0, HostMax: cpu?.Max.Address ?? 0, HostSum: cpu?.Sum.Address ?? 0));
                 var expected = new float[batch * H];
                 owner._cpu.Attention(owner._cpuStream, Matrix(q, batch, 1, H), new DeviceMatrix(new CpuBuffer(keys), 0, batch, length, capacity, kvDim),
                     new DeviceMatrix(new CpuBuffer(values), 0, batch, length, capacity, kvDim), Matrix(expected, batch, 1, H), spec.Heads, spec.KvHeads, spec.SlidingWindow);
-                return (Error(Download(output), expected), Invariant($"; {partitions.Count} partitions of {partitions.TokensPerPartition} tokens"));
+                string host = hostTokens > 0 ? Invariant($", and the CPU's partial over the last {hostTokens} tokens read from pinned memory") : "";
+                return (Error(Download(output), expected), Invariant($"; {partitions.Count} partitions of {partitions.TokensPerPartition} tokens{host}"));
+            }
+
+            /// <summary>CPU attention over tokens [start, end) of a pinned copy of the cache, its partial left in pinned memory.</summary>
+            private sealed unsafe class HostPartial : IDisposable
+            {
+                private readonly PinnedBuffer _queries, _keys, _values;
+
+                public HostPartial(CudaComputeDevice device, ModelSpec spec, int batch, int capacity, float[] keys, float[] values, float[] scaledQueries, int start, int end)
+                {
+                    var element = device.ElementType;
+                    (_keys, _values) = (Pinned(device, keys, element), Pinned(device, values, element));
+                    _queries = Pinned(device, scaledQueries, CudaElementType.Float32);
+                    int rows = batch * spec.Heads;
+                    Acc = device.Cuda.AllocatePinned((long)rows * spec.HeadDim * sizeof(float));
+                    Max = device.Cuda.AllocatePinned((long)rows * sizeof(float));
+                    Sum = device.Cuda.AllocatePinned((long)rows * sizeof(float));
+                    var stored = element == CudaElementType.BFloat16 ? HostElementType.BFloat16 : HostElementType.Float16;
+                    HostAttention.Run(HostAttentionArgs.For(spec, batch, capacity, start, end, (float*)_queries.Pointer, (void*)_keys.Pointer, (void*)_values.Pointer,
+                        stored, (float*)Acc.Pointer, (float*)Max.Pointer, (float*)Sum.Pointer));
+                }
+
+                public PinnedBuffer Acc { get; }
+                public PinnedBuffer Max { get; }
+                public PinnedBuffer Sum { get; }
+
+                public void Dispose()
+                {
+                    foreach (var buffer in new[] { _queries, _keys, _values, Acc, Max, Sum })
+                        buffer.Dispose();
+                }
+
+                private static PinnedBuffer Pinned(CudaComputeDevice device, float[] values, CudaElementType type)
+                {
+                    var buffer = device.Cuda.AllocatePinned(Math.Max(1, (long)values.Length * type.Bytes()));
+                    type.Narrow(values, buffer.AsSpan<byte>());
+                    return buffer;
+                }
             }
 
             public (double, string) PrefillAttention(int batch, int tokens, int first)
