@@ -8,8 +8,8 @@ namespace Kvpr.Host
     /// <summary>
     /// The two passes of one <see cref="HostAttention.Run"/>. Fold: a work item is one sequence's block of tokens, all heads,
     /// so its reads walk whole K and V rows in order (what the hardware prefetchers follow; a (sequence, KV head) item would
-    /// read 2·HeadDim bytes per row at a stride of 2·KvDim); sequences are cut into enough blocks to give every core work.
-    /// An item folds its tokens in sub-blocks: scores for the sub-block, their max, exponentials, then the V rows — the
+    /// read 2*HeadDim bytes per row at a stride of 2*KvDim); sequences are cut into enough blocks to give every core work.
+    /// An item folds its tokens in sub-blocks: scores for the sub-block, their max, exponentials, then the V rows - the
     /// online softmax rescales the running sums only when a sub-block raises the max. Reduce: per sequence, the blocks'
     /// partials combine by log-sum-exp into the caller's Acc, Max and Sum. Scratch is native memory that grows and is kept.
     /// </summary>
@@ -112,7 +112,7 @@ namespace Kvpr.Host
         }
 
         /// <summary>
-        /// Turns each head's scores into exp(score − max), raising the running max (and rescaling the running sums) first;
+        /// Turns each head's scores into exp(score - max), raising the running max (and rescaling the running sums) first;
         /// the weights past count, up to the next multiple of four, become 0 so the last rows of a short sub-block add nothing.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
