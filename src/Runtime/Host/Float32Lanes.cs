@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace Kvpr.Host
 {
-    /// <summary>fp32 rows: the CPU backend's store, and 16-bit rows once converted for a group of query heads.</summary>
+    /// <summary>fp32 rows: the CPU backend's store.</summary>
     internal readonly unsafe struct Float32Lanes : IStoredLanes
     {
         public static int ElementBytes => sizeof(float);

@@ -8,8 +8,8 @@ namespace Kvpr.Host
     /// <summary>
     /// The two passes of one <see cref="HostAttention.Run"/>. Fold: a work item is one sequence's block of tokens, all heads,
     /// so its reads walk whole K and V rows in order (what the hardware prefetchers follow; a (sequence, KV head) item would
-    /// read 2·HeadDim bytes per row at a stride of 2·KvDim); sequences are cut into enough blocks to give every core work.
-    /// An item folds its tokens in sub-blocks: scores for the sub-block, their max, exponentials, then the V rows — the
+    /// read 2*HeadDim bytes per row at a stride of 2*KvDim); sequences are cut into enough blocks to give every core work.
+    /// An item folds its tokens in sub-blocks: scores for the sub-block, their max, exponentials, then the V rows - the
     /// online softmax rescales the running sums only when a sub-block raises the max. Reduce: per sequence, the blocks'
     /// partials combine by log-sum-exp into the caller's Acc, Max and Sum. Scratch is native memory that grows and is kept.
     /// </summary>
@@ -41,8 +41,8 @@ namespace Kvpr.Host
             int blocks = Math.Clamp(wanted, 1, Math.Max(1, tokens / MinBlockTokens));
             _blockTokens = (tokens + blocks - 1) / blocks;
             _blocksPerSequence = (tokens + _blockTokens - 1) / _blockTokens;
-            // Per thread: a sub-block's scores for every head and four converted rows; per item: its partial softmax.
-            _threadFloats = RoundToCacheLine((long)args.Heads * SubBlockTokens + (long)Tokens * args.HeadDim);
+            // Per thread: a sub-block's scores for every head; per item: its partial softmax.
+            _threadFloats = RoundToCacheLine((long)args.Heads * SubBlockTokens);
             _partialFloats = RoundToCacheLine((long)args.Heads * (args.HeadDim + 2));
             EnsureScratch((long)_pool.Threads * _threadFloats + (long)args.Batch * _blocksPerSequence * _partialFloats);
 
@@ -64,12 +64,6 @@ namespace Kvpr.Host
                 Fold<Float32Lanes, Float32Lanes>(item, worker);
         }
 
-        /// <summary>
-        /// KV heads that one kernel call covers: all of a row's when each is read by one query head (the call walks whole
-        /// rows), one when a group of query heads shares each (its rows are converted once and read by each head of the group).
-        /// </summary>
-        private int KvHeadsPerCall => _args.Heads == _args.KvHeads ? _args.KvHeads : 1;
-
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -85,13 +79,13 @@ namespace Kvpr.Host
             new Span<float>(max, a.Heads).Fill(float.NegativeInfinity);
             new Span<float>(sum, a.Heads).Clear();
 
-            float* scores = _scratch + (long)worker * _threadFloats, rows = scores + a.Heads * SubBlockTokens;
+            float* scores = _scratch + (long)worker * _threadFloats;
             for (int subBlock = first; subBlock < end; subBlock += SubBlockTokens)
             {
                 int count = Math.Min(SubBlockTokens, end - subBlock);
-                Pass<TLanes, TFinite>(values: false, sequence, subBlock, count, rows, scores, acc);
+                Pass<TLanes, TFinite>(values: false, sequence, subBlock, count, scores, acc);
                 Exponentials(count, scores, acc, max, sum);
-                Pass<TLanes, TFinite>(values: true, sequence, subBlock, count, rows, scores, acc);
+                Pass<TLanes, TFinite>(values: true, sequence, subBlock, count, scores, acc);
             }
         }
 
@@ -100,36 +94,25 @@ namespace Kvpr.Host
         /// dot k of token first + i, for i below count rounded up to four; V's adds each head's weighted rows to its accumulator.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Pass<TLanes, TFinite>(bool values, int sequence, int first, int count, float* rows, float* scores, float* acc)
+        private void Pass<TLanes, TFinite>(bool values, int sequence, int first, int count, float* scores, float* acc)
             where TLanes : struct, IStoredLanes
             where TFinite : struct, IStoredLanes
         {
             ref readonly var a = ref _args;
-            int group = a.Heads / a.KvHeads, span = KvHeadsPerCall;
+            int group = a.Heads / a.KvHeads;
             float* queries = a.Queries + (long)sequence * a.Heads * a.HeadDim;
             for (int i = 0; i < count; i += Tokens)
             {
-                for (int kvHead = 0; kvHead < a.KvHeads; kvHead += span)
-                {
-                    bool converted = Rows<TLanes, TFinite>(values ? a.Values : a.Keys, sequence, first + i, count - i, kvHead, rows, out void* r0, out void* r1, out void* r2, out void* r3);
-                    for (int h = kvHead * group; h < (kvHead + span) * group; h += span)
-                    {
-                        float* weights = scores + h * SubBlockTokens + i, output = acc + (long)h * a.HeadDim, q = queries + (long)h * a.HeadDim;
-                        if (values && converted)
-                            AttentionRowKernels<Float32Lanes, Float32Lanes>.Accumulate4(output, weights, SubBlockTokens, r0, r1, r2, r3, span, a.HeadDim);
-                        else if (values)
-                            AttentionRowKernels<TLanes, TFinite>.Accumulate4(output, weights, SubBlockTokens, r0, r1, r2, r3, span, a.HeadDim);
-                        else if (converted)
-                            AttentionRowKernels<Float32Lanes, Float32Lanes>.Dot4(q, r0, r1, r2, r3, span, a.HeadDim, weights, SubBlockTokens);
-                        else
-                            AttentionRowKernels<TLanes, TFinite>.Dot4(q, r0, r1, r2, r3, span, a.HeadDim, weights, SubBlockTokens);
-                    }
-                }
+                Rows(values ? a.Values : a.Keys, TLanes.ElementBytes, sequence, first + i, count - i, out void* r0, out void* r1, out void* r2, out void* r3);
+                if (values)
+                    AttentionRowKernels<TLanes, TFinite>.Accumulate4(acc, scores + i, SubBlockTokens, r0, r1, r2, r3, a.KvHeads, group, a.HeadDim);
+                else
+                    AttentionRowKernels<TLanes, TFinite>.Dot4(queries, r0, r1, r2, r3, a.KvHeads, group, a.HeadDim, scores + i, SubBlockTokens);
             }
         }
 
         /// <summary>
-        /// Turns each head's scores into exp(score − max), raising the running max (and rescaling the running sums) first;
+        /// Turns each head's scores into exp(score - max), raising the running max (and rescaling the running sums) first;
         /// the weights past count, up to the next multiple of four, become 0 so the last rows of a short sub-block add nothing.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -156,47 +139,20 @@ namespace Kvpr.Host
         }
 
         /// <summary>
-        /// The rows of the KV heads from <paramref name="kvHead"/> that one kernel call covers (<see cref="KvHeadsPerCall"/>), for
-        /// four tokens from <paramref name="token"/>, as stored; past the last token (<paramref name="available"/> &lt; 4) the
-        /// last row repeats: its score is ignored and its weight is 0. Rows that one query head each reads are handed over in
-        /// place, to be widened in registers; a KV head that a group of query heads shares has its 16-bit rows converted once
-        /// into <paramref name="converted"/> (fp32; <typeparamref name="TFinite"/> when they hold no inf or NaN), and true is returned.
+        /// Every KV head's rows of four tokens from <paramref name="token"/>, as stored; past the last token
+        /// (<paramref name="available"/> &lt; 4) the last row repeats: its score is ignored and its weight is 0.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool Rows<TLanes, TFinite>(void* store, int sequence, int token, int available, int kvHead, float* converted,
-            out void* r0, out void* r1, out void* r2, out void* r3)
-            where TLanes : struct, IStoredLanes
-            where TFinite : struct, IStoredLanes
+        private void Rows(void* store, int elementBytes, int sequence, int token, int available, out void* r0, out void* r1, out void* r2, out void* r3)
         {
             ref readonly var a = ref _args;
-            byte* row = (byte*)store + ((long)sequence * a.SequenceStride + (long)token * a.KvDim + (long)kvHead * a.HeadDim) * TLanes.ElementBytes;
-            long stride = (long)a.KvDim * TLanes.ElementBytes;
+            byte* row = (byte*)store + ((long)sequence * a.SequenceStride + (long)token * a.KvDim) * elementBytes;
+            long stride = (long)a.KvDim * elementBytes;
             int last = available - 1;
             r0 = row;
             r1 = row + Math.Min(1, last) * stride;
             r2 = row + Math.Min(2, last) * stride;
             r3 = row + Math.Min(3, last) * stride;
-            if (a.Heads == a.KvHeads || typeof(TLanes) == typeof(Float32Lanes))
-                return false;
-            if (TLanes.AreFinite(r0, r1, r2, r3, a.HeadDim))
-                ConvertRows<TFinite>(r0, r1, r2, r3, converted);
-            else
-                ConvertRows<TLanes>(r0, r1, r2, r3, converted);
-            r0 = converted;
-            r1 = converted + a.HeadDim;
-            r2 = converted + 2 * a.HeadDim;
-            r3 = converted + 3 * a.HeadDim;
-            return true;
-        }
-
-        private void ConvertRows<TLanes>(void* r0, void* r1, void* r2, void* r3, float* converted)
-            where TLanes : struct, IStoredLanes
-        {
-            int length = _args.HeadDim;
-            HostRowConversion.ToSingle<TLanes>(r0, converted, length);
-            HostRowConversion.ToSingle<TLanes>(r1, converted + length, length);
-            HostRowConversion.ToSingle<TLanes>(r2, converted + 2 * length, length);
-            HostRowConversion.ToSingle<TLanes>(r3, converted + 3 * length, length);
         }
 
         /// <summary>Combines the blocks of one sequence by log-sum-exp into the caller's outputs.</summary>

@@ -29,6 +29,26 @@ public class HostAttentionTests
     [InlineData(16, 4, 2, HostElementType.Float16, 2, 0, 47)]
     [InlineData(8, 2, 1, HostElementType.BFloat16, 3, 1, 29)]
     [InlineData(24, 4, 4, HostElementType.BFloat16, 2, 5, 33)]
+    // Every blocking of a group of query heads over a shared KV head: groups of 2, 3 (a pair and a single), 4, 6, 7, 8 and
+    // all heads (MQA, 32 by 1), in heads that leave 0 to 7 elements past the last vector or are shorter than one, over a
+    // single token and token counts that end mid-sub-block and mid-quartet.
+    [InlineData(16, 4, 2, HostElementType.Float16, 2, 0, 70)]
+    [InlineData(16, 4, 2, HostElementType.BFloat16, 1, 3, 4)]
+    [InlineData(130, 4, 2, HostElementType.Float32, 2, 1, 67)]
+    [InlineData(24, 6, 2, HostElementType.Float16, 2, 0, 99)]
+    [InlineData(100, 6, 2, HostElementType.BFloat16, 1, 5, 6)]
+    [InlineData(61, 6, 2, HostElementType.Float32, 3, 0, 35)]
+    [InlineData(64, 8, 2, HostElementType.Float16, 2, 4, 133)]
+    [InlineData(200, 8, 2, HostElementType.BFloat16, 1, 0, 77)]
+    [InlineData(128, 8, 1, HostElementType.BFloat16, 2, 0, 65)]
+    [InlineData(72, 16, 2, HostElementType.Float16, 1, 2, 3)]
+    [InlineData(256, 16, 2, HostElementType.Float32, 1, 0, 46)]
+    [InlineData(36, 12, 2, HostElementType.BFloat16, 2, 1, 70)]
+    [InlineData(128, 32, 1, HostElementType.Float16, 2, 0, 69)]
+    [InlineData(96, 32, 1, HostElementType.BFloat16, 1, 7, 8)]
+    [InlineData(5, 32, 1, HostElementType.Float32, 2, 0, 30)]
+    [InlineData(7, 12, 4, HostElementType.Float16, 2, 0, 41)]
+    [InlineData(252, 14, 2, HostElementType.Float16, 1, 0, 66)]
     public void Partials_match_float64_attention(int headDim, int heads, int kvHeads, HostElementType element, int batch, int start, int end)
     {
         var fixture = new AttentionCase(batch, heads, kvHeads, headDim, element, start, end, seed: headDim + heads + end);
@@ -76,19 +96,22 @@ public class HostAttentionTests
     /// <summary>
     /// One token: its weight is exactly 1, so the partial's sum is 1, its accumulator is the V row itself and, with one-hot
     /// queries, each score is one K element: every value must come through bit for bit (zeros of either sign as zero).
-    /// Grouped heads read converted rows, single heads widen in registers; 20 and 12 elements leave a scalar tail.
+    /// Groups of 1 to 32 query heads a KV head; 20, 12, 44 and 6 elements leave a scalar tail (6: no vector at all).
     /// </summary>
     [Theory]
-    [InlineData(HostElementType.Float16, 4, 20)]
-    [InlineData(HostElementType.Float16, 1, 32)]
-    [InlineData(HostElementType.BFloat16, 4, 32)]
-    [InlineData(HostElementType.BFloat16, 2, 12)]
-    public void One_token_passes_zeros_subnormals_and_extremes_through_exactly(HostElementType element, int kvHeads, int headDim)
+    [InlineData(HostElementType.Float16, 4, 4, 20)]
+    [InlineData(HostElementType.Float16, 4, 1, 32)]
+    [InlineData(HostElementType.BFloat16, 4, 4, 32)]
+    [InlineData(HostElementType.BFloat16, 4, 2, 12)]
+    [InlineData(HostElementType.Float16, 6, 2, 44)]
+    [InlineData(HostElementType.BFloat16, 8, 1, 16)]
+    [InlineData(HostElementType.Float16, 32, 1, 6)]
+    [InlineData(HostElementType.BFloat16, 32, 8, 128)]
+    public void One_token_passes_zeros_subnormals_and_extremes_through_exactly(HostElementType element, int heads, int kvHeads, int headDim)
     {
         ushort[] special = element == HostElementType.Float16
             ? new ushort[] { 0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x83FF, 0x0200, 0x0400, 0x8400, 0x7BFF, 0xFBFF, 0x7800, 0x3C00, 0xBC01, 0x3555, 0x5A3F, 0x0155 }
             : new ushort[] { 0x0000, 0x8000, 0x0001, 0x8001, 0x007F, 0x807F, 0x0080, 0x7F7F, 0xFF7F, 0x3F80, 0xBF81, 0x4049, 0x1234, 0x0040 };
-        const int heads = 4;
         var fixture = new AttentionCase(batch: special.Length, heads, kvHeads, headDim, element, start: 0, end: 1, seed: 5);
         int group = heads / kvHeads;
         Array.Clear(fixture.Queries);
@@ -126,24 +149,28 @@ public class HostAttentionTests
     /// float64 reference does, and every other head stays exact (fp16 keeps its all-ones exponent when it widens).
     /// </summary>
     [Theory]
-    [InlineData(HostElementType.Float16, 2, 32, 0x7E00, 0x7C00)]
-    [InlineData(HostElementType.Float16, 4, 32, 0xFC00, 0x7C01)]
-    [InlineData(HostElementType.Float16, 4, 24, 0x7C00, 0xFE00)]
-    [InlineData(HostElementType.BFloat16, 2, 32, 0x7FC0, 0xFF80)]
-    public void A_non_finite_value_makes_only_the_heads_that_read_it_non_finite(HostElementType element, int kvHeads, int headDim, int keyBits, int valueBits)
+    [InlineData(HostElementType.Float16, 4, 2, 32, 0x7E00, 0x7C00)]
+    [InlineData(HostElementType.Float16, 4, 4, 32, 0xFC00, 0x7C01)]
+    [InlineData(HostElementType.Float16, 4, 4, 24, 0x7C00, 0xFE00)]
+    [InlineData(HostElementType.BFloat16, 4, 2, 32, 0x7FC0, 0xFF80)]
+    [InlineData(HostElementType.Float16, 6, 2, 40, 0x7E00, 0x7C00)]
+    [InlineData(HostElementType.Float16, 16, 4, 64, 0xFE00, 0xFC00)]
+    [InlineData(HostElementType.BFloat16, 8, 1, 24, 0x7FC0, 0x7F80)]
+    [InlineData(HostElementType.Float16, 32, 1, 128, 0x7C01, 0x7C00)]
+    public void A_non_finite_value_makes_only_the_heads_that_read_it_non_finite(HostElementType element, int heads, int kvHeads, int headDim, int keyBits, int valueBits)
     {
-        var fixture = new AttentionCase(batch: 3, heads: 4, kvHeads, headDim, element, start: 0, end: 21, seed: 3);
+        var fixture = new AttentionCase(batch: 3, heads, kvHeads, headDim, element, start: 0, end: 21, seed: 3);
         // Element 3 lies in a vector's span; the value's is the last, which the fp16 inf/NaN check reads one by one in heads of 24.
         fixture.Keys[fixture.Index(0, 5, kvHeads - 1, 3)] = (ushort)keyBits;
         fixture.Values[fixture.Index(2, 7, 0, headDim - 1)] = (ushort)valueBits;
-        int group = 4 / kvHeads;
+        int group = heads / kvHeads;
 
         var (acc, max, sum) = fixture.Run(0, 21);
 
         var reference = fixture.Reference();
         for (int row = 0; row < fixture.Rows; row++)
         {
-            int b = row / 4, kvHead = row % 4 / group;
+            int b = row / heads, kvHead = row % heads / group;
             bool readsKey = b == 0 && kvHead == kvHeads - 1, readsValue = b == 2 && kvHead == 0;
             if (readsKey)
                 (float.IsFinite(max[row]) && float.IsFinite(sum[row])).ShouldBeFalse($"row {row} read a non-finite key");
@@ -168,11 +195,12 @@ public class HostAttentionTests
     }
 
     [Theory]
-    [InlineData(HostElementType.Float32)]
-    [InlineData(HostElementType.Float16)]
-    public void An_empty_share_is_an_empty_partial(HostElementType element)
+    [InlineData(HostElementType.Float32, 2)]
+    [InlineData(HostElementType.Float16, 2)]
+    [InlineData(HostElementType.BFloat16, 1)]
+    public void An_empty_share_is_an_empty_partial(HostElementType element, int kvHeads)
     {
-        var fixture = new AttentionCase(batch: 5, heads: 8, kvHeads: 2, headDim: 64, element, start: 4, end: 4, seed: 1);
+        var fixture = new AttentionCase(batch: 5, heads: 8, kvHeads, headDim: 64, element, start: 4, end: 4, seed: 1);
 
         var (acc, max, sum) = fixture.Run(4, 4);
 
