@@ -6,12 +6,13 @@ namespace Kvpr.Host.Benchmarks
 {
     /// <summary>
     /// One <see cref="HostAttention.Run"/> over a 16-bit store of 4096 K elements a token (a 7B model's layer), batch 8 and
-    /// 1024 tokens: 128 MiB of K and V, far beyond the caches, so a call reads memory as a decode step does. Divide
-    /// <see cref="BytesPerCall"/> by the time for the rate that <c>kvpr profile --host-only</c> prints.
+    /// 1024 tokens: 128 MiB of K and V, far beyond the caches, so a call reads memory as a decode step does. Grouped query
+    /// heads read a Llama-3-8B-like store of the same size instead, as the profile's probe does: 8 KV heads a token, four
+    /// times the sequences. Divide <see cref="BytesPerCall"/> by the time for the rate that <c>kvpr profile --host-only</c> prints.
     /// </summary>
     public unsafe class HostAttentionBenchmarks
     {
-        private const int Batch = 8, Tokens = 1024, KvDim = 4096;
+        private const int Batch = 8, Tokens = 1024, KvDim = 4096, GroupedKvHeads = 8;
         private const long StoreElements = (long)Batch * Tokens * KvDim;
 
         /// <summary>K and V bytes one call reads.</summary>
@@ -34,7 +35,8 @@ namespace Kvpr.Host.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
-            int kvHeads = KvDim / HeadDim, heads = kvHeads * Group, rows = Batch * heads;
+            int kvHeads = Group == 1 ? KvDim / HeadDim : GroupedKvHeads, heads = kvHeads * Group, kvDim = kvHeads * HeadDim;
+            int batch = (int)(StoreElements / ((long)Tokens * kvDim)), rows = batch * heads;
             _keys = (ushort*)NativeMemory.AlignedAlloc((nuint)StoreElements * sizeof(ushort), 64);
             _values = (ushort*)NativeMemory.AlignedAlloc((nuint)StoreElements * sizeof(ushort), 64);
             _floats = (float*)NativeMemory.AlignedAlloc((nuint)(2 * rows * HeadDim + 2 * rows) * sizeof(float), 64);
@@ -50,8 +52,8 @@ namespace Kvpr.Host.Benchmarks
                 queries[i] = (random.NextSingle() * 2 - 1) / MathF.Sqrt(HeadDim);
             _args = new HostAttentionArgs
             {
-                Queries = queries, Keys = _keys, Values = _values, Element = Element, SequenceStride = (long)Tokens * KvDim,
-                Batch = Batch, Heads = heads, KvHeads = kvHeads, HeadDim = HeadDim, Start = 0, End = Tokens,
+                Queries = queries, Keys = _keys, Values = _values, Element = Element, SequenceStride = (long)Tokens * kvDim,
+                Batch = batch, Heads = heads, KvHeads = kvHeads, HeadDim = HeadDim, Start = 0, End = Tokens,
                 Acc = _floats, Max = queries + rows * HeadDim, Sum = queries + rows * HeadDim + rows,
             };
         }
