@@ -208,7 +208,7 @@ def check_attention(k, rng, batch, length, tokens_per_partition, bf16=False):
              q=f32(q), k_cache=k_dev, v_cache=v_dev, partial_acc=acc, partial_max=mx, partial_sum=sm,
              length=np.int32(length), tokens_per_partition=np.int32(tokens_per_partition), cache_capacity=np.int32(capacity))
     k.launch("attention_combine", (heads, batch), (d,), partial_acc=acc, partial_max=mx, partial_sum=sm, out=out,
-             partitions=np.int32(partitions))
+             partitions=np.int32(partitions), host_acc=None, host_max=None, host_sum=None)
     err = rel_error(element_values(out, bf16), attention_ref(q, kc, vc, [length] * batch))
     check(f"{k.name}: decode attention b={batch} len={length} partition={tokens_per_partition} ({partitions} partitions)",
           err < (1e-2 if bf16 else 2e-3), f"rel err {err:.2e}")
@@ -431,7 +431,7 @@ class FixtureModel:
                          tokens_per_partition=np.int32(tokens_per_partition), cache_capacity=np.int32(capacity))
                 out = poison((batch, hidden_size), cp.float16)
                 k.launch("attention_combine", (c["HEADS"], batch), (c["HEAD_DIM"],), partial_acc=acc, partial_max=mx,
-                         partial_sum=sm, out=out, partitions=np.int32(partitions))
+                         partial_sum=sm, out=out, partitions=np.int32(partitions), host_acc=None, host_max=None, host_sum=None)
                 w_o, b_o = o_proj(i)
                 residual(hidden, self.gemm(out, w_o), b_o)
                 mlp(hidden, i, batch)
@@ -484,7 +484,7 @@ def benchmark(k, batch=32, length=2048, multiprocessors=132):
     def step():
         attention((partitions, heads // c["DECODE_HEADS_PER_BLOCK"], batch), (c["ATTENTION_THREADS"],),
                   (q, kc, vc, acc, mx, sm, np.int32(length), np.int32(tokens_per_partition), np.int32(length)))
-        combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(partitions)))
+        combine((heads, batch), (d,), (acc, mx, sm, out, np.int32(partitions), np.uint64(0), np.uint64(0), np.uint64(0)))
     ms = time_ms(step)
     print(f"INFO {k.name}: decode attention batch {batch}, {length} tokens, {partitions} partitions: {ms:.3f} ms, "
           f"{2 * kc.nbytes / ms / 1e6:.0f} GB/s of K and V")
