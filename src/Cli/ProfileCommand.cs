@@ -92,10 +92,16 @@ namespace Kvpr.Cli
                     profiled = profiled == 0 ? rate : profiled;
                 }
             }
-            string groupedLine = "";
-            double grouped = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => groupedLine = line, HostElementType.Float16,
-                HostAttentionProbe.DefaultHeadDim, HardwareProfile.GroupedAttentionQueryHeads);
-            Log(string.Create(CultureInfo.InvariantCulture, $"{groupedLine}: {grouped / read:P0} of the read bandwidth"));
+            // The profile's grouped figure is fp16's; bf16's is printed beside it (Llama-3 stores are bf16).
+            double grouped = 0;
+            foreach (var element in new[] { HostElementType.Float16, HostElementType.BFloat16 })
+            {
+                string measured = "";
+                double rate = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => measured = line, element,
+                    HostAttentionProbe.DefaultHeadDim, HardwareProfile.GroupedAttentionQueryHeads);
+                Log(string.Create(CultureInfo.InvariantCulture, $"{measured}: {rate / read:P0} of the read bandwidth"));
+                grouped = grouped == 0 ? rate : grouped;
+            }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  hostMemoryReadGBps {read / 1e9:F1}, hostAttentionGBps {profiled / 1e9:F1}, hostGroupedAttentionGBps {grouped / 1e9:F1}: " +
                 $"CPU attention reads at {profiled / read:P0} of the read bandwidth."));
