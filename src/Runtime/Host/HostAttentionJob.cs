@@ -22,6 +22,10 @@ namespace Kvpr.Host
         // Several items per thread even out the threads' finishing times.
         private const int ItemsPerThread = 8;
         private const int CacheLineFloats = 16;
+        // Exponents below this are raised to it: e^-80 (1.8e-35) adds nothing to an fp32 sum that holds a weight of 1, and
+        // weights that stay normal (as do their products with V) keep the exponential and the multiply-adds off the slow
+        // paths that out-of-range inputs and subnormal values take on some CPUs. Real models' scores span far more than 80.
+        private const float MinExponent = -80f;
 
         private readonly HostWorkerPool _pool;
         private HostAttentionArgs _args;
@@ -126,12 +130,13 @@ namespace Kvpr.Host
                 float newMax = MathF.Max(max[h], TensorPrimitives.Max<float>(weights));
                 if (newMax > max[h] && sum[h] > 0)
                 {
-                    float scale = MathF.Exp(max[h] - newMax);
+                    float scale = MathF.Exp(MathF.Max(max[h] - newMax, MinExponent));
                     TensorPrimitives.Multiply(new ReadOnlySpan<float>(acc + (long)h * a.HeadDim, a.HeadDim), scale, new Span<float>(acc + (long)h * a.HeadDim, a.HeadDim));
                     sum[h] *= scale;
                 }
                 max[h] = newMax;
                 TensorPrimitives.Subtract(weights, newMax, weights);
+                TensorPrimitives.Max(weights, MinExponent, weights);
                 TensorPrimitives.Exp(weights, weights);
                 sum[h] += TensorPrimitives.Sum<float>(weights);
                 new Span<float>(scores + h * SubBlockTokens + count, padded - count).Clear();
@@ -171,7 +176,7 @@ namespace Kvpr.Host
                 for (int block = 0; block < _blocksPerSequence; block++)
                 {
                     float* partial = Partial(sequence * _blocksPerSequence + block);
-                    float weight = MathF.Exp(partial[(long)a.Heads * a.HeadDim + h] - max);
+                    float weight = MathF.Exp(MathF.Max(partial[(long)a.Heads * a.HeadDim + h] - max, MinExponent));
                     sum += weight * partial[(long)a.Heads * a.HeadDim + a.Heads + h];
                     TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(partial + (long)h * a.HeadDim, a.HeadDim), weight, output, output);
                 }

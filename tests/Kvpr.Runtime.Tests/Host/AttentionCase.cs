@@ -12,15 +12,15 @@ namespace Kvpr.Runtime.Tests.Host;
 /// </summary>
 internal sealed class AttentionCase
 {
+    /// <param name="scoreScale">The scores' spread: ~2 standard deviations by default (a softmax neither flat nor one-hot).</param>
     public AttentionCase(int batch, int heads, int kvHeads, int headDim, HostElementType element, int start, int end, int seed,
-        Func<Random, float>? draw = null)
+        Func<Random, float>? draw = null, float scoreScale = 6)
     {
         _draw = draw ?? (r => r.NextSingle() * 2 - 1);
         (Batch, Heads, KvHeads, HeadDim, Element, Start, End) = (batch, heads, kvHeads, headDim, element, start, end);
         Capacity = end + 3;
         var random = new Random(seed);
-        // Scores of standard deviation ~2: the softmax is neither flat nor one-hot.
-        float queryScale = 6 / MathF.Sqrt(headDim);
+        float queryScale = scoreScale / MathF.Sqrt(headDim);
         Queries = new float[batch * heads * headDim];
         for (int i = 0; i < Queries.Length; i++)
             Queries[i] = (random.NextSingle() * 2 - 1) * queryScale;

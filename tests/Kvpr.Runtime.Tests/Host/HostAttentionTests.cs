@@ -61,6 +61,25 @@ public class HostAttentionTests
     }
 
     /// <summary>
+    /// Scores spread over hundreds, as random weights of real widths give: most exponentials would underflow (the kernel
+    /// raises their exponents to -80, where they still add nothing), and the partials still match float64.
+    /// </summary>
+    [Theory]
+    [InlineData(128, 32, 8, HostElementType.BFloat16, 2, 0, 300)]
+    [InlineData(128, 8, 8, HostElementType.Float16, 2, 5, 260)]
+    [InlineData(64, 4, 1, HostElementType.Float32, 1, 0, 200)]
+    public void Partials_match_float64_attention_when_scores_span_hundreds(int headDim, int heads, int kvHeads, HostElementType element, int batch, int start, int end)
+    {
+        var fixture = new AttentionCase(batch, heads, kvHeads, headDim, element, start, end, seed: 3 * headDim + end, scoreScale: 300);
+
+        var (acc, max, sum) = fixture.Run(start, end);
+
+        var reference = fixture.Reference();
+        for (int row = 0; row < fixture.Rows; row++)
+            ShouldMatch(fixture, (acc, max, sum), reference, row, Tolerance);
+    }
+
+    /// <summary>
     /// Zeros of both signs, subnormals and values near the format's largest, beside ordinary ones: the 16-bit rows must
     /// widen exactly for every class. Outputs are compared relative to the largest stored magnitude (the scores stay small,
     /// so only V holds the large values).
