@@ -29,7 +29,7 @@ namespace Kvpr.Graphs
                 return users;
             // The current tenant's first write waited for the previous tenant's users, and every later write must too;
             // a new tenant waits for the current one's users (and so, through them, for all before).
-            return users.Concat(tenancy.Tenant == (layer, microBatch) ? tenancy.PreviousUsers : tenancy.Users);
+            return users.Concat(tenancy.Tenant == (layer, microBatch) ? tenancy.PreviousUsers : tenancy.Users).Distinct();
         }
 
         /// <summary>Records a node's accesses, reads before writes (a node may read and update the same region).</summary>

@@ -24,7 +24,8 @@ namespace Kvpr.Host
         private const int CacheLineFloats = 16;
         // Exponents below this are raised to it: e^-80 (1.8e-35) adds nothing to an fp32 sum that holds a weight of 1, and
         // weights that stay normal (as do their products with V) keep the exponential and the multiply-adds off the slow
-        // paths that out-of-range inputs and subnormal values take on some CPUs. Real models' scores span far more than 80.
+        // paths that out-of-range inputs and subnormal values take on some CPUs (random weights of real widths spread scores
+        // over hundreds).
         private const float MinExponent = -80f;
 
         private readonly HostWorkerPool _pool;

@@ -15,7 +15,9 @@ namespace Kvpr.Runtime.Cuda.Selftest
         public double Margin { get; }
         public double WorstAbsolute { get; private set; }
         /// <summary>Where <see cref="WorstAbsolute"/> was seen: the sequence, and the prefill position or generated step.</summary>
-        public string WorstAt { get; private set; } = "no row";
+        public string WorstAt => _worst is { } at ? $"sequence {at.Sequence}, {at.Row} {at.Index}, logit {at.Logit}" : "no row";
+
+        private (int Sequence, string Row, int Index, int Logit)? _worst;
         public double WorstRelative { get; private set; }
         public int Rows { get; private set; }
         public int Tokens { get; private set; }
@@ -27,7 +29,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
         public void AddLogits(int sequence, IReadOnlyList<float[]> actual, IReadOnlyList<float[]> expected)
         {
             for (int row = 0; row < Math.Min(actual.Count, expected.Count); row++)
-                AddRow(actual[row], expected[row], sequence, $"prefill position {row}");
+                AddRow(actual[row], expected[row], sequence, "prefill position", row);
         }
 
         /// <summary>Compares generated tokens and the logits they came from, until the first token that differs.</summary>
@@ -36,7 +38,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             int steps = Math.Min(actualTokens.Count, expectedTokens.Count);
             for (int step = 0; step < steps; step++)
             {
-                AddRow(actualLogits[step], expectedLogits[step], sequence, $"generated token {step}");
+                AddRow(actualLogits[step], expectedLogits[step], sequence, "generated token", step);
                 Tokens++;
                 if (actualTokens[step] == expectedTokens[step])
                 {
@@ -49,7 +51,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             }
         }
 
-        private void AddRow(float[] actual, float[] expected, int sequence, string row)
+        private void AddRow(float[] actual, float[] expected, int sequence, string row, int index)
         {
             double squares = 0, differences = 0;
             for (int i = 0; i < expected.Length; i++)
@@ -58,7 +60,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
                 if (absolute > WorstAbsolute)
                 {
                     WorstAbsolute = absolute;
-                    WorstAt = $"sequence {sequence}, {row}, logit {i}";
+                    _worst = (sequence, row, index, i);
                 }
                 differences += difference * difference;
                 squares += (double)expected[i] * expected[i];
