@@ -18,7 +18,7 @@ namespace Kvpr.Cli.Bench
             if (timeline.Nodes.Any(n => n.Part > 0))
                 throw new ArgumentException($"Step {step.Step} ran the graph in parts (a chunked prefill); a simulated step is one run of it.", nameof(step));
             var shape = new StepShape(step.Sequences, step.Length, step.RecomputeTokens.DefaultIfEmpty(0).Max());
-            var work = new GraphCost(costs);
+            var work = new GraphCost(costs, timeline.Graph);
             var measured = timeline.Nodes.ToDictionary(n => n.NodeId);
             var timings = timeline.Graph.Nodes
                 .Select(node => measured.TryGetValue(node.Id, out var timed)

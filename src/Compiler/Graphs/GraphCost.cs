@@ -12,11 +12,11 @@ namespace Kvpr.Graphs
         private readonly CostModel _costs;
         private readonly int _ranks;
 
-        /// <summary>Prices the nodes of a graph run by <paramref name="ranks"/> tensor-parallel ranks (<see cref="ExecutionGraph.Ranks"/>).</summary>
-        public GraphCost(CostModel costs, int ranks = 1)
+        /// <summary>Prices the nodes of <paramref name="graph"/>, run by its <see cref="ExecutionGraph.Ranks"/> tensor-parallel ranks.</summary>
+        public GraphCost(CostModel costs, ExecutionGraph graph)
         {
             _costs = costs ?? throw new ArgumentNullException(nameof(costs));
-            _ranks = ranks >= 1 ? ranks : throw new ArgumentOutOfRangeException(nameof(ranks), ranks, "A graph runs on at least one rank.");
+            _ranks = (graph ?? throw new ArgumentNullException(nameof(graph))).Ranks;
         }
 
         private ModelSpec Spec => _costs.Spec;
@@ -62,7 +62,7 @@ namespace Kvpr.Graphs
                     return new NodeWork(Spec.Vocab * h * p, 2 * b * h * Spec.Vocab);
                 case OpKind.AllReduce:
                     // What one rank sends: 2(N − 1)/N of the hidden state; it adds the half it receives in the reduce-scatter.
-                    long sent = 2 * (_ranks - 1) * _costs.AllReduceBytes(b * tokens) / _ranks;
+                    long sent = _costs.AllReduceSentBytes(b * tokens, _ranks);
                     return new NodeWork(sent, sent / (2 * p));
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node), node.Op, "Unknown op.");

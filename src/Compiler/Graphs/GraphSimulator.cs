@@ -27,7 +27,7 @@ namespace Kvpr.Graphs
             if (shape.Batch < 1 || shape.Length < 0 || shape.RecomputeTokens < 0 || shape.HostTokens < 0 || shape.RecomputeTokens + shape.HostTokens > shape.Length)
                 throw new ArgumentOutOfRangeException(nameof(shape), shape, "A step needs Batch ≥ 1 and 0 ≤ RecomputeTokens, 0 ≤ HostTokens, RecomputeTokens + HostTokens ≤ Length.");
             GraphValidator.ThrowIfInvalid(graph);
-            var cost = new GraphCost(costs, graph.Ranks);
+            var cost = new GraphCost(costs, graph);
 
             var nodes = graph.Nodes;
             var timings = new NodeTiming?[nodes.Count];

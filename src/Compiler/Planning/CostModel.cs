@@ -232,6 +232,9 @@ namespace Kvpr.Planning
         /// <summary>Bytes of the hidden state of <paramref name="rows"/> tokens: what one all-reduce of a block's output sums.</summary>
         public long AllReduceBytes(long rows) => checked(rows * Spec.Hidden * Spec.ElementBytes);
 
+        /// <summary>What each of <paramref name="ranks"/> GPUs sends (and receives) in a ring all-reduce of <paramref name="rows"/> tokens: 2(N − 1)/N of the bytes.</summary>
+        public long AllReduceSentBytes(long rows, int ranks) => 2 * (ranks - 1) * AllReduceBytes(rows) / ranks;
+
         /// <summary>
         /// A ring all-reduce of <paramref name="rows"/> tokens' hidden state over <paramref name="ranks"/> GPUs: each sends and
         /// receives 2(N − 1)/N of the bytes, at the profile's <c>interconnectGBps</c>; 0 on one GPU.
@@ -244,11 +247,11 @@ namespace Kvpr.Planning
             double bandwidth = Profile.InterconnectBytesPerSecond
                 ?? throw new InvalidOperationException($"Hardware profile '{Profile.Name}' has no interconnectGBps, so a model split over {ranks} GPUs cannot be priced on it: " +
                     "measure the all-reduce bandwidth between its GPUs (NCCL's bus bandwidth) and add it to the profile.");
-            return 2.0 * (ranks - 1) / ranks * AllReduceBytes(rows) / bandwidth + LaunchSeconds;
+            return AllReduceSentBytes(rows, ranks) / bandwidth + LaunchSeconds;
         }
 
         /// <summary>A layer's two all-reduces (after attention and after the MLP) of <paramref name="rows"/> tokens over <paramref name="ranks"/> GPUs; 0 on one.</summary>
-        public double LayerAllReducesSeconds(double rows, int ranks) => ranks <= 1 ? 0 : 2 * AllReduceSeconds((long)Math.Ceiling(rows), ranks);
+        public double LayerAllReducesSeconds(double rows, int ranks) => 2 * AllReduceSeconds((long)Math.Ceiling(rows), ranks);
 
         // ---- A whole step ----
 
@@ -288,7 +291,7 @@ namespace Kvpr.Planning
             double cpu = microBatches * offloaded * HostAttentionSeconds(b, shape.HostTokens);
             double hostMemory = HostReadBytes(shape, residency, microBatches) / HostMemoryReadBytesPerSecond;
             offloadedLayers = Settings.PrefetchNextLayer
-                ? Math.Max(offloadedLayers, cpu + microBatches * (layers * LayerComputeSeconds(b, shape.Length) + OuterComputeSeconds(b)))
+                ? Math.Max(offloadedLayers, cpu + microBatches * (layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks)) + OuterComputeSeconds(b)))
                 : microBatches * offloaded * Math.Max(OffloadedLayerSeconds(shape), HostAttentionSeconds(b, shape.HostTokens));
             return new StepCost(link, gpu, writeBack, offloadedLayers, cpu, hostMemory);
         }
@@ -317,7 +320,7 @@ namespace Kvpr.Planning
                 // of the GEMM rate that the model's prefill attention kernel reaches.
                 + 2.0 * batch * Spec.Heads * prompt * prompt * Spec.HeadDim / (Profile.GemmFlopsPerSecond(rows) * PrefillAttentionRate.ShareOfGemmRate(Spec.HeadDim))
                 + chunks * ElementwiseKernelsPerLayer * LaunchSeconds
-                + (ranks > 1 ? chunks * LayerAllReducesSeconds(rows / chunks, ranks) : 0);
+                + chunks * LayerAllReducesSeconds(rows / chunks, ranks);
             double gpu = microBatches * (layers * layer + offloaded * RecomputeSeconds(batch, reloaded) + chunks * OuterComputeSeconds(batch));
             double link = chunks * streamed * TransferSeconds(WeightBytesPerLayer) + microBatches * offloaded * TransferSeconds(ActivationBytes(batch, reloaded));
             double writeBack = microBatches * offloaded * DeviceToHostSeconds(ActivationBytes(batch, prompt) + KvBytes(batch, prompt));

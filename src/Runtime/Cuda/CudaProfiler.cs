@@ -53,7 +53,6 @@ namespace Kvpr.Runtime.Cuda
             double deviceBandwidth = MeasureDeviceBandwidth(stream, timer);
             double launch = MeasureLaunch(stream, timer, module.GetKernel(ToolkitKernels.Empty));
             double hostRead = HostMemoryProbe.MeasureReadBytesPerSecond(HostProbeBudget, _log);
-            HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, _log);
             double linkRate = hostToDevice.Max(s => s.BytesPerSecond);
             double hostAttention = MeasureHostAttentionUnderTransfer(stream, linkRate, queryHeadsPerKvHead: 1);
             double hostGroupedAttention = MeasureHostAttentionUnderTransfer(stream, linkRate, HardwareProfile.GroupedAttentionQueryHeads);

@@ -21,10 +21,6 @@ namespace Kvpr.Host
         /// <summary>K and V bytes that one call reads.</summary>
         public const long BytesPerCall = 2 * StoreElements * sizeof(ushort);
 
-        /// <summary>Measures fp16 heads of <see cref="DefaultHeadDim"/> for about <paramref name="budget"/>: the profile's figure.</summary>
-        public static double MeasureBytesPerSecond(TimeSpan budget, Action<string> log) =>
-            MeasureBytesPerSecond(budget, log, HostElementType.Float16, DefaultHeadDim);
-
         /// <summary>
         /// Measures a store of <paramref name="element"/> (fp16 or bf16) in heads of <paramref name="headDim"/> (a divisor of 4096),
         /// each KV head read by <paramref name="queryHeadsPerKvHead"/> query heads, for about <paramref name="budget"/>; K and V
