@@ -21,17 +21,17 @@ namespace Kvpr.Cli.Bench
         /// <summary>Recomputed tokens l per offloaded layer, averaged over the decode steps.</summary>
         public double MeanRecomputeTokens => Predicted.Average(s => s.Shape.RecomputeTokens);
 
-        /// <summary>Host→device bytes per step: the offloaded layers' activations of [0, l) and KV of [l, s'), averaged over the steps.</summary>
         /// <summary>The predicted whole generation: the prefill and every decode step.</summary>
         public double PredictedGenerationMs => PredictedPrefillMs + Predicted.Sum(s => s.StepSeconds) * 1e3;
 
         /// <summary>Tokens per second over the whole generation, prefill included.</summary>
         public double PredictedGenerationTokensPerSecond => (double)Case.Sequences * Case.NewTokens * 1e3 / PredictedGenerationMs;
 
-        /// <summary>Each micro-batch's offloaded X and KV, and each streamed layer's weights once.</summary>
-        public double HostToDeviceBytesPerStep => Predicted.Average(s => (double)Case.MicroBatches * OffloadedLayers *
-            (Costs.ActivationBytes(s.Shape.Batch, s.Shape.RecomputeTokens) + Costs.KvBytes(s.Shape.Batch, s.Shape.TransferredTokens)))
-            + (double)(Costs.Spec.Layers - Residency.WeightResidentLayers) * Costs.WeightBytesPerLayer;
+        /// <summary>
+        /// Host→device bytes per step as the cost model counts them (each micro-batch's offloaded X of [0, l) and KV of
+        /// [l, s'), each streamed layer's weights once), averaged over the steps.
+        /// </summary>
+        public double HostToDeviceBytesPerStep => Predicted.Average(s => Costs.HostToDeviceBytes(s.Shape, Residency, Case.MicroBatches));
 
         /// <summary>The plan's own transfer floor: its host→device bytes at the link's full bandwidth.</summary>
         public double TransferFloorMs => HostToDeviceBytesPerStep / Costs.HostToDevice.BytesPerSecond * 1e3;
@@ -49,7 +49,7 @@ namespace Kvpr.Cli.Bench
         /// in place, at the profile's host read bandwidth (0 where the profile has not measured it).
         /// </summary>
         public double HostMemoryFloorMs => Costs.Profile.HostMemoryReadBytesPerSecond is double read
-            ? (HostToDeviceBytesPerStep + Predicted.Average(s => (double)Case.MicroBatches * OffloadedLayers * Costs.KvBytes(s.Shape.Batch, s.Shape.HostTokens))) / read * 1e3
+            ? Predicted.Average(s => Costs.HostReadBytes(s.Shape, Residency, Case.MicroBatches)) / read * 1e3
             : 0;
 
         /// <summary>
@@ -62,8 +62,6 @@ namespace Kvpr.Cli.Bench
             BenchMode.CpuAttention => Math.Max(TransferFloorMs, HostMemoryFloorMs),
             _ => TransferFloorMs,
         };
-
-        private int OffloadedLayers => Costs.Spec.Layers - Residency.KvResidentLayers;
 
         /// <summary>Plans <paramref name="mode"/> for <paramref name="workload"/> on <paramref name="profile"/>.</summary>
         /// <param name="cpuAttention">The CPU's share in mode (e)'s split (<c>--cpu-attention</c>); auto when null. The other modes plan without CPU attention.</param>
