@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Kvpr.Planning;
 
 namespace Kvpr.Graphs
@@ -19,8 +18,8 @@ namespace Kvpr.Graphs
         public WeightPieceQueue(ModelSpec spec, Residency residency, int microBatches)
         {
             int pieces = WeightPart.CountFor(spec);
-            var streamed = Enumerable.Range(0, spec.Layers).Where(layer => !residency.AreWeightsResident(layer, spec.Layers)).ToArray();
-            long total = (long)streamed.Length * pieces, points = (long)spec.Layers * microBatches;
+            var streamed = residency.StreamedLayers(spec.Layers);
+            long total = (long)streamed.Count * pieces, points = (long)spec.Layers * microBatches;
             int next = 0; // the next piece to queue, counting through the streamed layers' pieces in order
             long owed = 0; // pieces behind the even rate; the queue may run up to half a layer's pieces ahead of it
             long ahead = pieces / 2;

@@ -272,8 +272,8 @@ namespace Kvpr.Planning
             if (shape.HostTokens < 0 || shape.TransferredTokens < 0)
                 throw new ArgumentOutOfRangeException(nameof(shape), shape, "HostTokens must lie in [0, Length - RecomputeTokens].");
             int layers = Spec.Layers;
-            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
-            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            int offloaded = residency.OffloadedLayers(layers);
+            int streamed = residency.StreamedLayerCount(layers);
             int b = shape.Batch;
 
             double perMicroBatchLink = offloaded * (ActivationTransferSeconds(b, shape.RecomputeTokens, Settings.ActivationChunks)
@@ -308,8 +308,8 @@ namespace Kvpr.Planning
         public double PrefillSeconds(int batch, int prompt, Residency residency, int microBatches = 1, int ranks = 1)
         {
             int layers = Spec.Layers, h = Spec.Hidden, q = Spec.QueryDim, f = Spec.FfnHidden;
-            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
-            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            int offloaded = residency.OffloadedLayers(layers);
+            int streamed = residency.StreamedLayerCount(layers);
             double rows = (double)batch * prompt;
             int chunk = DeviceBufferShape.PrefillTokens(batch, prompt, DeviceBufferShape.DefaultPrefillRows), chunks = (prompt + chunk - 1) / chunk;
             // Tokens of earlier chunks each later chunk brings back: chunk · (0 + 1 + … + chunks − 1).
@@ -354,8 +354,8 @@ namespace Kvpr.Planning
         public double HostToDeviceBytes(StepShape shape, Residency residency, int microBatches = 1)
         {
             int layers = Spec.Layers;
-            int offloaded = layers - Math.Min(layers, residency.KvResidentLayers);
-            int streamed = layers - Math.Min(layers, residency.WeightResidentLayers);
+            int offloaded = residency.OffloadedLayers(layers);
+            int streamed = residency.StreamedLayerCount(layers);
             return microBatches * offloaded * ((double)ActivationBytes(shape.Batch, shape.RecomputeTokens) + KvBytes(shape.Batch, shape.TransferredTokens))
                 + streamed * (double)WeightBytesPerLayer;
         }
@@ -363,7 +363,7 @@ namespace Kvpr.Planning
         /// <summary>Bytes one step reads from host memory: what crosses host→device and the K and V that CPU attention reads in place.</summary>
         public double HostReadBytes(StepShape shape, Residency residency, int microBatches = 1)
         {
-            int offloaded = Spec.Layers - Math.Min(Spec.Layers, residency.KvResidentLayers);
+            int offloaded = residency.OffloadedLayers(Spec.Layers);
             return HostToDeviceBytes(shape, residency, microBatches) + microBatches * offloaded * (double)KvBytes(shape.Batch, shape.HostTokens);
         }
 

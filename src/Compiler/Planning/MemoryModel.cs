@@ -74,7 +74,7 @@ namespace Kvpr.Planning
         /// </summary>
         public long HostBytesFor(Residency residency, bool keepsKv)
         {
-            int offloaded = Spec.Layers - residency.KvResidentLayers;
+            int offloaded = residency.OffloadedLayers(Spec.Layers);
             int sequences = checked(_workload.Batch * _workload.MicroBatches);
             long hostAttention = _hostAttention ? checked(_workload.MicroBatches * (_cost.HostQueryBytes(_workload.Batch) + _cost.HostPartialBytes(_workload.Batch))) : 0;
             return checked(offloaded * (_cost.ActivationBytes(sequences, _workload.MaxLength) + (keepsKv ? _cost.KvBytes(sequences, _workload.MaxLength) : 0))

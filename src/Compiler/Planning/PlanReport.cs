@@ -98,7 +98,7 @@ namespace Kvpr.Planning
             int resident = residency.WeightResidentLayers;
             if (resident >= layers || resident == 0)
                 return Describe(resident, layers, "weights", "streamed every step");
-            var streamed = Enumerable.Range(0, layers).Where(layer => !residency.AreWeightsResident(layer, layers));
+            var streamed = residency.StreamedLayers(layers);
             return $"weights of {resident} layers on the GPU, of the other {layers - resident} (layers {string.Join(", ", streamed)}) streamed every step";
         }
 

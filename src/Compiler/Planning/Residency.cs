@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace Kvpr.Planning
 {
@@ -19,6 +21,17 @@ namespace Kvpr.Planning
         public static Residency WeightsOnly(ModelSpec spec) => new(0, spec.Layers);
 
         public bool IsKvResident(int layer) => layer < KvResidentLayers;
+
+        /// <summary>How many of <paramref name="layers"/> layers keep their KV in the host store.</summary>
+        public int OffloadedLayers(int layers) => Math.Max(0, layers - KvResidentLayers);
+
+        /// <summary>How many of <paramref name="layers"/> layers stream their weights every step.</summary>
+        public int StreamedLayerCount(int layers) => Math.Max(0, layers - WeightResidentLayers);
+
+        /// <summary>The layers of <paramref name="layers"/> that stream their weights, in layer order.</summary>
+        public IReadOnlyList<int> StreamedLayers(int layers) =>
+            Enumerable.Range(0, layers).Where(layer => !AreWeightsResident(layer, layers)).ToArray();
+
         /// <summary>Whether layer <paramref name="layer"/> of <paramref name="layers"/> keeps its weights on the GPU.</summary>
         public bool AreWeightsResident(int layer, int layers) => StreamedOrdinal(layer, layers) < 0;
 
@@ -29,7 +42,7 @@ namespace Kvpr.Planning
         /// </summary>
         public int StreamedOrdinal(int layer, int layers)
         {
-            long streamed = Math.Max(0, layers - WeightResidentLayers);
+            long streamed = StreamedLayerCount(layers);
             long before = layer * streamed / layers, through = (layer + 1L) * streamed / layers;
             return through > before ? (int)before : -1;
         }

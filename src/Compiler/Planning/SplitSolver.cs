@@ -23,7 +23,7 @@ namespace Kvpr.Planning
         public static (StepShape Shape, StepCost Cost) Solve(CostModel cost, Residency residency, int batch, int length, int microBatches,
             CpuAttentionMode cpuAttention)
         {
-            int offloaded = cost.Spec.Layers - residency.KvResidentLayers;
+            int offloaded = residency.OffloadedLayers(cost.Spec.Layers);
             if (offloaded <= 0)
                 return Priced(cost, new StepShape(batch, length, 0), residency, microBatches);
 

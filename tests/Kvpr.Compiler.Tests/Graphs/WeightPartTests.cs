@@ -38,8 +38,8 @@ public class WeightPartTests
         int count = WeightPart.CountFor(spec);
         var residency = new Residency(0, 20);
         var graph = ExecutionGraphBuilder.ColumnByColumn(spec, residency, 2, 1);
-        var streamed = Enumerable.Range(0, spec.Layers).Where(l => !residency.AreWeightsResident(l, spec.Layers)).ToArray();
-        for (int i = 0; i < streamed.Length; i++)
+        var streamed = residency.StreamedLayers(spec.Layers);
+        for (int i = 0; i < streamed.Count; i++)
         {
             var loads = graph.Nodes.Where(n => n.Op == OpKind.LoadWeights && n.Layer == streamed[i]).ToArray();
             loads.Select(n => n.Part).ShouldBe(Enumerable.Range(0, count).Select(p => new WeightPart(p, count)));
@@ -67,13 +67,13 @@ public class WeightPartTests
         var residency = new Residency(0, resident);
         var graph = microBatches == 1 ? ExecutionGraphBuilder.RowByRow(spec, residency, 2) : ExecutionGraphBuilder.ColumnByColumn(spec, residency, microBatches, 2);
         var queue = graph.Nodes.Where(n => n.Stream == (microBatches == 1 ? StreamKind.HostToDevice : StreamKind.ActivationLoad)).ToArray();
-        var streamed = Enumerable.Range(0, spec.Layers).Where(l => !residency.AreWeightsResident(l, spec.Layers)).ToArray();
+        var streamed = residency.StreamedLayers(spec.Layers);
         int count = WeightPart.CountFor(spec);
 
         // In queue order, the pieces are the streamed layers' pieces one layer after another.
         queue.Where(n => n.Op == OpKind.LoadWeights).Select(n => (n.Layer, n.Part.Index))
             .ShouldBe(streamed.SelectMany(l => Enumerable.Range(0, count).Select(p => (l, p))));
-        for (int k = 0; k < streamed.Length; k++)
+        for (int k = 0; k < streamed.Count; k++)
         {
             var pieces = graph.Nodes.Where(n => n.Op == OpKind.LoadWeights && n.Layer == streamed[k]).ToArray();
             pieces.Max(n => n.Id).ShouldBeLessThan(graph.Nodes.First(n => n.Layer == streamed[k] && n.Op != OpKind.LoadWeights).Id);

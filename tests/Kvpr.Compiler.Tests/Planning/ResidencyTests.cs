@@ -19,6 +19,8 @@ public class ResidencyTests
             var residency = new Residency(0, resident);
             var streamed = Enumerable.Range(0, layers).Where(layer => !residency.AreWeightsResident(layer, layers)).ToArray();
             streamed.Length.ShouldBe(layers - resident);
+            residency.StreamedLayerCount(layers).ShouldBe(layers - resident);
+            residency.StreamedLayers(layers).ShouldBe(streamed);
             streamed.Select(layer => residency.StreamedOrdinal(layer, layers)).ShouldBe(Enumerable.Range(0, streamed.Length));
             if (resident > 0)
                 residency.AreWeightsResident(0, layers).ShouldBeTrue($"{resident} of {layers} resident");
@@ -40,5 +42,14 @@ public class ResidencyTests
         streamed.Zip(streamed.Skip(1), (a, b) => b - a).Distinct().OrderBy(gap => gap).ShouldBe(new[] { 2, 3 });
         residency.AreWeightsResident(0, 48).ShouldBeTrue();
         residency.AreWeightsResident(1, 48).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(0, 32)]
+    [InlineData(5, 27)]
+    [InlineData(32, 0)]
+    public void Offloaded_layers_are_those_without_resident_kv(int kvResident, int offloaded)
+    {
+        new Residency(kvResident, 0).OffloadedLayers(32).ShouldBe(offloaded);
     }
 }
