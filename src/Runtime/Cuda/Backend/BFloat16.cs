@@ -13,7 +13,5 @@ namespace Kvpr.Runtime.Cuda.Backend
                 destination[i] = float.IsNaN(values[i]) ? (ushort)((bits >> 16) | 0x40) : (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
             }
         }
-
-        public static float ToSingle(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
     }
 }

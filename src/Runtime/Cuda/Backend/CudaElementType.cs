@@ -1,6 +1,7 @@
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Kvpr.Checkpoints;
 using Kvpr.Runtime.Cuda.Native;
 
 namespace Kvpr.Runtime.Cuda.Backend
@@ -57,23 +58,19 @@ namespace Kvpr.Runtime.Cuda.Backend
             }
         }
 
-        /// <summary>Elements of this type in <paramref name="source"/>'s bytes, widened to fp32 (exactly).</summary>
-        public static void Widen(this CudaElementType type, ReadOnlySpan<byte> source, Span<float> destination)
+        /// <summary>
+        /// The first <paramref name="destination"/>.Length elements of this type in <paramref name="source"/>'s bytes,
+        /// widened to fp32 (exactly); a staging buffer may hold more bytes than are read.
+        /// </summary>
+        public static void Widen(this CudaElementType type, ReadOnlySpan<byte> source, Span<float> destination) =>
+            TensorConversion.ToSingle(source[..(destination.Length * type.Bytes())], type.DType(), destination);
+
+        /// <summary>The safetensors type whose elements this type's bytes hold.</summary>
+        private static SafetensorsDType DType(this CudaElementType type) => type switch
         {
-            switch (type)
-            {
-                case CudaElementType.Float32:
-                    MemoryMarshal.Cast<byte, float>(source)[..destination.Length].CopyTo(destination);
-                    break;
-                case CudaElementType.Float16:
-                    TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
-                    break;
-                default:
-                    var bits = MemoryMarshal.Cast<byte, ushort>(source);
-                    for (int i = 0; i < destination.Length; i++)
-                        destination[i] = BFloat16.ToSingle(bits[i]);
-                    break;
-            }
-        }
+            CudaElementType.Float16 => SafetensorsDType.F16,
+            CudaElementType.BFloat16 => SafetensorsDType.BF16,
+            _ => SafetensorsDType.F32,
+        };
     }
 }

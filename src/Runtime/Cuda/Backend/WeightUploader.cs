@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 using System.Threading.Tasks;
 
 namespace Kvpr.Runtime.Cuda.Backend
@@ -66,14 +65,11 @@ namespace Kvpr.Runtime.Cuda.Backend
         private void Convert(int start, int count, PinnedBuffer staging, CudaElementType type)
         {
             const int part = 1 << 18;
+            int bytes = type.Bytes();
             Parallel.For(0, (count + part - 1) / part, p =>
             {
                 int first = p * part, length = Math.Min(part, count - first);
-                var values = _values.AsSpan(start + first, length);
-                if (type == CudaElementType.Float16)
-                    TensorPrimitives.ConvertToHalf(values, staging.AsSpan<Half>().Slice(first, length));
-                else
-                    BFloat16.Round(values, staging.AsSpan<ushort>().Slice(first, length));
+                type.Narrow(_values.AsSpan(start + first, length), staging.AsSpan<byte>().Slice(first * bytes, length * bytes));
             });
         }
     }
