@@ -78,30 +78,23 @@ namespace Kvpr.Cli
                 error.WriteLine("--host-only measures the host alone and writes no profile; leave out --out.");
                 return 1;
             }
-            output.WriteLine($"Profiling the host ({Environment.ProcessorCount} cores):");
+            output.WriteLine($"Profiling the host ({Environment.ProcessorCount} logical processors):");
             void Log(string line) => output.WriteLine($"  {line}");
             double read = HostMemoryProbe.MeasureReadBytesPerSecond(HostProbeBudget, Log);
-            double profiled = 0;
-            foreach (var element in new[] { HostElementType.Float16, HostElementType.BFloat16 })
-            {
-                foreach (int headDim in new[] { HostAttentionProbe.DefaultHeadDim, 64 })
-                {
-                    string measured = "";
-                    double rate = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => measured = line, element, headDim);
-                    Log(string.Create(CultureInfo.InvariantCulture, $"{measured}: {rate / read:P0} of the read bandwidth"));
-                    profiled = profiled == 0 ? rate : profiled;
-                }
-            }
-            // The profile's grouped figure is fp16's; bf16's is printed beside it (Llama-3 stores are bf16).
-            double grouped = 0;
-            foreach (var element in new[] { HostElementType.Float16, HostElementType.BFloat16 })
+            double Probe(HostElementType element, int headDim, int queryHeadsPerKvHead = 1)
             {
                 string measured = "";
-                double rate = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => measured = line, element,
-                    HostAttentionProbe.DefaultHeadDim, HardwareProfile.GroupedAttentionQueryHeads);
+                double rate = HostAttentionProbe.MeasureBytesPerSecond(HostProbeBudget, line => measured = line, element, headDim, queryHeadsPerKvHead);
                 Log(string.Create(CultureInfo.InvariantCulture, $"{measured}: {rate / read:P0} of the read bandwidth"));
-                grouped = grouped == 0 ? rate : grouped;
+                return rate;
             }
+            double profiled = Probe(HostElementType.Float16, HostAttentionProbe.DefaultHeadDim);
+            Probe(HostElementType.Float16, 64);
+            Probe(HostElementType.BFloat16, HostAttentionProbe.DefaultHeadDim);
+            Probe(HostElementType.BFloat16, 64);
+            double grouped = Probe(HostElementType.Float16, HostAttentionProbe.DefaultHeadDim, HardwareProfile.GroupedAttentionQueryHeads);
+            // The profile's grouped figure is fp16's; bf16's is printed beside it (Llama-3 stores are bf16).
+            Probe(HostElementType.BFloat16, HostAttentionProbe.DefaultHeadDim, HardwareProfile.GroupedAttentionQueryHeads);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  hostMemoryReadGBps {read / 1e9:F1}, hostAttentionGBps {profiled / 1e9:F1}, hostGroupedAttentionGBps {grouped / 1e9:F1}: " +
                 $"CPU attention reads at {profiled / read:P0} of the read bandwidth."));
