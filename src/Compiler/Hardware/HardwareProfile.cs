@@ -68,29 +68,36 @@ namespace Kvpr
             GemmSamples = GemmSamples,
         };
 
+        /// <summary>This profile with <paramref name="gpu"/>'s figures as the top-level (GPU 0's) fields: the inverse of <see cref="Gpu"/>(0).</summary>
+        public HardwareProfile WithGpu(GpuEntry gpu) => this with
+        {
+            Device = gpu.Name,
+            GpuMemoryBytes = gpu.GpuMemoryBytes,
+            HostToDeviceSamples = gpu.HostToDeviceSamples,
+            DeviceToHostSamples = gpu.DeviceToHostSamples,
+            GemmSamples = gpu.GemmSamples,
+        };
+
         /// <summary>GPUs of the host the profile describes: GPU 0 and <see cref="OtherGpus"/>.</summary>
         public int GpuCount => 1 + OtherGpus.Count;
 
-        /// <summary>
-        /// GPU <paramref name="index"/> as a single-GPU profile, what <see cref="Planning.DecodePlanner"/> plans one GPU
-        /// against: its memory, link and GEMM rate with the host's shared figures.
-        /// </summary>
-        public HardwareProfile ForGpu(int index)
+        /// <summary>GPU <paramref name="index"/>'s own figures: the top-level fields for GPU 0, else its entry in <see cref="OtherGpus"/>.</summary>
+        public GpuEntry Gpu(int index)
         {
             if (index < 0 || index >= GpuCount)
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"Hardware profile '{Name}' describes GPUs 0 to {GpuCount - 1}.");
-            if (index == 0)
-                return this with { OtherGpus = Array.Empty<GpuEntry>() };
-            var gpu = OtherGpus[index - 1];
-            return this with
-            {
-                Name = $"{Name}, GPU {index} ({gpu.Name})",
-                GpuMemoryBytes = gpu.GpuMemoryBytes,
-                HostToDeviceSamples = gpu.HostToDeviceSamples,
-                DeviceToHostSamples = gpu.DeviceToHostSamples,
-                GemmSamples = gpu.GemmSamples,
-                OtherGpus = Array.Empty<GpuEntry>(),
-            };
+            return index == 0 ? FirstGpu : OtherGpus[index - 1];
+        }
+
+        /// <summary>
+        /// GPU <paramref name="index"/> as a single-GPU profile, what <see cref="Planning.DecodePlanner"/> plans one GPU
+        /// against: its memory, link and GEMM rate with the host's shared figures. GPU 0's is this profile without the others.
+        /// </summary>
+        public HardwareProfile ForGpu(int index)
+        {
+            var gpu = Gpu(index);
+            var single = this with { OtherGpus = Array.Empty<GpuEntry>() };
+            return index == 0 ? single : single.WithGpu(gpu) with { Name = $"{Name}, GPU {index} ({gpu.Name})" };
         }
 
         /// <summary>Whether the profile measured the host's side of CPU attention, so the planner may give the CPU a share.</summary>

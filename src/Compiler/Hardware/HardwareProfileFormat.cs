@@ -38,16 +38,14 @@ namespace Kvpr
             if (format.AsString() != FormatId)
                 throw format.Invalid($"must be \"{FormatId}\", but is \"{format.AsString()}\"");
 
+            string name = NonEmpty(root.Required("name"));
+            // GPU 0's fields sit at the top level, its name under "device".
+            var firstGpu = ReadGpu(root, "device");
             return new HardwareProfile
             {
-                Name = NonEmpty(root.Required("name")),
-                Device = NonEmpty(root.Required("device")),
+                Name = name,
                 Source = root.Get("source")?.AsString() ?? "",
-                GpuMemoryBytes = root.Required("gpuMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
                 HostMemoryBytes = root.Required("hostMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
-                HostToDeviceSamples = ReadTransfers(root.Required("hostToDevice")),
-                DeviceToHostSamples = ReadTransfers(root.Required("deviceToHost")),
-                GemmSamples = ReadGemms(root.Required("gemmFp16")),
                 DeviceMemoryBytesPerSecond = root.Required("deviceMemoryGBps").AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 KernelLaunchSeconds = root.Required("kernelLaunchMicroseconds").AsNumberIn(HardwareLimits.LaunchMicroseconds) * Micro,
                 HostMemoryReadBytesPerSecond = root.Get("hostMemoryReadGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
@@ -55,21 +53,20 @@ namespace Kvpr
                 HostGroupedAttentionBytesPerSecond = root.Get("hostGroupedAttentionGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 InterconnectBytesPerSecond = root.Get("interconnectGBps")?.AsNumberIn(HardwareLimits.GigabytesPerSecond) * Giga,
                 OtherGpus = root.Get("otherGpus") is { } gpus ? ReadGpus(gpus) : Array.Empty<GpuEntry>(),
-            };
+            }.WithGpu(firstGpu);
         }
 
         public static string Write(HardwareProfile profile)
         {
+            var firstGpu = profile.Gpu(0);
             var writer = new JsonWriter().StartObject()
                 .Property("format", FormatId)
                 .Property("name", profile.Name)
-                .Property("device", profile.Device)
+                .Property("device", firstGpu.Name)
                 .Property("source", profile.Source)
-                .Property("gpuMemoryBytes", profile.GpuMemoryBytes)
+                .Property("gpuMemoryBytes", firstGpu.GpuMemoryBytes)
                 .Property("hostMemoryBytes", profile.HostMemoryBytes);
-            WriteTransfers(writer, "hostToDevice", profile.HostToDeviceSamples);
-            WriteTransfers(writer, "deviceToHost", profile.DeviceToHostSamples);
-            WriteGemms(writer, profile.GemmSamples);
+            WriteGpuSamples(writer, firstGpu);
             writer.Property("deviceMemoryGBps", Math.Round(profile.DeviceMemoryBytesPerSecond / Giga, 3))
                 .Property("kernelLaunchMicroseconds", Math.Round(profile.KernelLaunchSeconds / Micro, 3));
             if (profile.HostMemoryReadBytesPerSecond is double read)
@@ -86,9 +83,7 @@ namespace Kvpr
                 foreach (var gpu in profile.OtherGpus)
                 {
                     writer.StartObject().Property("name", gpu.Name).Property("gpuMemoryBytes", gpu.GpuMemoryBytes);
-                    WriteTransfers(writer, "hostToDevice", gpu.HostToDeviceSamples);
-                    WriteTransfers(writer, "deviceToHost", gpu.DeviceToHostSamples);
-                    WriteGemms(writer, gpu.GemmSamples);
+                    WriteGpuSamples(writer, gpu);
                     writer.EndObject();
                 }
                 writer.EndArray();
@@ -136,14 +131,7 @@ namespace Kvpr
             var gpus = node.Items.Select(item =>
             {
                 ExpectFields(item, GpuFields);
-                return new GpuEntry
-                {
-                    Name = NonEmpty(item.Required("name")),
-                    GpuMemoryBytes = item.Required("gpuMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
-                    HostToDeviceSamples = ReadTransfers(item.Required("hostToDevice")),
-                    DeviceToHostSamples = ReadTransfers(item.Required("deviceToHost")),
-                    GemmSamples = ReadGemms(item.Required("gemmFp16")),
-                };
+                return ReadGpu(item, "name");
             }).ToArray();
             if (gpus.Length == 0)
                 throw node.Invalid("must list at least one GPU (leave it out for a single-GPU profile)");
@@ -151,6 +139,24 @@ namespace Kvpr
             if (repeated is not null)
                 throw node.Invalid($"names the GPU '{repeated.Key}' twice: each GPU needs its own name");
             return gpus;
+        }
+
+        /// <summary>One GPU's fields of <paramref name="node"/>, its name under <paramref name="nameField"/>.</summary>
+        private static GpuEntry ReadGpu(JsonNode node, string nameField) => new()
+        {
+            Name = NonEmpty(node.Required(nameField)),
+            GpuMemoryBytes = node.Required("gpuMemoryBytes").AsLongIn(HardwareLimits.MemoryBytes),
+            HostToDeviceSamples = ReadTransfers(node.Required("hostToDevice")),
+            DeviceToHostSamples = ReadTransfers(node.Required("deviceToHost")),
+            GemmSamples = ReadGemms(node.Required("gemmFp16")),
+        };
+
+        /// <summary>A GPU's link and GEMM samples; its name and memory are written apart, where the top level keeps them.</summary>
+        private static void WriteGpuSamples(JsonWriter writer, GpuEntry gpu)
+        {
+            WriteTransfers(writer, "hostToDevice", gpu.HostToDeviceSamples);
+            WriteTransfers(writer, "deviceToHost", gpu.DeviceToHostSamples);
+            WriteGemms(writer, gpu.GemmSamples);
         }
 
         private static void ExpectFields(JsonNode item, params string[] fields)

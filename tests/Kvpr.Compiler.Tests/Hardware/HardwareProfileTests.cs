@@ -16,6 +16,7 @@ public class HardwareProfileTests
             var again = HardwareProfileFormat.Parse(HardwareProfileFormat.Write(profile), "round-trip");
             again.HostToDevice.BytesPerSecond.ShouldBe(profile.HostToDevice.BytesPerSecond, profile.HostToDevice.BytesPerSecond * 1e-9);
             again.GemmSamples.Count.ShouldBe(profile.GemmSamples.Count);
+            HardwareProfileFormat.Write(profile).ShouldBe(HardwareProfiles.StoredText(name), $"{name} is written as stored");
         }
     }
 

@@ -38,6 +38,8 @@ public class MultiGpuProfileTests
             single.Validate().ShouldBeEmpty();
         }
         profile.ForGpu(3).Name.ShouldBe($"{Example}, GPU 3 (gpu3)");
+        profile.ForGpu(3).Device.ShouldBe("gpu3");
+        profile.ForGpu(3).WithGpu(profile.Gpu(0)).Gpu(0).ShouldBe(profile.Gpu(0));
     }
 
     [Fact]
