@@ -24,9 +24,7 @@ namespace Kvpr.Planning
             if (profile is null) throw new ArgumentNullException(nameof(profile));
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (gpus < 1 || gpus > profile.GpuCount)
-                throw new ArgumentOutOfRangeException(nameof(gpus), gpus,
-                    $"Hardware profile '{profile.Name}' describes {profile.GpuCount} GPU{(profile.GpuCount == 1 ? "" : "s")}, so {gpus} cannot be planned " +
-                    "(a host's other GPUs are listed under otherGpus, docs/hardware-profiles.md).");
+                throw new ArgumentOutOfRangeException(nameof(gpus), gpus, $"{gpus} GPUs cannot be planned: {GpuLimit(profile)}");
             options ??= PlannerOptions.Default;
             // The split needs a valid model and the parts a valid batch; the GPUs' plans name what else is wrong.
             var invalid = spec.Validate().ToArray();
@@ -40,6 +38,11 @@ namespace Kvpr.Planning
             var layouts = gpus == 1 ? new[] { baseline } : ParallelLayout.For(gpus).Select(PredictIfValid).ToArray();
             return new ParallelPlan(spec, workload, profile.Name, gpus, baseline, layouts);
         }
+
+        /// <summary>What <see cref="Plan"/>'s GPU count is limited by, for callers that name the count their own way (the CLI's --gpus).</summary>
+        public static string GpuLimit(HardwareProfile profile) =>
+            $"hardware profile '{profile.Name}' describes {profile.GpuCount} GPU{(profile.GpuCount == 1 ? "" : "s")} " +
+            "(list a host's other GPUs under otherGpus, docs/hardware-profiles.md; stored example: h100-sxm-x8-assumed).";
 
         /// <summary>One layout over the whole generation, or why it cannot run; <paramref name="spec"/> and <paramref name="workload"/> are valid.</summary>
         private static LayoutPrediction Predict(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, ParallelLayout layout, PlannerOptions options)

@@ -156,7 +156,9 @@ public class ParallelPlannerTests
     public void More_GPUs_than_the_profile_describes_are_refused()
     {
         var error = Should.Throw<ArgumentOutOfRangeException>(() => ParallelPlanner.Plan(Opt13b, HardwareProfiles.Default, Workload, 2));
-        error.Message.ShouldContain("Hardware profile 'h100-sxm-pcie5' describes 1 GPU, so 2 cannot be planned");
+        error.Message.ShouldContain("2 GPUs cannot be planned: hardware profile 'h100-sxm-pcie5' describes 1 GPU (list a host's other GPUs under otherGpus", Case.Sensitive);
+        error.ParamName.ShouldBe("gpus");
+        error.ActualValue.ShouldBe(2);
     }
 
     [Fact]
