@@ -16,7 +16,6 @@ namespace Kvpr.Runtime.Cuda.Native
         [LibraryImport(CudaLibraries.NcclImport)] internal static partial int ncclCommInitRank(out IntPtr comm, int rankCount, NcclUniqueId uniqueId, int rank);
         [LibraryImport(CudaLibraries.NcclImport)] internal static partial int ncclCommInitAll(IntPtr* comms, int deviceCount, int* devices);
         [LibraryImport(CudaLibraries.NcclImport)] internal static partial int ncclCommDestroy(IntPtr comm);
-        [LibraryImport(CudaLibraries.NcclImport)] internal static partial int ncclCommAbort(IntPtr comm);
         [LibraryImport(CudaLibraries.NcclImport)]
         internal static partial int ncclAllReduce(ulong sendBuffer, ulong receiveBuffer, nuint count, int dataType, int operation, IntPtr comm, IntPtr stream);
         [LibraryImport(CudaLibraries.NcclImport)] internal static partial int ncclGroupStart();
