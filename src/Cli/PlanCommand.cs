@@ -148,30 +148,35 @@ namespace Kvpr.Cli
             IReadOnlyList<int> counts;
             try
             {
-                counts = GpuCounts(request.Gpus!, profile);
+                counts = GpuCounts(request.Gpus!);
             }
             catch (UsageException e)
             {
                 return Fail(error, e.Message);
             }
-            var plans = counts.Select(n => ParallelPlanner.Plan(spec, profile, request.Workload, n, options)).ToArray();
+            ParallelPlan[] plans;
+            try
+            {
+                plans = counts.Select(n => ParallelPlanner.Plan(spec, profile, request.Workload, n, options)).ToArray();
+            }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "gpus")
+            {
+                return Fail(error, $"--gpus {e.ActualValue}: {ParallelPlanner.GpuLimit(profile)}");
+            }
             output.Write(request.Json ? ParallelPlanJson.Write(plans) : ParallelPlanReport.Format(plans));
             var unplanned = plans.Where(p => p.Best is null).Select(p => p.Gpus).ToArray();
             return unplanned.Length == 0 ? 0 : Fail(error, $"No layout of {string.Join(", ", unplanned)} GPUs can run the workload; each layout's reason is printed with it.");
         }
 
-        /// <summary>"8" or "1,2,4,8": counts of at least 1, each once, none beyond the GPUs the profile describes.</summary>
-        /// <exception cref="UsageException">The list is malformed or asks for more GPUs than the profile has.</exception>
-        private static IReadOnlyList<int> GpuCounts(string text, HardwareProfile profile)
+        /// <summary>"8" or "1,2,4,8": counts of at least 1, each once (the planner checks them against the profile).</summary>
+        /// <exception cref="UsageException">The list is malformed.</exception>
+        private static IReadOnlyList<int> GpuCounts(string text)
         {
             var counts = new List<int>();
             foreach (string item in text.Split(','))
             {
                 if (!int.TryParse(item.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
                     throw new UsageException($"--gpus '{text}': '{item.Trim()}' is not a GPU count (a whole number of at least 1; a list is written 1,2,4,8).");
-                if (n > profile.GpuCount)
-                    throw new UsageException($"--gpus {n}: hardware profile '{profile.Name}' describes {profile.GpuCount} GPU{(profile.GpuCount == 1 ? "" : "s")} " +
-                        $"(list a host's other GPUs under otherGpus, docs/hardware-profiles.md; stored example: h100-sxm-x8-assumed).");
                 if (counts.Contains(n))
                     throw new UsageException($"--gpus '{text}' lists {n} twice.");
                 counts.Add(n);

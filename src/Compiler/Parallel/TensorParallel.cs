@@ -77,30 +77,31 @@ namespace Kvpr.Parallelism
         public static bool OwnsResidual(int rank) => rank == ResidualOwner;
 
         /// <summary>How <paramref name="role"/> is divided among the ranks.</summary>
-        public static WeightSplit SplitOf(WeightMapRole role) => role switch
-        {
-            WeightMapRole.QueryWeight or WeightMapRole.QueryBias or WeightMapRole.KeyWeight or WeightMapRole.KeyBias
-                or WeightMapRole.ValueWeight or WeightMapRole.ValueBias
-                or WeightMapRole.UpWeight or WeightMapRole.UpBias or WeightMapRole.GateWeight or WeightMapRole.GateBias => WeightSplit.OutputRows,
-            WeightMapRole.AttentionOutputWeight or WeightMapRole.DownWeight => WeightSplit.InputColumns,
-            WeightMapRole.AttentionOutputBias or WeightMapRole.DownBias => WeightSplit.AddedByResidualOwner,
-            _ => WeightSplit.Replicated,
-        };
+        public static WeightSplit SplitOf(WeightMapRole role) => Division(role).Split;
 
         /// <summary>What <paramref name="rank"/> holds of the weight of <paramref name="role"/>.</summary>
         public WeightSlice SliceOf(WeightMapRole role, int rank)
         {
             if (rank < 0 || rank >= Ways)
                 throw new ArgumentOutOfRangeException(nameof(rank), rank, $"Ranks of a {Ways}-way split are 0 to {Ways - 1}.");
-            var split = SplitOf(role);
-            int width = role switch
-            {
-                WeightMapRole.QueryWeight or WeightMapRole.QueryBias or WeightMapRole.AttentionOutputWeight => RankSpec.QueryDim,
-                WeightMapRole.KeyWeight or WeightMapRole.KeyBias or WeightMapRole.ValueWeight or WeightMapRole.ValueBias => RankSpec.KvDim,
-                WeightMapRole.UpWeight or WeightMapRole.UpBias or WeightMapRole.GateWeight or WeightMapRole.GateBias or WeightMapRole.DownWeight => RankSpec.FfnHidden,
-                _ => 0,
-            };
+            var (split, widthOf) = Division(role);
+            int width = widthOf?.Invoke(RankSpec) ?? 0;
             return new WeightSlice(split, split is WeightSplit.OutputRows or WeightSplit.InputColumns ? rank * width : 0, width);
         }
+
+        /// <summary>
+        /// How <paramref name="role"/> is divided, and the width of a rank's part on its split axis as a dimension of the
+        /// rank's share (null where a rank holds the whole or nothing of it). One table, so a role's split and width agree.
+        /// </summary>
+        private static (WeightSplit Split, Func<ModelSpec, int>? Width) Division(WeightMapRole role) => role switch
+        {
+            WeightMapRole.QueryWeight or WeightMapRole.QueryBias => (WeightSplit.OutputRows, share => share.QueryDim),
+            WeightMapRole.KeyWeight or WeightMapRole.KeyBias or WeightMapRole.ValueWeight or WeightMapRole.ValueBias => (WeightSplit.OutputRows, share => share.KvDim),
+            WeightMapRole.UpWeight or WeightMapRole.UpBias or WeightMapRole.GateWeight or WeightMapRole.GateBias => (WeightSplit.OutputRows, share => share.FfnHidden),
+            WeightMapRole.AttentionOutputWeight => (WeightSplit.InputColumns, share => share.QueryDim),
+            WeightMapRole.DownWeight => (WeightSplit.InputColumns, share => share.FfnHidden),
+            WeightMapRole.AttentionOutputBias or WeightMapRole.DownBias => (WeightSplit.AddedByResidualOwner, null),
+            _ => (WeightSplit.Replicated, null),
+        };
     }
 }

@@ -64,7 +64,11 @@ namespace Kvpr.Planning
         public bool Fits(Residency residency) => BytesFor(residency) <= BudgetBytes;
 
         /// <summary>Host memory the plan may use: the profile's, or less where the workload caps it.</summary>
-        public long HostBudgetBytes => Math.Min(_workload.HostMemoryBytes ?? long.MaxValue, _cost.Profile.HostMemoryBytes);
+        public long HostBudgetBytes => HostBudget(_workload, _cost.Profile);
+
+        /// <summary>Host memory a workload may use on <paramref name="profile"/>'s host: the host's, or less where the workload caps it.</summary>
+        public static long HostBudget(DecodeWorkload workload, HardwareProfile profile) =>
+            Math.Min(workload.HostMemoryBytes ?? long.MaxValue, profile.HostMemoryBytes);
 
         /// <summary>
         /// Host memory: a copy of every layer's weights (resident layers are uploaded from it, streamed ones cross from

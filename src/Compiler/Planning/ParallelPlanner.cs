@@ -24,19 +24,29 @@ namespace Kvpr.Planning
             if (profile is null) throw new ArgumentNullException(nameof(profile));
             if (workload is null) throw new ArgumentNullException(nameof(workload));
             if (gpus < 1 || gpus > profile.GpuCount)
-                throw new ArgumentOutOfRangeException(nameof(gpus), gpus,
-                    $"Hardware profile '{profile.Name}' describes {profile.GpuCount} GPU{(profile.GpuCount == 1 ? "" : "s")}, so {gpus} cannot be planned " +
-                    "(a host's other GPUs are listed under otherGpus, docs/hardware-profiles.md).");
+                throw new ArgumentOutOfRangeException(nameof(gpus), gpus, $"{gpus} GPUs cannot be planned: {GpuLimit(profile)}");
             options ??= PlannerOptions.Default;
-            var baseline = Predict(spec, profile, workload, new ParallelLayout(1, 1), options);
-            var layouts = gpus == 1 ? new[] { baseline } : ParallelLayout.For(gpus).Select(layout => Predict(spec, profile, workload, layout, options)).ToArray();
+            // The split needs a valid model and the parts a valid batch; the GPUs' plans name what else is wrong.
+            var invalid = spec.Validate().ToArray();
+            if (invalid.Length == 0)
+                invalid = workload.Validate(spec).ToArray();
+            string? invalidReason = invalid.Length > 0 ? string.Join(" ", invalid.Select(e => e.Message)) : null;
+            LayoutPrediction PredictIfValid(ParallelLayout layout) =>
+                invalidReason is null ? Predict(spec, profile, workload, layout, options) : LayoutPrediction.Excluded(layout, invalidReason);
+
+            var baseline = PredictIfValid(new ParallelLayout(1, 1));
+            var layouts = gpus == 1 ? new[] { baseline } : ParallelLayout.For(gpus).Select(PredictIfValid).ToArray();
             return new ParallelPlan(spec, workload, profile.Name, gpus, baseline, layouts);
         }
 
-        /// <summary>One layout over the whole generation, or why it cannot run.</summary>
-        public static LayoutPrediction Predict(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, ParallelLayout layout, PlannerOptions? options = null)
+        /// <summary>What <see cref="Plan"/>'s GPU count is limited by, for callers that name the count their own way (the CLI's --gpus).</summary>
+        public static string GpuLimit(HardwareProfile profile) =>
+            $"hardware profile '{profile.Name}' describes {profile.GpuCount} GPU{(profile.GpuCount == 1 ? "" : "s")} " +
+            "(list a host's other GPUs under otherGpus, docs/hardware-profiles.md; stored example: h100-sxm-x8-assumed).";
+
+        /// <summary>One layout over the whole generation, or why it cannot run; <paramref name="spec"/> and <paramref name="workload"/> are valid.</summary>
+        private static LayoutPrediction Predict(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, ParallelLayout layout, PlannerOptions options)
         {
-            options ??= PlannerOptions.Default;
             if (Exclusion(spec, profile, workload, layout) is { } reason)
                 return LayoutPrediction.Excluded(layout, reason);
 
@@ -54,7 +64,7 @@ namespace Kvpr.Planning
                 gpus.Add(new GpuRun(plan, new CostModel(rankSpec, gpuProfile, options.Cost), layout.TensorParallel));
             }
             // Each GPU's plan checked its own weights and store against the host's memory; together they share it.
-            long hostBytes = gpus.Sum(g => g.HostMemoryBytes), hostBudget = Math.Min(workload.HostMemoryBytes ?? long.MaxValue, profile.HostMemoryBytes);
+            long hostBytes = gpus.Sum(g => g.HostMemoryBytes), hostBudget = MemoryModel.HostBudget(workload, profile);
             if (hostBytes > hostBudget)
                 return LayoutPrediction.Excluded(layout, $"host memory: the {layout.Gpus} GPUs' copies of the weights and host stores need {hostBytes:N0} bytes together, " +
                     $"but the budget is {hostBudget:N0} bytes.");
@@ -64,12 +74,6 @@ namespace Kvpr.Planning
         /// <summary>Why <paramref name="layout"/> cannot run the workload at all, before any GPU is planned; null when it may.</summary>
         private static string? Exclusion(ModelSpec spec, HardwareProfile profile, DecodeWorkload workload, ParallelLayout layout)
         {
-            // The split needs a valid model and the parts a valid batch; the GPUs' plans name what else is wrong.
-            var invalid = spec.Validate().ToArray();
-            if (invalid.Length == 0)
-                invalid = workload.Validate(spec).ToArray();
-            if (invalid.Length > 0)
-                return string.Join(" ", invalid.Select(e => e.Message));
             if (layout.TensorParallel > 1 && TensorParallel.Check(spec, layout.TensorParallel) is { Count: > 0 } errors)
                 return $"tensor parallel over {layout.TensorParallel}: {string.Join(" ", errors.Select(e => e.Message))}";
             if (layout.TensorParallel > 1 && profile.InterconnectBytesPerSecond is null)

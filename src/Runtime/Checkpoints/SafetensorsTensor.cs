@@ -64,16 +64,26 @@ namespace Kvpr.Checkpoints
         /// <summary>Converts the elements of an F16, BF16 or F32 tensor into <paramref name="destination"/>.</summary>
         public void CopyToSingle(Span<float> destination)
         {
-            if (!DType.IsConvertibleToSingle())
-                throw Problem($"has dtype {DType.HeaderName()}, which does not convert to float32 (F16, BF16 and F32 do)");
             if (destination.Length != ElementCount)
                 throw new ArgumentException($"Tensor '{Name}' has {ElementCount} elements, but the destination holds {destination.Length}.", nameof(destination));
+            CopyRangeToSingle(0, destination);
+        }
+
+        /// <summary>
+        /// Converts elements [<paramref name="start"/>, <paramref name="start"/> + length) of an F16, BF16 or F32 tensor into
+        /// <paramref name="destination"/>, reading only their bytes.
+        /// </summary>
+        public void CopyRangeToSingle(long start, Span<float> destination)
+        {
+            if (!DType.IsConvertibleToSingle())
+                throw Problem($"has dtype {DType.HeaderName()}, which does not convert to float32 (F16, BF16 and F32 do)");
+            ElementRange.Require(Name, ElementCount, start, destination.Length);
 
             int elementBytes = DType.ElementBytes();
             for (int done = 0; done < destination.Length; done += ConversionChunk)
             {
                 int count = Math.Min(ConversionChunk, destination.Length - done);
-                var source = File.ReadData(DataBegin + (long)done * elementBytes, (long)count * elementBytes, Name);
+                var source = File.ReadData(DataBegin + (start + done) * elementBytes, (long)count * elementBytes, Name);
                 TensorConversion.ToSingle(source, DType, destination.Slice(done, count));
             }
         }

@@ -6,9 +6,10 @@ using Kvpr.Backend;
 namespace Kvpr.Cpu
 {
     /// <summary>
-    /// The all-reduce of N simulated CPU devices in one process, one thread per rank: each rank posts its region and waits
-    /// for the others, adds the N copies in rank order into its own scratch (so every rank holds the same bits, whatever
-    /// the threads' timing), waits until no rank still reads, and writes the sum over its region.
+    /// The all-reduce of N simulated CPU devices in one process, one thread per rank, as a reduce-scatter and an
+    /// all-gather: each rank posts its region and waits for the others, adds its chunk (1/N of the length) of the N
+    /// regions in rank order (so every rank gets the same bits, whatever the threads' timing) and writes that sum into
+    /// every rank's region, then waits until every chunk is written. No other rank reads or writes a rank's chunk.
     /// </summary>
     internal sealed class CpuAllReduce : IDisposable
     {
@@ -52,16 +53,20 @@ namespace Kvpr.Cpu
             for (int other = 0; other < Ranks; other++)
                 if (_posted[other].Length != length)
                     throw new InvalidOperationException($"Rank {rank} sums {length} elements but rank {other} sums {_posted[other].Length}: the ranks' graphs are out of step.");
-            if (_sums[rank].Length < length)
-                _sums[rank] = new float[length];
-            var sum = _sums[rank].AsSpan(0, length);
-            Region(0).CopyTo(sum);
+            int start = ChunkStart(length, rank), count = ChunkStart(length, rank + 1) - start;
+            if (_sums[rank].Length < count)
+                _sums[rank] = new float[count];
+            var sum = _sums[rank].AsSpan(0, count);
+            Region(0).Slice(start, count).CopyTo(sum);
             for (int other = 1; other < Ranks; other++)
-                TensorPrimitives.Add(sum, Region(other), sum);
+                TensorPrimitives.Add(sum, Region(other).Slice(start, count), sum);
+            for (int other = 0; other < Ranks; other++)
+                sum.CopyTo(_posted[other].Data.AsSpan(_posted[other].Offset + start, count));
             _barrier.SignalAndWait(_abort.Token);
-
-            sum.CopyTo(_posted[rank].Data.AsSpan(_posted[rank].Offset, length));
         }
+
+        /// <summary>Where <paramref name="rank"/>'s chunk of <paramref name="length"/> elements starts: near-equal chunks in rank order.</summary>
+        private int ChunkStart(int length, int rank) => (int)((long)length * rank / Ranks);
 
         private ReadOnlySpan<float> Region(int rank) => _posted[rank].Data.AsSpan(_posted[rank].Offset, _posted[rank].Length);
 

@@ -62,9 +62,6 @@ namespace Kvpr.Runtime.Cuda
             receive.RequireCapacity(bytes, nameof(receive));
         }
 
-        /// <summary>Ends this rank without waiting for its queued collectives or the other ranks, e.g. after another rank failed.</summary>
-        public void Abort() => Handle.Abort();
-
         public void Dispose() => Handle.Dispose();
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using Kvpr.Backend;
 using Kvpr.Cpu;
@@ -179,43 +178,14 @@ namespace Kvpr
             using var allReduce = new CpuAllReduce(1 + _otherRanks.Length);
             using var relay = options.OnToken is { } onToken ? new StopDecisionRelay(onToken, allReduce.Ranks, prompts.Count, allReduce.Aborted) : null;
             GenerationOptions OptionsOf(int rank) => relay is null ? options : options with { OnToken = relay.For(rank) };
-            var failures = new Exception?[allReduce.Ranks];
-            GenerationResult? result = null;
-            void Run(int rank, Action generate)
+            var results = ParallelWorkers.Run(allReduce.Ranks, (rank, released) =>
             {
-                try
-                {
-                    generate();
-                }
-                catch (Exception failure)
-                {
-                    failures[rank] = failure;
-                    allReduce.Abort();
-                }
-            }
-
-            var threads = _otherRanks.Select((engine, index) => new Thread(() => Run(index + 1, () => engine.GenerateOnDevice(prompts, OptionsOf(index + 1), cancellationToken, null, allReduce.Rank(index + 1))))
-            {
-                Name = $"Kvpr tensor-parallel rank {index + 1}",
-                IsBackground = true,
-            }).ToArray();
-            foreach (var thread in threads)
-                thread.Start();
-            Run(TensorParallel.ResidualOwner, () => result = GenerateOnDevice(prompts, OptionsOf(TensorParallel.ResidualOwner), cancellationToken, progress,
-                allReduce.Rank(TensorParallel.ResidualOwner)));
-            foreach (var thread in threads)
-                thread.Join();
-
-            // The failure that released the others: their cancellations (or another rank's of the caller's token) only follow from it.
-            var cause = failures.Where(failure => failure is not null).OrderBy(failure => failure switch
-            {
-                OperationCanceledException cancelled when cancelled.CancellationToken == cancellationToken => 1,
-                OperationCanceledException => 2,
-                _ => 0,
-            }).FirstOrDefault();
-            if (cause is not null)
-                ExceptionDispatchInfo.Throw(cause);
-            return result!;
+                // A rank that failed never arrives at the next all-reduce: the ranks waiting there give up.
+                using var abort = released.Register(allReduce.Abort);
+                var engine = rank == TensorParallel.ResidualOwner ? this : _otherRanks[rank - 1];
+                return engine.GenerateOnDevice(prompts, OptionsOf(rank), released, rank == TensorParallel.ResidualOwner ? progress : null, allReduce.Rank(rank));
+            }, cancellationToken, "Kvpr tensor-parallel rank");
+            return results[TensorParallel.ResidualOwner];
         }
 
         /// <summary>The engines of ranks 1 to N − 1, each slicing its share from <paramref name="weights"/>; on a failure the opened ones and this one's device are given back.</summary>

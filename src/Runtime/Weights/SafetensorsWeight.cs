@@ -16,5 +16,7 @@ namespace Kvpr
         public IReadOnlyList<long> Shape => _tensor.Shape;
 
         public void CopyToSingle(Span<float> destination) => _tensor.CopyToSingle(destination);
+
+        public void CopyRangeToSingle(long start, Span<float> destination) => _tensor.CopyRangeToSingle(start, destination);
     }
 }

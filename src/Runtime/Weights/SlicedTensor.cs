@@ -32,14 +32,15 @@ namespace Kvpr
         {
             if (destination.Length != this.Elements())
                 throw new ArgumentException($"Tensor '{Name}' has {this.Elements()} elements, but the destination holds {destination.Length}.", nameof(destination));
-            var whole = new float[checked((int)_source.Elements())];
-            _source.CopyToSingle(whole);
             int inner = _source.Shape.Count == 2 ? checked((int)_source.Shape[1]) : 1;
             if (_slice.Split == WeightSplit.OutputRows)
             {
-                whole.AsSpan(_slice.Start * inner, _slice.Count * inner).CopyTo(destination);
+                // A rank's rows are one run of the row-major tensor: a checkpoint reads and converts them alone.
+                _source.CopyRangeToSingle((long)_slice.Start * inner, destination);
                 return;
             }
+            var whole = new float[checked((int)_source.Elements())];
+            _source.CopyToSingle(whole);
             for (int row = 0; row < Shape[0]; row++)
                 whole.AsSpan(row * inner + _slice.Start, _slice.Count).CopyTo(destination.Slice(row * _slice.Count, _slice.Count));
         }

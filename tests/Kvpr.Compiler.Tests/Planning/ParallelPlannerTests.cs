@@ -156,7 +156,9 @@ public class ParallelPlannerTests
     public void More_GPUs_than_the_profile_describes_are_refused()
     {
         var error = Should.Throw<ArgumentOutOfRangeException>(() => ParallelPlanner.Plan(Opt13b, HardwareProfiles.Default, Workload, 2));
-        error.Message.ShouldContain("Hardware profile 'h100-sxm-pcie5' describes 1 GPU, so 2 cannot be planned");
+        error.Message.ShouldContain("2 GPUs cannot be planned: hardware profile 'h100-sxm-pcie5' describes 1 GPU (list a host's other GPUs under otherGpus", Case.Sensitive);
+        error.ParamName.ShouldBe("gpus");
+        error.ActualValue.ShouldBe(2);
     }
 
     [Fact]
@@ -176,11 +178,17 @@ public class ParallelPlannerTests
     }
 
     [Fact]
-    public void Throughput_picks_the_layout_that_makes_the_most_tokens_per_second()
+    public void Throughput_picks_data_parallel_whose_gpus_each_move_a_quarter_of_one_gpus_bytes()
     {
-        var plan = ParallelPlanner.Plan(Opt13b, Host(4), Workload with { Objective = Objective.Throughput }, 4, Paper);
+        // Recompute nearly free, so every step and the prefill are link-bound. Decode: a DP 4 GPU moves X (h wide) of 8
+        // sequences, a quarter of one GPU's bytes; a TP 4 rank moves its KV share (2h/4 wide) of all 32, half. Prefill (256-token
+        // chunks at batch 32, one chunk at 8): one GPU writes back X, K and V (3h) of 32 sequences, more than the earlier
+        // chunks' X it reloads; a DP 4 GPU writes back those of 8, a quarter; a TP 4 rank writes back X and its KV share
+        // (1.5h) of 32 and reloads as much X, half. So DP 4 makes 4 times one GPU's tokens per second, TP 4 twice.
+        var plan = ParallelPlanner.Plan(Opt13b, Host(4, teraflops: Unbounded), Workload with { Objective = Objective.Throughput }, 4, Paper);
 
-        plan.Best.ShouldBe(plan.Layouts.OrderByDescending(l => l.TokensPerSecond).First());
-        plan.Best!.TokensPerSecond.ShouldBeGreaterThan(plan.Baseline.TokensPerSecond);
+        plan.Best!.Layout.ShouldBe(new ParallelLayout(1, 4));
+        plan.SpeedUp(Layout(plan, 1)).ShouldBe(4, 4e-6);
+        plan.SpeedUp(Layout(plan, 4)).ShouldBe(2, 2 * 0.01);
     }
 }

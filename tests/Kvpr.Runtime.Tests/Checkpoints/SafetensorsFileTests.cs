@@ -58,6 +58,21 @@ public class SafetensorsFileTests
     }
 
     [Fact]
+    public void A_range_reads_the_elements_the_whole_tensor_has_there_and_one_past_the_end_names_the_tensor()
+    {
+        using var file = SafetensorsFile.Open(Path.Combine(Fixtures.Folder("opt-tiny"), "model.safetensors"));
+        var embed = file["model.decoder.embed_tokens.weight"];
+        var whole = embed.ToSingleArray();
+
+        var rows = new float[3 * 64];
+        embed.CopyRangeToSingle(100 * 64, rows);
+
+        rows.ShouldBe(whole.Skip(100 * 64).Take(3 * 64));
+        var error = Should.Throw<ArgumentOutOfRangeException>(() => embed.CopyRangeToSingle(511 * 64 + 1, new float[64]));
+        error.Message.ShouldContain("Tensor 'model.decoder.embed_tokens.weight' has 32768 elements, so elements 32705 to 32768 cannot be read.");
+    }
+
+    [Fact]
     public void Converting_an_integer_tensor_to_float_names_it()
     {
         using var file = SafetensorsFile.Open(Path.Combine(Fixtures.Folder("opt-tiny"), "reference.safetensors"));

@@ -15,10 +15,15 @@ public class CpuAllReduceTests
         const int Ranks = 3, Width = 5;
         using var group = new CpuAllReduce(Ranks);
         // Each rank's region starts at a different offset of its buffer; the values are chosen so the rank order of the adds shows in float32.
-        var buffers = Enumerable.Range(0, Ranks).Select(rank => new CpuBuffer(new float[rank + 2 * Width])).ToArray();
+        // A sentinel follows each region; the sum is 10 elements, so the ranks' chunks (3, 3, 4) differ in size.
+        const float Sentinel = 7f;
+        var buffers = Enumerable.Range(0, Ranks).Select(rank => new CpuBuffer(new float[rank + 2 * Width + 1])).ToArray();
         for (int rank = 0; rank < Ranks; rank++)
+        {
             for (int i = 0; i < 2 * Width; i++)
                 buffers[rank].Data[rank + i] = rank == 0 ? 1e8f : rank == 1 ? -1e8f : 1f + i;
+            buffers[rank].Data[rank + 2 * Width] = Sentinel;
+        }
 
         var threads = Enumerable.Range(0, Ranks).Select(rank => new Thread(() =>
             group.Rank(rank).Sum(new CpuStream(), new DeviceMatrix(buffers[rank], rank, 2, 1, 1, Width)))).ToArray();
@@ -28,7 +33,11 @@ public class CpuAllReduceTests
             thread.Join();
 
         for (int rank = 0; rank < Ranks; rank++)
+        {
             buffers[rank].Data.Skip(rank).Take(2 * Width).ShouldBe(Enumerable.Range(0, 2 * Width).Select(i => (1e8f + -1e8f) + (1f + i)), $"rank {rank}");
+            buffers[rank].Data.Take(rank).ShouldAllBe(value => value == 0f, $"rank {rank}, before its region");
+            buffers[rank].Data[rank + 2 * Width].ShouldBe(Sentinel, $"rank {rank}, after its region");
+        }
     }
 
     [Fact]

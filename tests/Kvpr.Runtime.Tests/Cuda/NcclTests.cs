@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Kvpr.Runtime.Cuda;
 using Kvpr.Runtime.Cuda.Backend;
+using Kvpr.Runtime.Cuda.Native;
 using Kvpr.Runtime.Cuda.Selftest;
 
 namespace Kvpr.Runtime.Tests.Cuda;
@@ -10,21 +11,23 @@ namespace Kvpr.Runtime.Tests.Cuda;
 public sealed class NcclTests
 {
     [Fact]
-    public void A_failure_names_the_call_the_result_nccls_description_and_its_last_error()
+    public void A_failure_names_the_call_the_result_its_description_and_nccls_last_error()
     {
-        var error = new NcclException("ncclCommInitAll", 1, "unhandled cuda error (run with NCCL_DEBUG=INFO for details)", "Cuda failure 'out of memory'\n");
+        var error = CudaException.Create(CudaLibrary.Nccl, 1, "ncclCommInitAll", Nccl.Detail("Cuda failure 'out of memory'\n"));
 
         error.ErrorName.ShouldBe("ncclUnhandledCudaError");
-        error.Message.ShouldBe("ncclCommInitAll failed with ncclUnhandledCudaError (1): unhandled cuda error (run with NCCL_DEBUG=INFO for details); NCCL's last error: Cuda failure 'out of memory'.");
+        error.Detail.ShouldBe("NCCL's last error: Cuda failure 'out of memory'\n");
+        error.Message.ShouldBe("ncclCommInitAll failed with ncclUnhandledCudaError (1): a CUDA call inside NCCL failed; NCCL's last error: Cuda failure 'out of memory'.");
     }
 
     [Fact]
-    public void Without_nccls_words_the_table_describes_the_result()
+    public void Without_a_last_error_the_table_describes_the_result()
     {
-        var error = new NcclException("ncclAllReduce", 4, "", "");
+        var error = CudaException.Create(CudaLibrary.Nccl, 4, "ncclAllReduce", Nccl.Detail(""));
 
+        error.Detail.ShouldBeNull();
         error.Message.ShouldBe("ncclAllReduce failed with ncclInvalidArgument (4): an argument is invalid.");
-        new NcclException("ncclGroupEnd", 42, "", "").ErrorName.ShouldBe("NCCL_ERROR_42");
+        CudaException.Create(CudaLibrary.Nccl, 42, "ncclGroupEnd").ErrorName.ShouldBe("NCCL_ERROR_42");
     }
 
     [Theory]

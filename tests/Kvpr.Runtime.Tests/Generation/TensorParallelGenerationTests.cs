@@ -64,10 +64,25 @@ public class TensorParallelGenerationTests
         var result = engine.Generate(reference.Prompts, new GenerationOptions { MaxNewTokens = reference.NewTokens, StopOnEos = false, CaptureLogits = true });
 
         reference.ShouldMatch(result, Tolerance);
-        // Rank 0 streams its share of each streamed layer every step: 1/N of the split weights and all of the replicated ones.
-        var share = TensorParallel.For(reference.Spec, ranks).RankSpec;
-        long weightBytes = 4L * (reference.Spec.Layers - weightsResident) * share.LayerWeightElements;
-        result.Steps.Skip(1).ShouldAllBe(step => step.HostToDeviceBytes >= weightBytes);
+        // Rank 0 streams its share of each streamed layer every step: 1/N of the split weights and all of the replicated ones;
+        // besides, for each offloaded layer and stored token of every sequence, X (h wide) or its K and V share (2 d_kv/N wide).
+        var spec = reference.Spec;
+        long weightBytes = 4L * (spec.Layers - weightsResident) * RankLayerWeightElements(spec, ranks);
+        int longest = reference.Prompts.Max(p => p.Length) + reference.NewTokens;
+        long kvBytes = 4L * (spec.Layers - kvResident) * reference.Prompts.Length * longest * Math.Max(spec.Hidden, 2 * spec.KvDim / ranks);
+        result.Steps.Skip(1).ShouldAllBe(step => step.HostToDeviceBytes >= weightBytes && step.HostToDeviceBytes <= weightBytes + kvBytes);
+    }
+
+    /// <summary>
+    /// A rank's weight elements of one layer, from the whole model's dimensions: 1/N of Q, K, V, the attention output, the
+    /// MLP and their biases along the split axis; the output and down biases (rank 0 adds them) and the norms whole.
+    /// </summary>
+    private static long RankLayerWeightElements(ModelSpec spec, int ranks)
+    {
+        long h = spec.Hidden, q = spec.QueryDim, kv = spec.KvDim, f = spec.FfnHidden;
+        long split = 2 * h * q + 2 * h * kv + (spec.AttentionBias ? q + 2 * kv : 0) + (spec.GatedMlp ? 3 : 2) * h * f + (spec.MlpBias ? f * (spec.GatedMlp ? 2 : 1) : 0);
+        long whole = (spec.AttentionOutputBias ? h : 0) + (spec.MlpBias ? h : 0) + (spec.Norm == NormKind.LayerNorm ? 4 * h : 2 * h);
+        return split / ranks + whole;
     }
 
     [Fact]

@@ -38,6 +38,19 @@ public class WeightShareTests
     }
 
     [Fact]
+    public void A_range_of_a_tensor_without_its_own_range_read_is_cut_from_the_whole()
+    {
+        IWeightTensor query = RandomWeights.Create(Qwen, seed: 3).Get(WeightMapRole.QueryWeight, 0);
+        var whole = Values(query);
+
+        var part = new float[70];
+        query.CopyRangeToSingle(130, part);
+
+        part.ShouldBe(whole.Skip(130).Take(70));
+        Should.Throw<ArgumentOutOfRangeException>(() => query.CopyRangeToSingle(-1, part)).Message.ShouldContain($"Tensor '{query.Name}' has {whole.Length} elements");
+    }
+
+    [Fact]
     public void Replicated_weights_are_the_same_tensors_and_the_tied_head_stays_the_embedding()
     {
         var weights = RandomWeights.Create(Qwen, seed: 3);
