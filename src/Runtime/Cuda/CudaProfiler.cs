@@ -64,7 +64,7 @@ namespace Kvpr.Runtime.Cuda
                     $"Measured by `kvpr profile` on {DateTime.UtcNow:yyyy-MM-dd}: CUDA driver {CudaDevice.DriverVersion}, cuBLAS {gemm.Version}. " +
                     "Pinned copies (cuMemHostAlloc) each way; cuBLAS fp16 GEMMs with fp32 accumulation on random data; device-to-device copy " +
                     "counting bytes read and written; empty-kernel launches back to back. Each figure is the median of event-timed repetitions after warm-up. " +
-                    $"Host: every core but one ({Environment.ProcessorCount} in all) summing a buffer of 1-4 GiB, and CPU attention over an fp16 store of 128-wide heads " +
+                    $"Host: every core but two ({Environment.ProcessorCount} in all) summing a buffer of 1-4 GiB, and CPU attention over an fp16 store of 128-wide heads " +
                     $"(batch 32, 32 heads, 1024 tokens; and batch 128, 8 KV heads each read by {HardwareProfile.GroupedAttentionQueryHeads} query heads) while host-to-device copies keep the link busy, " +
                     "each the median of wall-clock repetitions.",
                 GpuMemoryBytes = _device.TotalMemoryBytes,

@@ -2,6 +2,7 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Kvpr.Host
 {
@@ -22,11 +23,11 @@ namespace Kvpr.Host
         // Several items per thread even out the threads' finishing times.
         private const int ItemsPerThread = 8;
         private const int CacheLineFloats = 16;
-        // Exponents below this are raised to it: e^-80 (1.8e-35) adds nothing to an fp32 sum that holds a weight of 1, and
-        // weights that stay normal (as do their products with V) keep the exponential and the multiply-adds off the slow
-        // paths that out-of-range inputs and subnormal values take on some CPUs (random weights of real widths spread scores
-        // over hundreds).
-        private const float MinExponent = -80f;
+        // A weight below e^-40 of the running max is 0: N of them would change a sum that holds a weight of 1 by less than
+        // N * 4.3e-18, and every weight and product with V stays normal. Weights left to underflow, or raised to a floor,
+        // give subnormal results (equal tiny products cancel), and subnormal operands or results take a microcode assist
+        // on Intel cores: with scores spread over hundreds (random weights of real widths) the kernel ran at a third of its rate.
+        private const float Cutoff = -40f;
 
         private readonly HostWorkerPool _pool;
         private HostAttentionArgs _args;
@@ -117,8 +118,9 @@ namespace Kvpr.Host
         }
 
         /// <summary>
-        /// Turns each head's scores into exp(score - max), raising the running max (and rescaling the running sums) first;
-        /// the weights past count, up to the next multiple of four, become 0 so the last rows of a short sub-block add nothing.
+        /// Turns each head's scores into weights (<see cref="Weight"/> of score - max), raising the running max (and
+        /// rescaling the running sums) first; the weights past count, up to the next multiple of four, become 0 so the last
+        /// rows of a short sub-block add nothing.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Exponentials(int count, float* scores, float* acc, float* max, float* sum)
@@ -127,22 +129,51 @@ namespace Kvpr.Host
             int padded = (count + Tokens - 1) / Tokens * Tokens;
             for (int h = 0; h < a.Heads; h++)
             {
-                var weights = new Span<float>(scores + h * SubBlockTokens, count);
-                float newMax = MathF.Max(max[h], TensorPrimitives.Max<float>(weights));
+                float* weights = scores + h * SubBlockTokens;
+                float newMax = MathF.Max(max[h], TensorPrimitives.Max<float>(new ReadOnlySpan<float>(weights, count)));
                 if (newMax > max[h] && sum[h] > 0)
                 {
-                    float scale = MathF.Exp(MathF.Max(max[h] - newMax, MinExponent));
+                    float scale = Weight(max[h] - newMax);
                     TensorPrimitives.Multiply(new ReadOnlySpan<float>(acc + (long)h * a.HeadDim, a.HeadDim), scale, new Span<float>(acc + (long)h * a.HeadDim, a.HeadDim));
                     sum[h] *= scale;
                 }
                 max[h] = newMax;
-                TensorPrimitives.Subtract(weights, newMax, weights);
-                TensorPrimitives.Max(weights, MinExponent, weights);
-                TensorPrimitives.Exp(weights, weights);
-                sum[h] += TensorPrimitives.Sum<float>(weights);
-                new Span<float>(scores + h * SubBlockTokens + count, padded - count).Clear();
+                sum[h] += Weights(weights, count, newMax);
+                new Span<float>(weights + count, padded - count).Clear();
             }
         }
+
+        /// <summary>scores[i] = <see cref="Weight"/>(scores[i] - max) for i below count; returns their sum.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Weights(float* scores, int count, float max)
+        {
+            int i = 0;
+            float total = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> cutoff = Vector256.Create(Cutoff), sums = Vector256<float>.Zero;
+                for (; i + Vector256<float>.Count <= count; i += Vector256<float>.Count)
+                {
+                    Vector256<float> exponent = Vector256.Load(scores + i) - Vector256.Create(max);
+                    // The exponential runs on the cutoff instead (its own narrowing to fp32 would make subnormals).
+                    // NaN is not below it and stays NaN.
+                    Vector256<float> below = Vector256.LessThan(exponent, cutoff);
+                    Vector256<float> weight = Vector256.AndNot(Vector256.Exp(Vector256.ConditionalSelect(below, cutoff, exponent)), below);
+                    weight.Store(scores + i);
+                    sums += weight;
+                }
+                total = Vector256.Sum(sums);
+            }
+            for (; i < count; i++)
+            {
+                scores[i] = Weight(scores[i] - max);
+                total += scores[i];
+            }
+            return total;
+        }
+
+        /// <summary>e^<paramref name="exponent"/>, or 0 below <see cref="Cutoff"/>.</summary>
+        private static float Weight(float exponent) => exponent < Cutoff ? 0 : MathF.Exp(exponent);
 
         /// <summary>
         /// Every KV head's rows of four tokens from <paramref name="token"/>, as stored; past the last token
@@ -177,7 +208,7 @@ namespace Kvpr.Host
                 for (int block = 0; block < _blocksPerSequence; block++)
                 {
                     float* partial = Partial(sequence * _blocksPerSequence + block);
-                    float weight = MathF.Exp(MathF.Max(partial[(long)a.Heads * a.HeadDim + h] - max, MinExponent));
+                    float weight = Weight(partial[(long)a.Heads * a.HeadDim + h] - max);
                     sum += weight * partial[(long)a.Heads * a.HeadDim + a.Heads + h];
                     TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(partial + (long)h * a.HeadDim, a.HeadDim), weight, output, output);
                 }

@@ -5,10 +5,12 @@ using System.Threading;
 namespace Kvpr.Host
 {
     /// <summary>
-    /// One thread per core but one (the caller's included) that take work items from a shared counter. Dedicated threads
+    /// One thread per core but two (the caller's included) that take work items from a shared counter. Dedicated threads
     /// rather than Parallel.For: a call allocates nothing, and the .NET thread pool's other work never delays CPU attention.
-    /// The core left over is the GPU-driving thread's and the CUDA driver's: with every core busy, one worker preempted
-    /// by them holds up the whole call. Calls run one at a time: each already uses the pool's cores.
+    /// The cores left over are the GPU-driving thread's, the CUDA driver's and the kernel's (a sandbox's too): a worker
+    /// preempted by them holds up the whole call. Leaving one core, decode steps with CPU attention on a 16-core H100 host
+    /// now and then ran 1.3-2.4 times slower for several steps in a row (docs/performance.md).
+    /// Calls run one at a time: each already uses the pool's cores.
     /// </summary>
     internal sealed class HostWorkerPool
     {
@@ -29,8 +31,8 @@ namespace Kvpr.Host
             }
         }
 
-        /// <summary>The pool over every core this process may use but one.</summary>
-        public static HostWorkerPool Shared { get; } = new(Math.Max(1, Environment.ProcessorCount - 1));
+        /// <summary>The pool over every core this process may use but two.</summary>
+        public static HostWorkerPool Shared { get; } = new(Math.Max(1, Environment.ProcessorCount - 2));
 
         /// <summary>Threads that run items, the caller's included.</summary>
         public int Threads { get; }

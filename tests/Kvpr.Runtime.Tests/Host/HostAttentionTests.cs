@@ -62,7 +62,7 @@ public class HostAttentionTests
 
     /// <summary>
     /// Scores spread over hundreds, as random weights of real widths give: most exponentials would underflow (the kernel
-    /// raises their exponents to -80, where they still add nothing), and the partials still match float64.
+    /// makes weights below e^-40 of the running max 0), and the partials still match float64.
     /// </summary>
     [Theory]
     [InlineData(128, 32, 8, HostElementType.BFloat16, 2, 0, 300)]
