@@ -3,16 +3,18 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Threading;
 
 namespace Kvpr.Host
 {
     /// <summary>
-    /// The two passes of one <see cref="HostAttention.Run"/>. Fold: a work item is one sequence's block of tokens, all heads,
+    /// One <see cref="HostAttention.Run"/>. Fold: a work item is one sequence's block of tokens, all heads,
     /// so its reads walk whole K and V rows in order (what the hardware prefetchers follow; a (sequence, KV head) item would
     /// read 2*HeadDim bytes per row at a stride of 2*KvDim); sequences are cut into enough blocks to give every core work.
     /// An item folds its tokens in sub-blocks: scores for the sub-block, their max, exponentials, then the V rows - the
-    /// online softmax rescales the running sums only when a sub-block raises the max. Reduce: per sequence, the blocks'
-    /// partials combine by log-sum-exp into the caller's Acc, Max and Sum. Scratch is native memory that grows and is kept.
+    /// online softmax rescales the running sums only when a sub-block raises the max. Reduce: the thread that folds a
+    /// sequence's last block combines its blocks' partials by log-sum-exp into the caller's Acc, Max and Sum, so a call
+    /// wakes the pool once. Scratch is native memory that grows and is kept.
     /// </summary>
     internal sealed unsafe class HostAttentionJob : IHostWork
     {
@@ -32,7 +34,8 @@ namespace Kvpr.Host
         private readonly HostWorkerPool _pool;
         private HostAttentionArgs _args;
         private int _blockTokens, _blocksPerSequence, _threadFloats, _partialFloats;
-        private bool _reducing;
+        // Per sequence: its blocks not folded yet.
+        private int[] _blocksLeft = [];
         private float* _scratch;
         private long _scratchFloats;
 
@@ -52,22 +55,24 @@ namespace Kvpr.Host
             _partialFloats = RoundToCacheLine((long)args.Heads * (args.HeadDim + 2));
             EnsureScratch((long)_pool.Threads * _threadFloats + (long)args.Batch * _blocksPerSequence * _partialFloats);
 
-            _reducing = false;
+            if (_blocksLeft.Length < args.Batch)
+                _blocksLeft = new int[args.Batch];
+            Array.Fill(_blocksLeft, _blocksPerSequence, 0, args.Batch);
             _pool.Run(this, args.Batch * _blocksPerSequence);
-            _reducing = true;
-            _pool.Run(this, args.Batch);
         }
 
         public void Execute(int item, int worker)
         {
-            if (_reducing)
-                Reduce(item);
-            else if (_args.Element == HostElementType.Float16)
+            if (_args.Element == HostElementType.Float16)
                 Fold<Float16Lanes, Float16Lanes.Finite>(item, worker);
             else if (_args.Element == HostElementType.BFloat16)
                 Fold<BFloat16Lanes, BFloat16Lanes>(item, worker);
             else
                 Fold<Float32Lanes, Float32Lanes>(item, worker);
+            // The interlocked count is a full fence: the thread that folds a sequence's last block sees the others' partials.
+            int sequence = item / _blocksPerSequence;
+            if (Interlocked.Decrement(ref _blocksLeft[sequence]) == 0)
+                Reduce(sequence);
         }
 
         private float* Partial(int item) => _scratch + (long)_pool.Threads * _threadFloats + (long)item * _partialFloats;

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -10,18 +11,26 @@ namespace Kvpr.Host
     /// The cores left over are the GPU-driving thread's, the CUDA driver's and the kernel's (a sandbox's too): a worker
     /// preempted by them holds up the whole call. Leaving one core, decode steps with CPU attention on a 16-core H100 host
     /// now and then ran 1.3-2.4 times slower for several steps in a row (docs/performance.md).
-    /// Calls run one at a time: each already uses the pool's cores.
+    /// Calls run one at a time: each already uses the pool's cores. Between calls a worker spins for a millisecond before
+    /// it sleeps, so the calls of consecutive layers find it awake.
     /// </summary>
     internal sealed class HostWorkerPool
     {
+        // A worker that finds no new call spins this long before it sleeps: in a decode step the CPU lane's calls come a
+        // layer apart with a fraction of a millisecond between them, and waking a dozen sleeping threads costs about that.
+        private static readonly long SpinTicks = Stopwatch.Frequency / 1000;
+
         private readonly object _gate = new();
-        private readonly SemaphoreSlim _start = new(0);
+        // Guards the generation's bump and a worker's last look at it before it sleeps, so no call's wake-up is lost.
+        private readonly object _sleep = new();
         private readonly ManualResetEventSlim _finished = new(false);
         private IHostWork? _work;
         private int _count, _next, _pending;
+        // Bumped by each call; a worker drains each call once.
+        private int _generation;
         private Exception? _failure;
 
-        private HostWorkerPool(int threads)
+        internal HostWorkerPool(int threads)
         {
             Threads = threads;
             for (int worker = 1; worker < threads; worker++)
@@ -48,8 +57,12 @@ namespace Kvpr.Host
                 _failure = null;
                 _pending = Threads;
                 _finished.Reset();
-                if (Threads > 1)
-                    _start.Release(Threads - 1);
+                // The bump publishes the fields above (the lock's release) and wakes every sleeping worker.
+                lock (_sleep)
+                {
+                    _generation++;
+                    Monitor.PulseAll(_sleep);
+                }
                 Drain(0);
                 _finished.Wait();
                 _work = null;
@@ -63,11 +76,32 @@ namespace Kvpr.Host
 
         private void WorkerLoop(int worker)
         {
-            while (true)
+            for (int seen = 0; ; )
             {
-                _start.Wait();
+                seen = NextGeneration(seen);
                 Drain(worker);
             }
+        }
+
+        /// <summary>Waits for a call after <paramref name="seen"/>: spinning for <see cref="SpinTicks"/>, then asleep.</summary>
+        private int NextGeneration(int seen)
+        {
+            long spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
+            int generation;
+            while ((generation = Volatile.Read(ref _generation)) == seen)
+            {
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    Thread.SpinWait(16);
+                    continue;
+                }
+                lock (_sleep)
+                {
+                    while (_generation == seen)
+                        Monitor.Wait(_sleep);
+                }
+            }
+            return generation;
         }
 
         private void Drain(int worker)

@@ -51,19 +51,26 @@ internal sealed class AttentionCase
     public int Rows => Batch * Heads;
     private long StoreElements => (long)Batch * Capacity * KvDim;
 
-    /// <summary>Runs the kernel over tokens [start, end) into fresh partials.</summary>
-    public unsafe (float[] Acc, float[] Max, float[] Sum) Run(int start, int end)
+    /// <summary>
+    /// Runs the kernel over tokens [start, end) into fresh partials: <see cref="HostAttention.Run"/>, or a job on
+    /// <paramref name="pool"/> (a non-empty range) to run on more threads than the machine's cores leave it.
+    /// </summary>
+    public unsafe (float[] Acc, float[] Max, float[] Sum) Run(int start, int end, HostWorkerPool? pool = null)
     {
         var (acc, max, sum) = (new float[Rows * HeadDim], new float[Rows], new float[Rows]);
         fixed (float* q = Queries, a = acc, m = max, s = sum)
         fixed (ushort* k = Keys, v = Values)
         {
-            HostAttention.Run(new HostAttentionArgs
+            var args = new HostAttentionArgs
             {
                 Queries = q, Keys = k, Values = v, Element = Element, SequenceStride = (long)Capacity * KvDim,
                 Batch = Batch, Heads = Heads, KvHeads = KvHeads, HeadDim = HeadDim, Start = start, End = end,
                 Acc = a, Max = m, Sum = s,
-            });
+            };
+            if (pool is null)
+                HostAttention.Run(args);
+            else
+                new HostAttentionJob(pool).Run(args);
         }
         return (acc, max, sum);
     }

@@ -61,6 +61,31 @@ public class HostAttentionTests
     }
 
     /// <summary>
+    /// The job on a pool of five threads, more than this machine may give the shared pool: a sequence's blocks fold on
+    /// different threads and the last to finish reduces them. Calls in a row, and one after the workers have gone to sleep,
+    /// match float64 each time.
+    /// </summary>
+    [Theory]
+    [InlineData(128, 32, 8, HostElementType.Float16, 3, 0, 700)]
+    [InlineData(64, 8, 8, HostElementType.BFloat16, 1, 5, 400)]
+    [InlineData(32, 4, 4, HostElementType.Float32, 7, 2, 90)]
+    public void Partials_match_float64_attention_on_a_pool_of_five_threads(int headDim, int heads, int kvHeads, HostElementType element, int batch, int start, int end)
+    {
+        var pool = new HostWorkerPool(5);
+        var fixture = new AttentionCase(batch, heads, kvHeads, headDim, element, start, end, seed: headDim + end);
+        var reference = fixture.Reference();
+
+        for (int call = 0; call < 4; call++)
+        {
+            if (call == 2)
+                System.Threading.Thread.Sleep(20);
+            var partials = fixture.Run(start, end, pool);
+            for (int row = 0; row < fixture.Rows; row++)
+                ShouldMatch(fixture, partials, reference, row, Tolerance);
+        }
+    }
+
+    /// <summary>
     /// Scores spread over hundreds, as random weights of real widths give: most exponentials would underflow (the kernel
     /// makes weights below e^-40 of the running max 0), and the partials still match float64.
     /// </summary>
