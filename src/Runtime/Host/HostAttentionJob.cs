@@ -112,13 +112,14 @@ namespace Kvpr.Host
             ref readonly var a = ref _args;
             int group = a.Heads / a.KvHeads;
             float* queries = a.Queries + (long)sequence * a.Heads * a.HeadDim;
+            nint ahead = (nint)Tokens * a.KvDim * TLanes.ElementBytes;
             for (int i = 0; i < count; i += Tokens)
             {
                 Rows(values ? a.Values : a.Keys, TLanes.ElementBytes, sequence, first + i, count - i, out void* r0, out void* r1, out void* r2, out void* r3);
                 if (values)
-                    AttentionRowKernels<TLanes, TFinite>.Accumulate4(acc, scores + i, SubBlockTokens, r0, r1, r2, r3, a.KvHeads, group, a.HeadDim);
+                    AttentionRowKernels<TLanes, TFinite>.Accumulate4(acc, scores + i, SubBlockTokens, r0, r1, r2, r3, ahead, a.KvHeads, group, a.HeadDim);
                 else
-                    AttentionRowKernels<TLanes, TFinite>.Dot4(queries, r0, r1, r2, r3, a.KvHeads, group, a.HeadDim, scores + i, SubBlockTokens);
+                    AttentionRowKernels<TLanes, TFinite>.Dot4(queries, r0, r1, r2, r3, ahead, a.KvHeads, group, a.HeadDim, scores + i, SubBlockTokens);
             }
         }
 
