@@ -220,23 +220,28 @@ for (int i = threadIdx.x; i < DECODE_HEADS_PER_BLOCK * HEAD_DIM; i += ATTENTION_
                 """
 const int h = blockIdx.x, b = blockIdx.y, d = threadIdx.x;
 // This (sequence, head)'s entry of each partition; partitions lie batch * HEADS entries apart. The CPU's partial, when
-// given, is one more partition read over PCIe where the CPU wrote it: no copy that would queue behind the link's loads.
+// given, is one more partition read over PCIe where the CPU wrote it (no copy that would queue behind the link's loads);
+// its max is read once.
 const long long first = (long long)b * HEADS + h, stride = (long long)gridDim.y * HEADS;
-const int all = partitions + (host_max != nullptr ? 1 : 0);
-float overall_max = negative_infinity();
-for (int partition = 0; partition < all; ++partition)
-    overall_max = fmaxf(overall_max, partition < partitions ? partial_max[first + partition * stride] : host_max[first]);
+const float host_partition_max = host_max != nullptr ? host_max[first] : negative_infinity();
+float overall_max = host_partition_max;
+for (int partition = 0; partition < partitions; ++partition)
+    overall_max = fmaxf(overall_max, partial_max[first + partition * stride]);
 float numerator = 0.0f, denominator = 0.0f;
-for (int partition = 0; partition < all; ++partition)
+for (int partition = 0; partition < partitions; ++partition)
 {
-    const bool device_partition = partition < partitions;
-    const long long stat = device_partition ? first + partition * stride : first;
-    const float partition_max = device_partition ? partial_max[stat] : host_max[stat];
-    if (partition_max == negative_infinity())
+    const long long stat = first + partition * stride;
+    if (partial_max[stat] == negative_infinity())
         continue;  // an empty partition contributes nothing
-    const float weight = expf(partition_max - overall_max);
-    numerator += weight * (device_partition ? partial_acc : host_acc)[stat * HEAD_DIM + d];
-    denominator += weight * (device_partition ? partial_sum : host_sum)[stat];
+    const float weight = expf(partial_max[stat] - overall_max);
+    numerator += weight * partial_acc[stat * HEAD_DIM + d];
+    denominator += weight * partial_sum[stat];
+}
+if (host_partition_max != negative_infinity())
+{
+    const float weight = expf(host_partition_max - overall_max);
+    numerator += weight * host_acc[first * HEAD_DIM + d];
+    denominator += weight * host_sum[first];
 }
 out[((long long)b * HEADS + h) * HEAD_DIM + d] = to_elem(numerator / denominator);
 """);
