@@ -72,7 +72,7 @@ namespace Kvpr.Graphs
                 int streamed = residency.StreamedOrdinal(layer, spec.Layers);
                 var weights = streamed < 0
                     ? new BufferUse(BufferKind.ResidentWeights, layer)
-                    : new BufferUse(BufferKind.WeightSlot, streamed % 2);
+                    : new BufferUse(BufferKind.WeightSlot, Residency.WeightSlot(streamed));
 
                 for (int m = 0; m < microBatches; m++)
                 {

@@ -34,10 +34,10 @@ namespace Kvpr.Graphs
                     {
                         int k = next / pieces;
                         bool due = streamed[k] == layer;
-                        bool slotFree = k < 2 || streamed[k - 2] < layer;
+                        bool slotFree = k < Residency.WeightSlots || streamed[k - Residency.WeightSlots] < layer;
                         if (!due && (owed <= -ahead || !slotFree))
                             break;
-                        list.Add((streamed[k], k % 2, new WeightPart(next % pieces, pieces)));
+                        list.Add((streamed[k], Residency.WeightSlot(k), new WeightPart(next % pieces, pieces)));
                         next++;
                         owed--;
                     }

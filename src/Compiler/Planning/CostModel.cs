@@ -279,8 +279,9 @@ namespace Kvpr.Planning
             double perMicroBatchLink = offloaded * (ActivationTransferSeconds(b, shape.RecomputeTokens, Settings.ActivationChunks)
                 + KvTransferSeconds(b, shape.TransferredTokens));
             double link = microBatches * perMicroBatchLink + streamed * TransferSeconds(WeightBytesPerLayer);
-            double gpu = microBatches * (offloaded * (RecomputeSeconds(b, shape.RecomputeTokens) + HostShareGpuSeconds(b, shape.HostTokens))
-                + layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks)) + OuterComputeSeconds(b));
+            // A micro-batch's compute that every layer does, offloaded or not, and the embedding and head.
+            double layersCompute = layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks)) + OuterComputeSeconds(b);
+            double gpu = microBatches * (offloaded * (RecomputeSeconds(b, shape.RecomputeTokens) + HostShareGpuSeconds(b, shape.HostTokens)) + layersCompute);
             double writeBack = microBatches * offloaded * WriteBackSeconds(b);
             double offloadedLayers = offloaded == 0 ? 0
                 : Settings.PrefetchNextLayer ? Math.Max(link + PipelineDrainSeconds(shape), PipelineFillSeconds(shape) + gpu)
@@ -291,7 +292,7 @@ namespace Kvpr.Planning
             double cpu = microBatches * offloaded * HostAttentionSeconds(b, shape.HostTokens);
             double hostMemory = HostReadBytes(shape, residency, microBatches) / HostMemoryReadBytesPerSecond;
             offloadedLayers = Settings.PrefetchNextLayer
-                ? Math.Max(offloadedLayers, cpu + microBatches * (layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks)) + OuterComputeSeconds(b)))
+                ? Math.Max(offloadedLayers, cpu + microBatches * layersCompute)
                 : microBatches * offloaded * Math.Max(OffloadedLayerSeconds(shape), HostAttentionSeconds(b, shape.HostTokens));
             return new StepCost(link, gpu, writeBack, offloadedLayers, cpu, hostMemory);
         }

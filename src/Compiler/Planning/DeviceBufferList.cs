@@ -83,7 +83,7 @@ namespace Kvpr.Planning
 
         /// <summary>The two slots streamed weights cross into, one layer ahead of the compute.</summary>
         public static IEnumerable<PlannedBuffer> WeightSlots(ModelSpec spec) =>
-            Enumerable.Range(0, 2).Select(slot => new PlannedBuffer(DeviceBufferRole.WeightSlot, slot, spec.LayerWeightElements, spec.ElementBytes));
+            Enumerable.Range(0, Residency.WeightSlots).Select(slot => new PlannedBuffer(DeviceBufferRole.WeightSlot, slot, spec.LayerWeightElements, spec.ElementBytes));
 
         /// <summary>K, V and new-token activations of one KV-resident layer, for every micro-batch.</summary>
         public static IEnumerable<PlannedBuffer> ResidentKv(ModelSpec spec, DeviceBufferShape shape, int layer)

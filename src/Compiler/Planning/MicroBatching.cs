@@ -20,7 +20,7 @@ namespace Kvpr.Planning
             if (sequences < 1)
                 throw new ArgumentOutOfRangeException(nameof(sequences), sequences, "At least one sequence is needed.");
             int groups = schedule == ScheduleKind.RowByRow ? 1 : Math.Min(microBatches, sequences);
-            return Enumerable.Range(0, groups).Select(g => sequences / groups + (g < sequences % groups ? 1 : 0)).ToArray();
+            return Enumerable.Range(0, groups).Select(g => ParallelPlanner.PartOf(sequences, groups, g)).ToArray();
         }
 
         /// <summary>The workload <paramref name="sequences"/> sequences decode as under this grouping: throughput when there are several micro-batches.</summary>

@@ -83,7 +83,7 @@ namespace Kvpr.Planning
             return null;
         }
 
-        /// <summary>Sequences of data-parallel group <paramref name="group"/>: the batch in near-equal parts, the first ones a sequence longer.</summary>
+        /// <summary>Group <paramref name="group"/>'s sequences when <paramref name="batch"/> split into <paramref name="groups"/> near-equal parts, the first ones a sequence longer (data-parallel groups, micro-batches).</summary>
         public static int PartOf(int batch, int groups, int group) => batch / groups + (group < batch % groups ? 1 : 0);
 
         /// <summary>A GPU's plan with the cost model that prices its steps.</summary>

@@ -46,5 +46,11 @@ namespace Kvpr.Planning
             long before = layer * streamed / layers, through = (layer + 1L) * streamed / layers;
             return through > before ? (int)before : -1;
         }
+
+        /// <summary>Device slots the streamed layers' weights take turns in: one fills while the layer before uses the other.</summary>
+        public const int WeightSlots = 2;
+
+        /// <summary>The slot of the streamed layer at <paramref name="streamedOrdinal"/> (<see cref="StreamedOrdinal"/>).</summary>
+        public static int WeightSlot(int streamedOrdinal) => streamedOrdinal % WeightSlots;
     }
 }

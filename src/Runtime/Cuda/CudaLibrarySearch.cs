@@ -113,7 +113,7 @@ namespace Kvpr.Runtime.Cuda
         {
             foreach (var folder in FoldersIn("PYTHONPATH"))
                 yield return folder;
-            foreach (var prefix in PythonPrefixes())
+            foreach (var prefix in PythonPrefixes().Distinct(StringComparer.Ordinal))
                 foreach (var lib in new[] { "lib", "lib64" })
                     foreach (var python in SortedSubfolders(Path.Combine(prefix, lib)).Where(f => Path.GetFileName(f).StartsWith("python3", StringComparison.Ordinal)))
                         foreach (var packages in SortedSubfolders(python).Where(f => Path.GetFileName(f) is "site-packages" or "dist-packages"))

@@ -34,7 +34,7 @@ namespace Kvpr.Runtime.Cuda
         {
             if (rankCount < 1 || rank < 0 || rank >= rankCount)
                 throw new ArgumentOutOfRangeException(nameof(rank), rank, $"A communicator of {rankCount} ranks has ranks 0 to {rankCount - 1}.");
-            _ = NcclLibrary.Path;
+            NcclLibrary.Require();
             device.MakeCurrent(); // NCCL takes the rank's GPU from the calling thread's current context
             Nccl.Check(Nccl.ncclCommInitRank(out var comm, rankCount, id, rank), nameof(Nccl.ncclCommInitRank));
             return new NcclCommunicator(device, comm, rank, rankCount);

@@ -41,7 +41,7 @@ namespace Kvpr.Runtime.Cuda
         public static unsafe NcclDeviceGroup Open(IReadOnlyList<int> ordinals)
         {
             RequireDistinct(ordinals);
-            _ = NcclLibrary.Path;
+            NcclLibrary.Require();
             var devices = new List<CudaDevice>();
             try
             {

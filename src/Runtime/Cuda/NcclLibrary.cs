@@ -10,12 +10,16 @@ namespace Kvpr.Runtime.Cuda
         /// <exception cref="CudaUnavailableException">NCCL is not installed where it was looked for; the message is one sentence.</exception>
         public static string Path => CudaLibraries.PathOf(CudaLibrary.Nccl);
 
+        /// <summary>Loads NCCL before a call into it, so that a missing library is the one sentence, not a failed import.</summary>
+        /// <exception cref="CudaUnavailableException">NCCL is not installed where it was looked for.</exception>
+        public static void Require() => _ = Path;
+
         /// <summary>The loaded library's version, e.g. 2.27.7.</summary>
         public static Version Version
         {
             get
             {
-                _ = Path;
+                Require();
                 Nccl.Check(Nccl.ncclGetVersion(out int code), nameof(Nccl.ncclGetVersion));
                 return VersionOf(code);
             }
@@ -33,7 +37,7 @@ namespace Kvpr.Runtime.Cuda
         /// </summary>
         public static void Group(Action calls)
         {
-            _ = Path;
+            Require();
             Nccl.Check(Nccl.ncclGroupStart(), nameof(Nccl.ncclGroupStart));
             try
             {

@@ -17,7 +17,7 @@ namespace Kvpr.Runtime.Cuda
         /// <exception cref="CudaUnavailableException">NCCL is not installed where it was looked for.</exception>
         public static NcclUniqueId Create()
         {
-            CudaLibraries.PathOf(CudaLibrary.Nccl);
+            NcclLibrary.Require();
             Nccl.Check(Nccl.ncclGetUniqueId(out var id), nameof(Nccl.ncclGetUniqueId));
             return id;
         }

@@ -50,10 +50,9 @@ namespace Kvpr
             var thrown = failures.Where(failure => failure is not null).ToArray();
             if (thrown.Length == 0)
                 return results;
-            // A failure other than a cancellation released the others; else the caller's cancellation, which the workers may
-            // have seen through their own token.
-            var cause = thrown.FirstOrDefault(failure => failure is not OperationCanceledException)
-                ?? thrown.FirstOrDefault(failure => failure is OperationCanceledException cancelled && cancelled.CancellationToken == cancellationToken);
+            // A failure other than a cancellation released the others; else the caller's cancellation, which the workers saw
+            // through their own token.
+            var cause = thrown.FirstOrDefault(failure => failure is not OperationCanceledException);
             if (cause is null)
                 cancellationToken.ThrowIfCancellationRequested();
             ExceptionDispatchInfo.Throw(cause ?? thrown[0]!);

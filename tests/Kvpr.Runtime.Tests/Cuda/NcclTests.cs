@@ -55,23 +55,6 @@ public sealed class NcclTests
         CudaElementType.BFloat16.NcclType().ShouldBe(9);
     }
 
-    [Theory]
-    [InlineData(nameof(CudaElementType.Float16))]
-    [InlineData(nameof(CudaElementType.BFloat16))]
-    [InlineData(nameof(CudaElementType.Float32))]
-    public void Narrowing_then_widening_keeps_values_the_type_holds(string typeName)
-    {
-        var type = Enum.Parse<CudaElementType>(typeName);
-        float[] values = { 0.5f, -1.75f, 3f, 1024f, 0f };
-        var bytes = new byte[values.Length * type.Bytes()];
-        var back = new float[values.Length];
-
-        type.Narrow(values, bytes);
-        type.Widen(bytes, back);
-
-        back.ShouldBe(values);
-    }
-
     [WithoutNcclFact]
     public void Without_nccl_the_selftest_skips_with_the_sentence_saying_where_it_looked()
     {

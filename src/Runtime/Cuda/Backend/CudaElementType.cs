@@ -2,6 +2,7 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Kvpr.Checkpoints;
+using Kvpr.Host;
 using Kvpr.Runtime.Cuda.Native;
 
 namespace Kvpr.Runtime.Cuda.Backend
@@ -39,6 +40,14 @@ namespace Kvpr.Runtime.Cuda.Backend
             CudaElementType.Float16 => Nccl.DataTypeFloat16,
             CudaElementType.BFloat16 => Nccl.DataTypeBFloat16,
             _ => Nccl.DataTypeFloat32,
+        };
+
+        /// <summary>The same element as CPU attention reads it from host memory.</summary>
+        public static HostElementType HostElement(this CudaElementType type) => type switch
+        {
+            CudaElementType.Float16 => HostElementType.Float16,
+            CudaElementType.BFloat16 => HostElementType.BFloat16,
+            _ => HostElementType.Float32,
         };
 
         /// <summary>fp32 values as elements of this type in <paramref name="destination"/>'s bytes, rounded to nearest even.</summary>

@@ -20,7 +20,7 @@ namespace Kvpr.Runtime.Cuda.Backend
         public CudaHostAttentionLane(CudaComputeDevice device, ModelSpec spec, int sequences)
         {
             _spec = spec;
-            _element = device.ElementType == CudaElementType.BFloat16 ? HostElementType.BFloat16 : HostElementType.Float16;
+            _element = device.ElementType.HostElement();
             _sequences = sequences;
             int rows = sequences * spec.Heads;
             _queries = device.AllocatePinned((long)sequences * spec.Hidden * sizeof(float));

@@ -26,8 +26,11 @@ namespace Kvpr.Runtime.Cuda.Native
         /// A non-zero result becomes a <see cref="CudaException"/> with the last error NCCL logged as its detail (which rank,
         /// transport or CUDA call failed); NCCL is asked only after a failure.
         /// </summary>
-        internal static void Check(int result, string call, IntPtr comm = default) =>
-            CudaException.ThrowIfFailed(CudaLibrary.Nccl, result, call, result == 0 ? null : Detail(Marshal.PtrToStringUTF8(ncclGetLastError(comm)) ?? ""));
+        internal static void Check(int result, string call, IntPtr comm = default)
+        {
+            if (result != 0)
+                throw CudaException.Create(CudaLibrary.Nccl, result, call, Detail(Marshal.PtrToStringUTF8(ncclGetLastError(comm)) ?? ""));
+        }
 
         /// <summary>NCCL's last error as an exception's detail; null when NCCL logged none.</summary>
         internal static string? Detail(string lastError) => lastError.Length > 0 ? $"NCCL's last error: {lastError}" : null;

@@ -304,9 +304,8 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     Acc = device.Cuda.AllocatePinned((long)rows * spec.HeadDim * sizeof(float));
                     Max = device.Cuda.AllocatePinned((long)rows * sizeof(float));
                     Sum = device.Cuda.AllocatePinned((long)rows * sizeof(float));
-                    var stored = element == CudaElementType.BFloat16 ? HostElementType.BFloat16 : HostElementType.Float16;
                     HostAttention.Run(HostAttentionArgs.For(spec, batch, capacity, start, end, (float*)_queries.Pointer, (void*)_keys.Pointer, (void*)_values.Pointer,
-                        stored, (float*)Acc.Pointer, (float*)Max.Pointer, (float*)Sum.Pointer));
+                        element.HostElement(), (float*)Acc.Pointer, (float*)Max.Pointer, (float*)Sum.Pointer));
                 }
 
                 public PinnedBuffer Acc { get; }
@@ -318,13 +317,14 @@ namespace Kvpr.Runtime.Cuda.Selftest
                     foreach (var buffer in new[] { _queries, _keys, _values, Acc, Max, Sum })
                         buffer.Dispose();
                 }
+            }
 
-                private static PinnedBuffer Pinned(CudaComputeDevice device, float[] values, CudaElementType type)
-                {
-                    var buffer = device.Cuda.AllocatePinned(Math.Max(1, (long)values.Length * type.Bytes()));
-                    type.Narrow(values, buffer.AsSpan<byte>());
-                    return buffer;
-                }
+            /// <summary><paramref name="values"/> as elements of <paramref name="type"/> in new pinned host memory.</summary>
+            private static PinnedBuffer Pinned(CudaComputeDevice device, float[] values, CudaElementType type)
+            {
+                var buffer = device.Cuda.AllocatePinned(Math.Max(1, (long)values.Length * type.Bytes()));
+                type.Narrow(values, buffer.AsSpan<byte>());
+                return buffer;
             }
 
             public (double, string) PrefillAttention(int batch, int tokens, int first)
@@ -360,8 +360,7 @@ namespace Kvpr.Runtime.Cuda.Selftest
             private CudaTensor Upload(float[] values, CudaElementType type)
             {
                 var tensor = device.Allocate(values.Length, type);
-                using var staging = device.Cuda.AllocatePinned(Math.Max(1, (long)values.Length * type.Bytes()));
-                type.Narrow(values, staging.AsSpan<byte>());
+                using var staging = Pinned(device, values, type);
                 _stream.CopyAsync(tensor.Address(0, values.Length), staging.Address, (long)values.Length * type.Bytes());
                 _stream.Synchronize();
                 return tensor;
