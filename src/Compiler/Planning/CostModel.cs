@@ -279,9 +279,10 @@ namespace Kvpr.Planning
             double perMicroBatchLink = offloaded * (ActivationTransferSeconds(b, shape.RecomputeTokens, Settings.ActivationChunks)
                 + KvTransferSeconds(b, shape.TransferredTokens));
             double link = microBatches * perMicroBatchLink + streamed * TransferSeconds(WeightBytesPerLayer);
-            // A micro-batch's compute that every layer does, offloaded or not, and the embedding and head.
-            double layersCompute = layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks)) + OuterComputeSeconds(b);
-            double gpu = microBatches * (offloaded * (RecomputeSeconds(b, shape.RecomputeTokens) + HostShareGpuSeconds(b, shape.HostTokens)) + layersCompute);
+            // A micro-batch's compute that every layer does, offloaded or not.
+            double layersCompute = layers * (LayerComputeSeconds(b, shape.Length) + LayerAllReducesSeconds(b, ranks));
+            double gpu = microBatches * (offloaded * (RecomputeSeconds(b, shape.RecomputeTokens) + HostShareGpuSeconds(b, shape.HostTokens))
+                + layersCompute + OuterComputeSeconds(b));
             double writeBack = microBatches * offloaded * WriteBackSeconds(b);
             double offloadedLayers = offloaded == 0 ? 0
                 : Settings.PrefetchNextLayer ? Math.Max(link + PipelineDrainSeconds(shape), PipelineFillSeconds(shape) + gpu)
@@ -292,7 +293,7 @@ namespace Kvpr.Planning
             double cpu = microBatches * offloaded * HostAttentionSeconds(b, shape.HostTokens);
             double hostMemory = HostReadBytes(shape, residency, microBatches) / HostMemoryReadBytesPerSecond;
             offloadedLayers = Settings.PrefetchNextLayer
-                ? Math.Max(offloadedLayers, cpu + microBatches * layersCompute)
+                ? Math.Max(offloadedLayers, cpu + microBatches * (layersCompute + OuterComputeSeconds(b)))
                 : microBatches * offloaded * Math.Max(OffloadedLayerSeconds(shape), HostAttentionSeconds(b, shape.HostTokens));
             return new StepCost(link, gpu, writeBack, offloadedLayers, cpu, hostMemory);
         }
